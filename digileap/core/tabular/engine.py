@@ -1,0 +1,197 @@
+"""Preview and commit: the one entry point every importer goes through.
+
+``run_import`` opens the file, parses it by the profile, lets the target's importer plan the
+changes against the database (no writes), and, unless it is a dry run, commits the plan in one
+transaction. Rows with errors make the whole import refuse unless ``skip_invalid`` is set; a
+file-level error (encoding, headers, ...) always refuses. Either way nothing is half-written.
+"""
+
+import hashlib
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from digileap.core.permissions import Action, can
+
+from .errors import ImportFileError, RowError
+from .parsing import ParsedRow, parse_rows
+from .profiles import Profile, get_profile
+from .readers import open_table
+
+ProgressCallback = Callable[[str, int, int], None]
+
+
+@dataclass
+class Plan:
+    """What an import would do. ``data`` is the importer's own description of the writes."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: list[RowError] = field(default_factory=list)
+    data: Any = None
+
+    @property
+    def rejected_lines(self) -> int:
+        return len({error.line for error in self.rejected})
+
+
+@dataclass
+class ImportResult:
+    """The counts of an import (or of its preview), and every rejected row with its reason."""
+
+    created: int
+    updated: int
+    unchanged: int
+    rejected: int
+    committed: bool
+    errors: list[RowError]
+    rows: int = 0
+    file_format: str = ""
+    encoding: str = ""
+    delimiter: str = ""
+    sha256: str = ""
+
+    def summary(self) -> dict[str, int]:
+        return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged, "rejected": self.rejected}
+
+
+class ImportRejected(Exception):
+    """Some rows were rejected and the user did not choose to skip them: nothing was written."""
+
+    def __init__(self, result: ImportResult):
+        self.result = result
+        super().__init__(
+            _("%(count)s row(s) rejected; nothing was imported. Correct them, or choose to skip rejected rows.")
+            % {"count": result.rejected}
+        )
+
+
+class Importer(ABC):
+    """A target of the engine (schools, deliveries, ...). Plans against the database, then writes."""
+
+    target: str = ""
+    label: str = ""
+    model: type | None = None
+
+    def __init__(self, *, profile: Profile, actor):
+        self.profile = profile
+        self.actor = actor
+
+    @abstractmethod
+    def plan(self, rows: Iterable[ParsedRow]) -> Plan:
+        """Compare the rows with the database and decide each row's fate. Must not write."""
+
+    @abstractmethod
+    def commit(self, plan: Plan) -> None:
+        """Write the plan. Runs inside a transaction; raising rolls everything back."""
+
+
+_IMPORTERS: dict[str, type[Importer]] = {}
+
+
+def register_importer(importer: type[Importer]) -> type[Importer]:
+    _IMPORTERS[importer.target] = importer
+    return importer
+
+
+def importer_for(target: str) -> type[Importer]:
+    try:
+        return _IMPORTERS[target]
+    except KeyError:
+        raise ImportFileError(_("nothing can be imported as %(target)r") % {"target": target}) from None
+
+
+def import_targets() -> dict[str, type[Importer]]:
+    return dict(_IMPORTERS)
+
+
+def file_sha256(source) -> str:
+    digest = hashlib.sha256()
+    if isinstance(source, (str,)) or hasattr(source, "__fspath__"):
+        with open(source, "rb") as stream:
+            while chunk := stream.read(1 << 20):
+                digest.update(chunk)
+        return digest.hexdigest()
+    source.seek(0)
+    while chunk := source.read(1 << 20):
+        digest.update(chunk)
+    source.seek(0)
+    return digest.hexdigest()
+
+
+def run_import(
+    *,
+    target: str,
+    source,
+    profile: str | Profile,
+    actor,
+    filename: str = "",
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+    progress: ProgressCallback | None = None,
+) -> ImportResult:
+    """Import ``source`` into ``target``. Raises ImportFileError or ImportRejected; writes all or nothing."""
+    importer_class = importer_for(target)
+    if importer_class.model is not None and not (
+        can(actor, Action.ADD, importer_class.model) or can(actor, Action.CHANGE, importer_class.model)
+    ):
+        raise PermissionDenied(_("Your role may not import %(target)s.") % {"target": target})
+    profile = profile if isinstance(profile, Profile) else get_profile(target, profile)
+    if profile.target != target:
+        raise ImportFileError(_("profile %(profile)s is for %(other)s, not %(target)s") % {"profile": profile.name, "other": profile.target, "target": target})
+    sha256 = file_sha256(source)
+    table = open_table(
+        source,
+        filename=filename,
+        delimiter=profile.delimiter,
+        encoding=profile.encoding,
+        expected_headers=profile.expected_headers,
+    )
+    try:
+        total = table.estimated_rows
+
+        def report_rows(done: int) -> None:
+            if progress is not None:
+                progress("checking", done, max(total, done))
+
+        rows_seen = 0
+
+        def counted(rows):
+            nonlocal rows_seen
+            for row in rows:
+                rows_seen += 1
+                yield row
+
+        importer = importer_class(profile=profile, actor=actor)
+        plan = importer.plan(counted(parse_rows(table, profile, progress=report_rows)))
+    finally:
+        table.close()
+    result = ImportResult(
+        created=plan.created,
+        updated=plan.updated,
+        unchanged=plan.unchanged,
+        rejected=plan.rejected_lines,
+        committed=False,
+        errors=sorted(plan.rejected, key=lambda e: (e.line, e.column)),
+        rows=rows_seen,
+        file_format=table.format,
+        encoding=table.encoding,
+        delimiter=table.delimiter,
+        sha256=sha256,
+    )
+    if dry_run:
+        return result
+    if plan.rejected and not skip_invalid:
+        raise ImportRejected(result)
+    if progress is not None:
+        progress("writing", rows_seen, rows_seen)
+    with transaction.atomic():
+        importer.commit(plan)
+    result.committed = True
+    return result

@@ -1,0 +1,33 @@
+from dataclasses import asdict, dataclass
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read: nothing was imported. Says what and where."""
+
+    def __init__(self, message: str, *, filename: str = "", line: int | None = None, column: str = ""):
+        self.message = str(message)
+        self.filename = filename
+        self.line = line
+        self.column = column
+        super().__init__(self.describe())
+
+    def describe(self) -> str:
+        where = [part for part in (self.filename, f"line {self.line}" if self.line else "", self.column and f"column {self.column!r}") if part]
+        return f"{', '.join(where)}: {self.message}" if where else self.message
+
+
+@dataclass(frozen=True)
+class RowError:
+    """Why one row was rejected."""
+
+    line: int
+    column: str
+    message: str
+    value: str = ""
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    def describe(self) -> str:
+        column = f", column {self.column!r}" if self.column else ""
+        return f"line {self.line}{column}: {self.message}"

@@ -1,0 +1,274 @@
+"""Open a CSV or XLSX file as a stream of (line number, cells) with clear errors for bad files.
+
+Encodings: UTF-8 (with or without BOM), UTF-16 with BOM (Excel's "Unicode text"), and
+Windows-1252, which is what Excel writes for "CSV" in Western Europe. ``auto`` takes UTF-8 when the
+whole file is valid UTF-8, else Windows-1252. Delimiters: comma, semicolon, tab, or ``auto``, which
+picks the one that best splits the header row into the columns the profile expects.
+"""
+
+import codecs
+import csv
+import io
+import os
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import IO
+
+from django.utils.translation import gettext as _
+
+from .errors import ImportFileError
+
+DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab"}
+MAX_CELL_CHARS = 100_000
+_CHUNK = 1 << 20
+
+
+@dataclass
+class Table:
+    """An opened file: its header and a way to stream its data rows."""
+
+    filename: str
+    headers: list[str]
+    format: str
+    encoding: str = ""
+    delimiter: str = ""
+    estimated_rows: int = 0
+    _rows: Iterator[tuple[int, list]] | None = field(default=None, repr=False)
+    _closers: list = field(default_factory=list, repr=False)
+
+    def rows(self) -> Iterator[tuple[int, list]]:
+        """(line number in the file, cell values) for each data row; empty rows are skipped."""
+        assert self._rows is not None
+        yield from self._rows
+
+    def close(self) -> None:
+        for close in self._closers:
+            close()
+
+
+def _binary(source) -> tuple[IO[bytes], bool]:
+    if isinstance(source, (str, os.PathLike)):
+        return open(source, "rb"), True
+    if hasattr(source, "open") and hasattr(source, "name") and not hasattr(source, "read"):
+        return source.open("rb"), True
+    source.seek(0)
+    return source, False
+
+
+def _detect_encoding(stream: IO[bytes], filename: str, declared: str) -> str:
+    stream.seek(0)
+    head = stream.read(4)
+    stream.seek(0)
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if declared not in ("", "auto"):
+        _check_decodes(stream, filename, declared)
+        return declared
+    try:
+        _check_decodes(stream, filename, "utf-8")
+        return "utf-8"
+    except ImportFileError:
+        pass
+    _check_decodes(stream, filename, "cp1252")
+    return "cp1252"
+
+
+def _check_decodes(stream: IO[bytes], filename: str, encoding: str) -> None:
+    """Decode the whole file in chunks; on failure name the line of the first bad byte."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    stream.seek(0)
+    lines_before = 0
+    while True:
+        chunk = stream.read(_CHUNK)
+        try:
+            decoder.decode(chunk, final=not chunk)
+        except UnicodeDecodeError as error:
+            line = lines_before + chunk[: error.start].count(b"\n") + 1
+            bad = chunk[error.start : error.start + 1].hex()
+            stream.seek(0)
+            raise ImportFileError(
+                _(
+                    "the file is not valid %(encoding)s text (byte 0x%(byte)s). Save it as CSV UTF-8, "
+                    "or as CSV in Windows-1252 (Latin-1)."
+                )
+                % {"encoding": _encoding_label(encoding), "byte": bad},
+                filename=filename,
+                line=line,
+            ) from None
+        if b"\x00" in chunk and encoding not in ("utf-16",):
+            line = lines_before + chunk[: chunk.index(b"\x00")].count(b"\n") + 1
+            stream.seek(0)
+            raise ImportFileError(
+                _("the file contains NUL bytes: it is not a text file (a spreadsheet saved in another format?)"),
+                filename=filename,
+                line=line,
+            )
+        if not chunk:
+            break
+        lines_before += chunk.count(b"\n")
+    stream.seek(0)
+
+
+def _encoding_label(encoding: str) -> str:
+    return {"utf-8": "UTF-8", "utf-8-sig": "UTF-8", "cp1252": "Windows-1252", "latin-1": "Latin-1"}.get(
+        encoding, encoding
+    )
+
+
+def _count_lines(stream: IO[bytes]) -> int:
+    stream.seek(0)
+    count = 0
+    while chunk := stream.read(_CHUNK):
+        count += chunk.count(b"\n")
+    stream.seek(0)
+    return count
+
+
+def _split_header(line: str, delimiter: str) -> list[str]:
+    return next(csv.reader([line], delimiter=delimiter), [])
+
+
+def _choose_delimiter(header_line: str, expected: set[str], declared: str, filename: str) -> str:
+    if declared not in ("", "auto"):
+        return declared
+    best, best_score = ",", (-1, -1)
+    for delimiter in DELIMITERS:
+        cells = [c.strip() for c in _split_header(header_line, delimiter)]
+        score = (len(expected.intersection(cells)), len(cells))
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def open_table(
+    source,
+    *,
+    filename: str = "",
+    delimiter: str = "auto",
+    encoding: str = "auto",
+    expected_headers: set[str] | None = None,
+    max_cell_chars: int = MAX_CELL_CHARS,
+) -> Table:
+    """Open ``source`` (a path, an uploaded file or a binary stream) as a :class:`Table`."""
+    stream, owned = _binary(source)
+    filename = filename or os.path.basename(getattr(stream, "name", "") or str(source))
+    try:
+        stream.seek(0, io.SEEK_END)
+        size = stream.tell()
+        stream.seek(0)
+        if size == 0:
+            raise ImportFileError(_("the file is empty"), filename=filename)
+        magic = stream.read(4)
+        stream.seek(0)
+        if magic == b"PK\x03\x04":
+            table = _open_xlsx(stream, filename, max_cell_chars)
+        elif filename.lower().endswith((".xlsx", ".xlsm")):
+            raise ImportFileError(
+                _("the file is called .xlsx but is not an Excel workbook (it is not a ZIP archive)"), filename=filename
+            )
+        elif magic.startswith(b"\xd0\xcf\x11\xe0"):
+            raise ImportFileError(
+                _("this is an old Excel .xls workbook; save it as .xlsx or as CSV"), filename=filename
+            )
+        else:
+            table = _open_csv(stream, filename, delimiter, encoding, expected_headers or set(), max_cell_chars)
+    except BaseException:
+        if owned:
+            stream.close()
+        raise
+    if owned:
+        table._closers.append(stream.close)
+    return table
+
+
+def _open_csv(stream, filename, delimiter, encoding, expected, max_cell_chars) -> Table:
+    encoding = _detect_encoding(stream, filename, encoding)
+    estimated = max(_count_lines(stream) - 1, 0) if encoding != "utf-16" else 0
+    text = io.TextIOWrapper(stream, encoding=encoding, newline="")
+    header_line = text.readline()
+    if not header_line.strip().strip("\ufeff"):
+        text.detach()
+        raise ImportFileError(_("the first line is empty: the file needs a header row"), filename=filename, line=1)
+    chosen = _choose_delimiter(header_line.rstrip("\r\n"), expected, delimiter, filename)
+    headers = [h.strip().strip("\ufeff") for h in _split_header(header_line.rstrip("\r\n"), chosen)]
+    csv.field_size_limit(max_cell_chars)
+
+    def rows() -> Iterator[tuple[int, list]]:
+        reader = csv.reader(text, delimiter=chosen, strict=False)
+        line = 2
+        try:
+            while True:
+                try:
+                    cells = next(reader)
+                except StopIteration:
+                    return
+                except csv.Error as error:
+                    if "field larger than field limit" in str(error):
+                        raise ImportFileError(
+                            _("a cell is longer than %(limit)s characters") % {"limit": f"{max_cell_chars:,}"},
+                            filename=filename,
+                            line=line,
+                        ) from None
+                    raise ImportFileError(str(error), filename=filename, line=line) from None
+                start, line = line, reader.line_num + 2
+                if cells and any(cell.strip() for cell in cells):
+                    yield start, cells
+        finally:
+            text.detach()
+
+    return Table(filename, headers, "csv", _encoding_label(encoding), chosen, estimated, rows())
+
+
+def _open_xlsx(stream, filename, max_cell_chars) -> Table:
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        workbook = openpyxl.load_workbook(stream, read_only=True, data_only=False)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as error:
+        raise ImportFileError(
+            _("the file is not a readable Excel workbook (%(reason)s)") % {"reason": error}, filename=filename
+        ) from None
+    sheet = workbook.worksheets[0]
+    iterator = sheet.iter_rows()
+    try:
+        header_cells = next(iterator)
+    except StopIteration:
+        workbook.close()
+        raise ImportFileError(_("the workbook's first sheet is empty"), filename=filename) from None
+    headers = [str(c.value).strip() if c.value is not None else "" for c in header_cells]
+    while headers and headers[-1] == "":
+        headers.pop()
+    if not headers:
+        workbook.close()
+        raise ImportFileError(_("the first row is empty: the sheet needs a header row"), filename=filename, line=1)
+    estimated = max((sheet.max_row or 1) - 1, 0)
+
+    def rows() -> Iterator[tuple[int, list]]:
+        try:
+            for line, row in enumerate(iterator, start=2):
+                cells = []
+                for cell in row[: len(headers)]:
+                    value = cell.value
+                    if cell.data_type == "f" or (isinstance(value, str) and value.startswith("=") and cell.data_type == "f"):
+                        value = FormulaCell(str(value))
+                    elif isinstance(value, str) and len(value) > max_cell_chars:
+                        raise ImportFileError(
+                            _("a cell is longer than %(limit)s characters") % {"limit": f"{max_cell_chars:,}"},
+                            filename=filename,
+                            line=line,
+                        )
+                    cells.append(value)
+                if any(v is not None and str(v).strip() for v in cells):
+                    yield line, cells
+        finally:
+            workbook.close()
+
+    return Table(filename, headers, "xlsx", "", "", estimated, rows())
+
+
+class FormulaCell(str):
+    """A spreadsheet cell holding a formula instead of a value; the parser rejects it."""

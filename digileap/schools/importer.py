@@ -1,0 +1,615 @@
+"""The school registry importer: a target of the core tabular engine.
+
+Fields a profile can fill (see docs/imports.md): authority_code, authority_name, authority_kind,
+country, operator_code, operator_name, operator_kind, number, name, type_code, type_label, levels,
+language, sector, status, street, postal_code, city, email, website, latitude/longitude (or x/y
+with a coordinate system), school_year, pupils_isced_L, pupils_isced_L_grade_G, pupils_total
+(a check on the sum), teachers, ses_value, ses_scale, eligible_CODE.
+"""
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Max
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from digileap.core import audit
+from digileap.core.bulk import bulk_insert, chunked
+from digileap.core.permissions import Action, permits, restrict
+from digileap.core.tabular.engine import Importer, Plan, register_importer
+from digileap.core.tabular.errors import RowError
+from digileap.core.tabular.parsing import ParsedRow
+from digileap.core.tabular.profiles import register_profile_dir
+
+from pathlib import Path
+
+from .models import (
+    SCHOOL_YEAR_VALIDATOR,
+    Authority,
+    EligibilityGroup,
+    EligibleCount,
+    Enrolment,
+    School,
+    SchoolOperator,
+    Site,
+    SocioEconomicIndex,
+    SocioEconomicScale,
+    StaffCount,
+)
+
+register_profile_dir("schools", Path(__file__).parent / "import_profiles")
+
+SCHOOL_FIELDS = [
+    "operator_id",
+    "name",
+    "type_code",
+    "type_label",
+    "isced_0",
+    "isced_1",
+    "isced_2",
+    "isced_3",
+    "isced_4",
+    "language",
+    "sector",
+    "status",
+    "street",
+    "postal_code",
+    "city",
+    "email",
+    "website",
+    "latitude",
+    "longitude",
+    "pupils_total",
+    "ses_value",
+    "ses_scale_id",
+]
+_PUPILS_FIELD = re.compile(r"^pupils_isced_(\d)(?:_grade_(\d{1,2}))?$")
+_TEXT_LIMITS = {
+    name: School._meta.get_field(name).max_length
+    for name in ("number", "name", "type_code", "type_label", "language", "street", "postal_code", "city", "email", "website")
+}
+
+
+@dataclass
+class Figures:
+    """A school's figures for one school year, as a row gives them (None: the row says nothing)."""
+
+    enrolment: dict[tuple[int, int], int] | None = None
+    teachers: int | None = None
+    ses: tuple[int, Decimal] | None = None
+    eligible: dict[int, int] | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {}
+        if self.enrolment is not None:
+            data["enrolment"] = {f"{level}/{grade}": pupils for (level, grade), pupils in sorted(self.enrolment.items())}
+        if self.teachers is not None:
+            data["teachers"] = self.teachers
+        if self.ses is not None:
+            data["ses"] = {"scale": self.ses[0], "value": str(self.ses[1])}
+        if self.eligible is not None:
+            data["eligible"] = {str(k): v for k, v in sorted(self.eligible.items())}
+        return data
+
+
+@dataclass
+class SchoolRow:
+    line: int
+    authority_code: str
+    operator_key: tuple[str, str]
+    number: str
+    fields: dict[str, Any]
+    year: str
+    figures: Figures
+    signature: tuple = ()
+
+
+@dataclass
+class SchoolPlan:
+    new_authorities: dict[str, dict[str, Any]] = field(default_factory=dict)
+    new_operators: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    creates: list[SchoolRow] = field(default_factory=list)
+    updates: list[tuple[int, SchoolRow, dict, dict, bool]] = field(default_factory=list)
+
+
+def _text(values: dict, name: str) -> str:
+    value = values.get(name)
+    return "" if value is None else str(value).strip()
+
+
+class SchoolImporter(Importer):
+    target = "schools"
+    label = "schools"
+    model = School
+
+    def __init__(self, *, profile, actor):
+        super().__init__(profile=profile, actor=actor)
+        self.scales = {s.code: s for s in SocioEconomicScale.objects.all()}
+        self.groups = {g.code: g.id for g in EligibilityGroup.objects.all()}
+        self.authorities = {a.code: a for a in Authority.objects.all()}
+        self._add_allowed: dict[tuple, bool] = {}
+
+    # -- reading rows --------------------------------------------------------------------------
+
+    def _row(self, parsed: ParsedRow) -> SchoolRow | None:
+        values = parsed.values
+        line = parsed.line
+        errors = parsed.errors
+
+        def fail(column: str, message: str, value: str = "") -> None:
+            errors.append(RowError(line, column, message, value))
+
+        column_of = {c.field: c.sources[0] for c in self.profile.columns}
+        authority_code = _text(values, "authority_code")
+        if not authority_code:
+            fail(column_of.get("authority_code", ""), _("no authority code (set it in the profile or a column)"))
+        number = _text(values, "number")
+        for name, limit in _TEXT_LIMITS.items():
+            if limit and len(_text(values, name)) > limit:
+                fail(column_of.get(name, name), _("longer than %(n)s characters") % {"n": limit})
+        operator_name = _text(values, "operator_name")
+        operator_code = _text(values, "operator_code") or slugify(operator_name)[:64]
+        if not operator_code:
+            fail(column_of.get("operator_name", "operator_name"), _("no school operator"))
+        sector = _text(values, "sector") or School.Sector.PUBLIC
+        if sector not in School.Sector.values:
+            fail(column_of.get("sector", "sector"), _("unknown sector %(value)r") % {"value": sector})
+        status = _text(values, "status") or School.Status.OPEN
+        if status not in School.Status.values:
+            fail(column_of.get("status", "status"), _("unknown status %(value)r") % {"value": status})
+        year = _text(values, "school_year")
+        if year:
+            try:
+                SCHOOL_YEAR_VALIDATOR(year)
+            except Exception:  # noqa: BLE001
+                fail(column_of.get("school_year", "school_year"), _("school year %(value)r is not like 2024/25") % {"value": year})
+        figures = self._figures(values, year, fail, column_of)
+        if errors:
+            return None
+        levels = set(values.get("levels") or [])
+        if figures.enrolment:
+            levels |= {level for (level, _grade), pupils in figures.enrolment.items() if pupils > 0}
+        fields = {
+            "name": _text(values, "name"),
+            "type_code": _text(values, "type_code"),
+            "type_label": _text(values, "type_label"),
+            **{f"isced_{level}": level in levels for level in range(5)},
+            "language": _text(values, "language"),
+            "sector": sector,
+            "status": status,
+            "street": _text(values, "street"),
+            "postal_code": _text(values, "postal_code"),
+            "city": _text(values, "city"),
+            "email": _text(values, "email"),
+            "website": _text(values, "website"),
+            "latitude": values.get("latitude"),
+            "longitude": values.get("longitude"),
+        }
+        row = SchoolRow(line, authority_code, (authority_code, operator_code), number, fields, year, figures)
+        row.signature = (
+            authority_code,
+            operator_code,
+            operator_name,
+            tuple(sorted(fields.items())),
+            year,
+            repr(figures.as_json()),
+        )
+        self._operator_names[(authority_code, operator_code)] = (operator_name or operator_code, _text(values, "operator_kind") or sector)
+        if authority_code not in self.authorities and authority_code not in self._authority_details:
+            self._authority_details[authority_code] = {
+                "name": _text(values, "authority_name"),
+                "kind": _text(values, "authority_kind") or Authority.Kind.REGION,
+                "country": _text(values, "country"),
+                "line": line,
+            }
+        return row
+
+    def _figures(self, values: dict, year: str, fail, column_of) -> Figures:
+        figures = Figures()
+        totals: dict[int, int] = {}
+        grades: dict[tuple[int, int], int] = {}
+        for name, value in values.items():
+            match = _PUPILS_FIELD.match(name)
+            if not match or value is None:
+                continue
+            level, grade = int(match.group(1)), int(match.group(2) or 0)
+            if level > 4 or grade > 13:
+                fail(column_of.get(name, name), _("level or grade out of range"))
+                continue
+            if grade:
+                grades[(level, grade)] = value
+            else:
+                totals[level] = value
+        if totals or grades:
+            enrolment: dict[tuple[int, int], int] = {}
+            graded_levels = {level for level, _g in grades}
+            for level, total in totals.items():
+                if level in graded_levels:
+                    by_grade = sum(p for (lv, _g), p in grades.items() if lv == level)
+                    if by_grade != total:
+                        fail(
+                            column_of.get(f"pupils_isced_{level}", ""),
+                            _("the level total %(total)s differs from the sum of its grades %(sum)s") % {"total": total, "sum": by_grade},
+                        )
+                elif total:
+                    enrolment[(level, 0)] = total
+            enrolment.update({key: pupils for key, pupils in grades.items() if pupils})
+            figures.enrolment = enrolment
+            declared_total = values.get("pupils_total")
+            if declared_total is not None and declared_total != sum(enrolment.values()):
+                fail(
+                    column_of.get("pupils_total", "pupils_total"),
+                    _("the total %(total)s differs from the sum of the levels %(sum)s") % {"total": declared_total, "sum": sum(enrolment.values())},
+                )
+        if values.get("teachers") is not None:
+            figures.teachers = values["teachers"]
+        if values.get("ses_value") is not None:
+            scale = self.scales.get(_text(values, "ses_scale"))
+            if scale is None:
+                fail(column_of.get("ses_scale", "ses_scale"), _("unknown socio-economic scale %(value)r") % {"value": _text(values, "ses_scale")})
+            elif not scale.minimum <= values["ses_value"] <= scale.maximum:
+                fail(
+                    column_of.get("ses_value", "ses_value"),
+                    _("%(value)s is outside the scale %(minimum)s to %(maximum)s")
+                    % {"value": values["ses_value"], "minimum": scale.minimum, "maximum": scale.maximum},
+                )
+            else:
+                figures.ses = (scale.id, values["ses_value"])
+        eligible = {}
+        for name, value in values.items():
+            if name.startswith("eligible_") and value is not None:
+                code = name.removeprefix("eligible_")
+                if code not in self.groups:
+                    fail(column_of.get(name, name), _("unknown eligibility group %(code)r") % {"code": code})
+                else:
+                    eligible[self.groups[code]] = value
+        if eligible:
+            figures.eligible = eligible
+        has_figures = any(x is not None for x in (figures.enrolment, figures.teachers, figures.ses, figures.eligible))
+        if has_figures and not year:
+            fail(column_of.get("school_year", "school_year"), _("figures need a school year"))
+        return figures
+
+    # -- planning ------------------------------------------------------------------------------
+
+    def plan(self, rows: Iterable[ParsedRow]) -> Plan:
+        plan = Plan(data=SchoolPlan())
+        data: SchoolPlan = plan.data
+        self._operator_names: dict[tuple[str, str], tuple[str, str]] = {}
+        self._authority_details: dict[str, dict] = {}
+        by_key: dict[tuple[str, str], SchoolRow] = {}
+        duplicates: dict[tuple[str, str], list[SchoolRow]] = defaultdict(list)
+        for parsed in rows:
+            row = self._row(parsed)
+            if row is None:
+                plan.rejected.extend(parsed.errors)
+                continue
+            key = (row.authority_code, row.number)
+            if key in by_key:
+                duplicates[key].append(row)
+            else:
+                by_key[key] = row
+        number_column = next((c.sources[0] for c in self.profile.columns if c.field == "number"), "number")
+        for key, extra in duplicates.items():
+            first = by_key[key]
+            if self.profile.duplicates == "merge_identical" and all(r.signature == first.signature for r in extra):
+                plan.unchanged += len(extra)
+                continue
+            del by_key[key]
+            lines = [first.line] + [r.line for r in extra]
+            for r in [first, *extra]:
+                others = ", ".join(str(n) for n in lines if n != r.line)
+                plan.rejected.append(
+                    RowError(r.line, number_column, _("school number %(number)s appears again on line(s) %(lines)s") % {"number": r.number, "lines": others}, r.number)
+                )
+        self._plan_authorities(data, by_key, plan)
+        self._plan_schools(data, by_key, plan)
+        return plan
+
+    def _plan_authorities(self, data: SchoolPlan, by_key, plan: Plan) -> None:
+        for code, details in self._authority_details.items():
+            if not details["name"] or not details["country"]:
+                for key in [k for k in by_key if k[0] == code]:
+                    row = by_key.pop(key)
+                    plan.rejected.append(RowError(row.line, "", _("unknown authority %(code)r; the profile must give its name and country to create it") % {"code": code}))
+                continue
+            if not permits(self.actor, Action.ADD, Authority(code=code)):
+                for key in [k for k in by_key if k[0] == code]:
+                    row = by_key.pop(key)
+                    plan.rejected.append(RowError(row.line, "", _("authority %(code)r does not exist and your role may not create it") % {"code": code}))
+                continue
+            data.new_authorities[code] = details
+        operators = {}
+        authority_ids = [a.id for code, a in self.authorities.items() if code in {k[0] for k in by_key}]
+        for op in SchoolOperator.objects.filter(authority_id__in=authority_ids).select_related("authority"):
+            operators[(op.authority.code, op.code)] = op
+        self.operators = operators
+        for key in list(by_key):
+            row = by_key[key]
+            if row.operator_key in operators or row.operator_key in data.new_operators:
+                continue
+            authority = self.authorities.get(row.authority_code)
+            allowed = authority is None or permits(self.actor, Action.ADD, SchoolOperator(authority_id=authority.id))
+            if authority is None and row.authority_code in data.new_authorities:
+                allowed = True  # creating the authority required the widest scope already
+            if not allowed:
+                del by_key[key]
+                plan.rejected.append(RowError(row.line, "", _("school operator %(name)r does not exist and your role may not create it") % {"name": self._operator_names[row.operator_key][0]}))
+                continue
+            name, kind = self._operator_names[row.operator_key]
+            data.new_operators[row.operator_key] = {"name": name[:255], "kind": kind if kind in SchoolOperator.Kind.values else SchoolOperator.Kind.PUBLIC}
+
+    def _plan_schools(self, data: SchoolPlan, by_key, plan: Plan) -> None:
+        authority_ids = {code: a.id for code, a in self.authorities.items()}
+        existing: dict[tuple[str, str], dict] = {}
+        wanted_ids = [authority_ids[c] for c in {k[0] for k in by_key} if c in authority_ids]
+        code_of = {a.id: code for code, a in self.authorities.items()}
+        for values in School.objects.filter(authority_id__in=wanted_ids).values("id", "authority_id", "number", *SCHOOL_FIELDS):
+            existing[(code_of[values["authority_id"]], values["number"])] = values
+        changeable: set[int] | None = None
+        if existing and not permits_all(self.actor, Action.CHANGE, School):
+            changeable = set(restrict(School.objects.filter(authority_id__in=wanted_ids), self.actor, Action.CHANGE).values_list("id", flat=True))
+        current = self._current_figures([v["id"] for v in existing.values()], {r.year for r in by_key.values() if r.year})
+        for key, row in by_key.items():
+            operator = self.operators.get(row.operator_key)
+            row.fields["operator_id"] = operator.id if operator else None
+            before = existing.get(key)
+            school_id = before["id"] if before else None
+            self._set_summary(row, current.latest_year.get(school_id) if school_id else None, before)
+            if before is None:
+                if not self._may_add(row):
+                    plan.rejected.append(RowError(row.line, "", _("school %(number)s is outside your scope: your role may not add it") % {"number": row.number}, row.number))
+                    continue
+                data.creates.append(row)
+                plan.created += 1
+                continue
+            changed = {name: value for name, value in row.fields.items() if name != "operator_id" and before.get(name) != value}
+            if row.fields["operator_id"] is None or before["operator_id"] != row.fields["operator_id"]:
+                changed["operator_id"] = row.fields["operator_id"]
+            figures_changed = row.year != "" and current.differs(school_id, row.year, row.figures)
+            if not changed and not figures_changed:
+                plan.unchanged += 1
+                continue
+            if changeable is not None and school_id not in changeable:
+                plan.rejected.append(RowError(row.line, "", _("school %(number)s is outside your scope: your role may not change it") % {"number": row.number}, row.number))
+                continue
+            data.updates.append((school_id, row, {k: before.get(k) for k in changed}, changed, figures_changed))
+            plan.updated += 1
+
+    def _may_add(self, row: SchoolRow) -> bool:
+        authority = self.authorities.get(row.authority_code)
+        operator = self.operators.get(row.operator_key)
+        key = (row.authority_code, row.operator_key)
+        if key not in self._add_allowed:
+            if authority is None or operator is None:
+                self._add_allowed[key] = permits_all(self.actor, Action.ADD, School) or (
+                    authority is not None and permits(self.actor, Action.ADD, School(authority_id=authority.id))
+                )
+            else:
+                self._add_allowed[key] = permits(self.actor, Action.ADD, School(authority_id=authority.id, operator_id=operator.id))
+        return self._add_allowed[key]
+
+    def _set_summary(self, row: SchoolRow, latest_year: str | None, before: dict | None) -> None:
+        """Keep the school's summary columns on the newest year's figures."""
+        newest = row.year and (latest_year is None or row.year >= latest_year)
+        source = before or {}
+        row.fields["pupils_total"] = source.get("pupils_total")
+        row.fields["ses_value"] = source.get("ses_value")
+        row.fields["ses_scale_id"] = source.get("ses_scale_id")
+        if newest and row.figures.enrolment is not None:
+            row.fields["pupils_total"] = sum(row.figures.enrolment.values())
+        if newest and row.figures.ses is not None:
+            row.fields["ses_scale_id"], row.fields["ses_value"] = row.figures.ses
+
+    def _current_figures(self, school_ids: list[int], years: set[str]) -> "CurrentFigures":
+        current = CurrentFigures()
+        if not school_ids:
+            return current
+        for ids in chunked(school_ids, 900):
+            for values in Enrolment.objects.filter(school_id__in=ids).values("school_id").annotate(latest=Max("school_year")):
+                current.bump(values["school_id"], values["latest"])
+            for values in SocioEconomicIndex.objects.filter(school_id__in=ids).values("school_id").annotate(latest=Max("school_year")):
+                current.bump(values["school_id"], values["latest"])
+            for school_id, year, level, grade, pupils in Enrolment.objects.filter(school_id__in=ids, school_year__in=years).values_list(
+                "school_id", "school_year", "level", "grade", "pupils"
+            ):
+                current.enrolment.setdefault((school_id, year), {})[(level, grade)] = pupils
+            for school_id, year, teachers in StaffCount.objects.filter(school_id__in=ids, school_year__in=years).values_list("school_id", "school_year", "teachers"):
+                current.teachers[(school_id, year)] = teachers
+            for school_id, year, scale_id, value in SocioEconomicIndex.objects.filter(school_id__in=ids, school_year__in=years).values_list(
+                "school_id", "school_year", "scale_id", "value"
+            ):
+                current.ses[(school_id, year)] = (scale_id, value)
+            for school_id, year, group_id, pupils in EligibleCount.objects.filter(school_id__in=ids, school_year__in=years).values_list(
+                "school_id", "school_year", "group_id", "pupils"
+            ):
+                current.eligible.setdefault((school_id, year), {})[group_id] = pupils
+        return current
+
+    # -- writing -------------------------------------------------------------------------------
+
+    def commit(self, plan: Plan) -> None:
+        data: SchoolPlan = plan.data
+        changes: list[audit.Change] = []
+        for code, details in data.new_authorities.items():
+            authority = Authority.objects.create(code=code, name=details["name"], kind=details["kind"], country=details["country"])
+            self.authorities[code] = authority
+            changes.append(audit.change_for("create", authority, after=audit.snapshot(authority)))
+        for (authority_code, code), details in data.new_operators.items():
+            operator = SchoolOperator.objects.create(authority=self.authorities[authority_code], code=code, **details)
+            self.operators[(authority_code, code)] = operator
+            changes.append(audit.change_for("create", operator, after=audit.snapshot(operator)))
+        for row in data.creates:
+            row.fields["operator_id"] = self.operators[row.operator_key].id
+        self._insert_schools(data.creates)
+        ids = self._school_ids({row.authority_code for row in data.creates})
+        self._insert_main_sites(data.creates, ids)
+        for row in data.creates:
+            school_id = ids[(row.authority_code, row.number)]
+            after = {"number": row.number, **row.fields}
+            if row.year:
+                after["figures"] = {row.year: row.figures.as_json()}
+            changes.append(audit.Change("create", "schools.school", str(school_id), f"{row.fields['name']} ({row.number})"[:300], None, audit.to_jsonable(after)))
+        self._update_schools(data.updates)
+        for school_id, row, before, changed, figures_changed in data.updates:
+            after = dict(changed)
+            if figures_changed:
+                after["figures"] = {row.year: row.figures.as_json()}
+            changes.append(audit.Change("update", "schools.school", str(school_id), f"{row.fields['name']} ({row.number})"[:300], audit.to_jsonable(before), audit.to_jsonable(after)))
+        figure_rows = [(ids[(r.authority_code, r.number)], r) for r in data.creates if r.year]
+        figure_rows += [(school_id, row) for school_id, row, _b, _c, figures_changed in data.updates if figures_changed]
+        write_figures(figure_rows, replace=bool(data.updates))
+        changes.append(
+            audit.Change(
+                "import",
+                "schools.import",
+                self.profile.name,
+                _("School registry import (%(profile)s)") % {"profile": self.profile.name},
+                None,
+                {"created": plan.created, "updated": plan.updated, "unchanged": plan.unchanged, "rejected": plan.rejected_lines},
+            )
+        )
+        audit.record_many(actor=self.actor, changes=changes)
+
+    def _insert_schools(self, rows: list[SchoolRow]) -> None:
+        names = ["authority", "number", *[name.removesuffix("_id") if name.endswith("_id") else name for name in SCHOOL_FIELDS], "created_at", "updated_at"]
+        from django.utils import timezone
+
+        now = timezone.now()
+        bulk_insert(
+            School,
+            names,
+            (
+                (self.authorities[row.authority_code].id, row.number, *[row.fields[name] for name in SCHOOL_FIELDS], now, now)
+                for row in rows
+            ),
+        )
+
+    def _school_ids(self, authority_codes: set[str]) -> dict[tuple[str, str], int]:
+        ids = {}
+        for code in authority_codes:
+            for number, school_id in School.objects.filter(authority=self.authorities[code]).values_list("number", "id"):
+                ids[(code, number)] = school_id
+        return ids
+
+    def _insert_main_sites(self, rows: list[SchoolRow], ids) -> None:
+        main_site = _("Main building")
+        bulk_insert(
+            Site,
+            ["school", "name", "is_main", "street", "postal_code", "city", "latitude", "longitude"],
+            (
+                (
+                    ids[(row.authority_code, row.number)],
+                    main_site,
+                    True,
+                    row.fields["street"],
+                    row.fields["postal_code"],
+                    row.fields["city"],
+                    row.fields["latitude"],
+                    row.fields["longitude"],
+                )
+                for row in rows
+            ),
+        )
+
+    def _update_schools(self, updates) -> None:
+        if not updates:
+            return
+        objects = []
+        fields: set[str] = set()
+        for school_id, row, _before, changed, _figures_changed in updates:
+            school = School(id=school_id)
+            for name, value in row.fields.items():
+                setattr(school, name, value)
+            fields.update(name.removesuffix("_id") if name.endswith("_id") else name for name in changed)
+            objects.append(school)
+        if fields:
+            School.objects.bulk_update(objects, sorted(fields | {"updated_at"}), batch_size=500)
+
+
+def permits_all(user, action: str, model) -> bool:
+    """Whether one of the user's assignments grants ``action`` on every ``model`` (scope all)."""
+    from digileap.core.permissions import assignments_for
+
+    return any(a.scope_kind == "all" for a in assignments_for(user, action, model))
+
+
+class CurrentFigures:
+    """The figures already stored for the schools and years of an import."""
+
+    def __init__(self) -> None:
+        self.latest_year: dict[int, str] = {}
+        self.enrolment: dict[tuple[int, str], dict] = {}
+        self.teachers: dict[tuple[int, str], int] = {}
+        self.ses: dict[tuple[int, str], tuple[int, Decimal]] = {}
+        self.eligible: dict[tuple[int, str], dict] = {}
+
+    def bump(self, school_id: int, year: str) -> None:
+        if year and (school_id not in self.latest_year or year > self.latest_year[school_id]):
+            self.latest_year[school_id] = year
+
+    def differs(self, school_id: int, year: str, figures: Figures) -> bool:
+        key = (school_id, year)
+        if figures.enrolment is not None and figures.enrolment != self.enrolment.get(key, {}):
+            return True
+        if figures.teachers is not None and figures.teachers != self.teachers.get(key):
+            return True
+        if figures.ses is not None and figures.ses != self.ses.get(key):
+            return True
+        if figures.eligible is not None and figures.eligible != self.eligible.get(key, {}):
+            return True
+        return False
+
+
+def write_figures(rows: list[tuple[int, SchoolRow]], *, replace: bool) -> None:
+    """Store each school's figures for its year; what a row gives replaces what was stored."""
+    if replace:
+        by_year: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+        for school_id, row in rows:
+            f = row.figures
+            for kind, present in (("enrolment", f.enrolment), ("teachers", f.teachers), ("ses", f.ses), ("eligible", f.eligible)):
+                if present is not None:
+                    by_year[row.year][kind].append(school_id)
+        models = {"enrolment": Enrolment, "teachers": StaffCount, "ses": SocioEconomicIndex, "eligible": EligibleCount}
+        for year, kinds in by_year.items():
+            for kind, school_ids in kinds.items():
+                for ids in chunked(school_ids):
+                    models[kind].objects.filter(school_id__in=ids, school_year=year).delete()
+    bulk_insert(
+        Enrolment,
+        ["school", "school_year", "level", "grade", "pupils"],
+        (
+            (school_id, row.year, level, grade, pupils)
+            for school_id, row in rows
+            if row.figures.enrolment
+            for (level, grade), pupils in sorted(row.figures.enrolment.items())
+        ),
+    )
+    bulk_insert(
+        StaffCount,
+        ["school", "school_year", "teachers"],
+        ((school_id, row.year, row.figures.teachers) for school_id, row in rows if row.figures.teachers is not None),
+    )
+    bulk_insert(
+        SocioEconomicIndex,
+        ["school", "school_year", "scale", "value"],
+        ((school_id, row.year, *row.figures.ses) for school_id, row in rows if row.figures.ses is not None),
+    )
+    bulk_insert(
+        EligibleCount,
+        ["school", "school_year", "group", "pupils"],
+        (
+            (school_id, row.year, group_id, pupils)
+            for school_id, row in rows
+            if row.figures.eligible
+            for group_id, pupils in sorted(row.figures.eligible.items())
+        ),
+    )
+
+
+register_importer(SchoolImporter)
