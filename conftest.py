@@ -1,0 +1,57 @@
+"""Fixtures shared by every app's tests."""
+
+import pytest
+
+from digileap.accounts.models import Role
+from digileap.accounts.tests.factories import user_with_role
+from digileap.devices.tests.factories import SupplierFactory
+from digileap.schools.tests.factories import OperatorFactory, SchoolFactory
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def world(db):
+    """Two authorities with an operator and a school each: one inside test users' scopes, one outside.
+
+    Names carry the markers INSIDE and OUTSIDE so that tests can prove the outside never shows.
+    """
+    operator = OperatorFactory(name="INSIDE operator", authority__name="INSIDE authority", authority__code="IN")
+    school = SchoolFactory(operator=operator, name="INSIDE school", number="1001")
+    other_operator = OperatorFactory(name="OUTSIDE operator", authority__name="OUTSIDE authority", authority__code="OUT")
+    other_school = SchoolFactory(operator=other_operator, name="OUTSIDE school", number="2002")
+    supplier = SupplierFactory(name="INSIDE supplier")
+    other_supplier = SupplierFactory(name="OUTSIDE supplier")
+
+    class World:
+        pass
+
+    w = World()
+    w.authority, w.operator, w.school = operator.authority, operator, school
+    w.other_authority, w.other_operator, w.other_school = other_operator.authority, other_operator, other_school
+    w.supplier, w.other_supplier = supplier, other_supplier
+    return w
+
+
+ROLE_SCOPES = {
+    Role.ADMINISTRATOR: None,
+    Role.PROGRAMME_OWNER: "authority",
+    Role.FUNDING_ADMINISTRATOR: "authority",
+    Role.OPERATOR_STAFF: "operator",
+    Role.SCHOOL_COORDINATOR: "school",
+    Role.SUPPLIER: "supplier",
+    Role.AUDITOR: "authority",
+}
+
+
+@pytest.fixture
+def role_users(world):
+    """One user per role, scoped to the INSIDE objects of ``world`` (the administrator sees all)."""
+    users = {}
+    for role, scope_name in ROLE_SCOPES.items():
+        scope = getattr(world, scope_name) if scope_name else None
+        users[role] = user_with_role(role, scope, username=f"{role}-user")
+    return users
