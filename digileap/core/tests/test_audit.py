@@ -1,0 +1,54 @@
+import pytest
+
+from digileap.core import audit
+from digileap.core.models import AuditEvent
+from digileap.schools.tests.factories import SchoolFactory
+
+
+@pytest.mark.django_db
+def test_chain_links_each_entry_to_the_previous_one():
+    school = SchoolFactory()
+    first = audit.record(actor="tester", action="create", instance=school, after={"name": school.name})
+    second = audit.record(actor="tester", action="update", instance=school, before={"name": "a"}, after={"name": "b"})
+    assert first.previous_hash == audit.GENESIS_HASH
+    assert second.previous_hash == first.entry_hash
+    report = audit.verify_chain()
+    assert report.is_intact
+    assert report.checked == 2
+    assert report.head_hash == second.entry_hash
+
+
+@pytest.mark.django_db
+def test_a_row_altered_in_the_database_is_found():
+    school = SchoolFactory()
+    for n in range(3):
+        audit.record(actor="tester", action="update", instance=school, after={"n": n})
+    middle = AuditEvent.objects.order_by("id")[1]
+    AuditEvent.objects.filter(pk=middle.pk).update(after={"n": 99})
+    report = audit.verify_chain()
+    assert not report.is_intact
+    assert report.first_broken_id == middle.pk
+    assert report.reason == "content does not match its hash"
+
+
+@pytest.mark.django_db
+def test_a_deleted_row_breaks_the_link_of_the_next():
+    school = SchoolFactory()
+    for n in range(3):
+        audit.record(actor="tester", action="update", instance=school, after={"n": n})
+    rows = list(AuditEvent.objects.order_by("id"))
+    AuditEvent.objects.filter(pk=rows[1].pk).delete()
+    report = audit.verify_chain()
+    assert report.first_broken_id == rows[2].pk
+    assert report.reason == "previous hash does not match the entry before it"
+
+
+@pytest.mark.django_db
+def test_deleting_the_newest_row_is_found_through_the_head():
+    school = SchoolFactory()
+    for n in range(2):
+        audit.record(actor="tester", action="update", instance=school, after={"n": n})
+    AuditEvent.objects.order_by("-id").first().delete()
+    report = audit.verify_chain()
+    assert not report.is_intact
+    assert report.reason == "the newest entries are missing"
