@@ -21,7 +21,9 @@ def world(db):
     """
     operator = OperatorFactory(name="INSIDE operator", authority__name="INSIDE authority", authority__code="IN")
     school = SchoolFactory(operator=operator, name="INSIDE school", number="1001")
-    other_operator = OperatorFactory(name="OUTSIDE operator", authority__name="OUTSIDE authority", authority__code="OUT")
+    other_operator = OperatorFactory(
+        name="OUTSIDE operator", authority__name="OUTSIDE authority", authority__code="OUT"
+    )
     other_school = SchoolFactory(operator=other_operator, name="OUTSIDE school", number="2002")
     supplier = SupplierFactory(name="INSIDE supplier")
     other_supplier = SupplierFactory(name="OUTSIDE supplier")

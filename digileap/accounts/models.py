@@ -47,12 +47,8 @@ class RoleAssignment(models.Model):
     operator = models.ForeignKey(
         "schools.SchoolOperator", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
-    school = models.ForeignKey(
-        "schools.School", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
-    )
-    supplier = models.ForeignKey(
-        "devices.Supplier", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
-    )
+    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    supplier = models.ForeignKey("devices.Supplier", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

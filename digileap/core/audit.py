@@ -150,7 +150,9 @@ def record_many(*, actor, changes: Iterable[Change]) -> list[AuditEvent]:
     return events
 
 
-def record(*, actor, action: str, instance: models.Model, before: dict | None = None, after: dict | None = None) -> AuditEvent:
+def record(
+    *, actor, action: str, instance: models.Model, before: dict | None = None, after: dict | None = None
+) -> AuditEvent:
     """Append one event about ``instance``."""
     return record_many(actor=actor, changes=[change_for(action, instance, before, after)])[0]
 

@@ -47,7 +47,9 @@ def csv_response(filename: str, headers: Sequence[str], rows: Iterable[Sequence[
     return response
 
 
-def xlsx_response(filename: str, headers: Sequence[str], rows: Iterable[Sequence[Any]], sheet_title: str = "Export") -> HttpResponse:
+def xlsx_response(
+    filename: str, headers: Sequence[str], rows: Iterable[Sequence[Any]], sheet_title: str = "Export"
+) -> HttpResponse:
     """An XLSX written in openpyxl's streaming mode; text cells are escaped like CSV cells."""
     import io
 

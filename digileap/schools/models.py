@@ -102,11 +102,19 @@ class School(models.Model):
     email = models.EmailField(_("e-mail"), blank=True)
     website = models.CharField(_("website"), max_length=255, blank=True)
     latitude = models.DecimalField(
-        _("latitude (WGS84)"), max_digits=9, decimal_places=6, null=True, blank=True,
+        _("latitude (WGS84)"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(-90), MaxValueValidator(90)],
     )
     longitude = models.DecimalField(
-        _("longitude (WGS84)"), max_digits=9, decimal_places=6, null=True, blank=True,
+        _("longitude (WGS84)"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
     pupils_total = models.PositiveIntegerField(_("pupils"), null=True, blank=True, db_index=True)
@@ -127,9 +135,7 @@ class School(models.Model):
             models.UniqueConstraint(fields=["authority", "number"], name="school_number_unique_in_authority"),
             models.CheckConstraint(
                 name="school_coordinates_in_range",
-                condition=(
-                    models.Q(latitude__isnull=True) | models.Q(latitude__gte=-90, latitude__lte=90)
-                )
+                condition=(models.Q(latitude__isnull=True) | models.Q(latitude__gte=-90, latitude__lte=90))
                 & (models.Q(longitude__isnull=True) | models.Q(longitude__gte=-180, longitude__lte=180)),
             ),
         ]

@@ -65,7 +65,9 @@ def authority_create(*, actor, code: str, name: str, country: str, kind: str = A
 
 
 @transaction.atomic
-def operator_create(*, actor, authority: Authority, code: str, name: str, kind: str = SchoolOperator.Kind.PUBLIC) -> SchoolOperator:
+def operator_create(
+    *, actor, authority: Authority, code: str, name: str, kind: str = SchoolOperator.Kind.PUBLIC
+) -> SchoolOperator:
     operator = SchoolOperator(authority=authority, code=code, name=name, kind=kind)
     authorize(actor, Action.ADD, operator)
     operator.full_clean()
@@ -207,7 +209,13 @@ def school_year_figures_set(
     after = _figures_snapshot(school, school_year)
     refresh_school_summary(school)
     if before != after:
-        audit.record(actor=actor, action="update_figures", instance=school, before={school_year: before}, after={school_year: after})
+        audit.record(
+            actor=actor,
+            action="update_figures",
+            instance=school,
+            before={school_year: before},
+            after={school_year: after},
+        )
 
 
 def _figures_snapshot(school: School, school_year: str) -> dict[str, Any]:
@@ -218,10 +226,14 @@ def _figures_snapshot(school: School, school_year: str) -> dict[str, Any]:
             .order_by("level", "grade")
             .values_list("level", "grade", "pupils")
         },
-        "teachers": StaffCount.objects.filter(school=school, school_year=school_year).values_list("teachers", flat=True).first(),
+        "teachers": StaffCount.objects.filter(school=school, school_year=school_year)
+        .values_list("teachers", flat=True)
+        .first(),
         "ses": {
             code: str(value)
-            for code, value in SocioEconomicIndex.objects.filter(school=school, school_year=school_year).values_list("scale__code", "value")
+            for code, value in SocioEconomicIndex.objects.filter(school=school, school_year=school_year).values_list(
+                "scale__code", "value"
+            )
         },
     }
 

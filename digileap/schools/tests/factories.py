@@ -1,7 +1,15 @@
 import factory
 from factory.django import DjangoModelFactory
 
-from digileap.schools.models import Authority, Enrolment, School, SchoolOperator, Site, SocioEconomicIndex, SocioEconomicScale
+from digileap.schools.models import (
+    Authority,
+    Enrolment,
+    School,
+    SchoolOperator,
+    Site,
+    SocioEconomicIndex,
+    SocioEconomicScale,
+)
 
 
 class AuthorityFactory(DjangoModelFactory):
