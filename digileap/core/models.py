@@ -66,6 +66,9 @@ class ImportJob(models.Model):
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.UPLOADED)
     skip_invalid = models.BooleanField(_("skip rejected rows"), default=False)
+    school_year = models.CharField(
+        _("school year"), max_length=7, blank=True, help_text=_("Overrides the school year of every row.")
+    )
     rows_total = models.PositiveIntegerField(_("rows"), null=True, blank=True)
     rows_processed = models.PositiveIntegerField(_("rows checked"), default=0)
     phase = models.CharField(_("phase"), max_length=40, blank=True)
