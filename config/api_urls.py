@@ -1,17 +1,31 @@
 """Every app's API routes under /api/. Each app exposes ``register(router)``."""
 
 from django.urls import path
-from rest_framework.authtoken.views import obtain_auth_token
-from rest_framework.routers import DefaultRouter
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.routers import APIRootView, DefaultRouter
 
 from digileap.core.api import urls as core_api
+from digileap.core.api.views import ThrottledObtainAuthToken
 from digileap.schools.api import urls as schools_api
 
-router = DefaultRouter()
+
+class DigileapAPIRootView(APIRootView):
+    """Links to every collection of the API. See /api/docs/ for the documentation."""
+
+    permission_classes = [IsAuthenticated]
+
+
+class Router(DefaultRouter):
+    APIRootView = DigileapAPIRootView
+    # One spelling per resource: content negotiation by the Accept header, not by ".json" suffixes.
+    include_format_suffixes = False
+
+
+router = Router()
 core_api.register(router)
 schools_api.register(router)
 
 urlpatterns = [
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("auth/token/", ThrottledObtainAuthToken.as_view(), name="api-token"),
     *router.urls,
 ]

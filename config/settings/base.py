@@ -175,6 +175,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {"login": "10/min"},
+    "EXCEPTION_HANDLER": "digileap.core.api.exceptions.exception_handler",
 }
 
 SPECTACULAR_SETTINGS = {
@@ -184,8 +185,12 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "AuthorityKindEnum": "digileap.schools.models.Authority.Kind",
+        # School.Sector and SchoolOperator.Kind are the same choice set.
+        "PublicPrivateEnum": "digileap.schools.models.School.Sector",
+    },
 }
 
 DJANGO_TABLES2_TEMPLATE = "core/table.html"

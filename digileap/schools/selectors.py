@@ -86,3 +86,15 @@ def school_year_history(school: School) -> list[dict]:
 def school_audit_history(school: School) -> QuerySet[AuditEvent]:
     """Events about the school itself, newest first. The caller has checked the user may see it."""
     return history_for(school)
+
+
+def staff_counts_for(user, action: str = Action.VIEW) -> QuerySet[StaffCount]:
+    return restrict(StaffCount.objects.select_related("school"), user, action)
+
+
+def eligible_counts_for(user, action: str = Action.VIEW) -> QuerySet[EligibleCount]:
+    return restrict(EligibleCount.objects.select_related("school", "group"), user, action)
+
+
+def socio_economic_indices_for(user, action: str = Action.VIEW) -> QuerySet[SocioEconomicIndex]:
+    return restrict(SocioEconomicIndex.objects.select_related("school", "scale"), user, action)
