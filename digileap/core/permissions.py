@@ -48,7 +48,42 @@ def granted_actions(role: str, model: type[models.Model]) -> set[str]:
     return actions
 
 
+class _SystemAssignment:
+    """The one role assignment a ``SystemActor`` holds."""
+
+    role = "administrator"
+    scope_kind = "all"
+    scope_id = None
+
+
+class SystemActor:
+    """The installation itself, acting for its operators: management commands such as
+    ``import_schools`` run without ``--as``. It counts as an administrator with scope ``all`` in
+    ``can``, ``permits``, ``restrict`` and ``authorize``; the audit trail records it by its label
+    (no user id). It is never a signed-in user: no view or API route can obtain one.
+    """
+
+    pk = None
+    id = None
+    is_authenticated = True
+    is_active = True
+    is_anonymous = False
+    is_staff = False
+    is_superuser = False
+
+    def __init__(self, label: str = "system") -> None:
+        self.label = label
+
+    def get_username(self) -> str:
+        return self.label
+
+    def __str__(self) -> str:
+        return self.label
+
+
 def _assignments(user) -> list:
+    if isinstance(user, SystemActor):
+        return [_SystemAssignment()]
     if user is None or not user.is_authenticated or not user.is_active:
         return []
     cached = getattr(user, "_digileap_role_assignments", None)

@@ -12,21 +12,21 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from digileap.core import audit
 from digileap.core.bulk import bulk_insert, chunked
-from digileap.core.permissions import Action, permits, restrict
+from digileap.core.permissions import Action, assignments_for, permits, restrict
 from digileap.core.tabular.engine import Importer, Plan, register_importer
 from digileap.core.tabular.errors import RowError
 from digileap.core.tabular.parsing import ParsedRow
 from digileap.core.tabular.profiles import register_profile_dir
-
-from pathlib import Path
 
 from .models import (
     SCHOOL_YEAR_VALIDATOR,
@@ -68,10 +68,30 @@ SCHOOL_FIELDS = [
     "ses_value",
     "ses_scale_id",
 ]
+# Fields the importer derives itself: always compared and written.
+DERIVED_FIELDS = {"operator_id", "pupils_total", "ses_value", "ses_scale_id"}
+LEVEL_FIELDS = [f"isced_{level}" for level in range(5)]
 _PUPILS_FIELD = re.compile(r"^pupils_isced_(\d)(?:_grade_(\d{1,2}))?$")
 _TEXT_LIMITS = {
     name: School._meta.get_field(name).max_length
-    for name in ("number", "name", "type_code", "type_label", "language", "street", "postal_code", "city", "email", "website")
+    for name in (
+        "number",
+        "name",
+        "type_code",
+        "type_label",
+        "language",
+        "street",
+        "postal_code",
+        "city",
+        "email",
+        "website",
+    )
+}
+FIGURE_MODELS = {
+    "enrolment": Enrolment,
+    "teachers": StaffCount,
+    "ses": SocioEconomicIndex,
+    "eligible": EligibleCount,
 }
 
 
@@ -84,10 +104,15 @@ class Figures:
     ses: tuple[int, Decimal] | None = None
     eligible: dict[int, int] | None = None
 
+    def kinds(self) -> list[str]:
+        return [kind for kind in FIGURE_MODELS if getattr(self, kind) is not None]
+
     def as_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {}
         if self.enrolment is not None:
-            data["enrolment"] = {f"{level}/{grade}": pupils for (level, grade), pupils in sorted(self.enrolment.items())}
+            data["enrolment"] = {
+                f"{level}/{grade}": pupils for (level, grade), pupils in sorted(self.enrolment.items())
+            }
         if self.teachers is not None:
             data["teachers"] = self.teachers
         if self.ses is not None:
@@ -99,6 +124,8 @@ class Figures:
 
 @dataclass
 class SchoolRow:
+    """One school as a valid row describes it, ready to compare with the database."""
+
     line: int
     authority_code: str
     operator_key: tuple[str, str]
@@ -110,11 +137,26 @@ class SchoolRow:
 
 
 @dataclass
+class SchoolUpdate:
+    """An existing school that a row changes: the changed fields before and after, and its figures."""
+
+    school_id: int
+    row: SchoolRow
+    before: dict[str, Any]
+    changed: dict[str, Any]
+    figures_before: dict[str, Any] | None = None  # None: the row's figures equal the stored ones
+
+    @property
+    def figures_changed(self) -> bool:
+        return self.figures_before is not None
+
+
+@dataclass
 class SchoolPlan:
     new_authorities: dict[str, dict[str, Any]] = field(default_factory=dict)
     new_operators: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     creates: list[SchoolRow] = field(default_factory=list)
-    updates: list[tuple[int, SchoolRow, dict, dict, bool]] = field(default_factory=list)
+    updates: list[SchoolUpdate] = field(default_factory=list)
 
 
 def _text(values: dict, name: str) -> str:
@@ -132,7 +174,41 @@ class SchoolImporter(Importer):
         self.scales = {s.code: s for s in SocioEconomicScale.objects.all()}
         self.groups = {g.code: g.id for g in EligibilityGroup.objects.all()}
         self.authorities = {a.code: a for a in Authority.objects.all()}
+        self.operators: dict[tuple[str, str], SchoolOperator] = {}
         self._add_allowed: dict[tuple, bool] = {}
+        self._permits_all: dict[tuple[str, type], bool] = {}
+        self.column_of = {c.field: c.sources[0] for c in profile.columns}
+
+    # -- what the file provides ----------------------------------------------------------------
+
+    def provided_values(self) -> set[str]:
+        """The value names this profile fills for this file (constants, present columns, code lists)."""
+        headers = set(self.headers)
+        provided = set(self.profile.constants)
+        for column in self.profile.columns:
+            if column.optional_column and not headers.intersection(column.sources):
+                continue
+            provided.add(column.field)
+            if column.type == "code":
+                for entry in self.profile.code_lists.get(column.codes, {}).values():
+                    if isinstance(entry, dict):
+                        provided.update(entry)
+                if column.keep_code_as:
+                    provided.add(column.keep_code_as)
+        if self.profile.coordinates:
+            provided |= {"latitude", "longitude"}
+        profile = self.profile.with_pattern_columns(self.headers)
+        provided.update(c.field for c in profile.columns)
+        return provided
+
+    def managed_fields(self) -> set[str]:
+        """School fields an update may change: what the file provides. Others keep their stored value."""
+        provided = self.provided_values()
+        managed = set(DERIVED_FIELDS)
+        managed.update(name for name in SCHOOL_FIELDS if name in provided)
+        if "levels" in provided or any(_PUPILS_FIELD.match(name) for name in provided):
+            managed.update(LEVEL_FIELDS)
+        return managed
 
     # -- reading rows --------------------------------------------------------------------------
 
@@ -140,35 +216,46 @@ class SchoolImporter(Importer):
         values = parsed.values
         line = parsed.line
         errors = parsed.errors
+        column_of = self.column_of
 
         def fail(column: str, message: str, value: str = "") -> None:
             errors.append(RowError(line, column, message, value))
 
-        column_of = {c.field: c.sources[0] for c in self.profile.columns}
         authority_code = _text(values, "authority_code")
         if not authority_code:
             fail(column_of.get("authority_code", ""), _("no authority code (set it in the profile or a column)"))
         number = _text(values, "number")
+        number_column = column_of.get("number", "number")
+        if not number and not any(error.column == number_column for error in errors):
+            fail(number_column, _("a value is required"))
         for name, limit in _TEXT_LIMITS.items():
             if limit and len(_text(values, name)) > limit:
-                fail(column_of.get(name, name), _("longer than %(n)s characters") % {"n": limit})
+                fail(
+                    column_of.get(name, name),
+                    _("longer than %(n)s characters") % {"n": limit},
+                    _text(values, name)[:80],
+                )
         operator_name = _text(values, "operator_name")
         operator_code = _text(values, "operator_code") or slugify(operator_name)[:64]
         if not operator_code:
             fail(column_of.get("operator_name", "operator_name"), _("no school operator"))
         sector = _text(values, "sector") or School.Sector.PUBLIC
         if sector not in School.Sector.values:
-            fail(column_of.get("sector", "sector"), _("unknown sector %(value)r") % {"value": sector})
+            fail(column_of.get("sector", "sector"), _("unknown sector %(value)r") % {"value": sector}, sector)
         status = _text(values, "status") or School.Status.OPEN
         if status not in School.Status.values:
-            fail(column_of.get("status", "status"), _("unknown status %(value)r") % {"value": status})
+            fail(column_of.get("status", "status"), _("unknown status %(value)r") % {"value": status}, status)
         year = _text(values, "school_year")
         if year:
             try:
                 SCHOOL_YEAR_VALIDATOR(year)
             except Exception:  # noqa: BLE001
-                fail(column_of.get("school_year", "school_year"), _("school year %(value)r is not like 2024/25") % {"value": year})
-        figures = self._figures(values, year, fail, column_of)
+                fail(
+                    column_of.get("school_year", "school_year"),
+                    _("school year %(value)r is not like 2024/25") % {"value": year},
+                    year,
+                )
+        figures = self._figures(values, year, fail)
         if errors:
             return None
         levels = set(values.get("levels") or [])
@@ -199,7 +286,10 @@ class SchoolImporter(Importer):
             year,
             repr(figures.as_json()),
         )
-        self._operator_names[(authority_code, operator_code)] = (operator_name or operator_code, _text(values, "operator_kind") or sector)
+        self._operator_names.setdefault(
+            (authority_code, operator_code),
+            (operator_name or operator_code, _text(values, "operator_kind") or sector),
+        )
         if authority_code not in self.authorities and authority_code not in self._authority_details:
             self._authority_details[authority_code] = {
                 "name": _text(values, "authority_name"),
@@ -209,7 +299,8 @@ class SchoolImporter(Importer):
             }
         return row
 
-    def _figures(self, values: dict, year: str, fail, column_of) -> Figures:
+    def _figures(self, values: dict, year: str, fail) -> Figures:
+        column_of = self.column_of
         figures = Figures()
         totals: dict[int, int] = {}
         grades: dict[tuple[int, int], int] = {}
@@ -233,8 +324,10 @@ class SchoolImporter(Importer):
                     by_grade = sum(p for (lv, _g), p in grades.items() if lv == level)
                     if by_grade != total:
                         fail(
-                            column_of.get(f"pupils_isced_{level}", ""),
-                            _("the level total %(total)s differs from the sum of its grades %(sum)s") % {"total": total, "sum": by_grade},
+                            column_of.get(f"pupils_isced_{level}", f"pupils_isced_{level}"),
+                            _("the level total %(total)s differs from the sum of its grades %(sum)s")
+                            % {"total": total, "sum": by_grade},
+                            str(total),
                         )
                 elif total:
                     enrolment[(level, 0)] = total
@@ -244,19 +337,26 @@ class SchoolImporter(Importer):
             if declared_total is not None and declared_total != sum(enrolment.values()):
                 fail(
                     column_of.get("pupils_total", "pupils_total"),
-                    _("the total %(total)s differs from the sum of the levels %(sum)s") % {"total": declared_total, "sum": sum(enrolment.values())},
+                    _("the total %(total)s differs from the sum of the levels %(sum)s")
+                    % {"total": declared_total, "sum": sum(enrolment.values())},
+                    str(declared_total),
                 )
         if values.get("teachers") is not None:
             figures.teachers = values["teachers"]
         if values.get("ses_value") is not None:
             scale = self.scales.get(_text(values, "ses_scale"))
             if scale is None:
-                fail(column_of.get("ses_scale", "ses_scale"), _("unknown socio-economic scale %(value)r") % {"value": _text(values, "ses_scale")})
+                fail(
+                    column_of.get("ses_scale", "ses_scale"),
+                    _("unknown socio-economic scale %(value)r") % {"value": _text(values, "ses_scale")},
+                    _text(values, "ses_scale"),
+                )
             elif not scale.minimum <= values["ses_value"] <= scale.maximum:
                 fail(
                     column_of.get("ses_value", "ses_value"),
                     _("%(value)s is outside the scale %(minimum)s to %(maximum)s")
                     % {"value": values["ses_value"], "minimum": scale.minimum, "maximum": scale.maximum},
+                    str(values["ses_value"]),
                 )
             else:
                 figures.ses = (scale.id, values["ses_value"])
@@ -270,8 +370,7 @@ class SchoolImporter(Importer):
                     eligible[self.groups[code]] = value
         if eligible:
             figures.eligible = eligible
-        has_figures = any(x is not None for x in (figures.enrolment, figures.teachers, figures.ses, figures.eligible))
-        if has_figures and not year:
+        if figures.kinds() and not year:
             fail(column_of.get("school_year", "school_year"), _("figures need a school year"))
         return figures
 
@@ -294,67 +393,103 @@ class SchoolImporter(Importer):
                 duplicates[key].append(row)
             else:
                 by_key[key] = row
-        number_column = next((c.sources[0] for c in self.profile.columns if c.field == "number"), "number")
+        number_column = self.column_of.get("number", "number")
         for key, extra in duplicates.items():
             first = by_key[key]
             if self.profile.duplicates == "merge_identical" and all(r.signature == first.signature for r in extra):
+                # The same school given again with the same values: the repetition changes nothing.
                 plan.unchanged += len(extra)
                 continue
             del by_key[key]
             lines = [first.line] + [r.line for r in extra]
+            identical = all(r.signature == first.signature for r in extra)
             for r in [first, *extra]:
                 others = ", ".join(str(n) for n in lines if n != r.line)
+                message = (
+                    _("school number %(number)s appears again on line(s) %(lines)s; each school may appear once")
+                    if identical
+                    else _("school number %(number)s appears again with other values on line(s) %(lines)s")
+                )
                 plan.rejected.append(
-                    RowError(r.line, number_column, _("school number %(number)s appears again on line(s) %(lines)s") % {"number": r.number, "lines": others}, r.number)
+                    RowError(r.line, number_column, message % {"number": r.number, "lines": others}, r.number)
                 )
         self._plan_authorities(data, by_key, plan)
         self._plan_schools(data, by_key, plan)
         return plan
 
+    def _reject(self, plan: Plan, row: SchoolRow, column: str, message: str, value: str = "") -> None:
+        plan.rejected.append(RowError(row.line, column, message, value))
+
     def _plan_authorities(self, data: SchoolPlan, by_key, plan: Plan) -> None:
+        authority_column = self.column_of.get("authority_code", "")
+        codes_in_use = {key[0] for key in by_key}
         for code, details in self._authority_details.items():
+            if code not in codes_in_use:
+                continue
             if not details["name"] or not details["country"]:
-                for key in [k for k in by_key if k[0] == code]:
-                    row = by_key.pop(key)
-                    plan.rejected.append(RowError(row.line, "", _("unknown authority %(code)r; the profile must give its name and country to create it") % {"code": code}))
+                message = _("unknown authority %(code)r; the profile must give its name and country to create it")
+            elif not permits(self.actor, Action.ADD, Authority(code=code)):
+                message = _("authority %(code)r does not exist and your role may not create it")
+            else:
+                data.new_authorities[code] = details
                 continue
-            if not permits(self.actor, Action.ADD, Authority(code=code)):
-                for key in [k for k in by_key if k[0] == code]:
-                    row = by_key.pop(key)
-                    plan.rejected.append(RowError(row.line, "", _("authority %(code)r does not exist and your role may not create it") % {"code": code}))
-                continue
-            data.new_authorities[code] = details
+            for key in [k for k in by_key if k[0] == code]:
+                self._reject(plan, by_key.pop(key), authority_column, message % {"code": code}, code)
         operators = {}
-        authority_ids = [a.id for code, a in self.authorities.items() if code in {k[0] for k in by_key}]
-        for op in SchoolOperator.objects.filter(authority_id__in=authority_ids).select_related("authority"):
-            operators[(op.authority.code, op.code)] = op
+        authority_ids = [a.id for code, a in self.authorities.items() if code in codes_in_use]
+        for ids in chunked(authority_ids):
+            for operator in SchoolOperator.objects.filter(authority_id__in=ids).select_related("authority"):
+                operators[(operator.authority.code, operator.code)] = operator
         self.operators = operators
+        operator_column = self.column_of.get("operator_name", self.column_of.get("operator_code", ""))
         for key in list(by_key):
             row = by_key[key]
             if row.operator_key in operators or row.operator_key in data.new_operators:
                 continue
             authority = self.authorities.get(row.authority_code)
-            allowed = authority is None or permits(self.actor, Action.ADD, SchoolOperator(authority_id=authority.id))
-            if authority is None and row.authority_code in data.new_authorities:
-                allowed = True  # creating the authority required the widest scope already
+            if authority is None:
+                allowed = row.authority_code in data.new_authorities  # creating it took the widest scope
+            else:
+                allowed = permits(self.actor, Action.ADD, SchoolOperator(authority_id=authority.id))
+            name, kind = self._operator_names[row.operator_key]
             if not allowed:
                 del by_key[key]
-                plan.rejected.append(RowError(row.line, "", _("school operator %(name)r does not exist and your role may not create it") % {"name": self._operator_names[row.operator_key][0]}))
+                self._reject(
+                    plan,
+                    row,
+                    operator_column,
+                    _("school operator %(name)r does not exist and your role may not create it") % {"name": name},
+                    name,
+                )
                 continue
-            name, kind = self._operator_names[row.operator_key]
-            data.new_operators[row.operator_key] = {"name": name[:255], "kind": kind if kind in SchoolOperator.Kind.values else SchoolOperator.Kind.PUBLIC}
+            data.new_operators[row.operator_key] = {
+                "name": name[:255],
+                "kind": kind if kind in SchoolOperator.Kind.values else SchoolOperator.Kind.PUBLIC,
+            }
 
     def _plan_schools(self, data: SchoolPlan, by_key, plan: Plan) -> None:
+        managed = self.managed_fields()
         authority_ids = {code: a.id for code, a in self.authorities.items()}
-        existing: dict[tuple[str, str], dict] = {}
-        wanted_ids = [authority_ids[c] for c in {k[0] for k in by_key} if c in authority_ids]
         code_of = {a.id: code for code, a in self.authorities.items()}
-        for values in School.objects.filter(authority_id__in=wanted_ids).values("id", "authority_id", "number", *SCHOOL_FIELDS):
-            existing[(code_of[values["authority_id"]], values["number"])] = values
+        wanted_ids = [authority_ids[c] for c in {k[0] for k in by_key} if c in authority_ids]
+        existing: dict[tuple[str, str], dict] = {}
+        for ids in chunked(wanted_ids):
+            for values in School.objects.filter(authority_id__in=ids).values(
+                "id", "authority_id", "number", *SCHOOL_FIELDS
+            ):
+                existing[(code_of[values["authority_id"]], values["number"])] = values
         changeable: set[int] | None = None
-        if existing and not permits_all(self.actor, Action.CHANGE, School):
-            changeable = set(restrict(School.objects.filter(authority_id__in=wanted_ids), self.actor, Action.CHANGE).values_list("id", flat=True))
-        current = self._current_figures([v["id"] for v in existing.values()], {r.year for r in by_key.values() if r.year})
+        if existing and not self._may_all(Action.CHANGE, School):
+            changeable = set()
+            for ids in chunked(wanted_ids):
+                changeable.update(
+                    restrict(School.objects.filter(authority_id__in=ids), self.actor, Action.CHANGE).values_list(
+                        "id", flat=True
+                    )
+                )
+        current = self._current_figures(
+            [v["id"] for v in existing.values()], {r.year for r in by_key.values() if r.year}
+        )
         for key, row in by_key.items():
             operator = self.operators.get(row.operator_key)
             row.fields["operator_id"] = operator.id if operator else None
@@ -362,37 +497,110 @@ class SchoolImporter(Importer):
             school_id = before["id"] if before else None
             self._set_summary(row, current.latest_year.get(school_id) if school_id else None, before)
             if before is None:
-                if not self._may_add(row):
-                    plan.rejected.append(RowError(row.line, "", _("school %(number)s is outside your scope: your role may not add it") % {"number": row.number}, row.number))
+                refusal = self._refuse_create(row)
+                if refusal:
+                    self._reject(plan, row, *refusal)
                     continue
                 data.creates.append(row)
                 plan.created += 1
                 continue
-            changed = {name: value for name, value in row.fields.items() if name != "operator_id" and before.get(name) != value}
-            if row.fields["operator_id"] is None or before["operator_id"] != row.fields["operator_id"]:
-                changed["operator_id"] = row.fields["operator_id"]
-            figures_changed = row.year != "" and current.differs(school_id, row.year, row.figures)
-            if not changed and not figures_changed:
+            if changeable is not None and school_id not in changeable:
+                self._reject(
+                    plan,
+                    row,
+                    self.column_of.get("number", ""),
+                    _("school %(number)s is outside your scope: your role may not change it") % {"number": row.number},
+                    row.number,
+                )
+                continue
+            for name in SCHOOL_FIELDS:
+                if name not in managed:
+                    row.fields[name] = before[name]
+            changed = {name: value for name, value in row.fields.items() if before.get(name) != value}
+            if row.fields["operator_id"] is None:
+                changed["operator_id"] = None  # a new operator: its id exists only after the commit
+            differing = current.differing_kinds(school_id, row.year, row.figures) if row.year else []
+            if not changed and not differing:
                 plan.unchanged += 1
                 continue
-            if changeable is not None and school_id not in changeable:
-                plan.rejected.append(RowError(row.line, "", _("school %(number)s is outside your scope: your role may not change it") % {"number": row.number}, row.number))
+            refusal = self._refuse_update(row, before, changed, differing)
+            if refusal:
+                self._reject(plan, row, *refusal)
                 continue
-            data.updates.append((school_id, row, {k: before.get(k) for k in changed}, changed, figures_changed))
+            figures_before = current.as_json(school_id, row.year, row.figures) if differing else None
+            data.updates.append(
+                SchoolUpdate(school_id, row, {k: before.get(k) for k in changed}, changed, figures_before)
+            )
             plan.updated += 1
 
-    def _may_add(self, row: SchoolRow) -> bool:
+    # -- permissions ---------------------------------------------------------------------------
+
+    def _may_all(self, action: str, model) -> bool:
+        key = (action, model)
+        if key not in self._permits_all:
+            self._permits_all[key] = permits_all(self.actor, action, model)
+        return self._permits_all[key]
+
+    def _figure_refusal(self, row: SchoolRow, school: School, action: str, kinds: list[str]) -> tuple | None:
+        """(column, message, value) when the actor may not write one of the row's figures."""
+        for kind in kinds:
+            model = FIGURE_MODELS[kind]
+            if self._may_all(action, model) or permits(self.actor, action, model(school=school)):
+                continue
+            column = {
+                "enrolment": next(
+                    (c.sources[0] for c in self.profile.columns if _PUPILS_FIELD.match(c.field)), "pupils"
+                ),
+                "teachers": self.column_of.get("teachers", "teachers"),
+                "ses": self.column_of.get("ses_value", "ses_value"),
+                "eligible": "eligible",
+            }[kind]
+            return (
+                column,
+                _("your role may not change the %(what)s of school %(number)s")
+                % {"what": model._meta.verbose_name_plural, "number": row.number},
+                "",
+            )
+        return None
+
+    def _refuse_create(self, row: SchoolRow) -> tuple | None:
         authority = self.authorities.get(row.authority_code)
         operator = self.operators.get(row.operator_key)
         key = (row.authority_code, row.operator_key)
         if key not in self._add_allowed:
             if authority is None or operator is None:
-                self._add_allowed[key] = permits_all(self.actor, Action.ADD, School) or (
+                self._add_allowed[key] = self._may_all(Action.ADD, School) or (
                     authority is not None and permits(self.actor, Action.ADD, School(authority_id=authority.id))
                 )
             else:
-                self._add_allowed[key] = permits(self.actor, Action.ADD, School(authority_id=authority.id, operator_id=operator.id))
-        return self._add_allowed[key]
+                self._add_allowed[key] = permits(
+                    self.actor, Action.ADD, School(authority_id=authority.id, operator_id=operator.id)
+                )
+        if not self._add_allowed[key]:
+            return (
+                self.column_of.get("number", ""),
+                _("school %(number)s is outside your scope: your role may not add it") % {"number": row.number},
+                row.number,
+            )
+        probe = School(authority_id=authority.id if authority else None, operator_id=operator.id if operator else None)
+        return self._figure_refusal(row, probe, Action.ADD, row.figures.kinds() if row.year else [])
+
+    def _refuse_update(self, row: SchoolRow, before: dict, changed: dict, differing: list[str]) -> tuple | None:
+        if "operator_id" in changed and not self._may_all(Action.CHANGE, School):
+            # Moving a school to another operator: the new operator must be inside the scope too.
+            moved = School(authority_id=before["authority_id"], operator_id=row.fields["operator_id"])
+            if not permits(self.actor, Action.CHANGE, moved):
+                name = self._operator_names.get(row.operator_key, ("", ""))[0]
+                return (
+                    self.column_of.get("operator_name", self.column_of.get("operator_code", "")),
+                    _("school %(number)s would move to the operator %(name)r, outside your scope")
+                    % {"number": row.number, "name": name},
+                    name,
+                )
+        probe = School(id=before["id"], authority_id=before["authority_id"], operator_id=before["operator_id"])
+        return self._figure_refusal(row, probe, Action.CHANGE, differing)
+
+    # -- summary columns and stored figures ----------------------------------------------------
 
     def _set_summary(self, row: SchoolRow, latest_year: str | None, before: dict | None) -> None:
         """Keep the school's summary columns on the newest year's figures."""
@@ -411,23 +619,33 @@ class SchoolImporter(Importer):
         if not school_ids:
             return current
         for ids in chunked(school_ids, 900):
-            for values in Enrolment.objects.filter(school_id__in=ids).values("school_id").annotate(latest=Max("school_year")):
-                current.bump(values["school_id"], values["latest"])
-            for values in SocioEconomicIndex.objects.filter(school_id__in=ids).values("school_id").annotate(latest=Max("school_year")):
-                current.bump(values["school_id"], values["latest"])
-            for school_id, year, level, grade, pupils in Enrolment.objects.filter(school_id__in=ids, school_year__in=years).values_list(
-                "school_id", "school_year", "level", "grade", "pupils"
+            for values in (
+                Enrolment.objects.filter(school_id__in=ids).values("school_id").annotate(latest=Max("school_year"))
             ):
+                current.bump(values["school_id"], values["latest"])
+            for values in (
+                SocioEconomicIndex.objects.filter(school_id__in=ids)
+                .values("school_id")
+                .annotate(latest=Max("school_year"))
+            ):
+                current.bump(values["school_id"], values["latest"])
+            if not years:
+                continue
+            for school_id, year, level, grade, pupils in Enrolment.objects.filter(
+                school_id__in=ids, school_year__in=years
+            ).values_list("school_id", "school_year", "level", "grade", "pupils"):
                 current.enrolment.setdefault((school_id, year), {})[(level, grade)] = pupils
-            for school_id, year, teachers in StaffCount.objects.filter(school_id__in=ids, school_year__in=years).values_list("school_id", "school_year", "teachers"):
+            for school_id, year, teachers in StaffCount.objects.filter(
+                school_id__in=ids, school_year__in=years
+            ).values_list("school_id", "school_year", "teachers"):
                 current.teachers[(school_id, year)] = teachers
-            for school_id, year, scale_id, value in SocioEconomicIndex.objects.filter(school_id__in=ids, school_year__in=years).values_list(
-                "school_id", "school_year", "scale_id", "value"
-            ):
+            for school_id, year, scale_id, value in SocioEconomicIndex.objects.filter(
+                school_id__in=ids, school_year__in=years
+            ).values_list("school_id", "school_year", "scale_id", "value"):
                 current.ses[(school_id, year)] = (scale_id, value)
-            for school_id, year, group_id, pupils in EligibleCount.objects.filter(school_id__in=ids, school_year__in=years).values_list(
-                "school_id", "school_year", "group_id", "pupils"
-            ):
+            for school_id, year, group_id, pupils in EligibleCount.objects.filter(
+                school_id__in=ids, school_year__in=years
+            ).values_list("school_id", "school_year", "group_id", "pupils"):
                 current.eligible.setdefault((school_id, year), {})[group_id] = pupils
         return current
 
@@ -437,7 +655,9 @@ class SchoolImporter(Importer):
         data: SchoolPlan = plan.data
         changes: list[audit.Change] = []
         for code, details in data.new_authorities.items():
-            authority = Authority.objects.create(code=code, name=details["name"], kind=details["kind"], country=details["country"])
+            authority = Authority.objects.create(
+                code=code, name=details["name"], kind=details["kind"], country=details["country"]
+            )
             self.authorities[code] = authority
             changes.append(audit.change_for("create", authority, after=audit.snapshot(authority)))
         for (authority_code, code), details in data.new_operators.items():
@@ -446,24 +666,50 @@ class SchoolImporter(Importer):
             changes.append(audit.change_for("create", operator, after=audit.snapshot(operator)))
         for row in data.creates:
             row.fields["operator_id"] = self.operators[row.operator_key].id
+        for update in data.updates:
+            operator_id = self.operators[update.row.operator_key].id
+            update.row.fields["operator_id"] = operator_id
+            if "operator_id" in update.changed:
+                update.changed["operator_id"] = operator_id
         self._insert_schools(data.creates)
         ids = self._school_ids({row.authority_code for row in data.creates})
         self._insert_main_sites(data.creates, ids)
         for row in data.creates:
             school_id = ids[(row.authority_code, row.number)]
             after = {"number": row.number, **row.fields}
-            if row.year:
+            if row.year and row.figures.kinds():
                 after["figures"] = {row.year: row.figures.as_json()}
-            changes.append(audit.Change("create", "schools.school", str(school_id), f"{row.fields['name']} ({row.number})"[:300], None, audit.to_jsonable(after)))
+            changes.append(
+                audit.Change(
+                    "create",
+                    "schools.school",
+                    str(school_id),
+                    f"{row.fields['name']} ({row.number})"[:300],
+                    None,
+                    audit.to_jsonable(after),
+                )
+            )
         self._update_schools(data.updates)
-        for school_id, row, before, changed, figures_changed in data.updates:
-            after = dict(changed)
-            if figures_changed:
-                after["figures"] = {row.year: row.figures.as_json()}
-            changes.append(audit.Change("update", "schools.school", str(school_id), f"{row.fields['name']} ({row.number})"[:300], audit.to_jsonable(before), audit.to_jsonable(after)))
+        for update in data.updates:
+            before, after = dict(update.before), dict(update.changed)
+            if update.figures_changed:
+                before["figures"] = {update.row.year: update.figures_before}
+                after["figures"] = {update.row.year: update.row.figures.as_json()}
+            changes.append(
+                audit.Change(
+                    "update",
+                    "schools.school",
+                    str(update.school_id),
+                    f"{update.row.fields['name']} ({update.row.number})"[:300],
+                    audit.to_jsonable(before),
+                    audit.to_jsonable(after),
+                )
+            )
         figure_rows = [(ids[(r.authority_code, r.number)], r) for r in data.creates if r.year]
-        figure_rows += [(school_id, row) for school_id, row, _b, _c, figures_changed in data.updates if figures_changed]
+        figure_rows += [(u.school_id, u.row) for u in data.updates if u.figures_changed]
         write_figures(figure_rows, replace=bool(data.updates))
+        if not changes:
+            return  # nothing changed: re-importing the same file leaves no trace, not even in the audit trail
         changes.append(
             audit.Change(
                 "import",
@@ -471,21 +717,36 @@ class SchoolImporter(Importer):
                 self.profile.name,
                 _("School registry import (%(profile)s)") % {"profile": self.profile.name},
                 None,
-                {"created": plan.created, "updated": plan.updated, "unchanged": plan.unchanged, "rejected": plan.rejected_lines},
+                {
+                    "created": plan.created,
+                    "updated": plan.updated,
+                    "unchanged": plan.unchanged,
+                    "rejected": plan.rejected_lines,
+                },
             )
         )
         audit.record_many(actor=self.actor, changes=changes)
 
     def _insert_schools(self, rows: list[SchoolRow]) -> None:
-        names = ["authority", "number", *[name.removesuffix("_id") if name.endswith("_id") else name for name in SCHOOL_FIELDS], "created_at", "updated_at"]
-        from django.utils import timezone
-
+        names = [
+            "authority",
+            "number",
+            *[name.removesuffix("_id") if name.endswith("_id") else name for name in SCHOOL_FIELDS],
+            "created_at",
+            "updated_at",
+        ]
         now = timezone.now()
         bulk_insert(
             School,
             names,
             (
-                (self.authorities[row.authority_code].id, row.number, *[row.fields[name] for name in SCHOOL_FIELDS], now, now)
+                (
+                    self.authorities[row.authority_code].id,
+                    row.number,
+                    *[row.fields[name] for name in SCHOOL_FIELDS],
+                    now,
+                    now,
+                )
                 for row in rows
             ),
         )
@@ -493,7 +754,9 @@ class SchoolImporter(Importer):
     def _school_ids(self, authority_codes: set[str]) -> dict[tuple[str, str], int]:
         ids = {}
         for code in authority_codes:
-            for number, school_id in School.objects.filter(authority=self.authorities[code]).values_list("number", "id"):
+            for number, school_id in School.objects.filter(authority=self.authorities[code]).values_list(
+                "number", "id"
+            ):
                 ids[(code, number)] = school_id
         return ids
 
@@ -517,25 +780,24 @@ class SchoolImporter(Importer):
             ),
         )
 
-    def _update_schools(self, updates) -> None:
-        if not updates:
-            return
-        objects = []
-        fields: set[str] = set()
-        for school_id, row, _before, changed, _figures_changed in updates:
-            school = School(id=school_id)
-            for name, value in row.fields.items():
-                setattr(school, name, value)
-            fields.update(name.removesuffix("_id") if name.endswith("_id") else name for name in changed)
-            objects.append(school)
-        if fields:
-            School.objects.bulk_update(objects, sorted(fields | {"updated_at"}), batch_size=500)
+    def _update_schools(self, updates: list[SchoolUpdate]) -> None:
+        """Write only the changed fields, grouped so each UPDATE sets the same columns."""
+        now = timezone.now()
+        by_fields: dict[tuple[str, ...], list[School]] = defaultdict(list)
+        for update in updates:
+            if not update.changed:
+                continue
+            school = School(id=update.school_id, updated_at=now)
+            for name in update.changed:
+                setattr(school, name, update.row.fields[name])
+            names = tuple(sorted(name.removesuffix("_id") if name.endswith("_id") else name for name in update.changed))
+            by_fields[names].append(school)
+        for names, schools in by_fields.items():
+            School.objects.bulk_update(schools, [*names, "updated_at"], batch_size=500)
 
 
 def permits_all(user, action: str, model) -> bool:
     """Whether one of the user's assignments grants ``action`` on every ``model`` (scope all)."""
-    from digileap.core.permissions import assignments_for
-
     return any(a.scope_kind == "all" for a in assignments_for(user, action, model))
 
 
@@ -553,17 +815,26 @@ class CurrentFigures:
         if year and (school_id not in self.latest_year or year > self.latest_year[school_id]):
             self.latest_year[school_id] = year
 
-    def differs(self, school_id: int, year: str, figures: Figures) -> bool:
+    def stored(self, school_id: int, year: str, kinds: list[str]) -> Figures:
         key = (school_id, year)
-        if figures.enrolment is not None and figures.enrolment != self.enrolment.get(key, {}):
-            return True
-        if figures.teachers is not None and figures.teachers != self.teachers.get(key):
-            return True
-        if figures.ses is not None and figures.ses != self.ses.get(key):
-            return True
-        if figures.eligible is not None and figures.eligible != self.eligible.get(key, {}):
-            return True
-        return False
+        figures = Figures()
+        if "enrolment" in kinds:
+            figures.enrolment = self.enrolment.get(key, {})
+        if "teachers" in kinds:
+            figures.teachers = self.teachers.get(key)
+        if "ses" in kinds:
+            figures.ses = self.ses.get(key)
+        if "eligible" in kinds:
+            figures.eligible = self.eligible.get(key, {})
+        return figures
+
+    def differing_kinds(self, school_id: int, year: str, figures: Figures) -> list[str]:
+        """The kinds of figures the row gives that differ from what is stored for its year."""
+        stored = self.stored(school_id, year, figures.kinds())
+        return [kind for kind in figures.kinds() if getattr(figures, kind) != getattr(stored, kind)]
+
+    def as_json(self, school_id: int, year: str, figures: Figures) -> dict[str, Any]:
+        return self.stored(school_id, year, figures.kinds()).as_json()
 
 
 def write_figures(rows: list[tuple[int, SchoolRow]], *, replace: bool) -> None:
@@ -571,15 +842,12 @@ def write_figures(rows: list[tuple[int, SchoolRow]], *, replace: bool) -> None:
     if replace:
         by_year: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
         for school_id, row in rows:
-            f = row.figures
-            for kind, present in (("enrolment", f.enrolment), ("teachers", f.teachers), ("ses", f.ses), ("eligible", f.eligible)):
-                if present is not None:
-                    by_year[row.year][kind].append(school_id)
-        models = {"enrolment": Enrolment, "teachers": StaffCount, "ses": SocioEconomicIndex, "eligible": EligibleCount}
+            for kind in row.figures.kinds():
+                by_year[row.year][kind].append(school_id)
         for year, kinds in by_year.items():
             for kind, school_ids in kinds.items():
                 for ids in chunked(school_ids):
-                    models[kind].objects.filter(school_id__in=ids, school_year=year).delete()
+                    FIGURE_MODELS[kind].objects.filter(school_id__in=ids, school_year=year).delete()
     bulk_insert(
         Enrolment,
         ["school", "school_year", "level", "grade", "pupils"],

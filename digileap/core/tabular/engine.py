@@ -58,7 +58,12 @@ class ImportResult:
     sha256: str = ""
 
     def summary(self) -> dict[str, int]:
-        return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged, "rejected": self.rejected}
+        return {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "rejected": self.rejected,
+        }
 
 
 class ImportRejected(Exception):
@@ -82,6 +87,8 @@ class Importer(ABC):
     def __init__(self, *, profile: Profile, actor):
         self.profile = profile
         self.actor = actor
+        # The file's header row, set by ``run_import`` before ``plan``: which columns this file has.
+        self.headers: list[str] = []
 
     @abstractmethod
     def plan(self, rows: Iterable[ParsedRow]) -> Plan:
@@ -111,6 +118,12 @@ def import_targets() -> dict[str, type[Importer]]:
     return dict(_IMPORTERS)
 
 
+def may_import(actor, target: str) -> bool:
+    """Whether the actor's role lets them import into ``target`` at all (rows are then checked by scope)."""
+    model = importer_for(target).model
+    return model is None or can(actor, Action.ADD, model) or can(actor, Action.CHANGE, model)
+
+
 def file_sha256(source) -> str:
     digest = hashlib.sha256()
     if isinstance(source, (str,)) or hasattr(source, "__fspath__"):
@@ -135,16 +148,25 @@ def run_import(
     dry_run: bool = False,
     skip_invalid: bool = False,
     progress: ProgressCallback | None = None,
+    overrides: dict[str, Any] | None = None,
+    on_committed: Callable[[ImportResult], None] | None = None,
 ) -> ImportResult:
-    """Import ``source`` into ``target``. Raises ImportFileError or ImportRejected; writes all or nothing."""
+    """Import ``source`` into ``target``. Raises ImportFileError or ImportRejected; writes all or nothing.
+
+    ``progress(phase, done, total)`` is called while the file is checked (phase ``"checking"``) and
+    once before the writes (``"writing"``); it runs outside the write transaction, so a callback
+    that saves progress is seen by other requests. ``on_committed(result)`` runs inside the write
+    transaction after the importer wrote: whatever it writes commits or rolls back with the import.
+    """
     importer_class = importer_for(target)
-    if importer_class.model is not None and not (
-        can(actor, Action.ADD, importer_class.model) or can(actor, Action.CHANGE, importer_class.model)
-    ):
+    if not may_import(actor, target):
         raise PermissionDenied(_("Your role may not import %(target)s.") % {"target": target})
     profile = profile if isinstance(profile, Profile) else get_profile(target, profile)
     if profile.target != target:
-        raise ImportFileError(_("profile %(profile)s is for %(other)s, not %(target)s") % {"profile": profile.name, "other": profile.target, "target": target})
+        raise ImportFileError(
+            _("profile %(profile)s is for %(other)s, not %(target)s")
+            % {"profile": profile.name, "other": profile.target, "target": target}
+        )
     sha256 = file_sha256(source)
     table = open_table(
         source,
@@ -169,9 +191,14 @@ def run_import(
                 yield row
 
         importer = importer_class(profile=profile, actor=actor)
-        plan = importer.plan(counted(parse_rows(table, profile, progress=report_rows)))
+        importer.headers = list(table.headers)
+        if progress is not None:
+            progress("checking", 0, total)
+        plan = importer.plan(counted(parse_rows(table, profile, progress=report_rows, overrides=overrides)))
     finally:
         table.close()
+    if rows_seen == 0:
+        raise ImportFileError(_("the file has a header row but no data rows"), filename=table.filename, line=2)
     result = ImportResult(
         created=plan.created,
         updated=plan.updated,
@@ -193,5 +220,7 @@ def run_import(
         progress("writing", rows_seen, rows_seen)
     with transaction.atomic():
         importer.commit(plan)
-    result.committed = True
+        result.committed = True
+        if on_committed is not None:
+            on_committed(result)
     return result

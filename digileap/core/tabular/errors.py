@@ -12,7 +12,15 @@ class ImportFileError(Exception):
         super().__init__(self.describe())
 
     def describe(self) -> str:
-        where = [part for part in (self.filename, f"line {self.line}" if self.line else "", self.column and f"column {self.column!r}") if part]
+        where = [
+            part
+            for part in (
+                self.filename,
+                f"line {self.line}" if self.line else "",
+                self.column and f"column {self.column!r}",
+            )
+            if part
+        ]
         return f"{', '.join(where)}: {self.message}" if where else self.message
 
 

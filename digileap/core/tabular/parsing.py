@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.validators import validate_email
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 from .coordinates import to_wgs84
@@ -63,9 +63,9 @@ def check_headers(table: Table, profile: Profile) -> dict[str, int]:
     if missing:
         hint = ""
         if len(table.headers) == 1 and table.format == "csv":
-            hint = " " + _("The header row has a single column: is the file separated by another character than %(delimiter)r?") % {
-                "delimiter": table.delimiter
-            }
+            hint = " " + _(
+                "The header row has a single column: is the file separated by another character than %(delimiter)r?"
+            ) % {"delimiter": table.delimiter}
         raise ImportFileError(
             _("missing column(s) %(missing)s. The file's columns are: %(found)s.")
             % {
@@ -126,7 +126,11 @@ def convert(column: ColumnSpec, text: str, profile: Profile) -> Any:
         return codes[key]
     if kind == "levels":
         levels = sorted({int(part) for part in re.split(r"[,;|/ ]+", text) if part.strip().isdigit()})
-        if not levels or any(level > 4 for level in levels) or len(levels) != len([p for p in re.split(r"[,;|/ ]+", text) if p]):
+        if (
+            not levels
+            or any(level > 4 for level in levels)
+            or len(levels) != len([p for p in re.split(r"[,;|/ ]+", text) if p])
+        ):
             raise ValueError(_("%(value)r is not a list of ISCED levels 0 to 4, such as 1,2") % {"value": text})
         return levels
     if kind == "boolean":
@@ -157,9 +161,14 @@ def parse_rows(
     profile: Profile,
     *,
     progress: Callable[[int], None] | None = None,
-    progress_every: int = 2000,
+    progress_every: int = 500,
+    overrides: dict[str, Any] | None = None,
 ) -> Iterator[ParsedRow]:
-    """Stream ``ParsedRow`` objects. File-level problems raise ImportFileError."""
+    """Stream ``ParsedRow`` objects. File-level problems raise ImportFileError.
+
+    ``overrides`` are field values that replace whatever the profile and the file say (for example
+    the school year chosen on the upload form).
+    """
     positions = check_headers(table, profile)
     profile = profile.with_pattern_columns(table.headers)
     count = 0
@@ -174,7 +183,9 @@ def parse_rows(
                 cell = cells[index] if index is not None and index < len(cells) else None
                 if isinstance(cell, FormulaCell) or (isinstance(cell, str) and cell.startswith("=") and len(cell) > 1):
                     errors.append(
-                        RowError(line, source, _("formula cells are not accepted; paste the values instead"), str(cell)[:80])
+                        RowError(
+                            line, source, _("formula cells are not accepted; paste the values instead"), str(cell)[:80]
+                        )
                     )
                     cell = None
                 text = _text(cell)
@@ -200,6 +211,8 @@ def parse_rows(
                     values[column.keep_code_as] = " ".join(text.split())
             else:
                 values[column.field] = value
+        if overrides:
+            values.update(overrides)
         if profile.coordinates:
             _apply_coordinates(values, errors, profile, line)
         count += 1

@@ -181,5 +181,8 @@ def get_profile(target: str, name: str) -> Profile:
     profiles = available_profiles(target)
     if name not in profiles:
         known = ", ".join(sorted(profiles)) or "-"
-        raise ProfileError(_("unknown profile %(name)r for %(target)s; known: %(known)s") % {"name": name, "target": target, "known": known})
+        raise ProfileError(
+            _("unknown profile %(name)r for %(target)s; known: %(known)s")
+            % {"name": name, "target": target, "known": known}
+        )
     return profiles[name]

@@ -64,6 +64,17 @@ def _detect_encoding(stream: IO[bytes], filename: str, declared: str) -> str:
         return "utf-8-sig"
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
+    variant = _utf16_without_bom(stream)
+    if variant:
+        raise ImportFileError(
+            _(
+                "the file looks like %(variant)s text without a byte-order mark, which cannot be read "
+                "reliably. Save it as CSV UTF-8."
+            )
+            % {"variant": variant},
+            filename=filename,
+            line=1,
+        )
     if declared not in ("", "auto"):
         _check_decodes(stream, filename, declared)
         return declared
@@ -74,6 +85,22 @@ def _detect_encoding(stream: IO[bytes], filename: str, declared: str) -> str:
         pass
     _check_decodes(stream, filename, "cp1252")
     return "cp1252"
+
+
+def _utf16_without_bom(stream: IO[bytes]) -> str:
+    """'UTF-16LE' or 'UTF-16BE' when the start of the file is mostly NUL bytes in every other place."""
+    stream.seek(0)
+    sample = stream.read(4096)
+    stream.seek(0)
+    half = len(sample) // 2
+    if half < 2:
+        return ""
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    if odd >= half * 0.3 and even <= half * 0.05:
+        return "UTF-16LE"
+    if even >= half * 0.3 and odd <= half * 0.05:
+        return "UTF-16BE"
+    return ""
 
 
 def _check_decodes(stream: IO[bytes], filename: str, encoding: str) -> None:
@@ -128,7 +155,10 @@ def _count_lines(stream: IO[bytes]) -> int:
 
 
 def _split_header(line: str, delimiter: str) -> list[str]:
-    return next(csv.reader([line], delimiter=delimiter), [])
+    try:
+        return next(csv.reader([line], delimiter=delimiter), [])
+    except csv.Error:
+        return [line]
 
 
 def _choose_delimiter(header_line: str, expected: set[str], declared: str, filename: str) -> str:
@@ -188,13 +218,28 @@ def _open_csv(stream, filename, delimiter, encoding, expected, max_cell_chars) -
     encoding = _detect_encoding(stream, filename, encoding)
     estimated = max(_count_lines(stream) - 1, 0) if encoding != "utf-16" else 0
     text = io.TextIOWrapper(stream, encoding=encoding, newline="")
-    header_line = text.readline()
+    header_line = text.readline(max_cell_chars * 4 + 1)
+    if len(header_line) > max_cell_chars * 4:
+        text.detach()
+        raise ImportFileError(
+            _("the header row is longer than %(limit)s characters") % {"limit": f"{max_cell_chars * 4:,}"},
+            filename=filename,
+            line=1,
+        )
     if not header_line.strip().strip("\ufeff"):
         text.detach()
         raise ImportFileError(_("the first line is empty: the file needs a header row"), filename=filename, line=1)
+    csv.field_size_limit(max_cell_chars)
     chosen = _choose_delimiter(header_line.rstrip("\r\n"), expected, delimiter, filename)
     headers = [h.strip().strip("\ufeff") for h in _split_header(header_line.rstrip("\r\n"), chosen)]
-    csv.field_size_limit(max_cell_chars)
+    too_long = [h for h in headers if len(h) > max_cell_chars]
+    if too_long:
+        text.detach()
+        raise ImportFileError(
+            _("a cell is longer than %(limit)s characters") % {"limit": f"{max_cell_chars:,}"},
+            filename=filename,
+            line=1,
+        )
 
     def rows() -> Iterator[tuple[int, list]]:
         reader = csv.reader(text, delimiter=chosen, strict=False)
@@ -253,7 +298,9 @@ def _open_xlsx(stream, filename, max_cell_chars) -> Table:
                 cells = []
                 for cell in row[: len(headers)]:
                     value = cell.value
-                    if cell.data_type == "f" or (isinstance(value, str) and value.startswith("=") and cell.data_type == "f"):
+                    if cell.data_type == "f" or (
+                        isinstance(value, str) and value.startswith("=") and cell.data_type == "f"
+                    ):
                         value = FormulaCell(str(value))
                     elif isinstance(value, str) and len(value) > max_cell_chars:
                         raise ImportFileError(
