@@ -1,6 +1,20 @@
+from django import forms
+from django.apps import apps
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from digileap.accounts.models import Role
+from digileap.core.permissions import Action, can, has_role
+from digileap.core.selectors import audit_events_for
+from digileap.core.templatetags.digileap_navigation import imports_url
+
+AUDIT_PER_PAGE = 50
 
 
 def healthz(request):
@@ -13,8 +27,108 @@ def healthz(request):
     except Exception:  # noqa: BLE001
         database = "unavailable"
     status = 200 if database == "ok" else 503
-    return JsonResponse({"status": "ok" if status == 200 else "error", "database": database, "vendor": connection.vendor}, status=status)
+    return JsonResponse(
+        {"status": "ok" if status == 200 else "error", "database": database, "vendor": connection.vendor}, status=status
+    )
 
 
 def home(request):
-    return render(request, "core/home.html", {})
+    """What Digileap is, for visitors; for a signed-in user, a tile for each part they can reach."""
+    user = request.user
+    if not user.is_authenticated:
+        return render(request, "core/home.html", {"tiles": []})
+    from digileap.schools import selectors as school_selectors
+    from digileap.schools.models import School, SchoolOperator
+
+    tiles = []
+    if can(user, Action.VIEW, School):
+        tiles.append(
+            {
+                "key": "schools",
+                "title": _("Schools"),
+                "count": school_selectors.schools_for(user).count(),
+                "text": _("The registry: enrolment, socio-economic index, sites and history."),
+                "href": reverse("schools:school-list"),
+            }
+        )
+    if can(user, Action.VIEW, SchoolOperator):
+        tiles.append(
+            {
+                "key": "operators",
+                "title": _("School operators"),
+                "count": school_selectors.operators_for(user).count(),
+                "text": _("The bodies that run schools, with their schools."),
+                "href": reverse("schools:operator-list"),
+            }
+        )
+    url = imports_url()
+    if url and can(user, Action.ADD, School):
+        tiles.append(
+            {
+                "key": "imports",
+                "title": _("Imports"),
+                "count": None,
+                "text": _("Load the official school lists from CSV or XLSX, with a preview."),
+                "href": url,
+            }
+        )
+    if has_role(user, Role.ADMINISTRATOR, Role.AUDITOR):
+        tiles.append(
+            {
+                "key": "audit",
+                "title": _("Audit log"),
+                "count": None,
+                "text": _("Every change: who, when, before and after. Tamper-evident."),
+                "href": reverse("audit-log"),
+            }
+        )
+    tiles.append(
+        {
+            "key": "api",
+            "title": _("API documentation"),
+            "count": None,
+            "text": _("The REST API with its OpenAPI schema, for exchange with other systems."),
+            "href": reverse("api-docs"),
+        }
+    )
+    return render(request, "core/home.html", {"tiles": tiles})
+
+
+def _object_type_choices():
+    choices = [("", _("All object types"))]
+    models = sorted(
+        (model for model in apps.get_models() if getattr(model, "scope_paths", None)),
+        key=lambda model: str(model._meta.verbose_name),
+    )
+    choices += [(model._meta.label_lower, str(model._meta.verbose_name).capitalize()) for model in models]
+    return choices
+
+
+class AuditFilterForm(forms.Form):
+    object_type = forms.ChoiceField(label=_("Object type"), required=False, choices=_object_type_choices)
+    action = forms.CharField(label=_("Action"), required=False, max_length=64, help_text=_("For example update"))
+    actor = forms.CharField(label=_("Who"), required=False, max_length=200, help_text=_("User name"))
+    object_id = forms.CharField(label=_("Object id"), required=False, max_length=64)
+
+
+@login_required
+def audit_log(request):
+    """The audit trail for administrators and auditors, restricted to their scope."""
+    if not has_role(request.user, Role.ADMINISTRATOR, Role.AUDITOR):
+        raise PermissionDenied
+    events = audit_events_for(request.user).order_by("-id")
+    form = AuditFilterForm(request.GET or None)
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["object_type"]:
+            events = events.filter(object_type=data["object_type"])
+        if data["action"]:
+            events = events.filter(action__iexact=data["action"].strip())
+        if data["actor"]:
+            events = events.filter(actor_label__iexact=data["actor"].strip())
+        if data["object_id"]:
+            events = events.filter(object_id=data["object_id"].strip())
+    page = Paginator(events, AUDIT_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "core/audit_log.html", {"form": form, "page": page, "query": query.urlencode()})

@@ -1,0 +1,80 @@
+"""The base layout's navigation: only the sections the signed-in user can reach."""
+
+from dataclasses import dataclass
+
+from django import template
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from digileap.accounts.models import Role
+from digileap.core.permissions import Action, can, has_role
+
+register = template.Library()
+
+# The import pages belong to another module; the link shows once one of these routes exists.
+IMPORT_ROUTE_NAMES = ("import-list", "importjob-list", "imports:import-list", "imports:importjob-list")
+
+
+@dataclass(frozen=True)
+class NavigationItem:
+    key: str
+    label: str
+    url: str
+    is_current: bool = False
+
+
+def _reverse_first(*names: str) -> str | None:
+    for name in names:
+        try:
+            return reverse(name)
+        except NoReverseMatch:
+            continue
+    return None
+
+
+def imports_url() -> str | None:
+    return _reverse_first(*IMPORT_ROUTE_NAMES)
+
+
+def sections_for(user) -> list[tuple[str, str, str]]:
+    """(key, label, url) of every section ``user`` may open, in menu order."""
+    from digileap.schools.models import School, SchoolOperator
+
+    sections = [("home", _("Home"), reverse("home"))]
+    if user is None or not user.is_authenticated:
+        return sections
+    if can(user, Action.VIEW, School):
+        sections.append(("schools", _("Schools"), reverse("schools:school-list")))
+    if can(user, Action.VIEW, SchoolOperator):
+        sections.append(("operators", _("School operators"), reverse("schools:operator-list")))
+    url = imports_url()
+    if url and can(user, Action.ADD, School):
+        sections.append(("imports", _("Imports"), url))
+    if has_role(user, Role.ADMINISTRATOR, Role.AUDITOR):
+        sections.append(("audit", _("Audit log"), reverse("audit-log")))
+    sections.append(("api", _("API"), reverse("api-docs")))
+    return sections
+
+
+@register.simple_tag(takes_context=True)
+def main_navigation(context) -> list[NavigationItem]:
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    path = getattr(request, "path", "")
+    sections = sections_for(user)
+    # The longest matching prefix is the current section (operators live under /schools/operators/).
+    current = max((url for _key, _label, url in sections if url != "/" and path.startswith(url)), key=len, default=None)
+    if current is None and path == "/":
+        current = "/"
+    return [NavigationItem(key, str(label), url, url == current) for key, label, url in sections]
+
+
+@register.simple_tag(takes_context=True)
+def user_roles(context) -> list[str]:
+    """The signed-in user's roles with their scopes, for the header."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return []
+    assignments = user.role_assignments.select_related("authority", "operator", "school", "supplier")
+    return [str(assignment) for assignment in assignments]
