@@ -1,13 +1,14 @@
-"""Reads of the shared core data (the audit trail), restricted to what the acting user may see."""
+"""Reads of the shared core data (the audit trail, import jobs), restricted to what the acting user may see."""
 
 from django.apps import apps
 from django.db.models import CharField, Q, QuerySet
 from django.db.models.functions import Cast
+from django.shortcuts import get_object_or_404
 
 from digileap.accounts.models import Role, ScopeKind
 from digileap.core.permissions import Action, _assignments, scope_q
 
-from .models import AuditEvent
+from .models import AuditEvent, ImportJob
 
 
 def _sees_whole_trail(user) -> bool:
@@ -45,3 +46,21 @@ def audit_events_for(user) -> QuerySet[AuditEvent]:
     if condition == Q(pk__in=[]):
         return events.none()
     return events.filter(condition)
+
+
+def import_jobs_for(user) -> QuerySet[ImportJob]:
+    """Import jobs the user may see: their own; administrators and auditors with scope ``all`` see all.
+
+    A job's file and rejected rows may name schools anywhere, so a narrower scope sees only its own.
+    """
+    jobs = ImportJob.objects.select_related("created_by")
+    if _sees_whole_trail(user):
+        return jobs
+    if user is None or not user.is_authenticated:
+        return jobs.none()
+    return jobs.filter(created_by_id=user.pk)
+
+
+def import_job_get(user, pk: int) -> ImportJob:
+    """The job, or 404 when it does not exist or the user may not see it."""
+    return get_object_or_404(import_jobs_for(user), pk=pk)

@@ -178,6 +178,7 @@ def parse_rows(
         raw: dict[str, str] = {}
         for column in profile.columns:
             parts = []
+            has_formula = False
             for source in column.sources:
                 index = positions.get(source)
                 cell = cells[index] if index is not None and index < len(cells) else None
@@ -188,6 +189,7 @@ def parse_rows(
                         )
                     )
                     cell = None
+                    has_formula = True
                 text = _text(cell)
                 if text:
                     parts.append(text)
@@ -196,7 +198,7 @@ def parse_rows(
             if text in column.blank_values:
                 text = ""
             if not text:
-                if column.required:
+                if column.required and not has_formula:
                     errors.append(RowError(line, column.sources[0], _("a value is required")))
                 values[column.field] = column.default
                 continue

@@ -1,0 +1,176 @@
+"""Web pages of the import flow: upload, preview (with every rejected row), confirm, progress, result.
+
+The views parse input and call the services in ``core.imports``; the work runs in background tasks.
+The detail page polls its status partial every second (htmx) while the job runs.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from .exports import csv_response
+from .imports import import_job_confirm, import_job_create, rejected_rows
+from .models import ImportJob
+from .selectors import import_job_get, import_jobs_for
+from .tabular.engine import import_targets, may_import
+from .tabular.profiles import available_profiles, get_profile
+
+TEMPLATE_PROFILE = ("schools", "generic")
+
+
+class ImportUploadForm(forms.Form):
+    """What to import, how to read it, and the file."""
+
+    target = forms.ChoiceField(label=gettext_lazy("What is imported"))
+    profile = forms.ChoiceField(
+        label=gettext_lazy("Profile"),
+        help_text=gettext_lazy("How the file's columns map to the registry (see the documentation of imports)."),
+    )
+    file = forms.FileField(
+        label=gettext_lazy("File"),
+        help_text=gettext_lazy("CSV (comma, semicolon or tab; UTF-8 or Windows-1252) or XLSX."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.tsv,.xlsx"}),
+    )
+    skip_invalid = forms.BooleanField(
+        label=gettext_lazy("Skip rejected rows and import the others"),
+        required=False,
+    )
+    school_year = forms.CharField(
+        label=gettext_lazy("School year"),
+        required=False,
+        max_length=7,
+        help_text=gettext_lazy("Optional, like 2024/25: replaces the school year of every row."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        targets = [name for name in import_targets() if may_import(user, name)]
+        self.fields["target"].choices = [(name, import_targets()[name].label) for name in targets]
+        self.fields["profile"].choices = [
+            (profile.name, f"{profile.label} ({profile.name})")
+            for target in targets
+            for profile in sorted(available_profiles(target).values(), key=lambda p: p.name)
+        ]
+
+    def clean_school_year(self):
+        from digileap.schools.models import SCHOOL_YEAR_VALIDATOR
+
+        year = self.cleaned_data["school_year"].strip()
+        if year:
+            SCHOOL_YEAR_VALIDATOR(year)
+        return year
+
+    def clean(self):
+        data = super().clean()
+        target, profile = data.get("target"), data.get("profile")
+        if target and profile and profile not in available_profiles(target):
+            self.add_error("profile", _("This profile is not for %(target)s.") % {"target": target})
+        return data
+
+
+def _require_import_right(user) -> None:
+    if not any(may_import(user, target) for target in import_targets()):
+        raise PermissionDenied(_("Your role may not import files."))
+
+
+@login_required
+@require_GET
+def importjob_list(request):
+    jobs = import_jobs_for(request.user)[:200]
+    can_upload = any(may_import(request.user, target) for target in import_targets())
+    return render(request, "core/imports/job_list.html", {"jobs": jobs, "can_upload": can_upload})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def importjob_create(request):
+    _require_import_right(request.user)
+    form = ImportUploadForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = import_job_create(
+                actor=request.user,
+                target=form.cleaned_data["target"],
+                profile=form.cleaned_data["profile"],
+                uploaded_file=form.cleaned_data["file"],
+                skip_invalid=form.cleaned_data["skip_invalid"],
+                school_year=form.cleaned_data["school_year"],
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, errors in error.error_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error("school_year" if form.cleaned_data["school_year"] else None, error)
+        else:
+            return redirect("importjob-detail", pk=job.pk)
+    return render(request, "core/imports/job_create.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def _status_context(request, job: ImportJob) -> dict:
+    profile = None
+    try:
+        profile = get_profile(job.target, job.profile)
+    except ValueError:
+        pass
+    summary = job.summary or {}
+    rejected_count = summary.get("rejected", 0)
+    return {
+        "job": job,
+        "profile": profile,
+        "summary": summary,
+        "rejected_count": rejected_count,
+        "shown_rejected": job.rejected_rows,
+        "more_rejected": len({row["line"] for row in job.rejected_rows}) < rejected_count,
+        "may_confirm": job.status == ImportJob.Status.PREVIEWED and job.created_by_id == request.user.pk,
+        "Status": ImportJob.Status,
+    }
+
+
+@login_required
+@require_GET
+def importjob_detail(request, pk: int):
+    job = import_job_get(request.user, pk)
+    return render(request, "core/imports/job_detail.html", _status_context(request, job))
+
+
+@login_required
+@require_GET
+def importjob_progress(request, pk: int):
+    job = import_job_get(request.user, pk)
+    return render(request, "core/imports/_job_status.html", _status_context(request, job))
+
+
+@login_required
+@require_POST
+def importjob_commit(request, pk: int):
+    job = import_job_get(request.user, pk)
+    try:
+        import_job_confirm(job=job, actor=request.user, skip_invalid=request.POST.get("skip_invalid") == "on")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("importjob-detail", pk=job.pk)
+
+
+@login_required
+@require_GET
+def importjob_rejected(request, pk: int):
+    job = import_job_get(request.user, pk)
+    headers = [_("line"), _("column"), _("reason"), _("value")]
+    return csv_response(f"{job.original_filename}-rejected", headers, rejected_rows(job))
+
+
+@login_required
+@require_GET
+def importprofile_template(request):
+    """The generic template: a header row with every column the generic profile reads."""
+    target, name = TEMPLATE_PROFILE
+    profile = get_profile(target, name)
+    headers = [source for column in profile.columns for source in column.sources]
+    return csv_response(slugify(f"digileap-{target}-template"), headers, [])
