@@ -1,0 +1,114 @@
+"""Reads of programmes. Every function takes the acting user and returns only what they may see;
+``public_*`` functions serve the pages without login and return only public programmes."""
+
+import datetime
+
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery, Sum
+from django.shortcuts import get_object_or_404
+
+from digileap.core.permissions import Action, restrict
+
+from .models import (
+    EvidenceDocument,
+    FundingSource,
+    FundingTransaction,
+    IndicatorDefinition,
+    IndicatorSnapshot,
+    ManualValue,
+    Objective,
+    Programme,
+    Target,
+)
+
+
+def programmes_for(user, action: str = Action.VIEW) -> QuerySet[Programme]:
+    return restrict(Programme.objects.select_related("authority"), user, action)
+
+
+def programme_get(user, pk: int, action: str = Action.VIEW) -> Programme:
+    return get_object_or_404(programmes_for(user, action), pk=pk)
+
+
+def funding_sources_for(user, action: str = Action.VIEW) -> QuerySet[FundingSource]:
+    return restrict(FundingSource.objects.select_related("programme"), user, action)
+
+
+def objectives_for(user, action: str = Action.VIEW) -> QuerySet[Objective]:
+    return restrict(Objective.objects.select_related("programme"), user, action)
+
+
+def indicators_for(user, action: str = Action.VIEW) -> QuerySet[IndicatorDefinition]:
+    return restrict(IndicatorDefinition.objects.select_related("programme"), user, action)
+
+
+def targets_for(user, action: str = Action.VIEW) -> QuerySet[Target]:
+    return restrict(Target.objects.select_related("programme", "indicator"), user, action)
+
+
+def target_get(user, pk: int, action: str = Action.VIEW) -> Target:
+    return get_object_or_404(targets_for(user, action), pk=pk)
+
+
+def snapshots_for(user, action: str = Action.VIEW) -> QuerySet[IndicatorSnapshot]:
+    return restrict(IndicatorSnapshot.objects.select_related("target"), user, action)
+
+
+def evidence_documents_for(user, action: str = Action.VIEW) -> QuerySet[EvidenceDocument]:
+    return restrict(EvidenceDocument.objects.select_related("programme", "target"), user, action)
+
+
+def manual_values_for(user, action: str = Action.VIEW) -> QuerySet[ManualValue]:
+    return restrict(ManualValue.objects.select_related("indicator"), user, action)
+
+
+def funding_transactions_for(user, action: str = Action.VIEW) -> QuerySet[FundingTransaction]:
+    return restrict(FundingTransaction.objects.select_related("programme", "source", "school"), user, action)
+
+
+def budget_by_source(programme: Programme, transactions: QuerySet[FundingTransaction] | None = None) -> list[dict]:
+    """Each funding source of the programme with its budget, committed and paid amounts.
+
+    Pass ``transactions`` (already restricted to the user) to count only the entries they may see."""
+    if transactions is None:
+        transactions = FundingTransaction.objects.all()
+    sums = {
+        (row["source_id"], row["kind"]): row["total"]
+        for row in transactions.filter(programme=programme)
+        .order_by()
+        .values("source_id", "kind")
+        .annotate(total=Sum("amount"))
+    }
+    rows = []
+    for source in programme.funding_sources.all():
+        rows.append(
+            {
+                "source": source,
+                "budget": source.amount,
+                "committed": sums.get((source.pk, FundingTransaction.Kind.COMMITTED)) or 0,
+                "paid": sums.get((source.pk, FundingTransaction.Kind.PAID)) or 0,
+            }
+        )
+    return rows
+
+
+def public_programmes() -> QuerySet[Programme]:
+    """Programmes shown to everyone, without login."""
+    return Programme.objects.filter(is_public=True).select_related("authority")
+
+
+def public_programme_get(code: str) -> Programme:
+    targets = Target.objects.select_related("indicator").order_by("due_date", "position")
+    queryset = public_programmes().prefetch_related(
+        Prefetch("targets", queryset=targets), "funding_sources", "objectives"
+    )
+    return get_object_or_404(queryset, code=code)
+
+
+def latest_snapshots(targets, as_of: datetime.date | None = None) -> dict[int, IndicatorSnapshot]:
+    """The newest snapshot of each target (on or before ``as_of``), by target id."""
+    newest = IndicatorSnapshot.objects.filter(target=OuterRef("target"))
+    if as_of is not None:
+        newest = newest.filter(date__lte=as_of)
+    newest_day = newest.order_by("-date").values("date")[:1]
+    queryset = IndicatorSnapshot.objects.filter(target__in=targets, date=Subquery(newest_day))
+    return {snapshot.target_id: snapshot for snapshot in queryset}

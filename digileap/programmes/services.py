@@ -1,0 +1,370 @@
+"""Writes to programmes. Each service checks the actor's role and scope, validates, writes, audits.
+
+Snapshots are derived data (recomputable from the records at any time) and are not audited; every
+record they are computed from is.
+"""
+
+import datetime
+import hashlib
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import File
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from digileap.core import audit
+from digileap.core.permissions import Action, authorize
+
+from .indicators import get_kind, require_kind
+from .models import (
+    EvidenceDocument,
+    FundingSource,
+    FundingTransaction,
+    IndicatorDefinition,
+    IndicatorSnapshot,
+    ManualValue,
+    Objective,
+    Programme,
+    Target,
+)
+from .status import assess, target_start
+from .translation import translations
+
+PROGRAMME_FIELDS = [
+    "code",
+    "name",
+    "description",
+    "authority",
+    "country",
+    "region",
+    "period_start",
+    "period_end",
+    "status",
+    "is_public",
+    "climate_contribution",
+    "digital_contribution",
+    "sdgs",
+    "tags",
+    "gender_equality_impact",
+    "end_goal",
+    "source_url",
+]
+TRANSLATED_FIELDS = {"name", "description", "gender_equality_impact", "end_goal", "title", "verification", "note"}
+FUNDING_SOURCE_FIELDS = ["kind", "name", "amount", "cofinancing_rate", "position", "note"]
+OBJECTIVE_FIELDS = ["position", "title", "description"]
+TARGET_FIELDS = [
+    "kind",
+    "position",
+    "number",
+    "title",
+    "description",
+    "baseline",
+    "target_value",
+    "unit",
+    "accumulation",
+    "period_start",
+    "due_date",
+    "due_label",
+    "verification",
+    "reported_status",
+]
+
+
+def _apply(instance: models.Model, data: dict[str, Any], allowed: list[str]) -> None:
+    unknown = set(data) - set(allowed)
+    if unknown:
+        raise ValidationError(_("These fields cannot be set here: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+    for name, value in data.items():
+        if name in TRANSLATED_FIELDS:
+            value = translations(value)
+        elif name == "sdgs" and isinstance(value, list | tuple):
+            value = sorted(value) if all(isinstance(v, int) for v in value) else list(value)
+        setattr(instance, name, value)
+
+
+def _create(actor, instance: models.Model) -> models.Model:
+    authorize(actor, Action.ADD, instance)
+    instance.full_clean()
+    instance.save()
+    audit.record(actor=actor, action="create", instance=instance, after=audit.snapshot(instance))
+    return instance
+
+
+def _update(actor, model: type[models.Model], pk: int, data: dict[str, Any], allowed: list[str]) -> models.Model:
+    instance = model._default_manager.select_for_update().get(pk=pk)
+    authorize(actor, Action.CHANGE, instance)
+    before = audit.snapshot(instance)
+    _apply(instance, data, allowed)
+    authorize(actor, Action.CHANGE, instance)  # still within the scope after the change
+    instance.full_clean()
+    changed_before, changed_after = audit.changed_fields(before, audit.snapshot(instance))
+    if not changed_after:
+        return instance  # nothing to write (``updated_at`` keeps its meaning)
+    instance.save()
+    audit.record(actor=actor, action="update", instance=instance, before=changed_before, after=changed_after)
+    return instance
+
+
+# --- programmes --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def programme_create(*, actor, data: dict[str, Any]) -> Programme:
+    programme = Programme()
+    _apply(programme, data, PROGRAMME_FIELDS)
+    if not programme.name:
+        raise ValidationError({"name": _("A programme needs a name in at least one language.")})
+    return _create(actor, programme)
+
+
+@transaction.atomic
+def programme_update(*, actor, programme: Programme, data: dict[str, Any]) -> Programme:
+    if "name" in data and not translations(data["name"]):
+        raise ValidationError({"name": _("A programme needs a name in at least one language.")})
+    return _update(actor, Programme, programme.pk, data, PROGRAMME_FIELDS)
+
+
+@transaction.atomic
+def funding_source_create(*, actor, programme: Programme, data: dict[str, Any]) -> FundingSource:
+    source = FundingSource(programme=programme)
+    _apply(source, data, FUNDING_SOURCE_FIELDS)
+    return _create(actor, source)
+
+
+@transaction.atomic
+def funding_source_update(*, actor, source: FundingSource, data: dict[str, Any]) -> FundingSource:
+    return _update(actor, FundingSource, source.pk, data, FUNDING_SOURCE_FIELDS)
+
+
+@transaction.atomic
+def objective_create(*, actor, programme: Programme, data: dict[str, Any]) -> Objective:
+    objective = Objective(programme=programme)
+    _apply(objective, data, OBJECTIVE_FIELDS)
+    return _create(actor, objective)
+
+
+@transaction.atomic
+def objective_update(*, actor, objective: Objective, data: dict[str, Any]) -> Objective:
+    return _update(actor, Objective, objective.pk, data, OBJECTIVE_FIELDS)
+
+
+# --- milestones, targets and their indicators -----------------------------------------------------
+
+
+@transaction.atomic
+def target_create(*, actor, programme: Programme, data: dict[str, Any]) -> Target:
+    target = Target(programme=programme)
+    _apply(target, data, TARGET_FIELDS)
+    return _create(actor, target)
+
+
+@transaction.atomic
+def target_update(*, actor, target: Target, data: dict[str, Any]) -> Target:
+    return _update(actor, Target, target.pk, data, TARGET_FIELDS)
+
+
+@transaction.atomic
+def indicator_define(*, actor, target: Target, kind: str, parameters: dict | None = None) -> IndicatorDefinition:
+    """Say how the target's value is computed. Changing the kind or parameters of an indicator that
+    already has manual values starts a new indicator, so the values keep their meaning."""
+    parameters = parameters or {}
+    require_kind(kind).validate_parameters(parameters)
+    target = Target.objects.select_for_update().get(pk=target.pk)
+    authorize(actor, Action.CHANGE, target)
+    current = target.indicator
+    if current is not None and current.kind == kind and current.parameters == parameters:
+        return current
+    reusable = (
+        current is not None
+        and not current.manual_values.exists()
+        and not current.targets.exclude(pk=target.pk).exists()
+    )
+    if reusable:
+        before = audit.snapshot(current)
+        current.kind, current.parameters = kind, parameters
+        current.save()
+        audit.record(actor=actor, action="update", instance=current, before=before, after=audit.snapshot(current))
+        return current
+    indicator = _create(actor, IndicatorDefinition(programme=target.programme, kind=kind, parameters=parameters))
+    before = audit.snapshot(target, ["indicator"])
+    target.indicator = indicator
+    target.save(update_fields=["indicator"])
+    audit.record(
+        actor=actor, action="update", instance=target, before=before, after=audit.snapshot(target, ["indicator"])
+    )
+    return indicator
+
+
+# --- the records indicators count ----------------------------------------------------------------
+
+
+def _sha256(file) -> str:
+    digest = hashlib.sha256()
+    for chunk in file.chunks():
+        digest.update(chunk)
+    file.seek(0)
+    return digest.hexdigest()
+
+
+@transaction.atomic
+def evidence_document_upload(
+    *, actor, programme: Programme, title: str, file: File, target: Target | None = None
+) -> EvidenceDocument:
+    if target is not None and target.programme_id != programme.pk:
+        raise ValidationError({"target": _("The milestone belongs to another programme.")})
+    document = EvidenceDocument(
+        programme=programme,
+        target=target,
+        title=title,
+        sha256=_sha256(file),
+        uploaded_by=actor if getattr(actor, "pk", None) else None,
+        uploaded_at=timezone.now(),
+    )
+    authorize(actor, Action.ADD, document)
+    document.file.save(file.name.rsplit("/", 1)[-1], file, save=False)
+    document.full_clean()
+    document.save()
+    audit.record(actor=actor, action="create", instance=document, after=audit.snapshot(document))
+    return document
+
+
+@transaction.atomic
+def evidence_document_approve(*, actor, document: EvidenceDocument) -> EvidenceDocument:
+    document = EvidenceDocument.objects.select_for_update().get(pk=document.pk)
+    authorize(actor, Action.CHANGE, document)
+    if document.is_approved:
+        raise ValidationError(_("This document is already approved."))
+    if getattr(actor, "pk", None) is not None and document.uploaded_by_id == actor.pk:
+        raise ValidationError(_("A document is approved by someone other than the person who uploaded it."))
+    before = audit.snapshot(document, ["approved_by", "approved_at"])
+    document.approved_by = actor if getattr(actor, "pk", None) else None
+    document.approved_at = timezone.now()
+    document.save(update_fields=["approved_by", "approved_at"])
+    audit.record(
+        actor=actor,
+        action="approve",
+        instance=document,
+        before=before,
+        after=audit.snapshot(document, ["approved_by", "approved_at"]),
+    )
+    return document
+
+
+@transaction.atomic
+def manual_value_record(*, actor, target: Target, value: Decimal, as_of: datetime.date, note: str = "") -> ManualValue:
+    """Record a value for an indicator declared manual (and only for those)."""
+    indicator = target.indicator
+    kind = get_kind(indicator.kind) if indicator else None
+    if kind is None or not kind.is_manual:
+        raise ValidationError(_("Values are entered by hand only for indicators declared manual."))
+    manual = ManualValue(
+        indicator=indicator,
+        as_of=as_of,
+        value=value,
+        note=note,
+        entered_by=actor if getattr(actor, "pk", None) else None,
+        entered_at=timezone.now(),
+    )
+    return _create(actor, manual)
+
+
+@transaction.atomic
+def funding_transaction_record(
+    *,
+    actor,
+    programme: Programme,
+    source: FundingSource,
+    kind: str,
+    amount: Decimal,
+    date: datetime.date,
+    school=None,
+    reference: str = "",
+) -> FundingTransaction:
+    if source.programme_id != programme.pk:
+        raise ValidationError({"source": _("The funding source belongs to another programme.")})
+    if school is not None and school.authority_id != programme.authority_id:
+        raise ValidationError({"school": _("The school belongs to another authority.")})
+    entry = FundingTransaction(
+        programme=programme,
+        source=source,
+        kind=kind,
+        amount=amount,
+        date=date,
+        school=school,
+        reference=reference,
+        recorded_by=actor if getattr(actor, "pk", None) else None,
+        recorded_at=timezone.now(),
+    )
+    return _create(actor, entry)
+
+
+# --- snapshots ---------------------------------------------------------------------------------
+
+
+def target_value(target: Target, as_of: datetime.date) -> Decimal | None:
+    """The target's indicator value on ``as_of``, or None when it has no indicator of a known kind."""
+    kind = get_kind(target.indicator.kind) if target.indicator_id else None
+    if kind is None:
+        return None
+    return kind.compute(target, as_of)
+
+
+@transaction.atomic
+def snapshot_record(*, target: Target, as_of: datetime.date, history: list | None = None) -> IndicatorSnapshot | None:
+    """Compute and store the target's value and status on ``as_of`` (replacing that day's snapshot).
+
+    ``history`` is the (day, value) list of earlier snapshots, when the caller has it in memory."""
+    value = target_value(target, as_of)
+    if value is None:
+        return None
+    if history is None:
+        since = as_of - datetime.timedelta(days=60)
+        history = list(target.snapshots.filter(date__gte=since, date__lt=as_of).values_list("date", "value"))
+    assessment = assess(
+        value=value,
+        baseline=target.baseline,
+        target_value=target.target_value,
+        due_date=target.due_date,
+        as_of=as_of,
+        start=target_start(target),
+        snapshots=history,
+    )
+    snapshot, _created = IndicatorSnapshot.objects.update_or_create(
+        target=target,
+        date=as_of,
+        defaults={"value": value, "status": assessment.status, "computed_at": timezone.now()},
+    )
+    return snapshot
+
+
+def snapshots_record(*, as_of: datetime.date, programmes=None) -> int:
+    """Today's snapshot for every target with a computable indicator. Returns how many were written."""
+    targets = Target.objects.filter(indicator__isnull=False).select_related("indicator", "programme")
+    if programmes is not None:
+        targets = targets.filter(programme__in=programmes)
+    return sum(1 for target in targets if snapshot_record(target=target, as_of=as_of) is not None)
+
+
+def snapshots_backfill(*, start: datetime.date, end: datetime.date, programmes=None) -> int:
+    """Recompute the snapshots of each day from ``start`` to ``end``, for kinds whose data keep their
+    dates (``has_history``). Returns how many snapshots were written."""
+    written = 0
+    targets = Target.objects.filter(indicator__isnull=False).select_related("indicator", "programme")
+    if programmes is not None:
+        targets = targets.filter(programme__in=programmes)
+    for target in targets:
+        kind = get_kind(target.indicator.kind)
+        if kind is None or not kind.has_history:
+            continue
+        since = start - datetime.timedelta(days=60)
+        history = list(target.snapshots.filter(date__gte=since, date__lt=start).values_list("date", "value"))
+        day = start
+        while day <= end:
+            snapshot = snapshot_record(target=target, as_of=day, history=history)
+            history.append((day, snapshot.value))
+            written += 1
+            day += datetime.timedelta(days=1)
+    return written

@@ -1,0 +1,19 @@
+"""Background work: the daily snapshots of every target's value and status.
+
+Schedule ``record_snapshots`` once a day (cron or a systemd timer running
+``manage.py shell -c "from digileap.programmes.tasks import record_snapshots; record_snapshots.enqueue()"``,
+or simply ``manage.py backfill_snapshots --from today``)."""
+
+import datetime
+
+from django.utils import timezone
+from django_tasks import task
+
+from . import services
+
+
+@task()
+def record_snapshots(as_of: str | None = None) -> int:
+    """Store each target's value and status for ``as_of`` (ISO date; default today). Idempotent per day."""
+    day = datetime.date.fromisoformat(as_of) if as_of else timezone.localdate()
+    return services.snapshots_record(as_of=day)
