@@ -6,6 +6,7 @@ from rest_framework.routers import APIRootView, DefaultRouter
 
 from digileap.core.api import urls as core_api
 from digileap.core.api.views import ThrottledObtainAuthToken
+from digileap.programmes.api import urls as programmes_api
 from digileap.schools.api import urls as schools_api
 
 
@@ -24,6 +25,7 @@ class Router(DefaultRouter):
 router = Router()
 core_api.register(router)
 schools_api.register(router)
+programmes_api.register(router)
 
 urlpatterns = [
     path("auth/token/", ThrottledObtainAuthToken.as_view(), name="api-token"),

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "digileap.accounts",
     "digileap.schools",
     "digileap.devices",
+    "digileap.programmes",
 ]
 
 MIDDLEWARE = [
