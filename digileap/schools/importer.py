@@ -72,6 +72,8 @@ SCHOOL_FIELDS = [
 # Fields the importer derives itself: always compared and written.
 DERIVED_FIELDS = {"operator_id", "pupils_total", "ses_value", "ses_scale_id"}
 LEVEL_FIELDS = [f"isced_{level}" for level in range(5)]
+_SECTORS = frozenset(School.Sector.values)  # Choices.values rebuilds its list on every call
+_STATUSES = frozenset(School.Status.values)
 _PUPILS_FIELD = re.compile(r"^pupils_isced_(\d)(?:_grade_(\d{1,2}))?$")
 _TEXT_LIMITS = {
     name: School._meta.get_field(name).max_length
@@ -241,10 +243,10 @@ class SchoolImporter(Importer):
         if not operator_code:
             fail(column_of.get("operator_name", "operator_name"), _("no school operator"))
         sector = _text(values, "sector") or School.Sector.PUBLIC
-        if sector not in School.Sector.values:
+        if sector not in _SECTORS:
             fail(column_of.get("sector", "sector"), _("unknown sector %(value)r") % {"value": sector}, sector)
         status = _text(values, "status") or School.Status.OPEN
-        if status not in School.Status.values:
+        if status not in _STATUSES:
             fail(column_of.get("status", "status"), _("unknown status %(value)r") % {"value": status}, status)
         year = _text(values, "school_year")
         if year:

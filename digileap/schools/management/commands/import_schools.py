@@ -126,5 +126,4 @@ class Command(BaseCommand):
 
     def _write_errors(self, path: str, errors) -> None:
         for error in errors:
-            value = f" (value {error.value!r})" if error.value else ""
-            self.stderr.write(self._where(path, error.line, error.column) + error.message + value)
+            self.stderr.write(self._where(path, error.line, error.column) + error.message)
