@@ -10,6 +10,7 @@ is invented; the demo users are role names, not persons.
 
 import csv
 import io
+import itertools
 import math
 import random
 from dataclasses import dataclass, field
@@ -510,15 +511,16 @@ def _authority_schools(rng: random.Random, flavour: Flavour, count: int) -> list
         seat = places[index % len(places)]
         template = OPERATOR_NAMES[flavour.key]["private"][index % len(OPERATOR_NAMES[flavour.key]["private"])]
         private_operators.append((f"P{index + 1:04d}", template.format(place=seat.name)))
-    type_weights = [t.weight for t in flavour.types]
-    place_weights = [p.weight for p in places]
+    type_weights = list(itertools.accumulate(t.weight for t in flavour.types))
+    place_weights = list(itertools.accumulate(p.weight for p in places))
+    place_indices = range(len(places))
     themes = SCHOOL_THEMES[flavour.key]
     names_used: dict[str, int] = {}
     schools = []
     number = flavour.number_base
     for _index in range(count):
-        kind = rng.choices(flavour.types, weights=type_weights)[0]
-        place_index = rng.choices(range(len(places)), weights=place_weights)[0]
+        kind = rng.choices(flavour.types, cum_weights=type_weights)[0]
+        place_index = rng.choices(place_indices, cum_weights=place_weights)[0]
         place = places[place_index]
         is_private = rng.random() < kind.private_share
         if is_private:
@@ -813,10 +815,9 @@ def _ensure_assignment(user, role: str, scope_kind: str, target, report: SeedRep
     report.add("role assignments", 1)
 
 
-def _ensure_reference_data(registry: DemoRegistry, actor, report: SeedReport) -> None:
-    from digileap.devices.models import Supplier
-    from digileap.schools import services
-    from digileap.schools.models import Authority, EligibilityGroup
+def ensure_eligibility_groups(actor, report: SeedReport | None = None, *, record: bool = True) -> list:
+    """The eligibility groups the demo counts pupils in (the importer needs them to exist)."""
+    from digileap.schools.models import EligibilityGroup
 
     changes = []
     for code, name, description in ELIGIBILITY_GROUPS:
@@ -825,7 +826,19 @@ def _ensure_reference_data(registry: DemoRegistry, actor, report: SeedReport) ->
         )
         if created:
             changes.append(audit.change_for("create", group, after=audit.snapshot(group)))
-            report.add("eligibility groups", 1)
+            if report is not None:
+                report.add("eligibility groups", 1)
+    if record:
+        audit.record_many(actor=actor, changes=changes)
+    return changes
+
+
+def _ensure_reference_data(registry: DemoRegistry, actor, report: SeedReport) -> None:
+    from digileap.devices.models import Supplier
+    from digileap.schools import services
+    from digileap.schools.models import Authority
+
+    changes = ensure_eligibility_groups(actor, report, record=False)
     supplier, created = Supplier.objects.get_or_create(
         name=SUPPLIER_NAME, defaults={"vat_number": "DE000000000", "email": "service@nordlicht-it.example.org"}
     )
