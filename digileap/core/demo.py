@@ -944,7 +944,10 @@ def _ensure_users(registry: DemoRegistry, admin, report: SeedReport) -> None:
     )
     operator_code = next((c for c in operator_codes if c.startswith("M")), operator_codes[0])
     operator = SchoolOperator.objects.get(authority=authority, code=operator_code)
-    school = School.objects.filter(operator=operator, status=School.Status.OPEN).order_by("number").first()
+    school = (
+        School.objects.filter(operator=operator, status=School.Status.OPEN).order_by("number").first()
+        or School.objects.filter(operator=operator).order_by("number").first()
+    )
     supplier = Supplier.objects.get(name=SUPPLIER_NAME)
     targets = {"all": None, "authority": authority, "operator": operator, "school": school, "supplier": supplier}
     changes: list = []
