@@ -26,7 +26,7 @@ def _operators(request):
 
 
 class SchoolFilter(django_filters.FilterSet):
-    """Search and filters over schools. Only columns of the school row are used, so no join is needed."""
+    """Search and filters over schools. All but ``operator_name`` use columns of the school row (no join)."""
 
     q = django_filters.CharFilter(
         label=_("Search"),
@@ -39,6 +39,12 @@ class SchoolFilter(django_filters.FilterSet):
     )
     operator = django_filters.ModelChoiceFilter(
         queryset=_operators, label=_("School operator"), empty_label=_("All operators")
+    )
+    operator_name = django_filters.CharFilter(
+        field_name="operator__name",
+        lookup_expr="icontains",
+        label=_("School operator"),
+        help_text=_("Part of the name"),
     )
     level = django_filters.ChoiceFilter(
         choices=IscedLevel.choices, method="filter_level", label=_("Level"), empty_label=_("All levels")

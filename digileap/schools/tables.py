@@ -55,7 +55,9 @@ class SchoolTable(tables.Table):
 
 
 class OperatorTable(tables.Table):
-    """School operators with the number of their schools (annotated by the view)."""
+    """School operators with the number of their schools the user may see (``school_counts``, set by the view)."""
+
+    school_counts: dict[int, int]
 
     name = tables.Column(
         linkify=("schools:operator-detail", {"pk": tables.A("pk")}), verbose_name=_("Name"), order_by=("name", "id")
@@ -66,7 +68,10 @@ class OperatorTable(tables.Table):
     )
     kind = tables.Column(verbose_name=_("Kind"))
     school_count = tables.Column(
-        verbose_name=_("Schools"), attrs={"th": {"class": "numeric"}, "td": {"class": "numeric"}}
+        accessor="pk",
+        verbose_name=_("Schools"),
+        orderable=False,
+        attrs={"th": {"class": "numeric"}, "td": {"class": "numeric"}},
     )
 
     class Meta:
@@ -75,3 +80,6 @@ class OperatorTable(tables.Table):
         order_by = ("name",)
         empty_text = _("No school operator is visible to you.")
         attrs = {"class": "data-table"}
+
+    def render_school_count(self, record):
+        return intcomma(getattr(self, "school_counts", {}).get(record.pk, 0))

@@ -7,8 +7,7 @@ user's role does not allow on a visible object is a 403.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, OuterRef, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -24,6 +23,10 @@ from .models import Enrolment, School, Site, SocioEconomicIndex
 from .tables import OperatorTable, SchoolTable
 
 PER_PAGE = 50
+# Above this many operators a drop-down list is slow to render and to use; the filter becomes a name search.
+OPERATOR_SELECT_LIMIT = 300
+# Filters folded under "More filters" unless one of them is in use.
+MORE_FILTERS = ("type_code", "sector", "number", "pupils_min", "pupils_max", "ses_min", "ses_max")
 
 
 def _school_table(request, queryset, **kwargs) -> SchoolTable:
@@ -41,12 +44,20 @@ def school_list(request):
     context = {
         "filter": school_filter,
         "table": table,
+        "operator_as_select": _operator_as_select(request),
+        "more_filters_active": any(request.GET.get(name) for name in MORE_FILTERS),
         "export_query": query.urlencode(),
         "can_add": can(request.user, Action.ADD, School),
     }
     if request.htmx and request.htmx.target == "school-results":
         return render(request, "schools/_school_results.html", context)
     return render(request, "schools/school_list.html", context)
+
+
+def _operator_as_select(request) -> bool:
+    if request.htmx and request.htmx.target == "school-results":
+        return False  # the filter form is not rendered
+    return selectors.operators_for(request.user).count() <= OPERATOR_SELECT_LIMIT
 
 
 EXPORT_COLUMNS = [
@@ -259,17 +270,27 @@ def site_delete(request, pk: int):
     )
 
 
-def _visible_school_counts(user):
-    """Per operator, how many of its schools the user may see (never the operator's full count)."""
-    visible = selectors.schools_for(user).filter(operator=OuterRef("pk")).order_by()
-    return Coalesce(Subquery(visible.values("operator").annotate(n=Count("pk")).values("n")), 0)
+def _visible_school_counts(user, operator_ids: list[int]) -> dict[int, int]:
+    """Per operator on the page, how many of its schools the user may see (never the full count).
+
+    Counted for one page of operators at a time: a correlated subquery over every operator
+    makes SQLite scan a whole authority's schools once per operator.
+    """
+    rows = (
+        selectors.schools_for(user)
+        .filter(operator_id__in=operator_ids)
+        .order_by()
+        .values("operator_id")
+        .annotate(n=Count("pk"))
+    )
+    return {row["operator_id"]: row["n"] for row in rows}
 
 
 @login_required
 def operator_list(request):
-    operators = selectors.operators_for(request.user).annotate(school_count=_visible_school_counts(request.user))
-    table = OperatorTable(operators)
+    table = OperatorTable(selectors.operators_for(request.user))
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    table.school_counts = _visible_school_counts(request.user, [row.record.pk for row in table.paginated_rows])
     return render(request, "schools/operator_list.html", {"table": table})
 
 
