@@ -112,3 +112,35 @@ def latest_snapshots(targets, as_of: datetime.date | None = None) -> dict[int, I
     newest_day = newest.order_by("-date").values("date")[:1]
     queryset = IndicatorSnapshot.objects.filter(target__in=targets, date=Subquery(newest_day))
     return {snapshot.target_id: snapshot for snapshot in queryset}
+
+
+def target_progress(targets, as_of: datetime.date) -> list[dict]:
+    """Each target with its value and status on ``as_of``, computed from the data now, and the
+    trend of its stored snapshots (for targets without an installed indicator: no value)."""
+    from .indicators import get_kind
+    from .status import assess, target_start
+
+    targets = list(targets.select_related("indicator", "programme"))
+    since = as_of - datetime.timedelta(days=60)
+    history: dict[int, list] = {target.pk: [] for target in targets}
+    for target_id, day, value in IndicatorSnapshot.objects.filter(
+        target__in=targets, date__gte=since, date__lt=as_of
+    ).values_list("target_id", "date", "value"):
+        history[target_id].append((day, value))
+    rows = []
+    for target in targets:
+        kind = get_kind(target.indicator.kind) if target.indicator_id else None
+        row = {"target": target, "kind": kind, "value": None, "assessment": None}
+        if kind is not None:
+            row["value"] = kind.compute(target, as_of)
+            row["assessment"] = assess(
+                value=row["value"],
+                baseline=target.baseline,
+                target_value=target.target_value,
+                due_date=target.due_date,
+                as_of=as_of,
+                start=target_start(target),
+                snapshots=history[target.pk],
+            )
+        rows.append(row)
+    return rows

@@ -59,6 +59,10 @@ class Assessment:
     trend: str
 
     @property
+    def status_label(self) -> str:
+        return str(Status(self.status).label)
+
+    @property
     def percent(self) -> Decimal:
         return (self.progress * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 

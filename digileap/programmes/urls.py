@@ -1,2 +1,11 @@
+from django.urls import path
+
+from . import views
+
 app_name = "programmes"
-urlpatterns: list = []
+
+# Route names start with the model they act on; ``pk`` is that model's key.
+urlpatterns = [
+    path("", views.programme_list, name="programme-list"),
+    path("<int:pk>/", views.programme_detail, name="programme-detail"),
+]
