@@ -664,9 +664,15 @@ class SchoolImporter(Importer):
             )
             self.authorities[code] = authority
             changes.append(audit.change_for("create", authority, after=audit.snapshot(authority)))
-        for (authority_code, code), details in data.new_operators.items():
-            operator = SchoolOperator.objects.create(authority=self.authorities[authority_code], code=code, **details)
-            self.operators[(authority_code, code)] = operator
+        new_operators = SchoolOperator.objects.bulk_create(
+            [
+                SchoolOperator(authority=self.authorities[authority_code], code=code, **details)
+                for (authority_code, code), details in data.new_operators.items()
+            ],
+            batch_size=500,
+        )
+        for operator in new_operators:
+            self.operators[(operator.authority.code, operator.code)] = operator
             changes.append(audit.change_for("create", operator, after=audit.snapshot(operator)))
         for row in data.creates:
             row.fields["operator_id"] = self.operators[row.operator_key].id
