@@ -67,7 +67,12 @@ def school_year_history(school: School) -> list[dict]:
     for year in sorted(years, reverse=True):
         data = years[year]
         levels = [
-            {"level": level, "label": IscedLevel(level).label, "total": values["total"], "grades": sorted(values["grades"].items())}
+            {
+                "level": level,
+                "label": IscedLevel(level).label,
+                "total": values["total"],
+                "grades": sorted(values["grades"].items()),
+            }
             for level, values in sorted(data["levels"].items())
         ]
         history.append(

@@ -1,4 +1,6 @@
 import django_filters
+import django_filters.rest_framework
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from digileap.core.models import AuditEvent
@@ -16,3 +18,28 @@ class AuditEventFilter(django_filters.FilterSet):
     class Meta:
         model = AuditEvent
         fields: list[str] = []
+
+
+_ID_FILTER = {"filter_class": django_filters.NumberFilter}
+
+
+class IdFilterSet(django_filters.rest_framework.FilterSet):
+    """Filters built from ``filterset_fields`` take related objects as plain ids.
+
+    django-filter's default for a foreign key is a choice of *every* row of the related table, which
+    the browsable API renders as a drop-down: that would show objects outside the user's scope. A
+    number filter shows nothing, and an id outside the scope simply finds no rows.
+    """
+
+    FILTER_DEFAULTS = {
+        **django_filters.rest_framework.FilterSet.FILTER_DEFAULTS,
+        models.ForeignKey: _ID_FILTER,
+        models.OneToOneField: _ID_FILTER,
+        models.ManyToManyField: _ID_FILTER,
+    }
+
+
+class ScopedFilterBackend(django_filters.rest_framework.DjangoFilterBackend):
+    """The default filter backend: ``DjangoFilterBackend`` with id filters for relations."""
+
+    filterset_base = IdFilterSet

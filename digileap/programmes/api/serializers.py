@@ -1,5 +1,6 @@
 """API representations of programmes. Read-only for now; writes go through the services."""
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -19,6 +20,7 @@ from digileap.programmes.translation import localized
 TRANSLATIONS_SCHEMA = {"type": "object", "additionalProperties": {"type": "string"}}
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class LocalizedField(serializers.Field):
     """A translated text in the request's language (with English fallback); read-only."""
 
