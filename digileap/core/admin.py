@@ -3,6 +3,7 @@ import json
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from .models import AuditEvent, ImportProfile
 from .tabular.profiles import ProfileError, profile_from_dict
@@ -24,7 +25,9 @@ class ImportProfileForm(forms.ModelForm):
             except ProfileError as error:
                 raise ValidationError({"definition": str(error)}) from None
             if definition.get("name") != cleaned.get("name") or definition.get("target") != cleaned.get("target"):
-                raise ValidationError({"definition": "The definition's name and target must match the fields above."})
+                raise ValidationError(
+                    {"definition": _("The definition's name and target must match the fields above.")}
+                )
         return cleaned
 
 

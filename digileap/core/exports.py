@@ -8,6 +8,7 @@ from typing import Any
 
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -48,7 +49,7 @@ def csv_response(filename: str, headers: Sequence[str], rows: Iterable[Sequence[
 
 
 def xlsx_response(
-    filename: str, headers: Sequence[str], rows: Iterable[Sequence[Any]], sheet_title: str = "Export"
+    filename: str, headers: Sequence[str], rows: Iterable[Sequence[Any]], sheet_title: str = gettext_lazy("Export")
 ) -> HttpResponse:
     """An XLSX written in openpyxl's streaming mode; text cells are escaped like CSV cells."""
     import io
@@ -56,7 +57,7 @@ def xlsx_response(
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=sheet_title[:31])
+    sheet = workbook.create_sheet(title=str(sheet_title)[:31])
     sheet.append(list(headers))
     for row in rows:
         sheet.append([safe_cell(v) for v in row])

@@ -3,6 +3,7 @@
 from decimal import Decimal
 from functools import lru_cache
 
+from django.utils.translation import gettext as _
 from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError
 
@@ -18,12 +19,14 @@ def check_crs(crs: str) -> None:
     try:
         _transformer(crs)
     except CRSError as error:
-        raise ValueError(f"unknown coordinate reference system {crs!r}: {error}") from None
+        raise ValueError(
+            _("unknown coordinate reference system %(crs)r: %(error)s") % {"crs": crs, "error": error}
+        ) from None
 
 
 def to_wgs84(x: Decimal | float, y: Decimal | float, crs: str) -> tuple[Decimal, Decimal]:
     """(latitude, longitude) in WGS84, rounded to six places (about 10 cm)."""
     longitude, latitude = _transformer(crs).transform(float(x), float(y))
     if not (-90 <= latitude <= 90 and -180 <= longitude <= 180) or latitude != latitude:
-        raise ValueError(f"({x}, {y}) in {crs} is not a position on Earth")
+        raise ValueError(_("(%(x)s, %(y)s) in %(crs)s is not a position on Earth") % {"x": x, "y": y, "crs": crs})
     return Decimal(latitude).quantize(SIX_PLACES), Decimal(longitude).quantize(SIX_PLACES)

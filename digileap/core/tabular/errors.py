@@ -1,5 +1,7 @@
 from dataclasses import asdict, dataclass
 
+from django.utils.translation import gettext as _
+
 
 class ImportFileError(Exception):
     """The file as a whole cannot be read: nothing was imported. Says what and where."""
@@ -16,8 +18,8 @@ class ImportFileError(Exception):
             part
             for part in (
                 self.filename,
-                f"line {self.line}" if self.line else "",
-                self.column and f"column {self.column!r}",
+                _("line %(line)s") % {"line": self.line} if self.line else "",
+                self.column and _("column %(column)r") % {"column": self.column},
             )
             if part
         ]
@@ -37,5 +39,10 @@ class RowError:
         return asdict(self)
 
     def describe(self) -> str:
-        column = f", column {self.column!r}" if self.column else ""
-        return f"line {self.line}{column}: {self.message}"
+        if self.column:
+            return _("line %(line)s, column %(column)r: %(message)s") % {
+                "line": self.line,
+                "column": self.column,
+                "message": self.message,
+            }
+        return _("line %(line)s: %(message)s") % {"line": self.line, "message": self.message}

@@ -84,7 +84,7 @@ def _decimal(value: Any, where: str) -> Decimal | None:
     try:
         return Decimal(str(value))
     except Exception as error:  # noqa: BLE001
-        raise ProfileError(f"{where}: {value!r} is not a number") from error
+        raise ProfileError(_("%(where)s: %(value)r is not a number") % {"where": where, "value": value}) from error
 
 
 def profile_from_dict(data: dict[str, Any], *, is_builtin: bool = True) -> Profile:
@@ -93,18 +93,20 @@ def profile_from_dict(data: dict[str, Any], *, is_builtin: bool = True) -> Profi
         name = data["name"]
         target = data["target"]
     except KeyError as missing:
-        raise ProfileError(f"a profile needs {missing}") from None
+        raise ProfileError(_("a profile needs %(key)s") % {"key": missing}) from None
     code_lists = data.get("code_lists", {})
     columns = []
     for index, raw in enumerate(data.get("columns", [])):
-        where = f"profile {name}, column {index + 1}"
+        where = _("profile %(name)s, column %(number)s") % {"name": name, "number": index + 1}
         if "field" not in raw or "source" not in raw:
-            raise ProfileError(f"{where}: needs 'field' and 'source'")
+            raise ProfileError(_("%(where)s: needs 'field' and 'source'") % {"where": where})
         column_type = raw.get("type", "text")
         if column_type not in COLUMN_TYPES:
-            raise ProfileError(f"{where}: unknown type {column_type!r}")
+            raise ProfileError(_("%(where)s: unknown type %(type)r") % {"where": where, "type": column_type})
         if column_type == "code" and raw.get("codes") not in code_lists:
-            raise ProfileError(f"{where}: code list {raw.get('codes')!r} is not defined")
+            raise ProfileError(
+                _("%(where)s: code list %(codes)r is not defined") % {"where": where, "codes": raw.get("codes")}
+            )
         sources = raw["source"] if isinstance(raw["source"], list) else [raw["source"]]
         columns.append(
             ColumnSpec(
@@ -124,7 +126,7 @@ def profile_from_dict(data: dict[str, Any], *, is_builtin: bool = True) -> Profi
             )
         )
     if data.get("duplicates", "reject") not in ("reject", "merge_identical"):
-        raise ProfileError(f"profile {name}: duplicates must be 'reject' or 'merge_identical'")
+        raise ProfileError(_("profile %(name)s: duplicates must be 'reject' or 'merge_identical'") % {"name": name})
     profile = Profile(
         name=name,
         target=target,
@@ -142,9 +144,11 @@ def profile_from_dict(data: dict[str, Any], *, is_builtin: bool = True) -> Profi
     )
     for pattern in profile.pattern_columns:
         if pattern.get("type", "text") not in COLUMN_TYPES or "pattern" not in pattern:
-            raise ProfileError(f"profile {name}: a pattern column needs a pattern and a known type")
+            raise ProfileError(
+                _("profile %(name)s: a pattern column needs a pattern and a known type") % {"name": name}
+            )
     if profile.delimiter not in ("auto", ",", ";", "\t"):
-        raise ProfileError(f"profile {name}: delimiter must be auto, ',', ';' or a tab")
+        raise ProfileError(_("profile %(name)s: delimiter must be auto, ',', ';' or a tab") % {"name": name})
     return profile
 
 
