@@ -50,6 +50,18 @@ EXCLUDED_ROUTES = {
     "api-token": "public by design: exchanges a username and password for a token (throttled)",
     "api-schema": "public by design: the OpenAPI description of the routes, no data",
     "api-docs": "public by design: the API documentation page, no data",
+    **{
+        f"public:{name}": "public by design; covered by test_public_pages.py"
+        for name in (
+            "index",
+            "index-json",
+            "index-csv",
+            "programme",
+            "programme-json",
+            "programme-csv",
+            "programme-budget-csv",
+        )
+    },
 }
 EXCLUDED_PATHS = {
     "admin/": "Django's admin is gated by is_staff; test_admin_is_for_staff_only checks role users are sent away",
