@@ -22,7 +22,12 @@ from .models import AuditChainHead, AuditEvent
 GENESIS_HASH = "0" * 64
 
 
+_JSON_SCALARS = (str, int, float, bool, type(None))
+
+
 def to_jsonable(value: Any) -> Any:
+    if type(value) in _JSON_SCALARS:
+        return value
     if isinstance(value, decimal.Decimal):
         return str(value)
     if isinstance(value, datetime.datetime):
@@ -59,9 +64,17 @@ def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict,
     return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
 
 
-def _canonical(event: AuditEvent) -> bytes:
-    payload = {
-        "occurred_at": event.occurred_at.astimezone(datetime.UTC).isoformat(timespec="microseconds"),
+def _canonical(payload: dict[str, Any]) -> bytes:
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def _timestamp(moment: datetime.datetime) -> str:
+    return moment.astimezone(datetime.UTC).isoformat(timespec="microseconds")
+
+
+def _payload(event: AuditEvent) -> dict[str, Any]:
+    return {
+        "occurred_at": _timestamp(event.occurred_at),
         "actor_id": event.actor_id,
         "actor_label": event.actor_label,
         "action": event.action,
@@ -73,11 +86,11 @@ def _canonical(event: AuditEvent) -> bytes:
         "request_id": event.request_id,
         "previous_hash": event.previous_hash,
     }
-    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
 def compute_hash(event: AuditEvent) -> str:
-    return hashlib.sha256(_canonical(event)).hexdigest()
+    """The hash an event must carry: over its content and the previous event's hash."""
+    return hashlib.sha256(_canonical(_payload(event))).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -111,50 +124,84 @@ def _actor_fields(actor) -> tuple[int | None, str]:
     return actor.pk, (actor.get_username() if hasattr(actor, "get_username") else str(actor))[:200]
 
 
+_EVENT_FIELDS = [
+    "occurred_at",
+    "actor_id",
+    "actor_label",
+    "action",
+    "object_type",
+    "object_id",
+    "object_repr",
+    "before",
+    "after",
+    "request_id",
+    "previous_hash",
+    "entry_hash",
+]
+
+
 @transaction.atomic
-def record_many(*, actor, changes: Iterable[Change]) -> list[AuditEvent]:
-    """Append events for ``changes`` to the chain, in order, in one locked step."""
-    changes = list(changes)
-    if not changes:
-        return []
-    head, _ = AuditChainHead.objects.select_for_update().get_or_create(
+def _append(*, actor, changes: list[Change]) -> AuditEvent | None:
+    """Append ``changes`` to the chain in order, holding the chain head's lock. Returns the last event
+    when one was appended alone (the ORM path); large batches go through ``bulk_insert``."""
+    from .bulk import bulk_insert
+
+    head, _created = AuditChainHead.objects.select_for_update().get_or_create(
         pk=1, defaults={"last_hash": GENESIS_HASH, "last_event_id": None}
     )
     actor_id, actor_label = _actor_fields(actor)
     now = timezone.now()
+    occurred_at = _timestamp(now)
     request_id = current_request_id()
     previous = head.last_hash
-    events = []
+    rows = []
     for change in changes:
-        event = AuditEvent(
-            occurred_at=now,
-            actor_id=actor_id,
-            actor_label=actor_label,
-            action=change.action,
-            object_type=change.object_type,
-            object_id=str(change.object_id),
-            object_repr=change.object_repr[:300],
-            before=to_jsonable(change.before),
-            after=to_jsonable(change.after),
-            request_id=request_id,
-            previous_hash=previous,
-        )
-        event.entry_hash = compute_hash(event)
-        previous = event.entry_hash
-        events.append(event)
-    AuditEvent.objects.bulk_create(events, batch_size=2000)
-    last_id = AuditEvent.objects.filter(entry_hash=previous).values_list("id", flat=True).get()
+        payload = {
+            "occurred_at": occurred_at,
+            "actor_id": actor_id,
+            "actor_label": actor_label,
+            "action": change.action,
+            "object_type": change.object_type,
+            "object_id": str(change.object_id),
+            "object_repr": change.object_repr[:300],
+            "before": to_jsonable(change.before),
+            "after": to_jsonable(change.after),
+            "request_id": request_id,
+            "previous_hash": previous,
+        }
+        entry_hash = hashlib.sha256(_canonical(payload)).hexdigest()
+        payload["occurred_at"] = now
+        payload["entry_hash"] = entry_hash
+        rows.append(payload)
+        previous = entry_hash
+    event = None
+    if len(rows) == 1:
+        event = AuditEvent.objects.create(**rows[0])
+        last_id = event.pk
+    else:
+        bulk_insert(AuditEvent, _EVENT_FIELDS, ([row[name] for name in _EVENT_FIELDS] for row in rows))
+        last_id = AuditEvent.objects.filter(entry_hash=previous).values_list("id", flat=True).get()
     head.last_hash = previous
     head.last_event_id = last_id
     head.save(update_fields=["last_hash", "last_event_id"])
-    return events
+    return event
+
+
+def record_many(*, actor, changes: Iterable[Change]) -> int:
+    """Append events for ``changes`` to the chain, in order, in one locked step. Returns how many."""
+    changes = list(changes)
+    if changes:
+        _append(actor=actor, changes=changes)
+    return len(changes)
 
 
 def record(
     *, actor, action: str, instance: models.Model, before: dict | None = None, after: dict | None = None
 ) -> AuditEvent:
-    """Append one event about ``instance``."""
-    return record_many(actor=actor, changes=[change_for(action, instance, before, after)])[0]
+    """Append one event about ``instance`` and return it."""
+    event = _append(actor=actor, changes=[change_for(action, instance, before, after)])
+    assert event is not None
+    return event
 
 
 @dataclass(frozen=True)

@@ -136,7 +136,18 @@ class SchoolRow:
     fields: dict[str, Any]
     year: str
     figures: Figures
-    signature: tuple = ()
+    operator_name: str = ""
+
+    @property
+    def signature(self) -> tuple:
+        """What makes two rows for the same school identical (only needed for duplicates)."""
+        return (
+            self.operator_key,
+            self.operator_name,
+            tuple(sorted(self.fields.items())),
+            self.year,
+            repr(self.figures.as_json()),
+        )
 
 
 @dataclass
@@ -162,6 +173,20 @@ class SchoolPlan:
     updates: list[SchoolUpdate] = field(default_factory=list)
 
 
+_OTHER = "other"
+_ELIGIBLE = "eligible"
+
+
+def _field_kind(name: str):
+    """(level, grade) for a pupils field, ``_ELIGIBLE`` for an eligible-group field, else ``_OTHER``."""
+    match = _PUPILS_FIELD.match(name)
+    if match:
+        return int(match.group(1)), int(match.group(2) or 0)
+    if name.startswith("eligible_"):
+        return _ELIGIBLE
+    return _OTHER
+
+
 def _text(values: dict, name: str) -> str:
     value = values.get(name)
     return "" if value is None else str(value).strip()
@@ -181,6 +206,7 @@ class SchoolImporter(Importer):
         self._add_allowed: dict[tuple, bool] = {}
         self._permits_all: dict[tuple[str, type], bool] = {}
         self.column_of = {c.field: c.sources[0] for c in profile.columns}
+        self._field_kinds: dict[str, Any] = {}
 
     # -- what the file provides ----------------------------------------------------------------
 
@@ -281,14 +307,7 @@ class SchoolImporter(Importer):
             "longitude": values.get("longitude"),
         }
         row = SchoolRow(line, authority_code, (authority_code, operator_code), number, fields, year, figures)
-        row.signature = (
-            authority_code,
-            operator_code,
-            operator_name,
-            tuple(sorted(fields.items())),
-            year,
-            repr(figures.as_json()),
-        )
+        row.operator_name = operator_name
         self._operator_names.setdefault(
             (authority_code, operator_code),
             (operator_name or operator_code, _text(values, "operator_kind") or sector),
@@ -308,11 +327,18 @@ class SchoolImporter(Importer):
         figures = Figures()
         totals: dict[int, int] = {}
         grades: dict[tuple[int, int], int] = {}
+        kinds = self._field_kinds
+        eligible_fields = []
         for name, value in values.items():
-            match = _PUPILS_FIELD.match(name)
-            if not match or value is None:
+            kind = kinds.get(name)
+            if kind is None:
+                kind = kinds[name] = _field_kind(name)
+            if value is None or kind is _OTHER:
                 continue
-            level, grade = int(match.group(1)), int(match.group(2) or 0)
+            if kind is _ELIGIBLE:
+                eligible_fields.append((name, value))
+                continue
+            level, grade = kind
             if level > 4 or grade > 13:
                 fail(column_of.get(name, name), _("level or grade out of range"))
                 continue
@@ -365,13 +391,12 @@ class SchoolImporter(Importer):
             else:
                 figures.ses = (scale.id, values["ses_value"])
         eligible = {}
-        for name, value in values.items():
-            if name.startswith("eligible_") and value is not None:
-                code = name.removeprefix("eligible_")
-                if code not in self.groups:
-                    fail(column_of.get(name, name), _("unknown eligibility group %(code)r") % {"code": code})
-                else:
-                    eligible[self.groups[code]] = value
+        for name, value in eligible_fields:
+            code = name.removeprefix("eligible_")
+            if code not in self.groups:
+                fail(column_of.get(name, name), _("unknown eligibility group %(code)r") % {"code": code})
+            else:
+                eligible[self.groups[code]] = value
         if eligible:
             figures.eligible = eligible
         if figures.kinds() and not year:

@@ -28,7 +28,6 @@ class ParsedRow:
     line: int
     values: dict[str, Any]
     errors: list[RowError] = field(default_factory=list)
-    raw: dict[str, str] = field(default_factory=dict)
 
     @property
     def is_valid(self) -> bool:
@@ -156,6 +155,27 @@ def _check_range(column: ColumnSpec, number: Decimal) -> None:
         raise ValueError(_("%(value)s is above the maximum %(maximum)s") % {"value": number, "maximum": column.maximum})
 
 
+def _cell_text(cell: Any) -> str:
+    """A cell as stripped text: CSV cells are text already; XLSX cells may be numbers or dates."""
+    if type(cell) is str:
+        return cell.strip()
+    return _text(cell)
+
+
+def _is_formula(cell: Any) -> bool:
+    return isinstance(cell, FormulaCell) or (type(cell) is str and len(cell) > 1 and cell[0] == "=")
+
+
+def _fast_convert(column: ColumnSpec, text: str, profile: Profile) -> Any:
+    """``convert`` with shortcuts for the common cases (plain text, plain non-negative numbers)."""
+    kind = column.type
+    if kind == "text" and not column.max_length:
+        return text
+    if kind in ("count", "integer") and text.isdigit() and column.minimum is None and column.maximum is None:
+        return int(text)
+    return convert(column, text, profile)
+
+
 def parse_rows(
     table: Table,
     profile: Profile,
@@ -171,39 +191,49 @@ def parse_rows(
     """
     positions = check_headers(table, profile)
     profile = profile.with_pattern_columns(table.headers)
+    # Resolve each column's cell positions once, not per row.
+    plan = [(column, tuple(positions.get(source) for source in column.sources)) for column in profile.columns]
+    formula_message = _("formula cells are not accepted; paste the values instead")
+    required_message = _("a value is required")
+    constants = dict(profile.constants)
     count = 0
     for line, cells in table.rows():
-        values: dict[str, Any] = dict(profile.constants)
+        values: dict[str, Any] = constants.copy()
         errors: list[RowError] = []
-        raw: dict[str, str] = {}
-        for column in profile.columns:
-            parts = []
+        width = len(cells)
+        for column, indexes in plan:
             has_formula = False
-            for source in column.sources:
-                index = positions.get(source)
-                cell = cells[index] if index is not None and index < len(cells) else None
-                if isinstance(cell, FormulaCell) or (isinstance(cell, str) and cell.startswith("=") and len(cell) > 1):
-                    errors.append(
-                        RowError(
-                            line, source, _("formula cells are not accepted; paste the values instead"), str(cell)[:80]
-                        )
-                    )
-                    cell = None
-                    has_formula = True
-                text = _text(cell)
-                if text:
-                    parts.append(text)
-            text = column.join.join(parts)
-            raw[column.field] = text
-            if text in column.blank_values:
+            if len(indexes) == 1:
+                index = indexes[0]
+                cell = cells[index] if index is not None and index < width else None
+                if cell is None or cell == "":
+                    text = ""
+                elif _is_formula(cell):
+                    errors.append(RowError(line, column.sources[0], formula_message, str(cell)[:80]))
+                    text, has_formula = "", True
+                else:
+                    text = _cell_text(cell)
+            else:
+                parts = []
+                for source, index in zip(column.sources, indexes, strict=True):
+                    cell = cells[index] if index is not None and index < width else None
+                    if cell is not None and _is_formula(cell):
+                        errors.append(RowError(line, source, formula_message, str(cell)[:80]))
+                        has_formula = True
+                        continue
+                    part = _cell_text(cell) if cell is not None else ""
+                    if part:
+                        parts.append(part)
+                text = column.join.join(parts)
+            if text and text in column.blank_values:
                 text = ""
             if not text:
                 if column.required and not has_formula:
-                    errors.append(RowError(line, column.sources[0], _("a value is required")))
+                    errors.append(RowError(line, column.sources[0], required_message))
                 values[column.field] = column.default
                 continue
             try:
-                value = convert(column, text, profile)
+                value = _fast_convert(column, text, profile)
             except ValueError as error:
                 errors.append(RowError(line, column.sources[0], str(error), text[:80]))
                 continue
@@ -220,7 +250,7 @@ def parse_rows(
         count += 1
         if progress is not None and count % progress_every == 0:
             progress(count)
-        yield ParsedRow(line=line, values=values, errors=errors, raw=raw)
+        yield ParsedRow(line=line, values=values, errors=errors)
     if progress is not None:
         progress(count)
 

@@ -187,3 +187,25 @@ def test_malformed_profiles_are_named(change, message):
     with pytest.raises(ProfileError) as error:
         profile_from_dict(data)
     assert str(error.value) == message
+
+
+def test_numeric_zero_and_numbers_from_xlsx_are_values_not_blanks(tmp_path):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Nr", "Name", "SuS", "SI", "Art", "Str", "HNr"])
+    sheet.append([4711, "Schule am See", 0, 2.5, "GS", "Seeweg", 3])
+    path = tmp_path / "file.xlsx"
+    workbook.save(path)
+    spec = profile_from_dict(PROFILE)
+    table = open_table(path, expected_headers=spec.expected_headers)
+    try:
+        [row] = list(parse_rows(table, spec))
+    finally:
+        table.close()
+    assert row.errors == []
+    assert row.values["number"] == "4711"
+    assert row.values["pupils"] == 0
+    assert row.values["index"] == Decimal("2.5")
+    assert row.values["street"] == "Seeweg 3"
