@@ -1,10 +1,39 @@
-"""Tables of the registry pages. Every column reads the school row or a select_related join."""
+"""Tables of the registry pages. Every column reads the school row or a select_related join.
+
+django-tables2 decides the columns, headers, ordering and pagination. The rows of the two long
+lists (schools, operators) are printed by their own templates from plain values (``page_rows``):
+tables2's generic cell rendering (an accessor, a ``render_*`` dispatch through ``inspect.signature``,
+attribute merging and a link reversal per cell) cost about 2 ms a row, which at 50 rows was most of
+the page's time at 40,000 schools. See docs/architecture.md, "Long lists".
+"""
+
+from dataclasses import dataclass
 
 import django_tables2 as tables
 from django.contrib.humanize.templatetags.humanize import intcomma
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .models import School, SchoolOperator
+
+
+def _path_for(view_name: str):
+    """A function pk -> path of ``view_name``, reversing once instead of once a row."""
+    marker = 987654321
+    prefix, suffix = reverse(view_name, kwargs={"pk": marker}).split(str(marker))
+    return lambda pk: f"{prefix}{pk}{suffix}"
+
+
+@dataclass(frozen=True, slots=True)
+class SchoolRow:
+    """One school of the current page with its cells ready to print (schools/_school_table.html)."""
+
+    school: object
+    url: str
+    operator_url: str
+    levels: str
+    pupils: str
+    ses: str
 
 
 class SchoolTable(tables.Table):
@@ -43,6 +72,27 @@ class SchoolTable(tables.Table):
         empty_text = _("No school matches these filters.")
         # The list page swaps sorting and paging in place (hx-boost); links to schools navigate normally.
         attrs = {"class": "data-table", "tbody": {"hx-boost": "false"}}
+        template_name = "schools/_school_table.html"
+
+    @property
+    def shows_operator(self) -> bool:
+        return "operator" in self.columns
+
+    def page_rows(self) -> list[SchoolRow]:
+        """The schools of the current page, formatted as the ``render_*`` methods below format them."""
+        school_path = _path_for("schools:school-detail")
+        operator_path = _path_for("schools:operator-detail")
+        return [
+            SchoolRow(
+                school=school,
+                url=school_path(school.pk),
+                operator_url=operator_path(school.operator_id),
+                levels=self.render_levels(school),
+                pupils="–" if school.pupils_total is None else self.render_pupils_total(school.pupils_total),
+                ses="–" if school.ses_value is None else self.render_ses_value(school.ses_value),
+            )
+            for school in (row.record for row in self.paginated_rows)
+        ]
 
     def render_levels(self, record):
         return ", ".join(f"{level}" for level in record.levels) or "–"
