@@ -8,4 +8,7 @@ app_name = "programmes"
 urlpatterns = [
     path("", views.programme_list, name="programme-list"),
     path("<int:pk>/", views.programme_detail, name="programme-detail"),
+    path("<int:pk>/dashboard/", views.programme_dashboard, name="programme-dashboard"),
+    path("<int:pk>/breakdown/", views.programme_breakdown, name="programme-breakdown"),
+    path("<int:pk>/map.svg", views.programme_map, name="programme-map"),
 ]

@@ -1,12 +1,18 @@
 """Staff pages of programmes. Reads go through selectors, so a programme outside the user's scope
-is a 404. Public pages (``/p/``) come next."""
+is a 404. The public pages (``/p/``) are in ``public_views.py``."""
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Sum
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
-from . import selectors
+from digileap.core.exports import export_response
+
+from . import dashboard, selectors
+from .charts import burn_up_svg, map_svg
 
 
 @login_required
@@ -34,3 +40,59 @@ def programme_detail(request, pk: int):
         "objectives": programme.objectives.order_by("position"),
     }
     return render(request, "programmes/programme_detail.html", context)
+
+
+BREAKDOWN_PAGE_ROWS = 25
+
+
+@login_required
+def programme_dashboard(request, pk: int):
+    """Key figures, progress bars, burn-up charts, budget, breakdown by school and operator, map."""
+    programme = selectors.programme_get(request.user, pk)
+    today = timezone.localdate()
+    targets = selectors.targets_for(request.user).filter(programme=programme).order_by("due_date", "position")
+    progress = selectors.target_progress(targets, today)
+    budget = selectors.budget_by_source(programme, selectors.funding_transactions_for(request.user))
+    points, bucket_counts = dashboard.map_points(request.user, programme)
+    charts = dashboard.burn_ups(progress, today)
+    for index, item in enumerate(charts):
+        item["svg"] = burn_up_svg(item["chart"], f"burn-up-{index}")
+    context = {
+        "programme": programme,
+        "today": today,
+        "figures": dashboard.key_figures(request.user, programme, budget, progress),
+        "progress": progress,
+        "charts": charts,
+        "budget": budget,
+        "schools": dashboard.school_breakdown(request.user, programme, limit=BREAKDOWN_PAGE_ROWS),
+        "operators": dashboard.operator_breakdown(request.user, programme, limit=BREAKDOWN_PAGE_ROWS),
+        "buckets": [(key, label, bucket_counts[key]) for key, label in dashboard.BUCKETS],
+        "unplaced": bucket_counts["unplaced"],
+        "placed": len(points),
+    }
+    return render(request, "programmes/programme_dashboard.html", context)
+
+
+@login_required
+@require_GET
+def programme_breakdown(request, pk: int):
+    """The breakdown by school (``?by=school``) or by operator (``?by=operator``) as CSV or XLSX."""
+    programme = selectors.programme_get(request.user, pk)
+    by = "operator" if request.GET.get("by") == "operator" else "school"
+    file_format = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
+    builder = dashboard.operator_breakdown if by == "operator" else dashboard.school_breakdown
+    breakdown = builder(request.user, programme)
+    return export_response(file_format, f"{programme.code}-by-{by}", breakdown.columns, breakdown.rows)
+
+
+@login_required
+@require_GET
+def programme_map(request, pk: int):
+    """The schools of the programme as an SVG image, coloured by progress (no tiles)."""
+    programme = selectors.programme_get(request.user, pk)
+    points, counts = dashboard.map_points(request.user, programme)
+    description = "; ".join(f"{label}: {counts[key]}" for key, label in dashboard.BUCKETS)
+    svg = map_svg(points, _("Schools of %(programme)s by progress") % {"programme": programme}, description)
+    response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=60"
+    return response
