@@ -19,7 +19,7 @@ from digileap.core.permissions import Action, can, permits
 from . import selectors, services
 from .filters import SchoolFilter
 from .forms import SchoolForm, SchoolYearFiguresForm, SiteForm
-from .models import Enrolment, School, Site, SocioEconomicIndex
+from .models import Enrolment, IscedLevel, School, Site, SocioEconomicIndex
 from .tables import OperatorTable, SchoolTable
 
 PER_PAGE = 50
@@ -29,8 +29,25 @@ OPERATOR_SELECT_LIMIT = 300
 MORE_FILTERS = ("type_code", "sector", "number", "pupils_min", "pupils_max", "ses_min", "ses_max")
 
 
+# The columns the school table prints (schools/_school_table.html): a page loads these and the
+# operator's name, not every field of the school, its authority and its index scale.
+SCHOOL_ROW_FIELDS = (
+    "id",
+    "name",
+    "number",
+    "city",
+    "type_label",
+    *(f"isced_{level}" for level in IscedLevel.values),
+    "pupils_total",
+    "ses_value",
+    "operator_id",
+    "operator__name",
+)
+
+
 def _school_table(request, queryset, **kwargs) -> SchoolTable:
-    table = SchoolTable(queryset, **kwargs)
+    rows = queryset.select_related(None).select_related("operator").only(*SCHOOL_ROW_FIELDS)
+    table = SchoolTable(rows, **kwargs)
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
     return table
 
