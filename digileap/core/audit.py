@@ -16,6 +16,7 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
+from .bulk import RawJSON
 from .context import current_request_id
 from .models import AuditChainHead, AuditEvent
 
@@ -39,7 +40,8 @@ def to_jsonable(value: Any) -> Any:
     if isinstance(value, models.Model):
         return value.pk
     if isinstance(value, dict):
-        return {str(k): to_jsonable(v) for k, v in value.items()}
+        scalars = _JSON_SCALARS
+        return {str(k): v if type(v) in scalars else to_jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple, set, frozenset)):
         return [to_jsonable(v) for v in value]
     if hasattr(value, "name") and hasattr(value, "url"):  # a FieldFile
@@ -64,8 +66,12 @@ def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict,
     return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
 
 
+def _dumps(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def _canonical(payload: dict[str, Any]) -> bytes:
-    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    return _dumps(payload).encode()
 
 
 def _timestamp(moment: datetime.datetime) -> str:
@@ -155,28 +161,43 @@ def _append(*, actor, changes: list[Change]) -> AuditEvent | None:
     request_id = current_request_id()
     previous = head.last_hash
     rows = []
+    fixed = _dumps(actor_id), _dumps(actor_label), _dumps(occurred_at), _dumps(request_id)
     for change in changes:
-        payload = {
-            "occurred_at": occurred_at,
-            "actor_id": actor_id,
-            "actor_label": actor_label,
-            "action": change.action,
-            "object_type": change.object_type,
-            "object_id": str(change.object_id),
-            "object_repr": change.object_repr[:300],
-            "before": to_jsonable(change.before),
-            "after": to_jsonable(change.after),
-            "request_id": request_id,
-            "previous_hash": previous,
-        }
-        entry_hash = hashlib.sha256(_canonical(payload)).hexdigest()
-        payload["occurred_at"] = now
-        payload["entry_hash"] = entry_hash
-        rows.append(payload)
+        before_json = _dumps(to_jsonable(change.before))
+        after_json = _dumps(to_jsonable(change.after))
+        object_repr = change.object_repr[:300]
+        object_id = str(change.object_id)
+        # The same bytes as _canonical(_payload(event)) for the stored event, composed from the
+        # pieces so that before/after are serialised once (they are stored as this JSON, too).
+        canonical = (
+            f'{{"action":{_dumps(change.action)},"actor_id":{fixed[0]},"actor_label":{fixed[1]},'
+            f'"after":{after_json},"before":{before_json},"object_id":{_dumps(object_id)},'
+            f'"object_repr":{_dumps(object_repr)},"object_type":{_dumps(change.object_type)},'
+            f'"occurred_at":{fixed[2]},"previous_hash":{_dumps(previous)},"request_id":{fixed[3]}}}'
+        )
+        entry_hash = hashlib.sha256(canonical.encode()).hexdigest()
+        rows.append(
+            {
+                "occurred_at": now,
+                "actor_id": actor_id,
+                "actor_label": actor_label,
+                "action": change.action,
+                "object_type": change.object_type,
+                "object_id": object_id,
+                "object_repr": object_repr,
+                "before": RawJSON(before_json),
+                "after": RawJSON(after_json),
+                "request_id": request_id,
+                "previous_hash": previous,
+                "entry_hash": entry_hash,
+            }
+        )
         previous = entry_hash
     event = None
     if len(rows) == 1:
-        event = AuditEvent.objects.create(**rows[0])
+        row = rows[0]
+        row["before"], row["after"] = json.loads(row["before"]), json.loads(row["after"])
+        event = AuditEvent.objects.create(**row)
         last_id = event.pk
     else:
         bulk_insert(AuditEvent, _EVENT_FIELDS, ([row[name] for name in _EVENT_FIELDS] for row in rows))

@@ -22,6 +22,16 @@ _PLAIN_FIELDS = (
 )
 
 
+class RawJSON(str):
+    """JSON text that is already serialised: stored as it is in a JSONField column."""
+
+
+def _json_text(value: Any) -> str:
+    if isinstance(value, RawJSON):
+        return value
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
 def _converter(field: models.Field) -> Callable[[Any], Any] | None:
     """How a Python value becomes a database value for this field; None means unchanged.
 
@@ -30,7 +40,7 @@ def _converter(field: models.Field) -> Callable[[Any], Any] | None:
     converted once).
     """
     if isinstance(field, models.JSONField):
-        return lambda value: None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
+        return _json_text
     if isinstance(field, _PLAIN_FIELDS) and not isinstance(field, models.JSONField):
         return None
     if isinstance(field, models.DateTimeField) and connection.vendor == "postgresql":
@@ -41,11 +51,17 @@ def _converter(field: models.Field) -> Callable[[Any], Any] | None:
 
 
 def _prepared(converters, rows: Iterable[Sequence[Any]]):
+    converting = [(index, convert) for index, convert in enumerate(converters) if convert is not None]
+    if not converting:
+        yield from rows
+        return
     for row in rows:
-        yield [
-            value if convert is None or value is None else convert(value)
-            for convert, value in zip(converters, row, strict=True)
-        ]
+        row = list(row)
+        for index, convert in converting:
+            value = row[index]
+            if value is not None:
+                row[index] = convert(value)
+        yield row
 
 
 def bulk_insert(model: type[models.Model], field_names: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:

@@ -166,16 +166,6 @@ def _is_formula(cell: Any) -> bool:
     return isinstance(cell, FormulaCell) or (type(cell) is str and len(cell) > 1 and cell[0] == "=")
 
 
-def _fast_convert(column: ColumnSpec, text: str, profile: Profile) -> Any:
-    """``convert`` with shortcuts for the common cases (plain text, plain non-negative numbers)."""
-    kind = column.type
-    if kind == "text" and not column.max_length:
-        return text
-    if kind in ("count", "integer") and text.isdigit() and column.minimum is None and column.maximum is None:
-        return int(text)
-    return convert(column, text, profile)
-
-
 def parse_rows(
     table: Table,
     profile: Profile,
@@ -208,6 +198,8 @@ def parse_rows(
                 cell = cells[index] if index is not None and index < width else None
                 if cell is None or cell == "":
                     text = ""
+                elif type(cell) is str and cell[0] != "=":  # the common case, inlined for speed
+                    text = cell.strip()
                 elif _is_formula(cell):
                     errors.append(RowError(line, column.sources[0], formula_message, str(cell)[:80]))
                     text, has_formula = "", True
@@ -232,8 +224,14 @@ def parse_rows(
                     errors.append(RowError(line, column.sources[0], required_message))
                 values[column.field] = column.default
                 continue
+            kind = column.type
             try:
-                value = _fast_convert(column, text, profile)
+                if kind == "text" and not column.max_length:
+                    value = text
+                elif kind == "count" and text.isdigit() and column.minimum is None and column.maximum is None:
+                    value = int(text)
+                else:
+                    value = convert(column, text, profile)
             except ValueError as error:
                 errors.append(RowError(line, column.sources[0], str(error), text[:80]))
                 continue
