@@ -6,8 +6,15 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password/",
-        auth_views.PasswordChangeView.as_view(success_url=reverse_lazy("password_change_done")),
+        # Explicit templates: django.contrib.admin ships registration/password_change_*.html too.
+        auth_views.PasswordChangeView.as_view(
+            template_name="accounts/password_change_form.html", success_url=reverse_lazy("password_change_done")
+        ),
         name="password_change",
     ),
-    path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path(
+        "password/done/",
+        auth_views.PasswordChangeDoneView.as_view(template_name="accounts/password_change_done.html"),
+        name="password_change_done",
+    ),
 ]

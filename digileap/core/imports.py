@@ -24,7 +24,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import DatabaseError, transaction
 from django.template.defaultfilters import filesizeformat
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from . import audit
@@ -84,6 +84,7 @@ def import_job_create(
         skip_invalid=skip_invalid,
         school_year=school_year,
         phase="queued",
+        language=translation.get_language() or settings.LANGUAGE_CODE,
     )
     job.file.save(original_name, uploaded_file, save=False)
     job.save()

@@ -75,6 +75,9 @@ class ImportJob(models.Model):
     summary = models.JSONField(_("summary"), default=dict, blank=True)
     rejected_rows = models.JSONField(_("rejected rows"), default=list, blank=True)
     error = models.TextField(_("error"), blank=True)
+    language = models.CharField(
+        _("language"), max_length=8, blank=True, help_text=_("The uploader's language: messages are stored in it.")
+    )
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:

@@ -377,3 +377,31 @@ def test_generic_template_download(client, admin):
     ]
     assert header[-2:] == ["ses_value", "ses_scale"]
     assert len(header) == 29
+
+
+@pytest.mark.django_db
+def test_rejections_are_stored_in_the_uploaders_language(tmp_path, django_capture_on_commit_callbacks):
+    """The worker runs in English; the job's messages follow the language of the person who uploaded."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import translation
+
+    from digileap.accounts.models import Role
+    from digileap.accounts.tests.factories import user_with_role
+    from digileap.core.imports import import_job_create
+    from digileap.core.models import ImportJob
+
+    owner = user_with_role(Role.PROGRAMME_OWNER)
+    content = b"authority_code,operator_name,number,name,pupils_isced_1\nX,Op,1,School,-3\n"
+    with translation.override("de"), django_capture_on_commit_callbacks(execute=True):
+        job = import_job_create(
+            actor=owner,
+            target="schools",
+            profile="generic",
+            uploaded_file=SimpleUploadedFile("schools.csv", content),
+            skip_invalid=False,
+        )
+    job = ImportJob.objects.get(pk=job.pk)
+    assert job.language == "de"
+    assert job.summary["rejected"] == 1
+    messages = [row["message"] for row in job.rejected_rows]
+    assert messages == ["-3 ist negativ; eine Anzahl kann nicht negativ sein"]

@@ -98,7 +98,10 @@ class TestSignIn:
     def test_password_change(self, client, world):
         user = user_with_role(Role.AUDITOR, world.authority, username="reader")
         client.force_login(user)
-        assert client.get(reverse("password_change")).status_code == 200
+        page = client.get(reverse("password_change"))
+        assert page.status_code == 200
+        # Digileap's own page with its layout, not the Django admin's template of the same name.
+        assert [t.name for t in page.templates][0] == "accounts/password_change_form.html"
         response = client.post(
             reverse("password_change"),
             {
