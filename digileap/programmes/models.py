@@ -471,3 +471,53 @@ class FundingTransaction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.amount} EUR {self.date}"
+
+
+def evidence_pack_upload_to(instance: "EvidencePack", filename: str) -> str:
+    return f"programmes/evidence-packs/{instance.target_id}/{filename}"
+
+
+class EvidencePack(models.Model):
+    """An evidence pack prepared in the background for a target on a day, with its progress.
+
+    The pack's bytes depend only on the data (see ``evidence.py``); this row keeps the file so
+    that a large pack is made once and downloaded many times.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting")
+        RUNNING = "running", _("Being prepared")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="evidence_packs")
+    as_of = models.DateField(_("day"))
+    language = models.CharField(_("language"), max_length=8, default="en")
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    file = models.FileField(_("file"), upload_to=evidence_pack_upload_to, blank=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    size_bytes = models.PositiveBigIntegerField(_("size"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested at"))
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    scope_paths = _under("target__programme", PROGRAMME_SCOPE)
+
+    class Meta:
+        verbose_name = _("evidence pack")
+        verbose_name_plural = _("evidence packs")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.CheckConstraint(name="evidence_pack_progress_is_percentage", condition=models.Q(progress__lte=100)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.target} {self.as_of}"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)

@@ -20,15 +20,19 @@ PROGRAMME_MODELS = [
     "programmes.manualvalue",
     "programmes.fundingtransaction",
 ]
+# Evidence packs list every record of a target across all schools: for those who see the whole
+# programme (owners, funding administrators, auditors), not for operator staff or schools.
+EVIDENCE_PACK = "programmes.evidencepack"
 
 register_grants(
     {
-        Role.PROGRAMME_OWNER: {model: FULL for model in PROGRAMME_MODELS},
+        Role.PROGRAMME_OWNER: {**{model: FULL for model in PROGRAMME_MODELS}, EVIDENCE_PACK: {"view", "add"}},
         Role.FUNDING_ADMINISTRATOR: {
             **{model: READ for model in PROGRAMME_MODELS},
             "programmes.evidencedocument": {"view", "add"},
             "programmes.manualvalue": {"view", "add"},
             "programmes.fundingtransaction": {"view", "add"},
+            EVIDENCE_PACK: {"view", "add"},
         },
         Role.OPERATOR_STAFF: {
             model: READ
@@ -40,6 +44,6 @@ register_grants(
             for model in PROGRAMME_MODELS
             if model not in {"programmes.evidencedocument", "programmes.manualvalue"}
         },
-        Role.AUDITOR: {model: READ for model in PROGRAMME_MODELS},
+        Role.AUDITOR: {**{model: READ for model in PROGRAMME_MODELS}, EVIDENCE_PACK: READ},
     }
 )

@@ -4,12 +4,14 @@
 import datetime
 
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery, Sum
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from digileap.core.permissions import Action, restrict
+from digileap.core.permissions import Action, permits, restrict
 
 from .models import (
     EvidenceDocument,
+    EvidencePack,
     FundingSource,
     FundingTransaction,
     IndicatorDefinition,
@@ -63,6 +65,22 @@ def manual_values_for(user, action: str = Action.VIEW) -> QuerySet[ManualValue]:
 
 def funding_transactions_for(user, action: str = Action.VIEW) -> QuerySet[FundingTransaction]:
     return restrict(FundingTransaction.objects.select_related("programme", "source", "school"), user, action)
+
+
+def evidence_packs_for(user, action: str = Action.VIEW) -> QuerySet[EvidencePack]:
+    return restrict(EvidencePack.objects.select_related("target__programme", "requested_by"), user, action)
+
+
+def evidence_pack_get(user, pk: int, action: str = Action.VIEW) -> EvidencePack:
+    return get_object_or_404(evidence_packs_for(user, action), pk=pk)
+
+
+def evidence_target_get(user, pk: int) -> Target:
+    """A target whose evidence the user may read (owners, funding administrators, auditors)."""
+    target = target_get(user, pk)
+    if not permits(user, Action.VIEW, EvidencePack(target=target)):
+        raise Http404
+    return target
 
 
 def budget_by_source(programme: Programme, transactions: QuerySet[FundingTransaction] | None = None) -> list[dict]:

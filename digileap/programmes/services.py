@@ -21,6 +21,7 @@ from digileap.core.permissions import Action, authorize
 from .indicators import get_kind, require_kind
 from .models import (
     EvidenceDocument,
+    EvidencePack,
     FundingSource,
     FundingTransaction,
     IndicatorDefinition,
@@ -368,3 +369,66 @@ def snapshots_backfill(*, start: datetime.date, end: datetime.date, programmes=N
             written += 1
             day += datetime.timedelta(days=1)
     return written
+
+
+# --- evidence packs ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def evidence_pack_request(*, actor, target: Target, as_of: datetime.date, language: str = "en") -> EvidencePack:
+    """Ask for an evidence pack to be prepared in the background; the worker calls ``evidence_pack_build``."""
+    from .tasks import build_evidence_pack
+
+    if get_kind(target.indicator.kind if target.indicator_id else "") is None:
+        raise ValidationError(_("This milestone or target has no indicator Digileap can compute."))
+    if as_of > timezone.localdate():
+        raise ValidationError({"as_of": _("An evidence pack cannot be made for a day in the future.")})
+    pack = EvidencePack(
+        target=target,
+        as_of=as_of,
+        language=language,
+        requested_by=actor if getattr(actor, "pk", None) else None,
+        requested_at=timezone.now(),
+    )
+    authorize(actor, Action.ADD, pack)
+    pack.full_clean()
+    pack.save()
+    # Not audit.snapshot(pack): it cannot read an empty FileField yet (core/audit.py's to_jsonable).
+    fields = ["target", "as_of", "language", "status", "requested_by", "requested_at"]
+    audit.record(actor=actor, action="create", instance=pack, after=audit.snapshot(pack, fields))
+    transaction.on_commit(lambda: build_evidence_pack.enqueue(pack.pk))
+    return pack
+
+
+def evidence_pack_build(*, pack: EvidencePack) -> EvidencePack:
+    """Make the pack's ZIP (run by the worker). Progress is written as the work advances, outside
+    any long transaction, so the page that polls it sees it move."""
+    from django.core.files.base import ContentFile
+    from django.utils import translation
+
+    from .evidence import build_pack, pack_filename, sha256
+
+    EvidencePack.objects.filter(pk=pack.pk).update(status=EvidencePack.Status.RUNNING, progress=1)
+
+    def progress(percent: int) -> None:
+        EvidencePack.objects.filter(pk=pack.pk).update(progress=min(percent, 99))
+
+    target = Target.objects.select_related("programme__authority", "indicator").get(pk=pack.target_id)
+    try:
+        with translation.override(pack.language):
+            data = build_pack(target, pack.as_of, progress)
+    except Exception as error:  # noqa: BLE001 - any failure is shown on the pack's page
+        EvidencePack.objects.filter(pk=pack.pk).update(
+            status=EvidencePack.Status.FAILED, error=str(error)[:2000], finished_at=timezone.now()
+        )
+        pack.refresh_from_db()
+        return pack
+    pack.refresh_from_db()
+    pack.file.save(pack_filename(target, pack.as_of), ContentFile(data), save=False)
+    pack.sha256 = sha256(data)
+    pack.size_bytes = len(data)
+    pack.status = EvidencePack.Status.DONE
+    pack.progress = 100
+    pack.finished_at = timezone.now()
+    pack.save(update_fields=["file", "sha256", "size_bytes", "status", "progress", "finished_at"])
+    return pack

@@ -17,3 +17,12 @@ def record_snapshots(as_of: str | None = None) -> int:
     """Store each target's value and status for ``as_of`` (ISO date; default today). Idempotent per day."""
     day = datetime.date.fromisoformat(as_of) if as_of else timezone.localdate()
     return services.snapshots_record(as_of=day)
+
+
+@task()
+def build_evidence_pack(pack_id: int) -> dict:
+    """Prepare an evidence pack that was asked for on the web."""
+    from .models import EvidencePack
+
+    pack = services.evidence_pack_build(pack=EvidencePack.objects.get(pk=pack_id))
+    return {"status": pack.status, "sha256": pack.sha256}

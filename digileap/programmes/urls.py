@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import evidence_views, views
 
 app_name = "programmes"
 
@@ -11,4 +11,10 @@ urlpatterns = [
     path("<int:pk>/dashboard/", views.programme_dashboard, name="programme-dashboard"),
     path("<int:pk>/breakdown/", views.programme_breakdown, name="programme-breakdown"),
     path("<int:pk>/map.svg", views.programme_map, name="programme-map"),
+    path("targets/<int:pk>/evidence/", evidence_views.target_evidence, name="target-evidence"),
+    path("targets/<int:pk>/evidence.zip", evidence_views.target_evidence_download, name="target-evidence-download"),
+    path("targets/<int:pk>/evidence/prepare/", evidence_views.target_evidence_prepare, name="target-evidence-prepare"),
+    path("evidence-packs/<int:pk>/", evidence_views.evidencepack_detail, name="evidencepack-detail"),
+    path("evidence-packs/<int:pk>/progress/", evidence_views.evidencepack_progress, name="evidencepack-progress"),
+    path("evidence-packs/<int:pk>/download/", evidence_views.evidencepack_download, name="evidencepack-download"),
 ]

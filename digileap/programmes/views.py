@@ -10,9 +10,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from digileap.core.exports import export_response
+from digileap.core.permissions import Action, permits
 
 from . import dashboard, selectors
 from .charts import burn_up_svg, map_svg
+from .models import EvidencePack, Target
 
 
 @login_required
@@ -69,6 +71,7 @@ def programme_dashboard(request, pk: int):
         "buckets": [(key, label, bucket_counts[key]) for key, label in dashboard.BUCKETS],
         "unplaced": bucket_counts["unplaced"],
         "placed": len(points),
+        "may_read_evidence": permits(request.user, Action.VIEW, EvidencePack(target=Target(programme=programme))),
     }
     return render(request, "programmes/programme_dashboard.html", context)
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from digileap.programmes.models import EvidenceDocument, IndicatorSnapshot, ManualValue
+from digileap.programmes.models import EvidenceDocument, EvidencePack, IndicatorSnapshot, ManualValue
 
 from .factories import (
     FundingSourceFactory,
@@ -56,6 +56,15 @@ def walk_objects(*, world, role_users) -> dict:
                 value=Decimal("1"),
                 note=f"{side} value",
                 entered_at=now,
+            ),
+            "programmes.evidencepack": EvidencePack.objects.create(
+                target=target,
+                as_of=datetime.date(2024, 1, 1),
+                status=EvidencePack.Status.DONE,
+                progress=100,
+                file=ContentFile(b"PK pack", name=f"{side}-pack.zip"),
+                sha256="0" * 64,
+                requested_at=now,
             ),
             "programmes.fundingtransaction": FundingTransactionFactory(
                 programme=programme, source=source, school=school, reference=f"{side} payment"
