@@ -144,6 +144,8 @@ class School(models.Model):
             models.Index(fields=["number"], name="school_number_idx"),
             models.Index(fields=["city", "id"], name="school_city_idx"),
             models.Index(fields=["operator", "name"], name="school_operator_name_idx"),
+            # An operator's schools sit in few cities: sorting them by city needs its own index.
+            models.Index(fields=["operator", "city", "id"], name="school_operator_city_idx"),
             models.Index(fields=["ses_value", "id"], name="school_ses_idx"),
         ]
 

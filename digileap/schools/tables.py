@@ -104,6 +104,17 @@ class SchoolTable(tables.Table):
         return f"{value.normalize():f}" if value is not None else "–"
 
 
+@dataclass(frozen=True, slots=True)
+class OperatorRow:
+    """One operator of the current page with its cells ready to print (schools/_operator_table.html)."""
+
+    operator: object
+    url: str
+    code: str
+    kind: str
+    school_count: str
+
+
 class OperatorTable(tables.Table):
     """School operators with the number of their schools the user may see (``school_counts``, set by the view)."""
 
@@ -130,6 +141,21 @@ class OperatorTable(tables.Table):
         order_by = ("name",)
         empty_text = _("No school operator is visible to you.")
         attrs = {"class": "data-table"}
+        template_name = "schools/_operator_table.html"
+
+    def page_rows(self) -> list[OperatorRow]:
+        """The operators of the current page, formatted as tables2 would format these columns."""
+        operator_path = _path_for("schools:operator-detail")
+        return [
+            OperatorRow(
+                operator=operator,
+                url=operator_path(operator.pk),
+                code=operator.code or self.columns["code"].default,
+                kind=operator.get_kind_display(),
+                school_count=self.render_school_count(operator),
+            )
+            for operator in (row.record for row in self.paginated_rows)
+        ]
 
     def render_school_count(self, record):
         return intcomma(getattr(self, "school_counts", {}).get(record.pk, 0))
