@@ -257,6 +257,29 @@ class TestSchoolDetail:
         assert "Wismar" in content
         assert "update_figures" in content
 
+    def test_no_query_per_site_year_or_event(self, client, world, role_users, django_assert_num_queries):
+        """Sites, school years and audit events each cost one query, however many there are."""
+        admin = role_users[Role.ADMINISTRATOR]
+        user_client = _client(client, role_users[Role.AUDITOR])
+        url = reverse("schools:school-detail", args=[world.school.pk])
+        user_client.get(url)
+        with django_assert_num_queries(11):
+            user_client.get(url)
+        for year in ("2022/23", "2023/24", "2024/25"):
+            services.school_year_figures_set(
+                actor=admin,
+                school=world.school,
+                school_year=year,
+                enrolment={(1, 0): 210, (2, 0): 95},
+                teachers=21,
+                ses_scale=hamburg_scale(),
+                ses_value=Decimal("2"),
+            )
+        SiteFactory.create_batch(3, school=world.school)
+        with django_assert_num_queries(11):
+            response = user_client.get(url)
+        assert len(response.context["history"]) == 3
+
     def test_outside_the_scope_is_404(self, client, world, role_users):
         for role in (Role.PROGRAMME_OWNER, Role.OPERATOR_STAFF, Role.SCHOOL_COORDINATOR, Role.AUDITOR, Role.SUPPLIER):
             response = _client(client, role_users[role]).get(
