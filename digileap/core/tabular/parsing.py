@@ -101,7 +101,7 @@ def convert(column: ColumnSpec, text: str, profile: Profile) -> Any:
             raise ValueError(_("%(value)r is not a whole number") % {"value": text})
         number = int(normalised)
         if kind == "count" and number < 0:
-            raise ValueError(_("%(value)s is negative; a count cannot be") % {"value": number})
+            raise ValueError(_("%(value)s is negative; a count must be zero or more") % {"value": number})
         _check_range(column, Decimal(number))
         return number
     if kind == "decimal":

@@ -404,4 +404,4 @@ def test_rejections_are_stored_in_the_uploaders_language(tmp_path, django_captur
     assert job.language == "de"
     assert job.summary["rejected"] == 1
     messages = [row["message"] for row in job.rejected_rows]
-    assert messages == ["-3 ist negativ; eine Anzahl kann nicht negativ sein"]
+    assert messages == ["-3 ist negativ; eine Anzahl muss null oder größer sein"]

@@ -44,6 +44,7 @@ MARKER = "OUTSIDE"
 # Routes left out of the walk, each public by design or walked differently.
 EXCLUDED_ROUTES = {
     "healthz": "public by design: liveness and database status for load balancers, no data",
+    "favicon": "public by design: a redirect to the icon, no data",
     "login": "public by design: the sign-in form",
     "logout": "public by design: signing out; a POST would end the walking client's session",
     "set_language": "public by design: stores the chosen language in a cookie",

@@ -75,7 +75,7 @@ def test_text_in_a_numeric_column_and_negative_counts(tmp_path):
         RowError(2, "SI", "'sechs' is not a number", "sechs"),
     ]
     (row,) = parse(tmp_path, HEADER + "\n12,Süd,-5,3,GS,,\n")
-    assert row.errors == [RowError(2, "SuS", "-5 is negative; a count cannot be", "-5")]
+    assert row.errors == [RowError(2, "SuS", "-5 is negative; a count must be zero or more", "-5")]
 
 
 def test_required_values_unknown_codes_and_bad_email(tmp_path):

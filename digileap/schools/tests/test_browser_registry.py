@@ -318,7 +318,7 @@ def test_import_a_windows_csv_through_the_web(browser_session):
     }
     rejected = page.locator("#import-job-status tbody tr")
     assert [row.locator("td").all_inner_texts() for row in rejected.all()] == [
-        ["6", "pupils_isced_1", "-5 is negative; a count cannot be", "-5"],
+        ["6", "pupils_isced_1", "-5 is negative; a count must be zero or more", "-5"],
     ]
     browser_session.screenshot("import-preview.png")
     assert School.objects.filter(number__in=["7003", "7004"]).count() == 0

@@ -69,7 +69,7 @@ def test_rejected_rows_go_to_stderr_and_nothing_is_written(tmp_path):
     code, summary, stderr = import_schools(path, "--profile", "hamburg")
     assert (code, summary) == (1, {"created": 0, "updated": 0, "unchanged": 0, "rejected": 2})
     assert stderr.splitlines() == [
-        f"{path}, line 5, column 'C_S_SuS_PS': -5 is negative; a count cannot be",
+        f"{path}, line 5, column 'C_S_SuS_PS': -5 is negative; a count must be zero or more",
         f"{path}, line 6, column 'C_S_SuS': 'viele' is not a whole number",
         "nothing was imported: 2 row(s) rejected. With --skip-invalid the import would create 2, update 0 and "
         "leave 1 unchanged.",

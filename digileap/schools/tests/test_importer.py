@@ -295,7 +295,7 @@ def test_rejected_rows_refuse_the_whole_import_unless_skipped(tmp_path, world, a
     )
     assert rejected.value.result.errors == [
         RowError(3, "pupils_isced_1", "'viele' is not a whole number", "viele"),
-        RowError(4, "teachers", "-2 is negative; a count cannot be", "-2"),
+        RowError(4, "teachers", "-2 is negative; a count must be zero or more", "-2"),
     ]
     assert database_counts() == before
     result = run(path, "generic", admin, skip_invalid=True)
@@ -512,7 +512,7 @@ def _row_errors():
         "negative-count": (
             _hamburg(_set(4, "C_S_SuS_PS", "-5")),
             "hamburg",
-            [RowError(5, "C_S_SuS_PS", "-5 is negative; a count cannot be", "-5")],
+            [RowError(5, "C_S_SuS_PS", "-5 is negative; a count must be zero or more", "-5")],
         ),
         "formula-in-csv": (
             _hamburg(_set(1, "C_S_SuS", "=SUM(1;2)")),
