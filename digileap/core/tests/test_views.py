@@ -192,3 +192,16 @@ def test_healthz(client):
     response = client.get(reverse("healthz"))
     assert response.status_code == 200
     assert response.json()["database"] == "ok"
+
+
+def test_english_dates_are_written_the_european_way():
+    import datetime
+
+    from django.utils import formats, translation
+
+    moment = datetime.datetime(2026, 11, 22, 21, 3)
+    with translation.override("en"):
+        assert formats.date_format(moment, "SHORT_DATETIME_FORMAT") == "22/11/2026 21:03"
+        assert formats.date_format(moment, "DATE_FORMAT") == "22 November 2026"
+    with translation.override("de"):
+        assert formats.date_format(moment, "SHORT_DATETIME_FORMAT") == "22.11.2026 21:03"
