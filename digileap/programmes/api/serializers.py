@@ -1,11 +1,14 @@
-"""API representations of programmes. Read-only for now; writes go through the services."""
+"""API representations of programmes. Writes (manual values, evidence documents and their approval,
+money, evidence packs) call the services; references accept only objects the user may see."""
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from digileap.programmes import selectors, services
 from digileap.programmes.models import (
     EvidenceDocument,
+    EvidencePack,
     FundingSource,
     FundingTransaction,
     IndicatorDefinition,
@@ -16,6 +19,9 @@ from digileap.programmes.models import (
     Target,
 )
 from digileap.programmes.translation import localized
+from digileap.schools.api.serializers import ScopedPrimaryKeyRelatedField
+from digileap.schools.models import School
+from digileap.schools.selectors import schools_for
 
 TRANSLATIONS_SCHEMA = {"type": "object", "additionalProperties": {"type": "string"}}
 
@@ -172,7 +178,77 @@ class ManualValueSerializer(serializers.ModelSerializer):
 
 
 class FundingTransactionSerializer(serializers.ModelSerializer):
+    """The money ledger; POST records money committed or paid (a correction is a negative entry)."""
+
+    programme = ScopedPrimaryKeyRelatedField(selectors.programmes_for, queryset=Programme.objects.none())
+    source = ScopedPrimaryKeyRelatedField(selectors.funding_sources_for, queryset=FundingSource.objects.none())
+    school = ScopedPrimaryKeyRelatedField(
+        schools_for, queryset=School.objects.none(), required=False, allow_null=True, default=None
+    )
+    reference = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
+
     class Meta:
         model = FundingTransaction
         fields = ["id", "programme", "source", "kind", "amount", "date", "school", "reference", "recorded_at"]
-        read_only_fields = fields
+        read_only_fields = ["id", "recorded_at"]
+
+    def create(self, validated_data):
+        return services.funding_transaction_record(actor=_actor(self), **validated_data)
+
+
+def _actor(serializer):
+    return serializer.context["request"].user
+
+
+class ManualValueCreateSerializer(serializers.Serializer):
+    """Record a value for a target whose indicator is declared manual."""
+
+    target = ScopedPrimaryKeyRelatedField(selectors.targets_for, queryset=Target.objects.none())
+    value = serializers.DecimalField(max_digits=18, decimal_places=2)
+    as_of = serializers.DateField()
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+    def create(self, validated_data):
+        return services.manual_value_record(actor=_actor(self), **validated_data)
+
+    def to_representation(self, instance):
+        return ManualValueSerializer(instance, context=self.context).data
+
+
+class EvidenceDocumentCreateSerializer(serializers.Serializer):
+    """Upload a document that proves a milestone (multipart). It counts once someone else approves it."""
+
+    programme = ScopedPrimaryKeyRelatedField(selectors.programmes_for, queryset=Programme.objects.none())
+    target = ScopedPrimaryKeyRelatedField(
+        selectors.targets_for, queryset=Target.objects.none(), required=False, allow_null=True, default=None
+    )
+    title = serializers.CharField(max_length=255)
+    file = serializers.FileField()
+
+    def create(self, validated_data):
+        return services.evidence_document_upload(actor=_actor(self), **validated_data)
+
+    def to_representation(self, instance):
+        return EvidenceDocumentSerializer(instance, context=self.context).data
+
+
+class EvidencePackSerializer(serializers.ModelSerializer):
+    target = ScopedPrimaryKeyRelatedField(selectors.targets_for, queryset=Target.objects.none())
+    as_of = serializers.DateField(required=False)
+
+    class Meta:
+        model = EvidencePack
+        fields = ["id", "target", "as_of", "language", "status", "progress", "sha256", "size_bytes", "error",
+                  "requested_at", "finished_at"]  # fmt: skip
+        read_only_fields = ["language", "status", "progress", "sha256", "size_bytes", "error", "requested_at",
+                            "finished_at"]  # fmt: skip
+
+    def create(self, validated_data):
+        from django.utils import timezone, translation
+
+        return services.evidence_pack_request(
+            actor=_actor(self),
+            target=validated_data["target"],
+            as_of=validated_data.get("as_of") or timezone.localdate(),
+            language=translation.get_language() or "en",
+        )

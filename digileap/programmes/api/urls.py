@@ -13,3 +13,4 @@ def register(router) -> None:
     router.register("evidence-documents", views.EvidenceDocumentViewSet, basename="evidencedocument")
     router.register("manual-values", views.ManualValueViewSet, basename="manualvalue")
     router.register("funding-transactions", views.FundingTransactionViewSet, basename="fundingtransaction")
+    router.register("evidence-packs", views.EvidencePackViewSet, basename="evidencepack")
