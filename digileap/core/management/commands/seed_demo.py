@@ -5,6 +5,7 @@ import time
 from django.core.management.base import BaseCommand, CommandParser
 
 from digileap.core.demo import DEFAULT_SCHOOLS, DEFAULT_SEED, seed_demo
+from digileap.programmes.demo import seed_demo_programmes
 
 
 class Command(BaseCommand):
@@ -22,6 +23,7 @@ class Command(BaseCommand):
             raise SystemExit(2)
         started = time.perf_counter()
         report = seed_demo(schools=schools, seed=seed)
+        seed_demo_programmes()  # the five seed programmes (load_seed_programmes) and a demo programme
         elapsed = time.perf_counter() - started
         if report.changed_anything:
             created = ", ".join(f"{count} {what}" for what, count in report.created.items())
