@@ -97,6 +97,9 @@ def bench_backend(backend, csv_path: Path, requests: int) -> dict:
         url = backend.fresh()
         log(f"{backend.name}: the import's peak memory (tracemalloc, fresh database)")
         figures["memory"] = run_json("import_bench.py", str(csv_path), "--memory", database_url=url)
+        url = backend.fresh()
+        log(f"{backend.name}: programmes (indicators, dashboard, public page; programmes_bench.py)")
+        figures["programmes"] = run_json("programmes_bench.py", "--schools", csv_path.stem.split("-")[-1], database_url=url)
     finally:
         backend.drop()
     return figures
@@ -173,6 +176,9 @@ def report(results: list[dict], schools: int) -> str:
         lines.append(
             f"(operator staff user: scoped to the largest operator, {lists['operator_schools']} of {lists['schools']:,} schools)"
         )
+    from programmes_bench import report_lines
+
+    lines += report_lines(results, table)
     return "\n".join(lines)
 
 
