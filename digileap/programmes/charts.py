@@ -16,7 +16,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 WIDTH, HEIGHT = 560, 260
-LEFT, RIGHT, TOP, BOTTOM = 64, 16, 14, 36
+LEFT, RIGHT, TOP, BOTTOM = 80, 16, 14, 36
 
 
 def _number(value) -> str:

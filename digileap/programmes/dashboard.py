@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Min, Q, QuerySet, Sum
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from digileap.schools.selectors import operators_for, schools_for
@@ -57,12 +58,13 @@ def _programme_schools(user, programme: Programme) -> QuerySet:
     return schools_for(user).filter(authority_id=programme.authority_id).order_by()
 
 
-def key_figures(user, programme: Programme, budget: list[dict], progress: list[dict]) -> dict:
+def key_figures(
+    user, programme: Programme, budget: list[dict], progress: list[dict], bucket_counts: dict[str, int]
+) -> dict:
     by_status: dict[str, int] = {}
     for row in progress:
         if row["assessment"] is not None:
             by_status[row["assessment"].status] = by_status.get(row["assessment"].status, 0) + 1
-    reached = _ledger(user, programme).filter(school__isnull=False, amount__gt=0).values("school_id").distinct()
     budget_total = sum((row["budget"] for row in budget), Decimal("0"))
     committed = sum((Decimal(row["committed"]) for row in budget), Decimal("0"))
     paid = sum((Decimal(row["paid"]) for row in budget), Decimal("0"))
@@ -71,8 +73,8 @@ def key_figures(user, programme: Programme, budget: list[dict], progress: list[d
         "committed": cents(committed),
         "paid": cents(paid),
         "paid_share": paid_share(budget_total, paid),
-        "schools": _programme_schools(user, programme).count(),
-        "schools_reached": reached.count(),
+        "schools": bucket_counts["schools"],
+        "schools_reached": bucket_counts["schools"] - bucket_counts["none"],
         "targets": len(progress),
         "achieved": by_status.get("achieved", 0),
         "on_track": by_status.get("on_track", 0),
@@ -124,8 +126,25 @@ class Breakdown:
     rows: list[list]
     total_rows: int
 
+    @property
+    def display_rows(self) -> list[list[tuple[str, bool]]]:
+        """Each cell as (text, is a number): amounts grouped in the active language, codes and
+        official numbers as they are, dates in ISO form."""
+        return [[_display(cell) for cell in row] for row in self.rows]
 
-def _school_sums(user, programme: Programme) -> dict[int, dict]:
+
+def _display(cell) -> tuple[str, bool]:
+    if cell is None:
+        return "–", False
+    if isinstance(cell, Decimal | int) and not isinstance(cell, bool):
+        return number_format(cell, force_grouping=True), True
+    if isinstance(cell, datetime.date):
+        return cell.isoformat(), False
+    return str(cell), False
+
+
+def school_sums(user, programme: Programme) -> dict[int, dict]:
+    """Committed and paid per school (the entries the user may see), and the first entry's day."""
     sums: dict[int, dict] = {}
     for row in (
         _ledger(user, programme)
@@ -161,10 +180,12 @@ OPERATOR_COLUMNS = [
 ]
 
 
-def school_breakdown(user, programme: Programme, *, limit: int | None = None) -> Breakdown:
+def school_breakdown(
+    user, programme: Programme, *, limit: int | None = None, sums: dict[int, dict] | None = None
+) -> Breakdown:
     """Every school of the programme's authority the user may see, the most committed first.
     With ``limit``, only the schools with entries are read (the page shows the top of the list)."""
-    sums = _school_sums(user, programme)
+    sums = school_sums(user, programme) if sums is None else sums
     schools = _programme_schools(user, programme)
     if limit is not None:
         ranked = sorted(sums.values(), key=lambda r: (-(r["committed"] or 0), -(r["paid"] or 0), r["school_id"]))
@@ -232,7 +253,7 @@ def operator_breakdown(user, programme: Programme, *, limit: int | None = None) 
 
 def map_points(user, programme: Programme) -> tuple[list[MapPoint], dict[str, int]]:
     """The schools the user may see with a position, and how many fall in each bucket."""
-    sums = _school_sums(user, programme)
+    sums = school_sums(user, programme)
     points, counts = [], {key: 0 for key, _label in BUCKETS}
     unplaced = 0
     for pk, latitude, longitude in _programme_schools(user, programme).values_list("pk", "latitude", "longitude"):
@@ -245,3 +266,16 @@ def map_points(user, programme: Programme) -> tuple[list[MapPoint], dict[str, in
         points.append(MapPoint(float(latitude), float(longitude), bucket))
     counts["unplaced"] = unplaced
     return points, counts
+
+
+def bucket_counts(user, programme: Programme, sums: dict[int, dict]) -> dict[str, int]:
+    """How many of the user's schools fall in each bucket, without reading every school: the
+    schools with entries come from ``sums``, the rest are "not reached"."""
+    schools = _programme_schools(user, programme)
+    counts = {key: 0 for key, _label in BUCKETS}
+    for entry in sums.values():
+        counts[bucket_of(cents(entry.get("committed")), cents(entry.get("paid")))] += 1
+    counts["schools"] = schools.count()
+    counts["none"] = counts["schools"] - sum(counts[key] for key, _label in BUCKETS if key != "none")
+    counts["unplaced"] = schools.filter(Q(latitude__isnull=True) | Q(longitude__isnull=True)).count()
+    return counts

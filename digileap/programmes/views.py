@@ -48,6 +48,7 @@ BREAKDOWN_PAGE_ROWS = 25
 
 
 @login_required
+@require_GET
 def programme_dashboard(request, pk: int):
     """Key figures, progress bars, burn-up charts, budget, breakdown by school and operator, map."""
     programme = selectors.programme_get(request.user, pk)
@@ -55,22 +56,23 @@ def programme_dashboard(request, pk: int):
     targets = selectors.targets_for(request.user).filter(programme=programme).order_by("due_date", "position")
     progress = selectors.target_progress(targets, today)
     budget = selectors.budget_by_source(programme, selectors.funding_transactions_for(request.user))
-    points, bucket_counts = dashboard.map_points(request.user, programme)
+    sums = dashboard.school_sums(request.user, programme)
+    counts = dashboard.bucket_counts(request.user, programme, sums)
     charts = dashboard.burn_ups(progress, today)
     for index, item in enumerate(charts):
         item["svg"] = burn_up_svg(item["chart"], f"burn-up-{index}")
     context = {
         "programme": programme,
         "today": today,
-        "figures": dashboard.key_figures(request.user, programme, budget, progress),
+        "figures": dashboard.key_figures(request.user, programme, budget, progress, counts),
         "progress": progress,
         "charts": charts,
         "budget": budget,
-        "schools": dashboard.school_breakdown(request.user, programme, limit=BREAKDOWN_PAGE_ROWS),
+        "schools": dashboard.school_breakdown(request.user, programme, limit=BREAKDOWN_PAGE_ROWS, sums=sums),
         "operators": dashboard.operator_breakdown(request.user, programme, limit=BREAKDOWN_PAGE_ROWS),
-        "buckets": [(key, label, bucket_counts[key]) for key, label in dashboard.BUCKETS],
-        "unplaced": bucket_counts["unplaced"],
-        "placed": len(points),
+        "buckets": [(key, label, counts[key]) for key, label in dashboard.BUCKETS],
+        "unplaced": counts["unplaced"],
+        "placed": counts["schools"] - counts["unplaced"],
         "may_read_evidence": permits(request.user, Action.VIEW, EvidencePack(target=Target(programme=programme))),
     }
     return render(request, "programmes/programme_dashboard.html", context)

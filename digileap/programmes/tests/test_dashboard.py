@@ -163,3 +163,9 @@ def test_dashboard_of_another_authority_is_not_found(role_users, world):
     client = client_for(role_users[Role.OPERATOR_STAFF])
     for name in ("programme-dashboard", "programme-breakdown", "programme-map"):
         assert client.get(reverse(f"programmes:{name}", kwargs={"pk": other.pk})).status_code == 404
+
+
+def test_bucket_counts_without_reading_every_school(role_users, programme):
+    user = role_users[Role.PROGRAMME_OWNER]
+    counts = dashboard.bucket_counts(user, programme[0], dashboard.school_sums(user, programme[0]))
+    assert counts == {"none": 1, "0": 1, "1": 0, "2": 0, "3": 1, "schools": 3, "unplaced": 1}
