@@ -1,4 +1,4 @@
-"""Background work: the daily snapshots of every target's value and status.
+"""Background work: the daily snapshots of every target's value and status, and evidence packs.
 
 Schedule ``record_snapshots`` once a day (cron or a systemd timer running
 ``manage.py shell -c "from digileap.programmes.tasks import record_snapshots; record_snapshots.enqueue()"``,
