@@ -52,3 +52,13 @@ def test_deleting_the_newest_row_is_found_through_the_head():
     report = audit.verify_chain()
     assert not report.is_intact
     assert report.reason == "the newest entries are missing"
+
+
+@pytest.mark.django_db
+def test_file_fields_are_recorded_by_name_even_when_empty():
+    from digileap.core.models import ImportJob
+
+    job = ImportJob(original_filename="x.csv", sha256="0" * 64, size_bytes=0)
+    assert audit.to_jsonable(job.file) == ""
+    job.file.name = "imports/2026/11/x.csv"
+    assert audit.to_jsonable(job.file) == "imports/2026/11/x.csv"
