@@ -38,11 +38,15 @@ def imports_url() -> str | None:
 
 def sections_for(user) -> list[tuple[str, str, str]]:
     """(key, label, url) of every section ``user`` may open, in menu order."""
+    from digileap.programmes.models import Programme
     from digileap.schools.models import School, SchoolOperator
 
     sections = [("home", _("Home"), reverse("home"))]
     if user is None or not user.is_authenticated:
+        sections.append(("public", _("Public programmes"), reverse("public:index")))
         return sections
+    if can(user, Action.VIEW, Programme):
+        sections.append(("programmes", _("Programmes"), reverse("programmes:programme-list")))
     if can(user, Action.VIEW, School):
         sections.append(("schools", _("Schools"), reverse("schools:school-list")))
     if can(user, Action.VIEW, SchoolOperator):

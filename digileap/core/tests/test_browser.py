@@ -18,13 +18,13 @@ pytestmark = pytest.mark.browser
 
 # The main navigation each role sees (roles scoped like the root conftest's ``role_users``).
 NAVIGATION = {
-    Role.ADMINISTRATOR: ["Home", "Schools", "School operators", "Imports", "Audit log", "API"],
-    Role.PROGRAMME_OWNER: ["Home", "Schools", "School operators", "Imports", "API"],
-    Role.FUNDING_ADMINISTRATOR: ["Home", "Schools", "School operators", "API"],
-    Role.OPERATOR_STAFF: ["Home", "Schools", "School operators", "API"],
-    Role.SCHOOL_COORDINATOR: ["Home", "Schools", "School operators", "API"],
+    Role.ADMINISTRATOR: ["Home", "Programmes", "Schools", "School operators", "Imports", "Audit log", "API"],
+    Role.PROGRAMME_OWNER: ["Home", "Programmes", "Schools", "School operators", "Imports", "API"],
+    Role.FUNDING_ADMINISTRATOR: ["Home", "Programmes", "Schools", "School operators", "API"],
+    Role.OPERATOR_STAFF: ["Home", "Programmes", "Schools", "School operators", "API"],
+    Role.SCHOOL_COORDINATOR: ["Home", "Programmes", "Schools", "School operators", "API"],
     Role.SUPPLIER: ["Home", "API"],
-    Role.AUDITOR: ["Home", "Schools", "School operators", "Audit log", "API"],
+    Role.AUDITOR: ["Home", "Programmes", "Schools", "School operators", "Audit log", "API"],
 }
 ROLES_SHOWN = {
     Role.ADMINISTRATOR: "Administrator · Everything",
@@ -81,7 +81,7 @@ def test_sign_in_as_each_role_shows_its_navigation_then_sign_out(browser_session
         page.get_by_role("button", name="Sign out").click()  # a POST form, not a link
         expect(page.locator("h1")).to_have_text("Digileap")  # the visitors' home page
         assert page.url == browser_session.url("/")
-        assert navigation(page) == ["Home"], role
+        assert navigation(page) == ["Home", "Public programmes"], role
         assert page.locator(".site-header").get_by_role("link", name="Sign in").is_visible()
 
 
@@ -92,7 +92,7 @@ def test_a_wrong_password_is_refused(browser_session, role_users):
     page.get_by_label("Password").fill("wrong password")
     page.get_by_role("button", name="Sign in").click()
     assert page.get_by_role("alert").inner_text() == "Your user name and password did not match. Please try again."
-    assert navigation(page) == ["Home"]
+    assert navigation(page) == ["Home", "Public programmes"]
 
 
 def test_first_tab_focuses_the_skip_link_and_enter_moves_to_main(browser_session):
@@ -160,7 +160,7 @@ def test_the_language_choice_is_kept_across_pages(browser_session, role_users):
     page.locator("#language-select").select_option("nl")
     page.locator(".language-form button").click()
     expect(page.locator("html")).to_have_attribute("lang", "nl")
-    page.locator("nav.main-nav a").nth(1).click()
+    page.locator("nav.main-nav a").nth(2).click()
     page.wait_for_url(browser_session.url(reverse("schools:school-list")))
     assert page.locator("html").get_attribute("lang") == "nl"
     assert page.locator("#language-select option:checked").inner_text() == "Nederlands"
