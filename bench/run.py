@@ -99,7 +99,9 @@ def bench_backend(backend, csv_path: Path, requests: int) -> dict:
         figures["memory"] = run_json("import_bench.py", str(csv_path), "--memory", database_url=url)
         url = backend.fresh()
         log(f"{backend.name}: programmes (indicators, dashboard, public page; programmes_bench.py)")
-        figures["programmes"] = run_json("programmes_bench.py", "--schools", csv_path.stem.split("-")[-1], database_url=url)
+        figures["programmes"] = run_json(
+            "programmes_bench.py", "--schools", csv_path.stem.split("-")[-1], database_url=url
+        )
     finally:
         backend.drop()
     return figures
