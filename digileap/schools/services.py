@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from digileap.core import audit
 from digileap.core.permissions import Action, authorize
+from digileap.core.services import apply_fields, create_audited, update_audited
 
 from .models import (
     Authority,
@@ -46,57 +47,26 @@ SCHOOL_EDITABLE_FIELDS = [
 ]
 
 
-def _apply(instance, data: dict[str, Any], allowed: list[str]) -> None:
-    unknown = set(data) - set(allowed)
-    if unknown:
-        raise ValidationError(_("These fields cannot be set here: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
-    for name, value in data.items():
-        setattr(instance, name, value)
-
-
-@transaction.atomic
 def authority_create(*, actor, code: str, name: str, country: str, kind: str = Authority.Kind.REGION) -> Authority:
-    authority = Authority(code=code, name=name, country=country.upper(), kind=kind)
-    authorize(actor, Action.ADD, authority)
-    authority.full_clean()
-    authority.save()
-    audit.record(actor=actor, action="create", instance=authority, after=audit.snapshot(authority))
-    return authority
+    return create_audited(actor=actor, instance=Authority(code=code, name=name, country=country.upper(), kind=kind))
 
 
-@transaction.atomic
 def operator_create(
     *, actor, authority: Authority, code: str, name: str, kind: str = SchoolOperator.Kind.PUBLIC
 ) -> SchoolOperator:
-    operator = SchoolOperator(authority=authority, code=code, name=name, kind=kind)
-    authorize(actor, Action.ADD, operator)
-    operator.full_clean()
-    operator.save()
-    audit.record(actor=actor, action="create", instance=operator, after=audit.snapshot(operator))
-    return operator
+    return create_audited(actor=actor, instance=SchoolOperator(authority=authority, code=code, name=name, kind=kind))
 
 
-@transaction.atomic
 def operator_update(*, actor, operator: SchoolOperator, data: dict[str, Any]) -> SchoolOperator:
-    operator = SchoolOperator.objects.select_for_update().get(pk=operator.pk)
-    authorize(actor, Action.CHANGE, operator)
-    before = audit.snapshot(operator)
-    _apply(operator, data, ["code", "name", "kind"])
-    operator.full_clean()
-    operator.save()
-    changed_before, changed_after = audit.changed_fields(before, audit.snapshot(operator))
-    if changed_after:
-        audit.record(actor=actor, action="update", instance=operator, before=changed_before, after=changed_after)
-    return operator
+    return update_audited(actor=actor, instance=operator, data=data, allowed=["code", "name", "kind"])
 
 
 @transaction.atomic
 def school_create(*, actor, authority: Authority, data: dict[str, Any]) -> School:
     """Register a school with its main building."""
     school = School(authority=authority)
-    _apply(school, data, SCHOOL_EDITABLE_FIELDS)
-    if school.operator_id and school.operator.authority_id != authority.id:
-        raise ValidationError({"operator": _("The operator belongs to another authority.")})
+    apply_fields(school, data, SCHOOL_EDITABLE_FIELDS)
+    _check_operator_authority(school)
     authorize(actor, Action.ADD, school)
     school.full_clean()
     school.save()
@@ -120,47 +90,26 @@ def school_create(*, actor, authority: Authority, data: dict[str, Any]) -> Schoo
     return school
 
 
-@transaction.atomic
-def school_update(*, actor, school: School, data: dict[str, Any]) -> School:
-    school = School.objects.select_for_update().get(pk=school.pk)
-    authorize(actor, Action.CHANGE, school)
-    before = audit.snapshot(school)
-    _apply(school, data, SCHOOL_EDITABLE_FIELDS)
-    if school.operator.authority_id != school.authority_id:
+def _check_operator_authority(school: School) -> None:
+    if school.operator_id and school.operator.authority_id != school.authority_id:
         raise ValidationError({"operator": _("The operator belongs to another authority.")})
-    # Moving a school to another operator must stay within what the actor may change.
-    authorize(actor, Action.CHANGE, school)
-    school.full_clean()
-    school.save()
-    changed_before, changed_after = audit.changed_fields(before, audit.snapshot(school))
-    if changed_after:
-        audit.record(actor=actor, action="update", instance=school, before=changed_before, after=changed_after)
-    return school
 
 
-@transaction.atomic
+def school_update(*, actor, school: School, data: dict[str, Any]) -> School:
+    return update_audited(
+        actor=actor, instance=school, data=data, allowed=SCHOOL_EDITABLE_FIELDS, check=_check_operator_authority
+    )
+
+
+SITE_EDITABLE_FIELDS = ["name", "street", "postal_code", "city", "latitude", "longitude"]
+
+
 def site_create(*, actor, school: School, data: dict[str, Any]) -> Site:
-    site = Site(school=school)
-    _apply(site, data, ["name", "street", "postal_code", "city", "latitude", "longitude"])
-    authorize(actor, Action.ADD, site)
-    site.full_clean()
-    site.save()
-    audit.record(actor=actor, action="create", instance=site, after=audit.snapshot(site))
-    return site
+    return create_audited(actor=actor, instance=Site(school=school), data=data, allowed=SITE_EDITABLE_FIELDS)
 
 
-@transaction.atomic
 def site_update(*, actor, site: Site, data: dict[str, Any]) -> Site:
-    site = Site.objects.select_for_update().get(pk=site.pk)
-    authorize(actor, Action.CHANGE, site)
-    before = audit.snapshot(site)
-    _apply(site, data, ["name", "street", "postal_code", "city", "latitude", "longitude"])
-    site.full_clean()
-    site.save()
-    changed_before, changed_after = audit.changed_fields(before, audit.snapshot(site))
-    if changed_after:
-        audit.record(actor=actor, action="update", instance=site, before=changed_before, after=changed_after)
-    return site
+    return update_audited(actor=actor, instance=site, data=data, allowed=SITE_EDITABLE_FIELDS)
 
 
 @transaction.atomic
