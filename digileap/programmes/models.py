@@ -464,8 +464,15 @@ class FundingTransaction(models.Model):
         constraints = [
             models.CheckConstraint(name="funding_transaction_amount_not_zero", condition=~models.Q(amount=0)),
         ]
+        # The dashboard, the public page and the indicators read a programme's whole ledger; these
+        # two hold every column those sums read, so the database never visits the table rows:
+        # by kind and day (money committed or paid up to a day, the budget by source), and by
+        # school (schools reached, each school's committed and paid amounts).
         indexes = [
-            models.Index(fields=["programme", "kind", "date"], name="funding_tx_programme_day_idx"),
+            models.Index(
+                fields=["programme", "kind", "date", "school", "source", "amount"], name="funding_tx_prog_kind_day_idx"
+            ),
+            models.Index(fields=["programme", "school", "kind", "amount", "date"], name="funding_tx_prog_school_idx"),
             models.Index(fields=["school", "date"], name="funding_tx_school_day_idx"),
         ]
 
