@@ -12,7 +12,9 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Min, Q, QuerySet, Sum
+from django.db import connections
+from django.db.models import BigIntegerField, Count, Func, Min, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
@@ -48,6 +50,39 @@ def paid_share(committed: Decimal, paid: Decimal) -> Decimal | None:
     if committed <= 0:
         return None
     return (paid * 100 / committed).quantize(Decimal("0.1"))
+
+
+class AmountInCents(Func):
+    """An amount as a whole number of cents. Sums of these are exact on every database (SQLite
+    sums decimal columns as floating point), so a share like "paid >= 90 % of committed" can be
+    decided in integers, in the database."""
+
+    template = "CAST(ROUND(%(expressions)s * 100) AS BIGINT)"
+    output_field = BigIntegerField()
+
+
+def _school_money(user, programme: Programme) -> QuerySet:
+    """One row per school with entries the user may see: ``school_id``, ``committed_cents`` and
+    ``paid_cents`` (0 when there are none)."""
+    cents_of = AmountInCents("amount")
+    return (
+        _ledger(user, programme)
+        .filter(school__isnull=False)
+        .values("school_id")
+        .annotate(
+            committed_cents=Coalesce(Sum(cents_of, filter=Q(kind=COMMITTED)), 0),
+            paid_cents=Coalesce(Sum(cents_of, filter=Q(kind=PAID)), 0),
+        )
+    )
+
+
+# ``bucket_of`` in SQL, on whole cents (c: committed, p: paid), over ``_school_money``'s rows.
+BUCKET_SQL = """CASE
+    WHEN c = 0 AND p = 0 THEN 'none'
+    WHEN c <= 0 OR p >= c THEN '3'
+    WHEN p * 10 >= c * 9 THEN '2'
+    WHEN p * 2 >= c THEN '1'
+    ELSE '0' END"""
 
 
 def _ledger(user, programme: Programme) -> QuerySet[FundingTransaction]:
@@ -180,17 +215,26 @@ OPERATOR_COLUMNS = [
 ]
 
 
-def school_breakdown(
-    user, programme: Programme, *, limit: int | None = None, sums: dict[int, dict] | None = None
-) -> Breakdown:
+def school_breakdown(user, programme: Programme, *, limit: int | None = None) -> Breakdown:
     """Every school of the programme's authority the user may see, the most committed first.
-    With ``limit``, only the schools with entries are read (the page shows the top of the list)."""
-    sums = school_sums(user, programme) if sums is None else sums
+    With ``limit``, the database ranks the schools with entries and returns only the top of the
+    list (the page); ``total_rows`` then counts the schools with entries."""
     schools = _programme_schools(user, programme)
     if limit is not None:
-        ranked = sorted(sums.values(), key=lambda r: (-(r["committed"] or 0), -(r["paid"] or 0), r["school_id"]))
-        wanted = [row["school_id"] for row in ranked[:limit]]
-        schools = schools.filter(pk__in=wanted)
+        money = _school_money(user, programme)
+        top = money.annotate(first=Min("date")).order_by("-committed_cents", "-paid_cents", "school_id")[:limit]
+        sums = {
+            row["school_id"]: {
+                "committed": Decimal(row["committed_cents"]) / 100,
+                "paid": Decimal(row["paid_cents"]) / 100,
+                "first": row["first"],
+            }
+            for row in top
+        }
+        schools = schools.filter(pk__in=list(sums))
+        total = money.count()
+    else:
+        sums = school_sums(user, programme)
     records = list(schools.values_list("pk", "number", "name", "operator__name"))
     rows = []
     for pk, number, name, operator in records:
@@ -198,7 +242,8 @@ def school_breakdown(
         committed, paid = cents(entry.get("committed")), cents(entry.get("paid"))
         rows.append([number, name, operator, committed, paid, paid_share(committed, paid), entry.get("first")])
     rows.sort(key=lambda r: (-r[3], -r[4], r[0]))
-    total = len(sums) if limit is not None else len(rows)
+    if limit is None:
+        total = len(rows)
     headings = [
         _("Number"),
         _("School"),
@@ -268,13 +313,22 @@ def map_points(user, programme: Programme) -> tuple[list[MapPoint], dict[str, in
     return points, counts
 
 
-def bucket_counts(user, programme: Programme, sums: dict[int, dict]) -> dict[str, int]:
-    """How many of the user's schools fall in each bucket, without reading every school: the
-    schools with entries come from ``sums``, the rest are "not reached"."""
-    schools = _programme_schools(user, programme)
+def bucket_counts(user, programme: Programme) -> dict[str, int]:
+    """How many of the user's schools fall in each bucket, counted in the database: the schools
+    with entries are classified there (one row per bucket comes back), the rest are "not reached"."""
+    money = _school_money(user, programme)
+    sql, params = money.query.sql_with_params()
     counts = {key: 0 for key, _label in BUCKETS}
-    for entry in sums.values():
-        counts[bucket_of(cents(entry.get("committed")), cents(entry.get("paid")))] += 1
+    with connections[money.db].cursor() as cursor:
+        cursor.execute(
+            f"SELECT bucket, COUNT(*) FROM (SELECT {BUCKET_SQL} AS bucket "  # noqa: S608 - our own SQL
+            f"FROM (SELECT school_id, committed_cents AS c, paid_cents AS p FROM ({sql}) money) sums) "
+            "buckets GROUP BY bucket",
+            params,
+        )
+        for bucket, count in cursor.fetchall():
+            counts[bucket] = count
+    schools = _programme_schools(user, programme)
     counts["schools"] = schools.count()
     counts["none"] = counts["schools"] - sum(counts[key] for key, _label in BUCKETS if key != "none")
     counts["unplaced"] = schools.filter(Q(latitude__isnull=True) | Q(longitude__isnull=True)).count()

@@ -50,14 +50,15 @@ BREAKDOWN_PAGE_ROWS = 25
 @login_required
 @require_GET
 def programme_dashboard(request, pk: int):
-    """Key figures, progress bars, burn-up charts, budget, breakdown by school and operator, map."""
+    """Key figures, progress bars, burn-up charts, budget and the map. The breakdowns by operator
+    and by school read the whole ledger, so they come as fragments of their own after the page
+    (``programme_operators``, ``programme_schools``)."""
     programme = selectors.programme_get(request.user, pk)
     today = timezone.localdate()
     targets = selectors.targets_for(request.user).filter(programme=programme).order_by("due_date", "position")
     progress = selectors.target_progress(targets, today)
     budget = selectors.budget_by_source(programme, selectors.funding_transactions_for(request.user))
-    sums = dashboard.school_sums(request.user, programme)
-    counts = dashboard.bucket_counts(request.user, programme, sums)
+    counts = dashboard.bucket_counts(request.user, programme)
     charts = dashboard.burn_ups(progress, today)
     for index, item in enumerate(charts):
         item["svg"] = burn_up_svg(item["chart"], f"burn-up-{index}")
@@ -68,14 +69,34 @@ def programme_dashboard(request, pk: int):
         "progress": progress,
         "charts": charts,
         "budget": budget,
-        "schools": dashboard.school_breakdown(request.user, programme, limit=BREAKDOWN_PAGE_ROWS, sums=sums),
-        "operators": dashboard.operator_breakdown(request.user, programme, limit=BREAKDOWN_PAGE_ROWS),
         "buckets": [(key, label, counts[key]) for key, label in dashboard.BUCKETS],
         "unplaced": counts["unplaced"],
         "placed": counts["schools"] - counts["unplaced"],
         "may_read_evidence": permits(request.user, Action.VIEW, EvidencePack(target=Target(programme=programme))),
     }
     return render(request, "programmes/programme_dashboard.html", context)
+
+
+def _breakdown_fragment(request, pk: int, by: str):
+    programme = selectors.programme_get(request.user, pk)
+    builder = dashboard.operator_breakdown if by == "operator" else dashboard.school_breakdown
+    breakdown = builder(request.user, programme, limit=BREAKDOWN_PAGE_ROWS)
+    context = {"programme": programme, "breakdown": breakdown, "by": by}
+    return render(request, "programmes/_breakdown.html", context)
+
+
+@login_required
+@require_GET
+def programme_operators(request, pk: int):
+    """The dashboard's breakdown by school operator: the 25 with the most money committed (htmx)."""
+    return _breakdown_fragment(request, pk, "operator")
+
+
+@login_required
+@require_GET
+def programme_schools(request, pk: int):
+    """The dashboard's breakdown by school: the 25 with the most money committed (htmx)."""
+    return _breakdown_fragment(request, pk, "school")
 
 
 @login_required

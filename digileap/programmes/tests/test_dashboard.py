@@ -117,7 +117,10 @@ def test_dashboard_page(role_users, programme):
     assert '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 560 260" role="img"' in text
     assert '<title id="burn-up-0-title">401 Schools funded</title>' in text
     assert 'class="chart__actual"' in text and 'class="chart__target"' in text
-    assert "Second school" in text and "Second operator" in text
+    assert "Second school" not in text  # the breakdowns load after the page, as fragments
+    for name in ("programme-operators", "programme-schools"):
+        url = reverse(f"programmes:{name}", kwargs={"pk": programme[0].pk})
+        assert f'hx-get="{url}" hx-trigger="load" hx-swap="outerHTML"' in text
     assert "not reached: 1" in text and "fully paid: 1" in text
     assert "2 / 3" in text  # schools reached of the authority's schools
     assert "style=" not in text and "<script>" not in text and "<style" not in text
@@ -129,8 +132,26 @@ def test_dashboard_for_operator_staff_shows_only_their_money(role_users, program
     )
     text = response.content.decode()
     assert response.status_code == 200
-    assert "Second school" not in text and "Second operator" not in text
     assert "1 / 2" in text  # of its two schools, one reached
+    for name in ("programme-operators", "programme-schools"):
+        fragment = client_for(role_users[Role.OPERATOR_STAFF]).get(
+            reverse(f"programmes:{name}", kwargs={"pk": programme[0].pk})
+        )
+        assert fragment.status_code == 200
+        assert "INSIDE" in fragment.content.decode()
+        assert "Second school" not in fragment.content.decode() and "Second operator" not in fragment.content.decode()
+
+
+def test_breakdown_fragments(role_users, programme):
+    client = client_for(role_users[Role.PROGRAMME_OWNER])
+    schools = client.get(reverse("programmes:programme-schools", kwargs={"pk": programme[0].pk})).content.decode()
+    assert schools.index("Second school") < schools.index("INSIDE school")
+    assert "Third school" not in schools  # the page shows schools with money; the download has every row
+    assert "?by=school&amp;format=csv" in schools
+    operators = client.get(reverse("programmes:programme-operators", kwargs={"pk": programme[0].pk})).content.decode()
+    assert operators.index("Second operator") < operators.index("INSIDE operator")
+    assert "?by=operator&amp;format=xlsx" in operators
+    assert "<html" not in operators and "<script" not in operators
 
 
 def test_breakdown_exports(role_users, programme):
@@ -161,11 +182,46 @@ def test_map_svg(role_users, programme):
 def test_dashboard_of_another_authority_is_not_found(role_users, world):
     other = ProgrammeFactory(authority=world.other_authority)
     client = client_for(role_users[Role.OPERATOR_STAFF])
-    for name in ("programme-dashboard", "programme-breakdown", "programme-map"):
+    for name in (
+        "programme-dashboard",
+        "programme-operators",
+        "programme-schools",
+        "programme-breakdown",
+        "programme-map",
+    ):
         assert client.get(reverse(f"programmes:{name}", kwargs={"pk": other.pk})).status_code == 404
 
 
 def test_bucket_counts_without_reading_every_school(role_users, programme):
     user = role_users[Role.PROGRAMME_OWNER]
-    counts = dashboard.bucket_counts(user, programme[0], dashboard.school_sums(user, programme[0]))
+    counts = dashboard.bucket_counts(user, programme[0])
     assert counts == {"none": 1, "0": 1, "1": 0, "2": 0, "3": 1, "schools": 3, "unplaced": 1}
+
+
+@pytest.mark.parametrize(
+    ("committed", "paid", "bucket"),
+    [
+        ("100.00", "49.99", "0"),
+        ("100.00", "50.00", "1"),
+        ("100.00", "89.99", "1"),
+        ("100.00", "90.00", "2"),
+        ("0.30", "0.27", "2"),  # 0.1 + 0.2 is not 0.3 in floating point; cents are exact
+        ("100.00", "100.00", "3"),
+        ("-10.00", "5.00", "3"),
+    ],
+)
+def test_bucket_counts_match_bucket_of_on_the_boundaries(role_users, programme, committed, paid, bucket):
+    programme_, second, _third = programme
+    FundingTransaction.objects.filter(programme=programme_).delete()
+    source = programme_.funding_sources.get()
+    for kind, amount in ((COMMITTED, D(committed)), (PAID, D(paid))):
+        # split the amounts, so the database sums several entries
+        first = (amount / 3).quantize(D("0.01"))
+        for part in (first, amount - first):
+            if part:
+                FundingTransactionFactory(programme=programme_, source=source, school=second, kind=kind, amount=part)
+    assert dashboard.bucket_of(D(committed), D(paid)) == bucket
+    counts = dashboard.bucket_counts(role_users[Role.PROGRAMME_OWNER], programme_)
+    assert {key: counts[key] for key in ("0", "1", "2", "3")} == {
+        key: int(key == bucket) for key in ("0", "1", "2", "3")
+    }
