@@ -151,7 +151,6 @@ def test_school_list_search_filter_sort_and_pages_update_in_place(browser_sessio
     assert names(page)[0] == "Schule 50"
 
 
-@pytest.mark.xfail(strict=True, reason="the filter form forgets the sort chosen in the table (reported)")
 def test_a_search_keeps_the_sort_chosen_in_the_table(browser_session, registry):
     admin, school = registry
     page = browser_session.page
