@@ -172,7 +172,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["digileap.core.api.permissions.ScopedPermission"],
     "DEFAULT_FILTER_BACKENDS": [
         "digileap.core.api.filters.ScopedFilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "digileap.core.api.filters.StableOrderingFilter",
         "rest_framework.filters.SearchFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "digileap.core.api.pagination.StandardPagination",

@@ -2,6 +2,7 @@ import django_filters
 import django_filters.rest_framework
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from rest_framework.filters import OrderingFilter
 
 from digileap.core.models import AuditEvent
 
@@ -43,3 +44,16 @@ class ScopedFilterBackend(django_filters.rest_framework.DjangoFilterBackend):
     """The default filter backend: ``DjangoFilterBackend`` with id filters for relations."""
 
     filterset_base = IdFilterSet
+
+
+class StableOrderingFilter(OrderingFilter):
+    """``?ordering=`` with the primary key as the last tie-breaker, so pages never shift or repeat
+    rows among equal values (two schools of the same name)."""
+
+    def get_ordering(self, request, queryset, view):
+        ordering = super().get_ordering(request, queryset, view)
+        if not ordering:
+            return ordering
+        if any(term.lstrip("-") in ("pk", "id") for term in ordering):
+            return ordering
+        return [*ordering, "pk"]

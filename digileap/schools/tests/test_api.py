@@ -2,11 +2,12 @@ from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
+from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from digileap.accounts.models import Role
-from digileap.accounts.tests.factories import PASSWORD
+from digileap.accounts.tests.factories import PASSWORD, user_with_role
 from digileap.core.models import AuditEvent
 from digileap.schools import services
 from digileap.schools.models import Enrolment, School, Site
@@ -369,3 +370,18 @@ def test_other_roles_cannot_read_the_audit_trail(role_users, world, role):
 def test_the_audit_trail_is_read_only(role_users, world):
     response = client_for(role_users[Role.ADMINISTRATOR]).post("/api/audit-events/", {}, format="json")
     assert response.status_code == 403
+
+
+@pytest.mark.django_db
+def test_ordering_breaks_ties_by_id():
+    """Two schools with the same name come in id order, whatever the direction asked for."""
+    from rest_framework.test import APIClient
+
+    first = SchoolFactory(name="Twin")
+    second = SchoolFactory(name="Twin", operator=first.operator)
+    client = APIClient()
+    client.force_authenticate(user_with_role(Role.ADMINISTRATOR))
+    for ordering in ("name", "-name"):
+        response = client.get(reverse("school-list"), {"ordering": ordering, "q": "Twin"})
+        ids = [row["id"] for row in response.json()["results"] if row["name"] == "Twin"]
+        assert ids == [first.pk, second.pk], ordering
