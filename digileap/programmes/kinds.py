@@ -146,7 +146,9 @@ class Money(IndicatorKind):
         return entries
 
     def compute(self, target: Target, as_of: datetime.date) -> Decimal:
-        return self._entries(target, as_of).aggregate(total=Sum("amount"))["total"] or ZERO
+        total = self._entries(target, as_of).aggregate(total=Sum("amount"))["total"] or ZERO
+        # SQLite adds decimals as floating point (348882691.339999): money is exact to the cent.
+        return Decimal(total).quantize(Decimal("0.01"))
 
     def records(self, target: Target, as_of: datetime.date) -> Records:
         entries = (

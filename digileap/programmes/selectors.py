@@ -2,6 +2,7 @@
 ``public_*`` functions serve the pages without login and return only public programmes."""
 
 import datetime
+from decimal import Decimal
 
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery, Sum
 from django.http import Http404
@@ -21,6 +22,8 @@ from .models import (
     Programme,
     Target,
 )
+
+CENTS = Decimal("0.01")
 
 
 def programmes_for(user, action: str = Action.VIEW) -> QuerySet[Programme]:
@@ -102,8 +105,9 @@ def budget_by_source(programme: Programme, transactions: QuerySet[FundingTransac
             {
                 "source": source,
                 "budget": source.amount,
-                "committed": sums.get((source.pk, FundingTransaction.Kind.COMMITTED)) or 0,
-                "paid": sums.get((source.pk, FundingTransaction.Kind.PAID)) or 0,
+                # Quantized: SQLite adds decimals as floating point.
+                "committed": Decimal(sums.get((source.pk, FundingTransaction.Kind.COMMITTED)) or 0).quantize(CENTS),
+                "paid": Decimal(sums.get((source.pk, FundingTransaction.Kind.PAID)) or 0).quantize(CENTS),
             }
         )
     return rows

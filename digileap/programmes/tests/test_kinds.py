@@ -43,6 +43,22 @@ def _target(programme, indicator_kind, parameters=None, **fields):
 
 
 class TestMoney:
+    def test_totals_are_exact_to_the_cent_on_every_database(self, programme):
+        """SQLite adds decimals as floating point: 0.10 + 0.20 must still be 0.30, not 0.30000000000000004."""
+        source = FundingSourceFactory(programme=programme, kind=FundingSource.Kind.EU_RRF)
+        for amount in ("0.10", "0.20", "348882691.04"):
+            FundingTransactionFactory(
+                programme=programme,
+                source=source,
+                kind=FundingTransaction.Kind.PAID,
+                amount=D(amount),
+                date=datetime.date(2024, 3, 1),
+            )
+        paid = _target(programme, "money", {"measure": "paid"}, target_value=D("400000000"))
+        total = value(paid, datetime.date(2024, 12, 31))
+        assert total == D("348882691.34")
+        assert str(total) == "348882691.34"
+
     def test_sums_by_measure_source_kind_and_day(self, programme):
         rrf = FundingSourceFactory(programme=programme, kind=FundingSource.Kind.EU_RRF)
         national = FundingSourceFactory(programme=programme, kind=FundingSource.Kind.NATIONAL)
