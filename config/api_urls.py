@@ -4,6 +4,7 @@ from django.urls import path
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.routers import APIRootView, DefaultRouter
 
+from digileap.allocation.api import urls as allocation_api
 from digileap.core.api import urls as core_api
 from digileap.core.api.views import ThrottledObtainAuthToken
 from digileap.programmes.api import urls as programmes_api
@@ -26,6 +27,7 @@ router = Router()
 core_api.register(router)
 schools_api.register(router)
 programmes_api.register(router)
+allocation_api.register(router)
 
 urlpatterns = [
     path("auth/token/", ThrottledObtainAuthToken.as_view(), name="api-token"),

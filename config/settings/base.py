@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "digileap.schools",
     "digileap.devices",
     "digileap.programmes",
+    "digileap.allocation",
 ]
 
 MIDDLEWARE = [

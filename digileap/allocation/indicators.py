@@ -1,0 +1,1 @@
+"""Allocation's contributions to the programmes' indicators (filled in below)."""

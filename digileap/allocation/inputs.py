@@ -1,0 +1,204 @@
+"""What a round reads from the registry: the eligible schools of the programme's authority with
+their pupils, index and declared need for the round's school year (``SchoolInput`` rows)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Sum
+
+from digileap.schools.models import EligibleCount, Enrolment, School, SocioEconomicIndex
+
+from .formula import Formula, FormulaError, SchoolInput, _decimal, _int_list
+from .models import AllocationRound, AllocationVersion, NeedLine
+
+KNOWN_ELIGIBILITY_KEYS = {
+    "levels",
+    "grades",
+    "school_types",
+    "operators",
+    "sectors",
+    "statuses",
+    "index_min",
+    "index_max",
+    "eligible_groups",
+    "min_pupils",
+}
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    levels: tuple[int, ...] = ()
+    grades: tuple[int, ...] = ()
+    school_types: tuple[str, ...] = ()
+    operators: tuple[int, ...] = ()
+    sectors: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = (School.Status.OPEN,)
+    index_min: Decimal | None = None
+    index_max: Decimal | None = None
+    eligible_groups: tuple[str, ...] = ()
+    min_pupils: int = 1
+
+
+def _strings(value: Any, path: str, allowed: set[str] | None = None) -> tuple[str, ...]:
+    if value in (None, ""):
+        return ()
+    if not isinstance(value, list) or any(not isinstance(v, str) or not v for v in value):
+        raise FormulaError(path, "give a list of texts")
+    if allowed is not None:
+        for v in value:
+            if v not in allowed:
+                raise FormulaError(path, f"{v!r} is not one of {', '.join(sorted(allowed))}")
+    return tuple(sorted(set(value)))
+
+
+def parse_eligibility(data: dict) -> Eligibility:
+    if not isinstance(data, dict):
+        raise FormulaError("eligibility", "give an object")
+    unknown = sorted(set(data) - KNOWN_ELIGIBILITY_KEYS)
+    if unknown:
+        raise FormulaError(f"eligibility.{unknown[0]}", "unknown setting")
+    operators = data.get("operators") or []
+    if not isinstance(operators, list) or any(isinstance(v, bool) or not isinstance(v, int) for v in operators):
+        raise FormulaError("eligibility.operators", "give a list of operator ids")
+    min_pupils = data.get("min_pupils", 1)
+    if isinstance(min_pupils, bool) or not isinstance(min_pupils, int) or min_pupils < 0:
+        raise FormulaError("eligibility.min_pupils", "give a whole number of at least 0")
+    result = Eligibility(
+        levels=_int_list(data.get("levels"), "eligibility.levels", 0, 4),
+        grades=_int_list(data.get("grades"), "eligibility.grades", 1, 13),
+        school_types=_strings(data.get("school_types"), "eligibility.school_types"),
+        operators=tuple(sorted(set(operators))),
+        sectors=_strings(data.get("sectors"), "eligibility.sectors", set(School.Sector.values)),
+        statuses=_strings(data.get("statuses"), "eligibility.statuses", set(School.Status.values))
+        or (School.Status.OPEN,),
+        index_min=None
+        if data.get("index_min") in (None, "")
+        else _decimal(data["index_min"], "eligibility.index_min", minimum=None),
+        index_max=None
+        if data.get("index_max") in (None, "")
+        else _decimal(data["index_max"], "eligibility.index_max", minimum=None),
+        eligible_groups=_strings(data.get("eligible_groups"), "eligibility.eligible_groups"),
+        min_pupils=min_pupils,
+    )
+    if result.index_min is not None and result.index_max is not None and result.index_min > result.index_max:
+        raise FormulaError("eligibility.index_min", "the lowest index is above the highest")
+    return result
+
+
+def candidate_schools(allocation_round: AllocationRound, eligibility: Eligibility):
+    """The programme authority's schools that pass the filters on the school itself."""
+    schools = School.objects.filter(
+        authority_id=allocation_round.programme.authority_id, status__in=eligibility.statuses
+    )
+    if eligibility.school_types:
+        schools = schools.filter(type_code__in=eligibility.school_types)
+    if eligibility.operators:
+        schools = schools.filter(operator_id__in=eligibility.operators)
+    if eligibility.sectors:
+        schools = schools.filter(sector__in=eligibility.sectors)
+    return schools
+
+
+def load_inputs(
+    allocation_round: AllocationRound, formula: Formula, eligibility: Eligibility
+) -> tuple[list[SchoolInput], dict[str, int]]:
+    """The eligible schools' inputs, and how many schools each filter left out (for the version)."""
+    year = allocation_round.school_year
+    schools = {
+        pk: SchoolInput(school_id=pk, number=number, operator_id=operator_id)
+        for pk, number, operator_id in candidate_schools(allocation_round, eligibility).values_list(
+            "pk", "number", "operator_id"
+        )
+    }
+    excluded: dict[str, int] = defaultdict(int)
+    enrolment = Enrolment.objects.filter(school_id__in=list(schools), school_year=year)
+    if eligibility.levels:
+        enrolment = enrolment.filter(level__in=eligibility.levels)
+    for school_id, level, grade, pupils in enrolment.values_list("school_id", "level", "grade", "pupils").iterator(
+        chunk_size=10000
+    ):
+        if eligibility.grades and grade not in eligibility.grades:
+            continue
+        schools[school_id].pupils[(level, grade)] = pupils
+    if formula.pupils == "eligible_groups" or eligibility.eligible_groups:
+        counts = EligibleCount.objects.filter(school_id__in=list(schools), school_year=year)
+        if eligibility.eligible_groups:
+            counts = counts.filter(group__code__in=eligibility.eligible_groups)
+        for school_id, pupils in (
+            counts.values_list("school_id").annotate(total=Sum("pupils")).values_list("school_id", "total")
+        ):
+            schools[school_id].eligible_group_pupils = pupils or 0
+    for school_id, value, higher_is_worse in SocioEconomicIndex.objects.filter(
+        school_id__in=list(schools), school_year=year
+    ).values_list("school_id", "value", "scale__is_higher_more_disadvantaged"):
+        school = schools[school_id]
+        school.index = value
+        school.disadvantage = value if higher_is_worse else -value
+    if formula.need != "none":
+        lines = NeedLine.objects.filter(declaration__school_id__in=list(schools), declaration__school_year=year)
+        if allocation_round.device_type:
+            lines = lines.filter(device_type=allocation_round.device_type)
+        declared = set(
+            NeedLine.objects.filter(
+                declaration__school_id__in=list(schools), declaration__school_year=year
+            ).values_list("declaration__school_id", flat=True)
+        )
+        for school_id in declared:
+            schools[school_id].need_units = 0
+        for school_id, needed in (
+            lines.values_list("declaration__school_id")
+            .annotate(n=Sum("needed"))
+            .values_list("declaration__school_id", "n")
+        ):
+            schools[school_id].need_units = needed or 0
+
+    result = []
+    for school in schools.values():
+        if school.index is None and (eligibility.index_min is not None or eligibility.index_max is not None):
+            excluded["no_index"] += 1
+            continue
+        if eligibility.index_min is not None and school.index < eligibility.index_min:
+            excluded["index"] += 1
+            continue
+        if eligibility.index_max is not None and school.index > eligibility.index_max:
+            excluded["index"] += 1
+            continue
+        uses_groups = formula.pupils == "eligible_groups" or bool(eligibility.eligible_groups)
+        pupils = school.eligible_group_pupils if uses_groups else sum(school.pupils.values())
+        if pupils < eligibility.min_pupils:
+            excluded["no_pupils"] += 1
+            continue
+        if formula.need == "weight" and not school.need_units:
+            excluded["no_need"] += 1
+            continue
+        result.append(school)
+    return result, dict(excluded)
+
+
+def operator_bases(allocation_round: AllocationRound, formula: Formula) -> dict[int, Decimal] | None:
+    """Per operator, the total its operator cap is a percentage of: its schools' lines in the
+    approved version of the round the formula names. None when the cap is of this round's total."""
+    if formula.operator_cap is None or formula.operator_cap.of_round is None:
+        return None
+    code = formula.operator_cap.of_round
+    version = (
+        AllocationVersion.objects.filter(
+            round__programme_id=allocation_round.programme_id,
+            round__code=code,
+            status__in=[AllocationVersion.Status.APPROVED, AllocationVersion.Status.PUBLISHED],
+        )
+        .exclude(round=allocation_round)
+        .first()
+    )
+    if version is None:
+        raise FormulaError("formula.operator_cap.of_round", f"round {code!r} of this programme has no approved version")
+    return {
+        operator_id: total
+        for operator_id, total in version.lines.values_list("school__operator_id")
+        .annotate(total=Sum("amount"))
+        .values_list("school__operator_id", "total")
+    }
