@@ -1,9 +1,9 @@
 """Pages of allocation rounds, needs, roll-out plans and change requests. Route names start with the
 model they act on; ``pk`` is that model's key (see core/tests/test_permission_walk.py)."""
 
-from django.urls import path
+from django.urls import path  # noqa: F401
 
-from .views import needs, plans, rounds
+from .views import change_requests, needs, plans, rounds  # noqa: F401  (each fills its section below)
 
 app_name = "allocation"
 
@@ -12,6 +12,8 @@ urlpatterns = [
     # --- end rounds ---
     # --- needs (views/needs.py) ---
     # --- end needs ---
-    # --- plans and change requests (views/plans.py) ---
+    # --- plans (views/plans.py) ---
     # --- end plans ---
+    # --- change requests (views/change_requests.py) ---
+    # --- end change requests ---
 ]

@@ -1,4 +1,4 @@
-from . import needs, plans, rounds
+from . import change_requests, needs, plans, rounds  # noqa: F401  (each fills its section below)
 
 
 def register(router) -> None:
@@ -8,5 +8,7 @@ def register(router) -> None:
     # --- end rounds ---
     # --- needs (api/needs.py) ---
     # --- end needs ---
-    # --- plans and change requests (api/plans.py) ---
+    # --- plans (api/plans.py) ---
     # --- end plans ---
+    # --- change requests (api/change_requests.py) ---
+    # --- end change requests ---

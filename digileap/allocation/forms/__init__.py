@@ -1,0 +1,1 @@
+"""Forms of the allocation app: one module per area."""
