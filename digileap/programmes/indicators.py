@@ -148,12 +148,14 @@ MoneyQuery = Callable[["Target", datetime.date | None, datetime.date, dict], Que
 @dataclass(frozen=True)
 class MoneyMeasure:
     """An amount of money the programme tracks. ``entries(target, start, end, parameters)`` returns a
-    queryset of a model with the fields ``amount``, ``date``, ``source`` (a FundingSource), ``school``
-    (nullable) and ``reference``, counting the days from ``start`` (None: the beginning) to ``end``."""
+    queryset of a model with the fields (or annotations) ``amount``, ``date``, ``school`` (nullable)
+    and ``reference``, and a funding source at ``source_path``, counting the days from ``start`` (None: the beginning) to ``end``."""
 
     code: str
     label: Any
     entries: MoneyQuery
+    # The lookup from an entry to its FundingSource, when it is not ``source`` itself.
+    source_path: str = "source"
 
 
 _MONEY_MEASURES: dict[str, MoneyMeasure] = {}

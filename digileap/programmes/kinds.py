@@ -140,9 +140,12 @@ class Money(IndicatorKind):
     def _entries(self, target: Target, as_of: datetime.date) -> QuerySet:
         parameters = target.indicator.parameters
         start, end = target.counting_window(as_of)
-        entries = money_measures()[parameters["measure"]].entries(target, start, end, parameters)
+        measure = money_measures()[parameters["measure"]]
+        entries = measure.entries(target, start, end, parameters).annotate(
+            source_kind=F(f"{measure.source_path}__kind")
+        )
         if parameters.get("source_kinds"):
-            entries = entries.filter(source__kind__in=parameters["source_kinds"])
+            entries = entries.filter(source_kind__in=parameters["source_kinds"])
         return entries
 
     def compute(self, target: Target, as_of: datetime.date) -> Decimal:
@@ -154,7 +157,7 @@ class Money(IndicatorKind):
         entries = (
             self._entries(target, as_of)
             .order_by("date", "pk")
-            .values_list("date", "source__kind", "amount", "school__number", "school__name", "reference")
+            .values_list("date", "source_kind", "amount", "school__number", "school__name", "reference")
         )
         rows = (
             (str(day), kind, str(amount), number or "", name or "", ref)

@@ -164,7 +164,7 @@ class TestSchoolsReached:
         target = TargetFactory(programme=programme)
         with pytest.raises(ValidationError):
             services.indicator_define(
-                actor=SYSTEM, target=target, kind="schools_reached", parameters={"via": ["allocation"]}
+                actor=SYSTEM, target=target, kind="schools_reached", parameters={"via": ["carrier-pigeon"]}
             )
 
 
