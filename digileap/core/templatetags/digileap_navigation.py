@@ -47,6 +47,7 @@ def sections_for(user) -> list[tuple[str, str, str]]:
         return sections
     if can(user, Action.VIEW, Programme):
         sections.append(("programmes", _("Programmes"), reverse("programmes:programme-list")))
+    sections.extend(_allocation_sections(user))
     if can(user, Action.VIEW, School):
         sections.append(("schools", _("Schools"), reverse("schools:school-list")))
     if can(user, Action.VIEW, SchoolOperator):
@@ -57,6 +58,24 @@ def sections_for(user) -> list[tuple[str, str, str]]:
     if has_role(user, Role.ADMINISTRATOR, Role.AUDITOR):
         sections.append(("audit", _("Audit log"), reverse("audit-log")))
     sections.append(("api", _("API"), reverse("api-docs")))
+    return sections
+
+
+def _allocation_sections(user) -> list[tuple[str, str, str]]:
+    """Allocation rounds, needs, roll-out plans and change requests, for those who may read them."""
+    from digileap.allocation.models import AllocationRound, ChangeRequest, NeedDeclaration, RolloutPlan
+
+    entries = [
+        ("allocation", _("Allocation"), AllocationRound, "allocation:allocationround-list"),
+        ("needs", _("Needs"), NeedDeclaration, "allocation:needdeclaration-list"),
+        ("plans", _("Roll-out plans"), RolloutPlan, "allocation:rolloutplan-list"),
+        ("change-requests", _("Change requests"), ChangeRequest, "allocation:changerequest-list"),
+    ]
+    sections = []
+    for key, label, model, route in entries:
+        url = _reverse_first(route)
+        if url and can(user, Action.VIEW, model):
+            sections.append((key, label, url))
     return sections
 
 
