@@ -15,5 +15,11 @@ urlpatterns = [
     # --- plans (views/plans.py) ---
     # --- end plans ---
     # --- change requests (views/change_requests.py) ---
+    path("change-requests/", change_requests.change_request_list, name="changerequest-list"),
+    path("change-requests/new/", change_requests.change_request_create, name="changerequest-create"),
+    path("change-requests/<int:pk>/", change_requests.change_request_detail, name="changerequest-detail"),
+    path("change-requests/<int:pk>/schedule/", change_requests.change_request_schedule, name="changerequest-schedule"),
+    path("change-requests/<int:pk>/decide/", change_requests.change_request_decide, name="changerequest-decide"),
+    path("change-requests/<int:pk>/withdraw/", change_requests.change_request_withdraw, name="changerequest-withdraw"),
     # --- end change requests ---
 ]

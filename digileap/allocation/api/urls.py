@@ -11,4 +11,5 @@ def register(router) -> None:
     # --- plans (api/plans.py) ---
     # --- end plans ---
     # --- change requests (api/change_requests.py) ---
+    router.register("change-requests", change_requests.ChangeRequestViewSet, basename="changerequest")
     # --- end change requests ---
