@@ -11,6 +11,11 @@ urlpatterns = [
     # --- rounds (views/rounds.py) ---
     # --- end rounds ---
     # --- needs (views/needs.py) ---
+    path("needs/", needs.need_list, name="needdeclaration-list"),
+    path("needs/declare/", needs.need_create, name="needdeclaration-create"),
+    path("needs/export/", needs.need_export, name="needdeclaration-export"),
+    path("needs/<int:pk>/", needs.need_detail, name="needdeclaration-detail"),
+    path("needs/<int:pk>/edit/", needs.need_edit, name="needdeclaration-edit"),
     # --- end needs ---
     # --- plans (views/plans.py) ---
     # --- end plans ---

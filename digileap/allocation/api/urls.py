@@ -7,6 +7,7 @@ def register(router) -> None:
     # --- rounds (api/rounds.py) ---
     # --- end rounds ---
     # --- needs (api/needs.py) ---
+    router.register("need-declarations", needs.NeedDeclarationViewSet, basename="needdeclaration")
     # --- end needs ---
     # --- plans (api/plans.py) ---
     # --- end plans ---
