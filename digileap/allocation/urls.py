@@ -18,6 +18,19 @@ urlpatterns = [
     path("needs/<int:pk>/edit/", needs.need_edit, name="needdeclaration-edit"),
     # --- end needs ---
     # --- plans (views/plans.py) ---
+    path("plans/", plans.rolloutplan_list, name="rolloutplan-list"),
+    path("plans/new/", plans.rolloutplan_create, name="rolloutplan-create"),
+    path("plans/<int:pk>/", plans.rolloutplan_detail, name="rolloutplan-detail"),
+    path("plans/<int:pk>/edit/", plans.rolloutplan_update, name="rolloutplan-update"),
+    path("plans/<int:pk>/build/", plans.rolloutplan_build, name="rolloutplan-build"),
+    path("plans/versions/<int:pk>/", plans.rolloutversion_detail, name="rolloutversion-detail"),
+    path("plans/versions/<int:pk>/progress/", plans.rolloutversion_progress, name="rolloutversion-progress"),
+    path("plans/versions/<int:pk>/optimise/", plans.rolloutversion_optimise, name="rolloutversion-optimise"),
+    path("plans/versions/<int:pk>/copy/", plans.rolloutversion_copy, name="rolloutversion-copy"),
+    path("plans/versions/<int:pk>/adopt/", plans.rolloutversion_adopt, name="rolloutversion-adopt"),
+    path("plans/versions/<int:pk>/export/", plans.rolloutversion_export, name="rolloutversion-export"),
+    path("plans/entries/<int:pk>/move/", plans.rolloutentry_move, name="rolloutentry-move"),
+    path("plans/entries/<int:pk>/edit/", plans.rolloutentry_update, name="rolloutentry-update"),
     # --- end plans ---
     # --- change requests (views/change_requests.py) ---
     path("change-requests/", change_requests.change_request_list, name="changerequest-list"),

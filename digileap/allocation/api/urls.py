@@ -10,6 +10,9 @@ def register(router) -> None:
     router.register("need-declarations", needs.NeedDeclarationViewSet, basename="needdeclaration")
     # --- end needs ---
     # --- plans (api/plans.py) ---
+    router.register("rollout-plans", plans.RolloutPlanViewSet, basename="rolloutplan")
+    router.register("rollout-versions", plans.RolloutVersionViewSet, basename="rolloutversion")
+    router.register("rollout-entries", plans.RolloutEntryViewSet, basename="rolloutentry")
     # --- end plans ---
     # --- change requests (api/change_requests.py) ---
     router.register("change-requests", change_requests.ChangeRequestViewSet, basename="changerequest")
