@@ -9,6 +9,18 @@ app_name = "allocation"
 
 urlpatterns = [
     # --- rounds (views/rounds.py) ---
+    path("rounds/", rounds.allocationround_list, name="allocationround-list"),
+    path("rounds/new/", rounds.allocationround_create, name="allocationround-create"),
+    path("rounds/<int:pk>/", rounds.allocationround_detail, name="allocationround-detail"),
+    path("rounds/<int:pk>/edit/", rounds.allocationround_update, name="allocationround-update"),
+    path("rounds/<int:pk>/compute/", rounds.allocationround_compute, name="allocationround-compute"),
+    path("versions/<int:pk>/", rounds.allocationversion_detail, name="allocationversion-detail"),
+    path("versions/<int:pk>/approve/", rounds.allocationversion_approve, name="allocationversion-approve"),
+    path("versions/<int:pk>/publish/", rounds.allocationversion_publish, name="allocationversion-publish"),
+    path("versions/<int:pk>/compare/", rounds.allocationversion_compare, name="allocationversion-compare"),
+    path("versions/<int:pk>/export.csv", rounds.allocationversion_export, name="allocationversion-export"),
+    path("versions/<int:pk>/export.xlsx", rounds.allocationversion_export_xlsx, name="allocationversion-export-xlsx"),
+    path("lines/<int:pk>/", rounds.allocationline_detail, name="allocationline-detail"),
     # --- end rounds ---
     # --- needs (views/needs.py) ---
     path("needs/", needs.need_list, name="needdeclaration-list"),

@@ -18,8 +18,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from digileap.core.permissions import Action, assignments_for, restrict
 from digileap.programmes.models import PROGRAMME_SCOPE, Programme
@@ -78,6 +80,31 @@ def versions_for(user, allocation_round: AllocationRound, action: str = Action.V
 
 def version_get(user, pk: int, action: str = Action.VIEW) -> AllocationVersion:
     return get_object_or_404(all_versions_for(user, action), pk=pk)
+
+
+def newer_version_number(version: AllocationVersion) -> int | None:
+    """The number of the round's latest version when it is newer than ``version`` (else None).
+
+    Only the latest computation is approved: an older one may come from an earlier definition.
+    """
+    latest = (
+        AllocationVersion.objects.filter(round_id=version.round_id)
+        .order_by("-number")
+        .values_list("number", flat=True)[:1]
+    )
+    number = next(iter(latest), None)
+    return number if number is not None and number > version.number else None
+
+
+def refuse_outdated_approval(version: AllocationVersion) -> None:
+    """Raise a ValidationError unless ``version`` is its round's latest: the approval service checks
+    that the definition did not change since the latest computation, which says nothing about the
+    versions before it. Pages and API call this before ``version_approve``."""
+    newer = newer_version_number(version)
+    if newer is not None:
+        raise ValidationError(
+            _("Only the latest version can be approved: version %(number)s is newer.") % {"number": newer}
+        )
 
 
 def all_lines_for(user, action: str = Action.VIEW) -> QuerySet[AllocationLine]:
