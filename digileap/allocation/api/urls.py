@@ -5,6 +5,9 @@ def register(router) -> None:
     """Add this app's viewsets to the API router. Basenames are the model names, so route names
     read ``<model>-list`` and ``<model>-detail``."""
     # --- rounds (api/rounds.py) ---
+    router.register("allocation-rounds", rounds.AllocationRoundViewSet, basename="allocationround")
+    router.register("allocation-versions", rounds.AllocationVersionViewSet, basename="allocationversion")
+    router.register("allocation-lines", rounds.AllocationLineViewSet, basename="allocationline")
     # --- end rounds ---
     # --- needs (api/needs.py) ---
     router.register("need-declarations", needs.NeedDeclarationViewSet, basename="needdeclaration")
