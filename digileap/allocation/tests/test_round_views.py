@@ -580,3 +580,91 @@ def test_school_page_shows_the_schools_allocations(role_users, scenario):
     response = operator_client.get(school_url)
     assert [line.version.number for line in response.context["allocation_lines"]] == [2]
     assert "EUR 1,000.00" not in text(response)
+
+
+def test_a_round_of_devices_by_priority_in_words(world, role_users, scenario):
+    """The Brussels rule: 3,500 laptops to secondary schools, the lowest index first, each up to its need."""
+    from .factories import NeedDeclarationFactory, NeedLineFactory
+
+    owner = role_users[Role.PROGRAMME_OWNER]
+    for number, index, need in [("B1", "10", 1500), ("B2", "5", 1200), ("B3", "20", 2000)]:
+        school = SchoolFactory(operator=world.operator, number=number, isced_1=False, isced_2=True)
+        EnrolmentFactory(school=school, level=2, pupils=500)
+        SocioEconomicIndexFactory(school=school, value=Decimal(index))
+        NeedLineFactory(declaration=NeedDeclarationFactory(school=school), device_type="laptop", needed=need)
+    brussels = round_create(
+        actor=owner,
+        programme=scenario.programme,
+        data={
+            "code": "BXL",
+            "name": "Brussels devices",
+            "school_year": "2024/25",
+            "resource": "units",
+            "device_type": "laptop",
+            "total": Decimal(3500),
+            "distribution": "priority",
+            "eligibility": {"levels": [2, 3]},
+            "formula": {"need": "weight"},
+        },
+    )
+    version = round_compute(actor=owner, allocation_round=brussels)
+    client = client_for(owner)
+    page = text(client.get(url("allocationround-detail", brussels.pk)))
+    assert (
+        "3,500 units (Laptop) go to the most disadvantaged schools first, each up to its limit, "
+        "until the total runs out." in page
+    )
+    assert "The declared need, in devices." in page
+    assert "Pupils in lower secondary and upper secondary count." in page
+    assert "2 schools have too few eligible pupils." in page  # 1001 and 1002 teach primary only
+
+    lines = {line.school.number: line for line in version.lines.select_related("school")}
+    assert {number: line.amount for number, line in lines.items()} == {
+        "B1": Decimal(1500),
+        "B2": Decimal(1200),
+        "B3": Decimal(800),
+    }
+    page = text(client.get(url("allocationline-detail", lines["B3"].pk)))
+    assert "Declared need: 2,000 devices, worth 2,000 units." in page
+    assert "Schools were served most disadvantaged first; this school came number 3 and asked for 2,000 units." in page
+    assert "The total ran out at this school&#x27;s turn." in page
+    assert "Amount: 800 units." in page
+
+
+def test_line_page_explains_the_index_weight_and_the_limits(world, role_users, scenario):
+    owner = role_users[Role.PROGRAMME_OWNER]
+    SocioEconomicIndexFactory(school=scenario.school, value=Decimal("3"))
+    weighted = round_create(
+        actor=owner,
+        programme=scenario.programme,
+        data={
+            "code": "W",
+            "name": "Weighted",
+            "school_year": "2024/25",
+            "formula": {
+                "per_pupil": [{"amount": "100"}],
+                "index_weights": {
+                    "kind": "table",
+                    "bands": [{"to": "4", "weight": "1.5"}, {"from": "4", "weight": "1"}],
+                },
+                "cap_per_pupil": "120",
+                "floor_per_school": "500",
+            },
+        },
+    )
+    version = round_compute(actor=owner, allocation_round=weighted)
+    client = client_for(owner)
+    line = version.lines.get(school=scenario.school)
+    assert (line.amount, line.bound) == (Decimal("1200.00"), "cap_per_pupil")
+    page = text(client.get(url("allocationline-detail", line.pk)))
+    assert "Socio-economic index 3 gives the weight 1.5: EUR 1,000.00 × 1.5 = EUR 1,500.0000." in page
+    assert "Cap per pupil: EUR 120 × 10 eligible pupils = EUR 1,200.00." in page
+    assert "Floor: EUR 500.00." in page
+    assert "The cap per pupil bound it." in page
+    other = version.lines.get(school=scenario.second_school)
+    page = text(client.get(url("allocationline-detail", other.pk)))
+    assert "No socio-economic index recorded gives the weight 1: EUR 2,000.00 × 1 = EUR 2,000.0000." in page
+    page = text(client.get(url("allocationround-detail", weighted.pk)))
+    assert "Multiplied by a weight by socio-economic index: below 4: 1.5; from 4: 1; without an index: 1." in page
+    assert "At most EUR 120 per eligible pupil." in page
+    assert "At least EUR 500 per school (never above its cap)." in page
