@@ -2,10 +2,12 @@
 an approval adopts, withdrawal; who may do what; refusals that write nothing; the audit trail."""
 
 import datetime
+import threading
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, connections
 from django.utils import timezone
 
 from digileap.accounts.models import Role
@@ -651,3 +653,47 @@ class TestSelectors:
             Decimal("900.00"),
             Decimal("100.00"),
         )
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_two_decisions_at_the_same_moment_land_once(world, role_users):
+    """The request's row lock makes the second decision wait and then see the first."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers itself; row locks need PostgreSQL")
+    setup = plan_in_force(world)
+    staff, funding = role_users[Role.OPERATOR_STAFF], role_users[Role.FUNDING_ADMINISTRATOR]
+    change_request = schedule(file_move(setup, staff), funding)
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def decide(decision: str) -> None:
+        try:
+            barrier.wait()
+            decided = _decide(ChangeRequest.objects.get(pk=change_request.pk), funding, decision=decision)
+            outcomes.append(("decided", decided.status))
+        except ValidationError as error:
+            outcomes.append(("refused", error.messages[0]))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=decide, args=(decision,)) for decision in ("approved", "rejected")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    change_request.refresh_from_db()
+    winner = change_request.get_status_display()
+    assert sorted(kind for kind, _detail in outcomes) == ["decided", "refused"]
+    assert dict(outcomes)["refused"] == (
+        f"This request was already decided ({winner} on {timezone.localdate().isoformat()}, minutes SC-2025-03 §4)."
+    )
+    expected = [(1, "superseded"), (2, "adopted"), (3, "draft")]
+    if change_request.status == "approved":
+        expected = [(1, "superseded"), (2, "superseded"), (3, "draft"), (4, "adopted")]
+    assert _statuses(setup.plan) == expected
+    assert [e.action for e in history_for(change_request).order_by("id")] == [
+        "create",
+        "schedule",
+        "approve" if change_request.status == "approved" else "reject",
+    ]

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -142,7 +143,12 @@ def change_request_schedule(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def change_request_decide(request, pk: int):
     change_request = _for_change(request, pk, Action.CHANGE)
-    form = DecideForm(request.POST or None)
+    today = timezone.localdate()
+    meeting_date = change_request.meeting_date
+    # The committee usually decides at its meeting; a meeting still ahead has no decision yet.
+    form = DecideForm(
+        request.POST or None, initial={"decided_on": meeting_date if meeting_date and meeting_date <= today else None}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             decided = services.change_request_decide(
