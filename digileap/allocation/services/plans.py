@@ -295,7 +295,7 @@ def _adopted(plan: RolloutPlan) -> RolloutVersion | None:
 def plan_version_build(*, actor, plan: RolloutPlan, note: str = "") -> RolloutVersion:
     """A new draft with one entry per school of the plan (see ``_plan_costs``), its cost and
     priority, carrying over pins, readiness and preferred periods from the version in force."""
-    plan = RolloutPlan.objects.select_for_update().select_related("programme", "cost_round").get(pk=plan.pk)
+    plan = RolloutPlan.objects.select_for_update(of=("self",)).select_related("programme", "cost_round").get(pk=plan.pk)
     version = RolloutVersion(
         plan=plan,
         number=_next_number(plan),
@@ -407,7 +407,7 @@ def plan_optimise(*, actor, version: RolloutVersion) -> RolloutVersion:
     unpinned schools and goes back to DRAFT (with the solver's report, or an error)."""
     from ..tasks import optimise_rollout
 
-    version = RolloutVersion.objects.select_for_update().select_related("plan").get(pk=version.pk)
+    version = RolloutVersion.objects.select_for_update(of=("self",)).select_related("plan").get(pk=version.pk)
     authorize(actor, Action.CHANGE, version)
     _require_draft(version)
     periods = list(version.plan.periods.order_by("position"))
@@ -533,7 +533,7 @@ def version_optimise_run(*, version_id: int) -> RolloutVersion:
 
 def _store_result(version_id: int, periods: list[RolloutPeriod], result) -> RolloutVersion:
     with transaction.atomic():
-        version = RolloutVersion.objects.select_for_update().select_related("plan").get(pk=version_id)
+        version = RolloutVersion.objects.select_for_update(of=("self",)).select_related("plan").get(pk=version_id)
         if version.status != RolloutVersion.Status.OPTIMISING:
             return version
         groups: dict[tuple[int | None, str], list[int]] = defaultdict(list)
@@ -601,7 +601,7 @@ def _store_result(version_id: int, periods: list[RolloutPeriod], result) -> Roll
 
 
 def _locked_draft_entry(entry: RolloutEntry) -> RolloutEntry:
-    version = RolloutVersion.objects.select_for_update().select_related("plan").get(pk=entry.version_id)
+    version = RolloutVersion.objects.select_for_update(of=("self",)).select_related("plan").get(pk=entry.version_id)
     entry = RolloutEntry.objects.select_for_update().get(pk=entry.pk)
     entry.version = version
     return entry
@@ -683,7 +683,7 @@ def version_adopt(*, actor, version: RolloutVersion) -> RolloutVersion:
     """Make a draft the plan in force; the version in force until now is superseded. Refused when
     a year's or wave's planned cost exceeds its cap."""
     plan = RolloutPlan.objects.select_for_update().get(pk=version.plan_id)
-    version = RolloutVersion.objects.select_for_update().select_related("plan").get(pk=version.pk)
+    version = RolloutVersion.objects.select_for_update(of=("self",)).select_related("plan").get(pk=version.pk)
     authorize(actor, Action.CHANGE, version)
     _require_draft(version)
     problems = [

@@ -288,16 +288,16 @@ def test_exports(owner, plan, optimised):
             "Pinned",
             "Why not planned",
         ],
-        ["94", "Delta", "INSIDE operator", "", "600.00", "0.0000", "", "", "no", "No budget left in any allowed year"],
         ["92", "Beta", "INSIDE operator", "2025", "500.00", "80.0000", "", "", "no", ""],
         ["93", "Gamma", "INSIDE operator", "2025", "500.00", "60.0000", "", "", "no", ""],
         ["91", "Alpha", "INSIDE operator", "2026", "600.00", "100.0000", "", "", "no", ""],
+        ["94", "Delta", "INSIDE operator", "", "600.00", "0.0000", "", "", "no", "No budget left in any allowed year"],
     ]
     response = client_for(owner).get(url, {"format": "xlsx"})
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     values = list(sheet.iter_rows(values_only=True))
-    assert values[1][:5] == ("94", "Delta", "INSIDE operator", None, 600)
-    assert values[4][:5] == ("91", "Alpha", "INSIDE operator", "2026", 600)
+    assert values[1][:5] == ("92", "Beta", "INSIDE operator", "2025", 500)
+    assert values[4][:5] == ("94", "Delta", "INSIDE operator", None, 600)
 
 
 def test_entry_form(owner, optimised, plan):

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -222,7 +222,7 @@ def _filtered_entries(request, version: RolloutVersion):
             | Q(school__number__icontains=query)
             | Q(school__operator__name__icontains=query)
         )
-    entries = entries.order_by("period__position", "-priority", "school__name", "pk")
+    entries = entries.order_by(F("period__position").asc(nulls_last=True), "-priority", "school__name", "pk")
     return entries, show, query
 
 
@@ -338,7 +338,9 @@ def rolloutversion_export(request, pk: int):
     version = selectors.version_get(request.user, pk)
     file_format = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
     entries = (
-        selectors.entries_for(request.user).filter(version=version).order_by("period__position", "school__number", "pk")
+        selectors.entries_for(request.user)
+        .filter(version=version)
+        .order_by(F("period__position").asc(nulls_last=True), "school__number", "pk")
     )
     rows = (
         (
