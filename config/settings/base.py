@@ -195,6 +195,10 @@ SPECTACULAR_SETTINGS = {
         "AuthorityKindEnum": "digileap.schools.models.Authority.Kind",
         # School.Sector and SchoolOperator.Kind are the same choice set.
         "PublicPrivateEnum": "digileap.schools.models.School.Sector",
+        "ChangeRequestKindEnum": "digileap.allocation.models.ChangeRequest.Kind",
+        "FundingSourceKindEnum": "digileap.programmes.models.FundingSource.Kind",
+        "TargetKindEnum": "digileap.programmes.models.Target.Kind",
+        "FundingTransactionKindEnum": "digileap.programmes.models.FundingTransaction.Kind",
     },
 }
 
