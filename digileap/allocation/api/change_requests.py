@@ -2,7 +2,7 @@
 in force; funding administrators ``schedule`` it on a committee's agenda and ``decide`` it; the
 operator may ``withdraw`` it while undecided. Every write goes through the services."""
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -40,6 +40,9 @@ class ChangeRequestSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+# Named after the request it files, so that its body reads ``ChangeRequestRequest`` and the kind of
+# request is one enum of one component (``ChangeRequestKindEnum``), not a collision with other "kind"s.
+@extend_schema_serializer(component_name="ChangeRequest")
 class ChangeRequestCreateSerializer(serializers.Serializer):
     """File a request: ``kind`` ``move`` names ``requested_period`` (a year or wave of the same plan),
     ``amount`` names ``requested_cost`` (EUR, at least 0)."""
@@ -96,6 +99,11 @@ class ChangeRequestViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
             "schedule": ScheduleSerializer,
             "decide": DecideSerializer,
         }.get(getattr(self, "action", None), ChangeRequestSerializer)
+
+    @extend_schema(request=ChangeRequestCreateSerializer, responses={201: ChangeRequestSerializer})
+    def create(self, request, *args, **kwargs):
+        """File a request (operator staff of the school)."""
+        return super().create(request, *args, **kwargs)
 
     def _respond(self, change_request):
         return Response(ChangeRequestSerializer(change_request, context=self.get_serializer_context()).data)
