@@ -24,6 +24,13 @@ from ..inputs import parse_eligibility
 from ..models import AllocationRound, Method
 
 LEVEL_CHOICES = [(str(value), label) for value, label in IscedLevel.choices]
+SHORT_LEVEL_CHOICES = [
+    ("0", _("Pre-primary")),
+    ("1", _("Primary")),
+    ("2", _("Lower secondary")),
+    ("3", _("Upper secondary")),
+    ("4", _("Post-secondary")),
+]
 NONE_CHOICE = [("", _("none"))]
 
 
@@ -110,7 +117,7 @@ class PerPupilRuleForm(forms.Form):
     )
     levels = forms.TypedMultipleChoiceField(
         label=_("Levels"),
-        choices=LEVEL_CHOICES,
+        choices=SHORT_LEVEL_CHOICES,
         coerce=int,
         required=False,
         widget=forms.CheckboxSelectMultiple,
