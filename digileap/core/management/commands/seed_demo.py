@@ -4,6 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from digileap.allocation.demo import seed_demo_allocation
 from digileap.core.demo import DEFAULT_SCHOOLS, DEFAULT_SEED, seed_demo
 from digileap.programmes.demo import seed_demo_programmes
 
@@ -24,6 +25,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         report = seed_demo(schools=schools, seed=seed)
         seed_demo_programmes()  # the five seed programmes (load_seed_programmes) and a demo programme
+        seed_demo_allocation()  # rounds, needs, a roll-out plan and a change request on the demo programme
         elapsed = time.perf_counter() - started
         if report.changed_anything:
             created = ", ".join(f"{count} {what}" for what, count in report.created.items())
