@@ -1,9 +1,13 @@
-"""`make bench`: the figures of issue 2, on SQLite and on PostgreSQL, each in a fresh database.
+"""`make bench`: the figures of issues 2 to 4, on SQLite and on PostgreSQL, each in a fresh database.
 
 Each measurement runs in its own Python process (a clean Django set-up) with DATABASE_URL set:
 1. import_bench.py: the 40,000-school CSV into the empty database, then again into the full one;
 2. list_bench.py: the school list page and API list on that full database;
-3. import_bench.py --memory: the first import again, in a fresh database, under tracemalloc.
+3. import_bench.py --memory: the first import again, in a fresh database, under tracemalloc;
+4. programmes_bench.py: indicators, dashboard and public page of a programme over 40,000 schools;
+5. allocation_bench.py: a budget and 500,000 devices split over 40,000 schools (formula, service);
+and once, without a database, rollout_bench.py: a roll-out plan of 5,000 schools over 4 years.
+``--only`` runs some of them (for example ``--only allocation,rollout``).
 Nothing is asserted: the figures are printed for people to read (see bench/README.md).
 """
 
@@ -20,6 +24,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 POSTGRES_SERVER = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432/")
 POSTGRES_DATABASE = "digileap_bench"
+PARTS = ("import", "lists", "memory", "programmes", "allocation", "rollout")
 
 
 def log(message: str) -> None:
@@ -86,22 +91,28 @@ class Postgres:
             connection.execute(f"DROP DATABASE IF EXISTS {POSTGRES_DATABASE} WITH (FORCE)")
 
 
-def bench_backend(backend, csv_path: Path, requests: int) -> dict:
+def bench_backend(backend, csv_path: Path, schools: int, requests: int, parts: set[str]) -> dict:
     figures: dict = {"backend": backend.name}
     try:
-        url = backend.fresh()
-        log(f"{backend.name}: importing {csv_path.name} into an empty database, then again")
-        figures["import"] = run_json("import_bench.py", str(csv_path), database_url=url)
-        log(f"{backend.name}: timing the school list page and API ({requests} requests each)")
-        figures["lists"] = run_json("list_bench.py", "--requests", str(requests), database_url=url)
-        url = backend.fresh()
-        log(f"{backend.name}: the import's peak memory (tracemalloc, fresh database)")
-        figures["memory"] = run_json("import_bench.py", str(csv_path), "--memory", database_url=url)
-        url = backend.fresh()
-        log(f"{backend.name}: programmes (indicators, dashboard, public page; programmes_bench.py)")
-        figures["programmes"] = run_json(
-            "programmes_bench.py", "--schools", csv_path.stem.split("-")[-1], database_url=url
-        )
+        if parts & {"import", "lists"}:
+            url = backend.fresh()
+            log(f"{backend.name}: importing {csv_path.name} into an empty database, then again")
+            figures["import"] = run_json("import_bench.py", str(csv_path), database_url=url)
+        if "lists" in parts:
+            log(f"{backend.name}: timing the school list page and API ({requests} requests each)")
+            figures["lists"] = run_json("list_bench.py", "--requests", str(requests), database_url=url)
+        if "memory" in parts:
+            url = backend.fresh()
+            log(f"{backend.name}: the import's peak memory (tracemalloc, fresh database)")
+            figures["memory"] = run_json("import_bench.py", str(csv_path), "--memory", database_url=url)
+        if "programmes" in parts:
+            url = backend.fresh()
+            log(f"{backend.name}: programmes (indicators, dashboard, public page; programmes_bench.py)")
+            figures["programmes"] = run_json("programmes_bench.py", "--schools", str(schools), database_url=url)
+        if "allocation" in parts:
+            url = backend.fresh()
+            log(f"{backend.name}: allocation rounds (formula and round_compute; allocation_bench.py)")
+            figures["allocation"] = run_json("allocation_bench.py", "--schools", str(schools), database_url=url)
     finally:
         backend.drop()
     return figures
@@ -123,8 +134,10 @@ def table(rows: list[list[str]], headers: list[str]) -> str:
     return "\n".join(out)
 
 
-def report(results: list[dict], schools: int) -> str:
-    lines = [f"Digileap benchmarks: {schools:,} schools (aims: import < 5 s, list p95 < 50 ms)", ""]
+def import_lines(results: list[dict]) -> list[str]:
+    results = [r for r in results if "import" in r]
+    if not results:
+        return []
     rows = []
     for r in results:
         for label, key in (("into an empty database", "empty"), ("again, every row unchanged", "full")):
@@ -137,8 +150,17 @@ def report(results: list[dict], schools: int) -> str:
                     f"{f['created']}/{f['updated']}/{f['unchanged']}/{f['rejected']}",
                 ]
             )
-    lines.append("Import of the registry CSV (generic profile, ';', Windows-1252)")
-    lines.append(table(rows, ["what", "seconds", "rows/s", "created/updated/unchanged/rejected"]))
+    return [
+        "",
+        "Import of the registry CSV (generic profile, ';', Windows-1252; aim: < 5 s)",
+        table(rows, ["what", "seconds", "rows/s", "created/updated/unchanged/rejected"]),
+    ]
+
+
+def list_lines(results: list[dict]) -> list[str]:
+    results = [r for r in results if "lists" in r]
+    if not results:
+        return []
     rows = []
     for r in results:
         for run in r["lists"]["runs"]:
@@ -155,9 +177,19 @@ def report(results: list[dict], schools: int) -> str:
                     statuses,
                 ]
             )
-    lines.append("")
-    lines.append("School list, filtered and sorted (server time per request, Django test client)")
-    lines.append(table(rows, ["what", "requests", "median ms", "p95 ms", "HTTP status x count"]))
+    lists = results[0]["lists"]
+    return [
+        "",
+        "School list, filtered and sorted (server time per request, Django test client; aim: p95 < 50 ms)",
+        table(rows, ["what", "requests", "median ms", "p95 ms", "HTTP status x count"]),
+        f"(operator staff user: scoped to the largest operator, {lists['operator_schools']} of {lists['schools']:,} schools)",
+    ]
+
+
+def memory_lines(results: list[dict]) -> list[str]:
+    results = [r for r in results if "memory" in r and "import" in r]
+    if not results:
+        return []
     rows = []
     for r in results:
         m = r["memory"]
@@ -169,18 +201,45 @@ def report(results: list[dict], schools: int) -> str:
                 f"{r['import']['empty']['maxrss_mb_before']:.0f}",
             ]
         )
-    lines.append("")
-    lines.append("Peak memory of the import")
-    lines.append(table(rows, ["what", "tracemalloc peak MB", "process max RSS MB", "RSS before import MB"]))
-    if results:
-        lists = results[0]["lists"]
-        lines.append("")
-        lines.append(
-            f"(operator staff user: scoped to the largest operator, {lists['operator_schools']} of {lists['schools']:,} schools)"
-        )
-    from programmes_bench import report_lines
+    return [
+        "",
+        "Peak memory of the import",
+        table(rows, ["what", "tracemalloc peak MB", "process max RSS MB", "RSS before import MB"]),
+    ]
 
-    lines += report_lines(results, table)
+
+def rollout_lines(rollout: dict | None) -> list[str]:
+    """The roll-out plan figures (rollout_bench.py, no database, run once)."""
+    if not rollout:
+        return []
+    left_out = ", ".join(f"{reason} {count:,}" for reason, count in rollout["left_out"].items()) or "none"
+    rows = [
+        ["optimiser, total (build + solve + explain)", f"{rollout['seconds']:.2f}"],
+        ["  building the model", f"{rollout['build_seconds']:.2f}"],
+        ["  solving (scipy milp, HiGHS)", f"{rollout['solve_seconds']:.2f}"],
+    ]
+    gap = "-" if rollout["gap"] is None else f"{rollout['gap'] * 100:.3f} %"
+    return [
+        "",
+        f"Roll-out plan: {rollout['schools']:,} schools of {rollout['operators']} operators over "
+        f"{rollout['periods']} years, at most 2 years per operator, gap 0.1 % (aim: < 5 s)",
+        table(rows, ["what", "seconds"]),
+        f"(status {rollout['status']}, gap reached {gap}, {rollout['assigned']:,} schools planned, "
+        f"left out: {left_out}, {rollout['budget_used'] * 100:.1f} % of the budget used)",
+    ]
+
+
+def report(results: list[dict], schools: int, rollout: dict | None = None) -> str:
+    from allocation_bench import report_lines as allocation_lines
+    from programmes_bench import report_lines as programme_lines
+
+    lines = [f"Digileap benchmarks: {schools:,} schools"]
+    lines += import_lines(results)
+    lines += list_lines(results)
+    lines += memory_lines(results)
+    lines += programme_lines(results, table)
+    lines += allocation_lines(results, table)
+    lines += rollout_lines(rollout)
     return "\n".join(lines)
 
 
@@ -189,28 +248,40 @@ def main() -> None:
     parser.add_argument("--schools", type=int, default=40_000)
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument(
+        "--only", default=",".join(PARTS), help=f"comma-separated parts to run, of: {', '.join(PARTS)} (default: all)"
+    )
     args = parser.parse_args()
+    parts = {part.strip() for part in args.only.split(",") if part.strip()}
+    unknown = parts - set(PARTS)
+    if unknown:
+        parser.error(f"unknown parts: {', '.join(sorted(unknown))}")
     with tempfile.TemporaryDirectory(prefix="digileap-bench-") as folder:
         folder_path = Path(folder)
         csv_path = folder_path / f"registry-{args.schools}.csv"
-        log(f"generating {csv_path.name}")
-        completed = subprocess.run(
-            [sys.executable, str(HERE / "make_csv.py"), str(csv_path), "--schools", str(args.schools)],
-            env={**os.environ, "DATABASE_URL": f"sqlite:///{folder_path / 'unused.sqlite3'}"},
-            cwd=HERE,
-            check=True,
-        )
-        del completed
-        log(f"{csv_path.name}: {csv_path.stat().st_size / 1e6:.1f} MB")
+        if parts & {"import", "lists", "memory"}:
+            log(f"generating {csv_path.name}")
+            subprocess.run(
+                [sys.executable, str(HERE / "make_csv.py"), str(csv_path), "--schools", str(args.schools)],
+                env={**os.environ, "DATABASE_URL": f"sqlite:///{folder_path / 'unused.sqlite3'}"},
+                cwd=HERE,
+                check=True,
+            )
+            log(f"{csv_path.name}: {csv_path.stat().st_size / 1e6:.1f} MB")
         backends = []
-        if args.backend in ("sqlite", "both"):
-            backends.append(Sqlite(folder_path))
-        if args.backend in ("postgresql", "both"):
-            postgres = Postgres(POSTGRES_SERVER)
-            if postgres.available():
-                backends.append(postgres)
-        results = [bench_backend(backend, csv_path, args.requests) for backend in backends]
-    print(report(results, args.schools))
+        if parts - {"rollout"}:
+            if args.backend in ("sqlite", "both"):
+                backends.append(Sqlite(folder_path))
+            if args.backend in ("postgresql", "both"):
+                postgres = Postgres(POSTGRES_SERVER)
+                if postgres.available():
+                    backends.append(postgres)
+        results = [bench_backend(backend, csv_path, args.schools, args.requests, parts) for backend in backends]
+        rollout = None
+        if "rollout" in parts:
+            log("roll-out plan optimiser: 5,000 schools over 4 years (rollout_bench.py, no database)")
+            rollout = run_json("rollout_bench.py", database_url=f"sqlite:///{folder_path / 'unused.sqlite3'}")
+    print(report(results, args.schools, rollout))
 
 
 if __name__ == "__main__":
