@@ -23,7 +23,7 @@ PLAN_FORM_FIELDS = [
     "max_periods_per_operator",
     "time_limit_seconds",
 ]
-EXTRA_PERIOD_ROWS = 4
+EXTRA_PERIOD_ROWS = 6
 
 
 def programmes_for_new_plans(user) -> list[Programme]:

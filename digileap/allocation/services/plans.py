@@ -720,13 +720,13 @@ def version_adopt(*, actor, version: RolloutVersion) -> RolloutVersion:
 
 @transaction.atomic
 def version_copy(*, actor, version: RolloutVersion, note: str = "") -> RolloutVersion:
-    """A new draft with the same entries as ``version`` (any status but optimising): adjusting
-    the plan in force by hand, or a change request, starts from such a copy."""
+    """A new draft with the same entries as ``version``, whatever its status: adjusting the plan
+    in force by hand, or a change request, starts from such a copy. (The optimiser writes its
+    result in one transaction, so a version it works on copies as it was before; should a worker
+    die, a copy is the way on.)"""
     plan = RolloutPlan.objects.select_for_update().get(pk=version.plan_id)
     source = RolloutVersion.objects.get(pk=version.pk)
     authorize(actor, Action.VIEW, source)
-    if source.status == RolloutVersion.Status.OPTIMISING:
-        raise ValidationError(_("The optimiser is working on this version: wait until it has finished."))
     copy = RolloutVersion(
         plan=plan,
         number=_next_number(plan),

@@ -320,6 +320,17 @@ def test_operator_preference_plans_no_school_before_its_preferred_year(owner, ca
     }
 
 
+def test_a_version_left_optimising_can_still_be_copied(owner, capped_plan):
+    """Should the worker die, the version stays OPTIMISING: a copy is the way on."""
+    version = plan_version_build(actor=owner, plan=capped_plan)
+    RolloutVersion.objects.filter(pk=version.pk).update(status=RolloutVersion.Status.OPTIMISING)
+    with pytest.raises(ValidationError) as error:
+        entry_move(actor=owner, entry=version.entries.first(), period=None)
+    assert error.value.messages == ["The optimiser is working on this version: wait until it has finished."]
+    copy = version_copy(actor=owner, version=version)
+    assert (copy.number, copy.status, copy.entries.count()) == (2, RolloutVersion.Status.DRAFT, 4)
+
+
 def test_a_failing_optimisation_is_reported_on_the_version(owner, capped_plan, optimise, monkeypatch):
     import digileap.allocation.optimizer as optimizer
 

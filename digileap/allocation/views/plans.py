@@ -248,8 +248,7 @@ def rolloutversion_detail(request, pk: int):
         "may_edit": may_change and is_draft,
         "may_optimise": may_change and is_draft,
         "may_adopt": may_change and is_draft,
-        "may_copy": permits(request.user, Action.ADD, RolloutVersion(plan=plan))
-        and version.status != RolloutVersion.Status.OPTIMISING,
+        "may_copy": permits(request.user, Action.ADD, RolloutVersion(plan=plan)),
         # The report's totals cover every school: shown to those who see every school.
         "report": _solver_report(version) if summary.is_complete else None,
         "here": request.get_full_path(),
