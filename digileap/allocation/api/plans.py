@@ -24,7 +24,7 @@ class RolloutPeriodSerializer(serializers.ModelSerializer):
 
 
 class RolloutPlanSerializer(serializers.ModelSerializer):
-    periods = serializers.SerializerMethodField()
+    periods = RolloutPeriodSerializer(many=True, read_only=True)
 
     class Meta:
         model = RolloutPlan
@@ -43,10 +43,6 @@ class RolloutPlanSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = fields
-
-    @extend_schema(responses=RolloutPeriodSerializer(many=True))
-    def get_periods(self, plan: RolloutPlan) -> list[dict]:
-        return RolloutPeriodSerializer(plan.periods.order_by("position"), many=True).data
 
 
 class RolloutVersionSerializer(serializers.ModelSerializer):
