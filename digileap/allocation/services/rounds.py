@@ -177,6 +177,12 @@ def version_approve(*, actor, version: AllocationVersion) -> AllocationVersion:
         raise ValidationError(_("Only a computed version can be approved."))
     if allocation_round.status != AllocationRound.Status.COMPUTED:
         raise ValidationError(_("The round's definition changed after this version: compute it again first."))
+    newest = allocation_round.versions.aggregate(n=Max("number"))["n"]
+    if version.number != newest:
+        # An older version was computed from an older definition or older registry data.
+        raise ValidationError(
+            _("Only the latest version can be approved: version %(number)s is newer.") % {"number": newest}
+        )
     version.status = AllocationVersion.Status.APPROVED
     version.approved_by = actor if getattr(actor, "pk", None) else None
     version.approved_at = timezone.now()

@@ -171,6 +171,8 @@ def test_versions_and_approval_lock(world, owner, programme):
     with pytest.raises(ValidationError, match="compute it again"):
         version_approve(actor=owner, version=first)
     second = round_compute(actor=owner, allocation_round=allocation_round)
+    with pytest.raises(ValidationError, match="Only the latest version can be approved: version 2 is newer."):
+        version_approve(actor=owner, version=first)
     assert (first.number, first.total, second.number, second.total) == (1, Decimal(100), 2, Decimal(120))
     version_approve(actor=owner, version=second)
     with pytest.raises(ValidationError, match="approved"):

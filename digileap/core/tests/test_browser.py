@@ -17,14 +17,24 @@ from digileap.schools.tests.factories import SchoolFactory
 pytestmark = pytest.mark.browser
 
 # The main navigation each role sees (roles scoped like the root conftest's ``role_users``).
+ALLOCATION = ["Allocation", "Needs", "Roll-out plans", "Change requests"]
 NAVIGATION = {
-    Role.ADMINISTRATOR: ["Home", "Programmes", "Schools", "School operators", "Imports", "Audit log", "API"],
-    Role.PROGRAMME_OWNER: ["Home", "Programmes", "Schools", "School operators", "Imports", "API"],
-    Role.FUNDING_ADMINISTRATOR: ["Home", "Programmes", "Schools", "School operators", "API"],
-    Role.OPERATOR_STAFF: ["Home", "Programmes", "Schools", "School operators", "API"],
-    Role.SCHOOL_COORDINATOR: ["Home", "Programmes", "Schools", "School operators", "API"],
+    Role.ADMINISTRATOR: [
+        "Home",
+        "Programmes",
+        *ALLOCATION,
+        "Schools",
+        "School operators",
+        "Imports",
+        "Audit log",
+        "API",
+    ],
+    Role.PROGRAMME_OWNER: ["Home", "Programmes", *ALLOCATION, "Schools", "School operators", "Imports", "API"],
+    Role.FUNDING_ADMINISTRATOR: ["Home", "Programmes", *ALLOCATION, "Schools", "School operators", "API"],
+    Role.OPERATOR_STAFF: ["Home", "Programmes", *ALLOCATION, "Schools", "School operators", "API"],
+    Role.SCHOOL_COORDINATOR: ["Home", "Programmes", *ALLOCATION, "Schools", "School operators", "API"],
     Role.SUPPLIER: ["Home", "API"],
-    Role.AUDITOR: ["Home", "Programmes", "Schools", "School operators", "Audit log", "API"],
+    Role.AUDITOR: ["Home", "Programmes", *ALLOCATION, "Schools", "School operators", "Audit log", "API"],
 }
 ROLES_SHOWN = {
     Role.ADMINISTRATOR: "Administrator · Everything",
@@ -160,7 +170,7 @@ def test_the_language_choice_is_kept_across_pages(browser_session, role_users):
     page.locator("#language-select").select_option("nl")
     page.locator(".language-form button").click()
     expect(page.locator("html")).to_have_attribute("lang", "nl")
-    page.locator("nav.main-nav a").nth(2).click()
+    page.locator(f"nav.main-nav a[href='{reverse('schools:school-list')}']").click()
     page.wait_for_url(browser_session.url(reverse("schools:school-list")))
     assert page.locator("html").get_attribute("lang") == "nl"
     assert page.locator("#language-select option:checked").inner_text() == "Nederlands"
