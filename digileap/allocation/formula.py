@@ -511,6 +511,7 @@ def _hold_operators_direct(schools, claims, amounts, bound, floors, group_caps, 
         items = members.get(operator_id, [])
         if sum(amounts[i] for i in items) <= cap:
             continue
+        _check_operator_floors(operator_id, sum(floors[i] for i in items), cap)
         shares = apportion_explained(
             cap,
             [claims[i] for i in items],
@@ -562,7 +563,7 @@ def _proportional(
                 amounts[i] = caps[i] if claims[i] > 0 else floors[i]
                 bound[i] = cap_by[i] if claims[i] > 0 else BOUND_FLOOR
                 share_info[i] = {"distribution": "proportional", "all_limits_reached": True}
-            _check_groups(schools, active, amounts, group_caps, held)
+            _check_groups(schools, active, claims, floors, amounts, bound, share_info, group_caps, method)
             return
         shares = apportion_explained(
             remaining,
@@ -591,12 +592,7 @@ def _proportional(
         for op in sorted(over):
             items = [i for i in active if schools[i].operator_id == op]
             cap = group_caps[op]
-            floor_sum = sum(floors[i] for i in items)
-            if floor_sum > cap:
-                raise FormulaError(
-                    "formula.operator_cap",
-                    f"the floors of operator {op}'s schools add up to more than its cap ({floor_sum} > {cap})",
-                )
+            _check_operator_floors(op, sum(floors[i] for i in items), cap)
             inner = apportion_explained(
                 cap,
                 [claims[i] for i in items],
@@ -615,22 +611,36 @@ def _proportional(
         active = [i for i in active if schools[i].operator_id not in over]
 
 
-def _check_groups(schools, items, amounts, group_caps, held) -> None:
-    """When every limit is reached, an operator above its cap is cut back to it (by apportionment)."""
+def _check_operator_floors(op: int, floor_sum: int, cap: int) -> None:
+    if floor_sum > cap:
+        raise FormulaError(
+            "formula.operator_cap",
+            f"the floors of operator {op}'s schools add up to more than its cap ({floor_sum} > {cap})",
+        )
+
+
+def _check_groups(schools, items, claims, floors, amounts, bound, share_info, group_caps, method) -> None:
+    """When every limit is reached, an operator above its cap is cut back to it: its cap is split
+    by the claims within the floors and limits, as when it is held in the loop of ``_proportional``."""
     members: dict[int, list[int]] = defaultdict(list)
     for i in items:
         members[schools[i].operator_id].append(i)
     for op, cap in group_caps.items():
         group = members.get(op, [])
         if group and sum(amounts[i] for i in group) > cap:
+            _check_operator_floors(op, sum(floors[i] for i in group), cap)
             shares = apportion_explained(
                 cap,
-                [amounts[i] for i in group],
+                [claims[i] for i in group],
+                floors=[floors[i] for i in group],
                 caps=[amounts[i] for i in group],
+                method=method,
                 tie_keys=[schools[i].number for i in group],
             )
             for i, share in zip(group, shares, strict=True):
                 amounts[i] = share.amount
+                bound[i] = BOUND_FLOOR if share.bound == "floor" else BOUND_CAP_OPERATOR
+                share_info[i] = {"distribution": "proportional", "operator_cap": str(cap), **_share_figures(share)}
 
 
 def _priority(schools, claims, floors, caps, cap_by, group_caps, total, amounts, bound, share_info, is_money) -> None:
@@ -644,6 +654,8 @@ def _priority(schools, claims, floors, caps, cap_by, group_caps, total, amounts,
     group_room = {
         op: cap - sum(floors[i] for i, s in enumerate(schools) if s.operator_id == op) for op, cap in group_caps.items()
     }
+    for op, room in sorted(group_room.items()):
+        _check_operator_floors(op, group_caps[op] - room, group_caps[op])
     order = sorted(
         range(len(schools)),
         key=lambda i: (
