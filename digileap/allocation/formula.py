@@ -30,6 +30,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from .apportionment import apportion_explained
 
 CLAIM_PLACES = Decimal("0.0001")
@@ -144,15 +146,17 @@ class Result:
 
 def _decimal(value: Any, path: str, *, minimum: Decimal | None = Decimal(0)) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, str | int | float | Decimal):
-        raise FormulaError(path, f"give a number, not {value!r}")
+        raise FormulaError(path, _("give a number, not %(value)r") % {"value": value})
     try:
         number = Decimal(str(value))
     except InvalidOperation:
-        raise FormulaError(path, f"{value!r} is not a number") from None
+        raise FormulaError(path, _("%(value)r is not a number") % {"value": value}) from None
     if not number.is_finite():
-        raise FormulaError(path, f"{value!r} is not a number")
+        raise FormulaError(path, _("%(value)r is not a number") % {"value": value})
     if minimum is not None and number < minimum:
-        raise FormulaError(path, f"must be at least {minimum}, not {number}")
+        raise FormulaError(
+            path, _("must be at least %(minimum)s, not %(number)s") % {"minimum": minimum, "number": number}
+        )
     return number
 
 
@@ -165,10 +169,12 @@ def _int_list(value: Any, path: str, low: int, high: int) -> tuple[int, ...]:
     if value in (None, ""):
         return ()
     if not isinstance(value, list) or any(isinstance(v, bool) or not isinstance(v, int) for v in value):
-        raise FormulaError(path, "give a list of whole numbers")
+        raise FormulaError(path, _("give a list of whole numbers"))
     for v in value:
         if not low <= v <= high:
-            raise FormulaError(path, f"{v} is not between {low} and {high}")
+            raise FormulaError(
+                path, _("%(value)s is not between %(low)s and %(high)s") % {"value": v, "low": low, "high": high}
+            )
     return tuple(sorted(set(value)))
 
 
@@ -189,21 +195,21 @@ KNOWN_FORMULA_KEYS = {
 def parse_formula(data: dict, *, is_money: bool) -> Formula:
     """Check and parse a round's formula; ``FormulaError`` names the first wrong setting."""
     if not isinstance(data, dict):
-        raise FormulaError("formula", "give an object")
+        raise FormulaError("formula", _("give an object"))
     unknown = sorted(set(data) - KNOWN_FORMULA_KEYS)
     if unknown:
-        raise FormulaError(f"formula.{unknown[0]}", "unknown setting")
+        raise FormulaError(f"formula.{unknown[0]}", _("unknown setting"))
     rules = []
     raw_rules = data.get("per_pupil") or []
     if not isinstance(raw_rules, list):
-        raise FormulaError("formula.per_pupil", "give a list of rules")
+        raise FormulaError("formula.per_pupil", _("give a list of rules"))
     for i, rule in enumerate(raw_rules):
         path = f"formula.per_pupil[{i}]"
         if not isinstance(rule, dict) or "amount" not in rule:
-            raise FormulaError(path, "each rule needs an amount")
+            raise FormulaError(path, _("each rule needs an amount"))
         extra = sorted(set(rule) - {"amount", "levels", "grades"})
         if extra:
-            raise FormulaError(f"{path}.{extra[0]}", "unknown setting")
+            raise FormulaError(f"{path}.{extra[0]}", _("unknown setting"))
         rules.append(
             PerPupilRule(
                 amount=_decimal(rule["amount"], f"{path}.amount"),
@@ -213,28 +219,28 @@ def parse_formula(data: dict, *, is_money: bool) -> Formula:
         )
     pupils = data.get("pupils", "enrolment")
     if pupils not in ("enrolment", "eligible_groups"):
-        raise FormulaError("formula.pupils", "use 'enrolment' or 'eligible_groups'")
+        raise FormulaError("formula.pupils", _("use 'enrolment' or 'eligible_groups'"))
     if pupils == "eligible_groups" and any(rule.levels or rule.grades for rule in rules):
-        raise FormulaError("formula.per_pupil", "rules by level or grade need pupils counted by enrolment")
+        raise FormulaError("formula.per_pupil", _("rules by level or grade need pupils counted by enrolment"))
     need = data.get("need", "none")
     if need not in ("none", "cap", "weight"):
-        raise FormulaError("formula.need", "use 'none', 'cap' or 'weight'")
+        raise FormulaError("formula.need", _("use 'none', 'cap' or 'weight'"))
     need_unit_price = _optional_decimal(data, "need_unit_price", "formula")
     if need != "none" and is_money and need_unit_price is None:
-        raise FormulaError("formula.need_unit_price", "a money round needs a price per needed device")
+        raise FormulaError("formula.need_unit_price", _("a money round needs a price per needed device"))
     if need != "weight" and not rules and not data.get("base_per_school"):
-        raise FormulaError("formula.per_pupil", "give at least one amount per pupil or a base per school")
+        raise FormulaError("formula.per_pupil", _("give at least one amount per pupil or a base per school"))
     operator_cap = None
     raw_cap = data.get("operator_cap")
     if raw_cap:
         if not isinstance(raw_cap, dict) or "percent" not in raw_cap:
-            raise FormulaError("formula.operator_cap", "give a percent (and optionally the round it is of)")
+            raise FormulaError("formula.operator_cap", _("give a percent (and optionally the round it is of)"))
         percent = _decimal(raw_cap["percent"], "formula.operator_cap.percent")
         if percent > 100:
-            raise FormulaError("formula.operator_cap.percent", "must be at most 100")
+            raise FormulaError("formula.operator_cap.percent", _("must be at most 100"))
         of_round = raw_cap.get("of_round") or None
         if of_round is not None and not isinstance(of_round, str):
-            raise FormulaError("formula.operator_cap.of_round", "give the code of a round")
+            raise FormulaError("formula.operator_cap.of_round", _("give the code of a round"))
         operator_cap = OperatorCap(percent=percent, of_round=of_round)
     formula = Formula(
         per_pupil=tuple(rules),
@@ -253,7 +259,7 @@ def parse_formula(data: dict, *, is_money: bool) -> Formula:
         and formula.cap_per_school is not None
         and formula.floor_per_school > formula.cap_per_school
     ):
-        raise FormulaError("formula.floor_per_school", "the floor is above the cap per school")
+        raise FormulaError("formula.floor_per_school", _("the floor is above the cap per school"))
     return formula
 
 
@@ -262,33 +268,33 @@ def _parse_index_weights(data: Any) -> IndexWeights | None:
         return None
     path = "formula.index_weights"
     if not isinstance(data, dict) or data.get("kind") not in ("table", "curve"):
-        raise FormulaError(f"{path}.kind", "use 'table' or 'curve'")
+        raise FormulaError(f"{path}.kind", _("use 'table' or 'curve'"))
     missing = _decimal(data.get("missing", 1), f"{path}.missing")
     if data["kind"] == "table":
         bands = []
         for i, band in enumerate(data.get("bands") or []):
             where = f"{path}.bands[{i}]"
             if not isinstance(band, dict) or "weight" not in band:
-                raise FormulaError(where, "each band needs a weight (and from and/or to)")
+                raise FormulaError(where, _("each band needs a weight (and from and/or to)"))
             low = None if band.get("from") in (None, "") else _decimal(band["from"], f"{where}.from", minimum=None)
             high = None if band.get("to") in (None, "") else _decimal(band["to"], f"{where}.to", minimum=None)
             if low is not None and high is not None and high <= low:
-                raise FormulaError(where, "'to' must be above 'from'")
+                raise FormulaError(where, _("'to' must be above 'from'"))
             bands.append((low, high, _decimal(band["weight"], f"{where}.weight")))
         if not bands:
-            raise FormulaError(f"{path}.bands", "give at least one band")
+            raise FormulaError(f"{path}.bands", _("give at least one band"))
         return IndexWeights("table", bands=tuple(bands), missing=missing)
     points = []
     for i, point in enumerate(data.get("points") or []):
         where = f"{path}.points[{i}]"
         if not isinstance(point, list | tuple) or len(point) != 2:
-            raise FormulaError(where, "each point is [index, weight]")
+            raise FormulaError(where, _("each point is [index, weight]"))
         points.append((_decimal(point[0], where, minimum=None), _decimal(point[1], where)))
     if len(points) < 2:
-        raise FormulaError(f"{path}.points", "give at least two points")
+        raise FormulaError(f"{path}.points", _("give at least two points"))
     points.sort()
     if any(a[0] == b[0] for a, b in zip(points, points[1:], strict=False)):
-        raise FormulaError(f"{path}.points", "two points have the same index")
+        raise FormulaError(f"{path}.points", _("two points have the same index"))
     return IndexWeights("curve", points=tuple(points), missing=missing)
 
 
@@ -496,7 +502,7 @@ def _operator_caps(
     operators = {school.operator_id for school in schools}
     if cap.of_round is None:
         if total is None:
-            raise FormulaError("formula.operator_cap.of_round", "without a total, name the round the percent is of")
+            raise FormulaError("formula.operator_cap.of_round", _("without a total, name the round the percent is of"))
         return {op: _to_units(total * cap.percent / 100, is_money, ROUND_DOWN) for op in operators}
     bases = operator_bases or {}
     return {op: _to_units(bases.get(op, Decimal(0)) * cap.percent / 100, is_money, ROUND_DOWN) for op in operators}
@@ -615,7 +621,8 @@ def _check_operator_floors(op: int, floor_sum: int, cap: int) -> None:
     if floor_sum > cap:
         raise FormulaError(
             "formula.operator_cap",
-            f"the floors of operator {op}'s schools add up to more than its cap ({floor_sum} > {cap})",
+            _("the floors of operator %(operator)s's schools add up to more than its cap (%(floors)s > %(cap)s)")
+            % {"operator": op, "floors": floor_sum, "cap": cap},
         )
 
 
@@ -648,7 +655,9 @@ def _priority(schools, claims, floors, caps, cap_by, group_caps, total, amounts,
     floor_sum = sum(floors)
     if floor_sum > total:
         raise FormulaError(
-            "formula.floor_per_school", f"the floors add up to more than the total ({floor_sum} > {total})"
+            "formula.floor_per_school",
+            _("the floors add up to more than the total (%(floors)s > %(total)s)")
+            % {"floors": floor_sum, "total": total},
         )
     remaining = total - floor_sum
     group_room = {

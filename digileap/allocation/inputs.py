@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Sum
+from django.utils.translation import gettext as _
 
 from digileap.schools.models import EligibleCount, Enrolment, School, SocioEconomicIndex
 
@@ -47,26 +48,28 @@ def _strings(value: Any, path: str, allowed: set[str] | None = None) -> tuple[st
     if value in (None, ""):
         return ()
     if not isinstance(value, list) or any(not isinstance(v, str) or not v for v in value):
-        raise FormulaError(path, "give a list of texts")
+        raise FormulaError(path, _("give a list of texts"))
     if allowed is not None:
         for v in value:
             if v not in allowed:
-                raise FormulaError(path, f"{v!r} is not one of {', '.join(sorted(allowed))}")
+                raise FormulaError(
+                    path, _("%(value)r is not one of %(allowed)s") % {"value": v, "allowed": ", ".join(sorted(allowed))}
+                )
     return tuple(sorted(set(value)))
 
 
 def parse_eligibility(data: dict) -> Eligibility:
     if not isinstance(data, dict):
-        raise FormulaError("eligibility", "give an object")
+        raise FormulaError("eligibility", _("give an object"))
     unknown = sorted(set(data) - KNOWN_ELIGIBILITY_KEYS)
     if unknown:
-        raise FormulaError(f"eligibility.{unknown[0]}", "unknown setting")
+        raise FormulaError(f"eligibility.{unknown[0]}", _("unknown setting"))
     operators = data.get("operators") or []
     if not isinstance(operators, list) or any(isinstance(v, bool) or not isinstance(v, int) for v in operators):
-        raise FormulaError("eligibility.operators", "give a list of operator ids")
+        raise FormulaError("eligibility.operators", _("give a list of operator ids"))
     min_pupils = data.get("min_pupils", 1)
     if isinstance(min_pupils, bool) or not isinstance(min_pupils, int) or min_pupils < 0:
-        raise FormulaError("eligibility.min_pupils", "give a whole number of at least 0")
+        raise FormulaError("eligibility.min_pupils", _("give a whole number of at least 0"))
     result = Eligibility(
         levels=_int_list(data.get("levels"), "eligibility.levels", 0, 4),
         grades=_int_list(data.get("grades"), "eligibility.grades", 1, 13),
@@ -85,7 +88,7 @@ def parse_eligibility(data: dict) -> Eligibility:
         min_pupils=min_pupils,
     )
     if result.index_min is not None and result.index_max is not None and result.index_min > result.index_max:
-        raise FormulaError("eligibility.index_min", "the lowest index is above the highest")
+        raise FormulaError("eligibility.index_min", _("the lowest index is above the highest"))
     return result
 
 
@@ -195,7 +198,10 @@ def operator_bases(allocation_round: AllocationRound, formula: Formula) -> dict[
         .first()
     )
     if version is None:
-        raise FormulaError("formula.operator_cap.of_round", f"round {code!r} of this programme has no approved version")
+        raise FormulaError(
+            "formula.operator_cap.of_round",
+            _("round %(code)r of this programme has no approved version") % {"code": code},
+        )
     return {
         operator_id: total
         for operator_id, total in version.lines.values_list("school__operator_id")

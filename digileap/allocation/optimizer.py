@@ -366,6 +366,8 @@ def _weights(schools: Sequence[School]) -> np.ndarray:
     priorities = np.array([float(s.priority) for s in schools], dtype=float)
     positive = priorities[priorities > 0]
     floor = ZERO_PRIORITY_SHARE * positive.min() if positive.size else 1.0
+    if floor <= 0:  # a denormal smallest priority (5e-324): a thousandth of it underflows to 0
+        floor = positive.min()
     return np.where(priorities > 0, priorities, floor)
 
 
@@ -398,7 +400,7 @@ def _build(
     is_fixed = np.array(fixed, dtype=bool)
 
     coefficients = weights[school_of_x] * factors[period_of_x]
-    scale = float(coefficients.max()) if x_count else 1.0
+    scale = float(coefficients.max()) if x_count and coefficients.max() > 0 else 1.0
     lower = is_fixed[school_of_x].astype(float)
 
     blocks: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []  # rows, cols, data, lb, ub

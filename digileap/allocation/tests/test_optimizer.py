@@ -445,3 +445,11 @@ def test_a_larger_cap_never_lowers_the_proven_optimum(instance):
     wider = [Period(cap=None if p.cap is None else p.cap + 50) for p in periods]
     after = plan_rollout(wider, schools, max_periods_per_group=limit, relative_gap=0)
     assert after.objective >= before.objective - 1e-9 * max(1.0, before.objective)
+
+
+def test_a_denormal_priority_is_still_a_priority():
+    """Found by hypothesis: a priority of 5e-324 made the zero-priority weight 0 and the scale 0."""
+    schools = [School(key=0, cost=0, priority=5e-324, allowed=set()), School(key=1, cost=0, priority=0)]
+    result = plan_rollout([Period(cap=None)], schools)
+    assert (result.status, result.assignment) == ("optimal", {0: None, 1: 0})
+    assert result.reasons == {0: "not_allowed"}
