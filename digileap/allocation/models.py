@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from digileap.devices.models import DeviceType
 from digileap.programmes.models import PROGRAMME_SCOPE
@@ -428,7 +429,7 @@ class ChangeRequest(models.Model):
         SUBMITTED = "submitted", _("Submitted")
         ON_AGENDA = "on_agenda", _("On the committee's agenda")
         APPROVED = "approved", _("Approved")
-        REJECTED = "rejected", _("Rejected")
+        REJECTED = "rejected", pgettext_lazy("change request", "Rejected")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
     plan = models.ForeignKey(RolloutPlan, on_delete=models.PROTECT, related_name="change_requests")

@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from digileap.schools.models import School
 
@@ -85,7 +86,9 @@ class ChangeRequestForm(ServiceErrorsMixin, forms.Form):
     """Ask to move a school of the plan to another year or wave, or to change its amount."""
 
     school = SchoolInPlanField(label=_("School"), queryset=School.objects.none())
-    kind = forms.ChoiceField(label=_("Request"), choices=ChangeRequest.Kind.choices, widget=forms.RadioSelect)
+    kind = forms.ChoiceField(
+        label=pgettext_lazy("change request", "Request"), choices=ChangeRequest.Kind.choices, widget=forms.RadioSelect
+    )
     requested_period = forms.ModelChoiceField(
         label=_("Move to year or wave"),
         queryset=RolloutPeriod.objects.none(),
@@ -138,7 +141,10 @@ class DecideForm(ServiceErrorsMixin, forms.Form):
 
     decision = forms.ChoiceField(
         label=_("Decision"),
-        choices=[(ChangeRequest.Status.APPROVED, _("Approved")), (ChangeRequest.Status.REJECTED, _("Rejected"))],
+        choices=[
+            (ChangeRequest.Status.APPROVED, _("Approved")),
+            (ChangeRequest.Status.REJECTED, pgettext_lazy("change request", "Rejected")),
+        ],
         widget=forms.RadioSelect,
     )
     decided_on = forms.DateField(label=_("Decided on"), widget=DateInput())
