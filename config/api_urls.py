@@ -7,6 +7,7 @@ from rest_framework.routers import APIRootView, DefaultRouter
 from digileap.allocation.api import urls as allocation_api
 from digileap.core.api import urls as core_api
 from digileap.core.api.views import ThrottledObtainAuthToken
+from digileap.devices.api import urls as devices_api
 from digileap.programmes.api import urls as programmes_api
 from digileap.schools.api import urls as schools_api
 
@@ -28,6 +29,7 @@ core_api.register(router)
 schools_api.register(router)
 programmes_api.register(router)
 allocation_api.register(router)
+devices_api.register(router)
 
 urlpatterns = [
     path("auth/token/", ThrottledObtainAuthToken.as_view(), name="api-token"),

@@ -23,6 +23,7 @@ urlpatterns = [
     path("schools/", include("digileap.schools.urls")),
     path("programmes/", include("digileap.programmes.urls")),
     path("allocation/", include("digileap.allocation.urls")),
+    path("devices/", include("digileap.devices.urls")),
     path("p/", include("digileap.programmes.public_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("config.api_urls")),

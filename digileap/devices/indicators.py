@@ -1,0 +1,1 @@
+"""Device indicator kinds (filled in by the indicators work)."""
