@@ -5,7 +5,7 @@ with ``walk_objects(*, world, role_users) -> {label: (inside, outside)}``; this 
 from importlib import import_module
 from importlib.util import find_spec
 
-AREAS = ["catalogue", "deliveries", "recipients", "agreements", "aftercare", "exchange"]
+AREAS = ["catalogue", "deliveries", "devices", "recipients", "agreements", "aftercare", "exchange"]
 
 
 def walk_objects(*, world, role_users) -> dict:
