@@ -17,6 +17,8 @@ import datetime
 import hashlib
 import io
 import json
+import shutil
+import tempfile
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -65,6 +67,40 @@ def _csv_bytes(header: Iterable[str], rows: Iterable[Iterable]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
+class _CsvSpool:
+    """A CSV written to a temporary file as rows come, hashed on the way: an evidence pack of a
+    million devices never holds its records in memory (only the file's bytes on disk)."""
+
+    def __init__(self, header: Iterable[str]):
+        self.file = tempfile.TemporaryFile()
+        self.digest = hashlib.sha256()
+        self.size = 0
+        self._buffer = io.StringIO(newline="")
+        self._writer = csv.writer(self._buffer, delimiter=";", lineterminator="\r\n")
+        self._pending = 0
+        self._writer.writerow(list(header))
+
+    def write(self, row: Iterable) -> None:
+        self._writer.writerow([safe_cell(value) for value in row])
+        self._pending += 1
+        if self._pending >= 5000:
+            self._flush()
+
+    def _flush(self) -> None:
+        data = self._buffer.getvalue().encode("utf-8")
+        self._buffer.seek(0)
+        self._buffer.truncate()
+        self._pending = 0
+        self.file.write(data)
+        self.digest.update(data)
+        self.size += len(data)
+
+    def finish(self) -> "_CsvSpool":
+        self._flush()
+        self.file.seek(0)
+        return self
+
+
 def _amount(value) -> Decimal | None:
     try:
         return Decimal(str(value))
@@ -72,26 +108,32 @@ def _amount(value) -> Decimal | None:
         return None
 
 
-def _totals(columns: list[str], rows: list[tuple]) -> list[SchoolTotal]:
-    """Records and amounts per school, when the records name schools (else an empty list)."""
-    if "school_number" not in columns:
-        return []
-    number_at = columns.index("school_number")
-    name_at = columns.index("school_name") if "school_name" in columns else None
-    amount_at = columns.index("amount_eur") if "amount_eur" in columns else None
-    totals: dict[str, SchoolTotal] = {}
-    for row in rows:
-        number = str(row[number_at] or "")
-        total = totals.setdefault(
-            number, SchoolTotal(number, str(row[name_at] or "") if name_at is not None else "", 0, None)
-        )
+class _Totals:
+    """Records and amounts per school, when the records name schools (else none), row by row."""
+
+    def __init__(self, columns: list[str]):
+        self.number_at = columns.index("school_number") if "school_number" in columns else None
+        self.name_at = columns.index("school_name") if "school_name" in columns else None
+        self.amount_at = columns.index("amount_eur") if "amount_eur" in columns else None
+        self.by_number: dict[str, SchoolTotal] = {}
+
+    def add(self, row: tuple) -> None:
+        if self.number_at is None:
+            return
+        number = str(row[self.number_at] or "")
+        total = self.by_number.get(number)
+        if total is None:
+            name = str(row[self.name_at] or "") if self.name_at is not None else ""
+            total = self.by_number[number] = SchoolTotal(number, name, 0, None)
         total.records += 1
-        if amount_at is not None:
-            amount = _amount(row[amount_at])
+        if self.amount_at is not None:
+            amount = _amount(row[self.amount_at])
             if amount is not None:
                 total.amount = (total.amount or Decimal("0")) + amount
-    # Schools first by official number; entries without a school ("") last.
-    return sorted(totals.values(), key=lambda t: (t.number == "", t.number))
+
+    def sorted(self) -> list[SchoolTotal]:
+        # Schools first by official number; entries without a school ("") last.
+        return sorted(self.by_number.values(), key=lambda t: (t.number == "", t.number))
 
 
 def _zip_info(name: str, day: datetime.date) -> zipfile.ZipInfo:
@@ -128,10 +170,17 @@ def build_pack(target: Target, as_of: datetime.date, progress: Progress | None =
     value = Decimal(kind.compute(target, as_of)).quantize(Decimal("0.01"))
     records = kind.records(target, as_of)
     columns = list(records.columns)
-    rows = [tuple(row) for row in records.rows]
+    # Rows stream from the kind into a temporary file; only the totals by school stay in memory.
+    records_spool = _CsvSpool(columns)
+    school_totals = _Totals(columns)
+    record_count = 0
+    for row in records.rows:
+        records_spool.write(row)
+        school_totals.add(row)
+        record_count += 1
+    records_spool.finish()
     report(40)
-    records_csv = _csv_bytes(columns, rows)
-    totals = _totals(columns, rows)
+    totals = school_totals.sorted()
     totals_csv = _csv_bytes(
         ["school_number", "school_name", "records", "amount_eur"],
         ([t.number, t.name, t.records, t.amount if t.amount is not None else ""] for t in totals),
@@ -162,7 +211,7 @@ def build_pack(target: Target, as_of: datetime.date, progress: Progress | None =
             "moment": moment,
             "value": value,
             "assessment": assessment,
-            "record_count": len(rows),
+            "record_count": record_count,
             "totals": totals[:PDF_SCHOOLS],
             "more_totals": max(0, len(totals) - PDF_SCHOOLS),
             "total_amount": sum((t.amount for t in totals if t.amount is not None), Decimal("0")),
@@ -171,7 +220,9 @@ def build_pack(target: Target, as_of: datetime.date, progress: Progress | None =
         }
     )
     report(90)
-    files = {RECORDS: records_csv, SUMMARY: summary_pdf, TOTALS: totals_csv}
+    files = {SUMMARY: summary_pdf, TOTALS: totals_csv}
+    files_meta = {name: {"sha256": sha256(data), "bytes": len(data)} for name, data in files.items()}
+    files_meta[RECORDS] = {"sha256": records_spool.digest.hexdigest(), "bytes": records_spool.size}
     manifest = {
         "format": "digileap-evidence-pack",
         "format_version": FORMAT_VERSION,
@@ -191,16 +242,20 @@ def build_pack(target: Target, as_of: datetime.date, progress: Progress | None =
         "value": str(value),
         "status": assessment.status,
         "method": {"indicator": kind.code, "label": str(kind.label), "parameters": target.indicator.parameters},
-        "record_count": len(rows),
-        "files": {name: {"sha256": sha256(data), "bytes": len(data)} for name, data in sorted(files.items())},
+        "record_count": record_count,
+        "files": dict(sorted(files_meta.items())),
         "audit_chain_head": head,
     }
     manifest_bytes = (json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr(_zip_info(MANIFEST, as_of), manifest_bytes)
-        for name in sorted(files):
-            archive.writestr(_zip_info(name, as_of), files[name])
+        for name in sorted(files_meta):
+            if name == RECORDS:
+                with records_spool.file, archive.open(_zip_info(name, as_of), "w") as entry:
+                    shutil.copyfileobj(records_spool.file, entry, 1 << 20)
+            else:
+                archive.writestr(_zip_info(name, as_of), files[name])
     report(100)
     return buffer.getvalue()
 
