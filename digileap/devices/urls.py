@@ -10,6 +10,12 @@ app_name = "devices"
 
 urlpatterns: list = []
 
+# --- overview (views/overview.py) ---
+from .views import overview  # noqa: E402
+
+urlpatterns += [path("", overview.device_overview, name="device-overview")]
+# --- end overview ---
+
 # --- catalogue and orders (views/catalogue.py, views/orders.py) ---
 # --- end catalogue and orders ---
 

@@ -48,6 +48,9 @@ def sections_for(user) -> list[tuple[str, str, str]]:
     if can(user, Action.VIEW, Programme):
         sections.append(("programmes", _("Programmes"), reverse("programmes:programme-list")))
     sections.extend(_allocation_sections(user))
+    devices_url = _reverse_first("devices:device-overview")
+    if devices_url and device_sections(user):
+        sections.append(("devices", _("Devices"), devices_url))
     if can(user, Action.VIEW, School):
         sections.append(("schools", _("Schools"), reverse("schools:school-list")))
     if can(user, Action.VIEW, SchoolOperator):
@@ -77,6 +80,51 @@ def _allocation_sections(user) -> list[tuple[str, str, str]]:
         if url and can(user, Action.VIEW, model):
             sections.append((key, label, url))
     return sections
+
+
+# The devices pages, in menu order: (key, label, model label, route). A page shows once its route exists.
+DEVICE_PAGES = [
+    ("devices", _("Devices"), "devices.device", "devices:device-list"),
+    ("orders", _("Orders"), "devices.purchaseorder", "devices:purchaseorder-list"),
+    ("deliveries", _("Deliveries"), "devices.delivery", "devices:delivery-list"),
+    ("self-purchases", _("Self-bought"), "devices.selfpurchase", "devices:selfpurchase-list"),
+    ("recipients", _("Recipients and hand-out"), "devices.recipient", "devices:recipient-list"),
+    ("agreements", _("User agreements"), "devices.useragreement", "devices:useragreement-list"),
+    ("board", _("Roll-out board"), "devices.schoolrollout", "devices:schoolrollout-list"),
+    ("tickets", _("Tickets"), "devices.ticket", "devices:ticket-list"),
+    ("access-points", _("Access points"), "devices.accesspointinstallation", "devices:accesspointinstallation-list"),
+    ("management", _("Device management"), "devices.managementreport", "devices:managementreport-list"),
+    ("catalogue", _("Catalogue"), "devices.devicemodel", "devices:devicemodel-list"),
+    ("contracts", _("Contracts"), "devices.frameworkcontract", "devices:frameworkcontract-list"),
+    ("suppliers", _("Suppliers"), "devices.supplier", "devices:supplier-list"),
+]
+
+
+def device_sections(user) -> list[tuple[str, str, str]]:
+    """(key, label, url) of the devices pages ``user`` may open."""
+    from django.apps import apps
+
+    if user is None or not user.is_authenticated:
+        return []
+    sections = []
+    for key, label, model_label, route in DEVICE_PAGES:
+        url = _reverse_first(route)
+        if url and can(user, Action.VIEW, apps.get_model(model_label)):
+            sections.append((key, label, url))
+    return sections
+
+
+@register.simple_tag(takes_context=True)
+def section_navigation(context) -> list[NavigationItem]:
+    """The pages of the current section, for sections that have several (devices)."""
+    request = context.get("request")
+    path = getattr(request, "path", "")
+    overview = _reverse_first("devices:device-overview")
+    if not overview or not path.startswith(overview):
+        return []
+    sections = device_sections(getattr(request, "user", None))
+    current = max((url for _key, _label, url in sections if path.startswith(url)), key=len, default=None)
+    return [NavigationItem(key, str(label), url, url == current) for key, label, url in sections]
 
 
 @register.simple_tag(takes_context=True)
