@@ -17,6 +17,37 @@ urlpatterns += [path("", overview.device_overview, name="device-overview")]
 # --- end overview ---
 
 # --- catalogue and orders (views/catalogue.py, views/orders.py) ---
+from .views import catalogue, orders  # noqa: E402
+
+urlpatterns += [
+    path("catalogue/models/", catalogue.devicemodel_list, name="devicemodel-list"),
+    path("catalogue/models/new/", catalogue.devicemodel_create, name="devicemodel-create"),
+    path("catalogue/models/<int:pk>/", catalogue.devicemodel_detail, name="devicemodel-detail"),
+    path("catalogue/models/<int:pk>/edit/", catalogue.devicemodel_update, name="devicemodel-update"),
+    path("catalogue/suppliers/", catalogue.supplier_list, name="supplier-list"),
+    path("catalogue/suppliers/new/", catalogue.supplier_create, name="supplier-create"),
+    path("catalogue/suppliers/<int:pk>/", catalogue.supplier_detail, name="supplier-detail"),
+    path("catalogue/suppliers/<int:pk>/edit/", catalogue.supplier_update, name="supplier-update"),
+    path("catalogue/contracts/", catalogue.contract_list, name="frameworkcontract-list"),
+    path("catalogue/contracts/new/", catalogue.contract_create, name="frameworkcontract-create"),
+    path("catalogue/contracts/<int:pk>/", catalogue.contract_detail, name="frameworkcontract-detail"),
+    path("catalogue/contracts/<int:pk>/edit/", catalogue.contract_update, name="frameworkcontract-update"),
+    path("catalogue/contracts/<int:pk>/items/new/", catalogue.contract_item_add, name="frameworkcontract-item-add"),
+    path("catalogue/contract-items/<int:pk>/edit/", catalogue.contractitem_update, name="contractitem-update"),
+    path("catalogue/contract-items/<int:pk>/remove/", catalogue.contractitem_remove, name="contractitem-remove"),
+    path("orders/", orders.order_list, name="purchaseorder-list"),
+    path("orders/new/", orders.order_create, name="purchaseorder-create"),
+    path("orders/compare/", orders.order_comparison, name="purchaseorder-comparison"),
+    path("orders/compare/export/", orders.order_comparison_export, name="purchaseorder-comparison-export"),
+    path("orders/<int:pk>/", orders.order_detail, name="purchaseorder-detail"),
+    path("orders/<int:pk>/edit/", orders.order_update, name="purchaseorder-update"),
+    path("orders/<int:pk>/lines/new/", orders.order_line_add, name="purchaseorder-line-add"),
+    path("orders/<int:pk>/lines/allocation/", orders.order_allocation_choices, name="purchaseorder-allocation-choices"),
+    path("orders/<int:pk>/place/", orders.order_place, name="purchaseorder-place"),
+    path("orders/<int:pk>/cancel/", orders.order_cancel, name="purchaseorder-cancel"),
+    path("order-lines/", orders.orderline_list, name="orderline-list"),
+    path("order-lines/<int:pk>/remove/", orders.orderline_remove, name="orderline-remove"),
+]
 # --- end catalogue and orders ---
 
 # --- deliveries, acceptance, self-bought, device list and lifecycle (views/deliveries.py, views/devices.py, views/purchases.py) ---

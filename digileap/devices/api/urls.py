@@ -5,6 +5,13 @@ def register(router) -> None:
     """Add this app's viewsets to the API router. Basenames are the model names, so route names
     read ``<model>-list`` and ``<model>-detail``."""
     # --- catalogue and orders (api/catalogue.py, api/orders.py) ---
+    from . import catalogue, orders
+
+    router.register("device-models", catalogue.DeviceModelViewSet, basename="devicemodel")
+    router.register("suppliers", catalogue.SupplierViewSet, basename="supplier")
+    router.register("framework-contracts", catalogue.FrameworkContractViewSet, basename="frameworkcontract")
+    router.register("purchase-orders", orders.PurchaseOrderViewSet, basename="purchaseorder")
+    router.register("order-lines", orders.OrderLineViewSet, basename="orderline")
     # --- end catalogue and orders ---
     # --- deliveries and devices (api/deliveries.py, api/devices.py) ---
     # --- end deliveries ---
