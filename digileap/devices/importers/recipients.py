@@ -42,8 +42,6 @@ PUPIL_WORDS = {"pupil", "student", "learner", "leerling", "schüler", "schüleri
                "skolniece", "pupils"}  # fmt: skip
 TEACHER_WORDS = {"teacher", "leerkracht", "leraar", "lehrer", "lehrerin", "lehrkraft", "enseignant", "enseignante",
                  "professeur", "skolotājs", "skolotāja"}  # fmt: skip
-# OneRoster roles that are not pupils or teachers: such rows are left out (not counted).
-LEFT_OUT_ROLES = {"administrator", "aide", "guardian", "parent", "proctor", "relative"}
 # OneRoster (CEDS) grade codes before grade 1.
 PRE_SCHOOL_GRADES = {"IT", "PR", "PK", "TK", "KG", "PS"}
 COMPARED_FIELDS = ("kind", "grade", "group", "isced_level", "eligibility_group", "display_name", "is_active")
@@ -218,7 +216,9 @@ class RecipientImporter(Importer):
             return Recipient.Kind.PUPIL
         if lowered in TEACHER_WORDS:
             return Recipient.Kind.TEACHER
-        if lowered in LEFT_OUT_ROLES:
+        # A profile may name roles whose rows are left out, not counted (OneRoster's parents, aides, ...).
+        left_out = {part.strip().lower() for part in str(values.get("left_out_roles") or "").split(",")}
+        if lowered in left_out:
             return ""
         fail(
             self.column_of.get("role", "role"),
