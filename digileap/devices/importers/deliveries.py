@@ -145,6 +145,53 @@ def status_time(day: datetime.date, now: datetime.datetime) -> datetime.datetime
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12, 0)))
 
 
+# What ``earlier_device_message`` reads of a stored device (``Device.objects.values(...)``).
+EARLIER_FIELDS = (
+    "delivery_id",
+    "purchase_id",
+    "delivery__note_number",
+    "delivery__delivered_on",
+    "delivery__school__name",
+    "delivery__school__number",
+    "purchase__invoice_reference",
+)
+
+
+def earlier_device_message(serial: str, manufacturer: str, found: dict, visible_deliveries: set[int]) -> str:
+    """Why a serial that exists already is refused, naming where it came from: the earlier
+    delivery (its note, school and date; the school only when the user may see that delivery) or
+    the self-bought purchase."""
+    names = {"serial": serial, "manufacturer": manufacturer}
+    if found["delivery_id"]:
+        school = (
+            f"{found['delivery__school__name']} ({found['delivery__school__number']})"
+            if found["delivery_id"] in visible_deliveries
+            else _("a school outside your scope")
+        )
+        return _(
+            "serial %(serial)s (%(manufacturer)s) was already delivered: delivery note %(note)s to %(school)s on %(date)s"
+        ) % {
+            **names,
+            "note": found["delivery__note_number"],
+            "school": school,
+            "date": found["delivery__delivered_on"].isoformat(),
+        }
+    if found["purchase_id"]:
+        return _("serial %(serial)s (%(manufacturer)s) was already reported: self-bought purchase %(invoice)s") % {
+            **names,
+            "invoice": found["purchase__invoice_reference"],
+        }
+    return _("serial %(serial)s (%(manufacturer)s) is already registered") % names
+
+
+def visible_deliveries(actor, ids: set[int]) -> set[int]:
+    """Which of these deliveries the actor may see."""
+    visible: set[int] = set()
+    for chunk in chunked(sorted(ids)):
+        visible.update(restrict(Delivery.objects.filter(id__in=chunk), actor).values_list("id", flat=True))
+    return visible
+
+
 @dataclass
 class DeliverySpec:
     """One delivery note to one school in one programme, as the file gives it."""
@@ -727,16 +774,10 @@ class DeliveryImporter(Importer):
                     details[(manufacturer, values["serial"])] = values
         return details
 
-    def _visible_deliveries(self, ids: set[int]) -> set[int]:
-        visible: set[int] = set()
-        for chunk in chunked(sorted(ids)):
-            visible.update(restrict(Delivery.objects.filter(id__in=chunk), self.actor).values_list("id", flat=True))
-        return visible
-
     def _decide(self, data: DeliveriesPlan, candidates: list[tuple], existing: dict, plan: Plan) -> None:
         """Each candidate is created, unchanged (the same device of the same delivery), or rejected."""
         serial_column = self.column("serial")
-        visible = self._visible_deliveries({d["delivery_id"] for d in existing.values() if d["delivery_id"]})
+        visible = visible_deliveries(self.actor, {d["delivery_id"] for d in existing.values() if d["delivery_id"]})
         for row in candidates:
             spec = data.specs[row[R_DELIVERY]]
             found = existing.get((row[R_MANUFACTURER], row[R_SERIAL]))
@@ -787,32 +828,13 @@ class DeliveryImporter(Importer):
                 )
                 continue
             plan.rejected.append(
-                RowError(row[R_LINE], serial_column, self._earlier(row, found, visible), row[R_SERIAL])
+                RowError(
+                    row[R_LINE],
+                    serial_column,
+                    earlier_device_message(row[R_SERIAL], row[R_MANUFACTURER], found, visible),
+                    row[R_SERIAL],
+                )
             )
-
-    def _earlier(self, row: tuple, found: dict, visible: set[int]) -> str:
-        """Why a serial that exists already is refused, naming where it came from."""
-        names = {"serial": row[R_SERIAL], "manufacturer": row[R_MANUFACTURER]}
-        if found["delivery_id"]:
-            school = (
-                f"{found['delivery__school__name']} ({found['delivery__school__number']})"
-                if found["delivery_id"] in visible
-                else _("a school outside your scope")
-            )
-            return _(
-                "serial %(serial)s (%(manufacturer)s) was already delivered: delivery note %(note)s to %(school)s on %(date)s"
-            ) % {
-                **names,
-                "note": found["delivery__note_number"],
-                "school": school,
-                "date": found["delivery__delivered_on"].isoformat(),
-            }
-        if found["purchase_id"]:
-            return _("serial %(serial)s (%(manufacturer)s) was already reported: self-bought purchase %(invoice)s") % {
-                **names,
-                "invoice": found["purchase__invoice_reference"],
-            }
-        return _("serial %(serial)s (%(manufacturer)s) is already registered") % names
 
     # -- writing -------------------------------------------------------------------------------
 
@@ -991,7 +1013,7 @@ class DeliveryImporter(Importer):
         except ImportError:
             return
         for order in PurchaseOrder.objects.filter(id__in=sorted(order_ids)):
-            order_refresh_delivery_status(order=order)
+            order_refresh_delivery_status(order=order, actor=self.actor)
 
 
 register_importer(DeliveryImporter)
