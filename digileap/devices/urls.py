@@ -75,4 +75,22 @@ urlpatterns += [
 # --- end board ---
 
 # --- device-management exchange (views/exchange.py) ---
+from .views import exchange  # noqa: E402
+
+urlpatterns += [
+    path("management-reports/", exchange.managementreport_list, name="managementreport-list"),
+    path("management-reports/new/", exchange.managementreport_create, name="managementreport-create"),
+    path("management-reports/<int:pk>/", exchange.managementreport_detail, name="managementreport-detail"),
+    path("management-reports/<int:pk>/export.csv", exchange.managementreport_export, name="managementreport-export"),
+    path("schools/<int:pk>/autopilot/", exchange.school_autopilot, name="school-autopilot"),
+    path("schools/<int:pk>/autopilot.csv", exchange.school_autopilot_csv, name="school-autopilot-csv"),
+    path("schools/<int:pk>/autopilot-skipped.csv", exchange.school_autopilot_skipped, name="school-autopilot-skipped"),
+    path("orders/<int:pk>/autopilot/", exchange.purchaseorder_autopilot, name="purchaseorder-autopilot"),
+    path("orders/<int:pk>/autopilot.csv", exchange.purchaseorder_autopilot_csv, name="purchaseorder-autopilot-csv"),
+    path(
+        "orders/<int:pk>/autopilot-skipped.csv",
+        exchange.purchaseorder_autopilot_skipped,
+        name="purchaseorder-autopilot-skipped",
+    ),
+]
 # --- end exchange ---

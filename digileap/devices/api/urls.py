@@ -27,4 +27,8 @@ def register(router) -> None:
     # --- board, tickets, access points (api/aftercare.py) ---
     # --- end board ---
     # --- exchange (api/exchange.py) ---
+    from . import exchange
+
+    router.register("management-reports", exchange.ManagementReportViewSet, basename="managementreport")
+    router.register("managed-devices", exchange.ManagedDeviceViewSet, basename="manageddevice")
     # --- end exchange ---

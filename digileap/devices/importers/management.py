@@ -1,1 +1,258 @@
-"""(filled in by the management work)"""
+"""Device-management reports: an Intune or Google Admin device export, read by the core tabular
+engine and reconciled with the funded devices of one operator (or one of its schools).
+
+The engine reads the file (encoding, delimiter, headers, row errors) by one of the profiles in
+``management_profiles/`` (``intune``, ``google``); this importer matches each row to a funded
+device and, on commit, stores one ``ManagementReport`` and its ``ManagedDevice`` rows with one
+bulk insert. User columns of the exports are not mapped, so no user name is ever read.
+
+The operator, the school and the file's name and checksum come as profile constants
+(``operator_id``, ``school_id``, ``original_filename``, ``sha256``), set by
+``services.exchange.managementreport_import``. Through the generic import pages (no constants) the
+operator and school follow from the user's scope when it names exactly one operator or school.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from digileap.core import audit
+from digileap.core.bulk import bulk_insert
+from digileap.core.permissions import Action, assignments_for, permits
+from digileap.core.tabular.engine import Importer, Plan, register_importer
+from digileap.core.tabular.errors import ImportFileError, RowError
+from digileap.core.tabular.parsing import ParsedRow
+from digileap.core.tabular.profiles import register_profile_dir
+from digileap.schools.models import School, SchoolOperator
+
+from ..exchange import FundedDevice, manufacturer_key, match_device, normalise_serial, parse_check_in
+from ..models import Device, DeviceStatus, DeviceType, ManagedDevice, ManagementReport
+
+TARGET = "management_reports"
+register_profile_dir(TARGET, Path(__file__).parent / "management_profiles")
+
+# A funded device in one of these statuses should be enrolled: it is at the school or in a
+# pupil's hands. Only the device types the tool manages count (Intune: Windows and tablets;
+# Google Admin: Chromebooks), so access points and displays never show as "not enrolled".
+NOT_ENROLLED_STATUSES = frozenset({DeviceStatus.DELIVERED, DeviceStatus.DEPLOYED, DeviceStatus.LOANED_OUT})
+MANAGED_TYPES = {
+    ManagementReport.Source.INTUNE: frozenset({DeviceType.LAPTOP, DeviceType.TABLET, DeviceType.OTHER}),
+    ManagementReport.Source.GOOGLE: frozenset({DeviceType.CHROMEBOOK}),
+}
+MANAGED_DEVICE_FIELDS = [
+    "report_id",
+    "serial",
+    "manufacturer",
+    "model_name",
+    "device_name",
+    "last_sync_at",
+    "device_id",
+]
+
+_created_reports: ContextVar[list | None] = ContextVar("created_management_reports", default=None)
+
+
+@contextmanager
+def collecting_reports() -> Iterator[list]:
+    """Collect the reports committed inside the block (the engine returns counts, not objects)."""
+    created: list = []
+    token = _created_reports.set(created)
+    try:
+        yield created
+    finally:
+        _created_reports.reset(token)
+
+
+@dataclass
+class ReportPlan:
+    """What a commit writes: the report's scope and counts, and one row per enrolled device."""
+
+    source: str
+    operator: SchoolOperator
+    school: School | None
+    original_filename: str
+    sha256: str
+    # (serial, manufacturer, model_name, device_name, last_sync_at, device_id)
+    rows: list[list] = field(default_factory=list)
+    not_enrolled: int = 0
+    skipped_without_serial: int = 0
+    skipped_duplicates: int = 0
+    skipped_deprovisioned: int = 0
+
+    @property
+    def matched(self) -> int:
+        return sum(1 for row in self.rows if row[5] is not None)
+
+    @property
+    def skipped(self) -> int:
+        return self.skipped_without_serial + self.skipped_duplicates + self.skipped_deprovisioned
+
+
+def scope_from_assignments(actor) -> tuple[SchoolOperator, School | None]:
+    """The operator (and school) a report is for when the upload did not say: the one operator or
+    school the actor's role may import reports for. Raises ImportFileError when that is not one."""
+    assignments = assignments_for(actor, Action.ADD, ManagementReport)
+    if len(assignments) == 1 and assignments[0].scope_kind in ("operator", "school"):
+        assignment = assignments[0]
+        if assignment.scope_kind == "operator":
+            return SchoolOperator.objects.get(pk=assignment.scope_id), None
+        school = School.objects.select_related("operator").get(pk=assignment.scope_id)
+        return school.operator, school
+    raise ImportFileError(
+        _(
+            "a management report belongs to one school operator: upload it on the page Devices, "
+            "Management reports, where you choose the operator and school"
+        )
+    )
+
+
+def _newer(candidate: list, kept: list) -> bool:
+    """Whether ``candidate`` checked in later than ``kept`` (a row without a time is the oldest)."""
+    return candidate[4] is not None and (kept[4] is None or candidate[4] > kept[4])
+
+
+@register_importer
+class ManagementReportImporter(Importer):
+    target = TARGET
+    label = gettext_lazy("Device-management report (Intune, Google Admin)")
+    model = ManagementReport
+
+    def _scope(self) -> tuple[SchoolOperator, School | None]:
+        constants = self.profile.constants
+        if constants.get("operator_id"):
+            operator = SchoolOperator.objects.get(pk=constants["operator_id"])
+            school = School.objects.get(pk=constants["school_id"]) if constants.get("school_id") else None
+        else:
+            operator, school = scope_from_assignments(self.actor)
+        if not permits(self.actor, Action.ADD, ManagementReport(operator=operator, school=school)):
+            raise PermissionDenied(_("You may not import management reports for this operator or school."))
+        return operator, school
+
+    def _column(self, field_name: str) -> str:
+        return next((c.sources[0] for c in self.profile.columns if c.field == field_name), field_name)
+
+    def plan(self, rows: Iterable[ParsedRow]) -> Plan:
+        constants = self.profile.constants
+        source = constants.get("source") or self.profile.name
+        if source not in MANAGED_TYPES:
+            raise ImportFileError(
+                _("profile %(name)s does not say which tool wrote the file") % {"name": self.profile.name}
+            )
+        operator, school = self._scope()
+        data = ReportPlan(
+            source=source,
+            operator=operator,
+            school=school,
+            original_filename=str(constants.get("original_filename") or self.profile.label)[:255],
+            sha256=str(constants.get("sha256") or ""),
+        )
+        rejected: list[RowError] = []
+        by_key: dict[tuple[str, str], list] = {}
+        last_sync_column = self._column("last_sync")
+        for row in rows:
+            if row.errors:
+                rejected.extend(row.errors)
+                continue
+            values = row.values
+            serial = normalise_serial(values.get("serial"))
+            if not serial:
+                data.skipped_without_serial += 1
+                continue
+            if str(values.get("status") or "").strip().upper() == "DEPROVISIONED":
+                data.skipped_deprovisioned += 1
+                continue
+            text = str(values.get("last_sync") or "")
+            try:
+                last_sync_at = parse_check_in(text)
+            except ValueError as error:
+                rejected.append(RowError(row.line, last_sync_column, str(error), text[:80]))
+                continue
+            manufacturer = str(values.get("manufacturer") or "").strip()
+            entry = [
+                serial,
+                manufacturer,
+                str(values.get("model_name") or "").strip(),
+                str(values.get("device_name") or "").strip(),
+                last_sync_at,
+                None,
+            ]
+            key = (serial, manufacturer_key(manufacturer))
+            kept = by_key.get(key)
+            if kept is not None:
+                # A device listed twice (re-enrolled, stale record): the newest check-in counts.
+                data.skipped_duplicates += 1
+                if _newer(entry, kept):
+                    kept[:] = entry
+                continue
+            by_key[key] = entry
+        self._match(data, list(by_key.values()))
+        return Plan(created=len(data.rows), unchanged=data.skipped, rejected=rejected, data=data)
+
+    def _match(self, data: ReportPlan, entries: list[list]) -> None:
+        """Match each entry to a funded device of the scope; count the funded devices left over."""
+        devices = Device.objects.filter(school__operator=data.operator)
+        if data.school is not None:
+            devices = devices.filter(school=data.school)
+        by_serial: dict[str, list[FundedDevice]] = defaultdict(list)
+        should_enrol: set[int] = set()
+        managed_types = MANAGED_TYPES[data.source]
+        fields = ("pk", "serial", "manufacturer", "status", "device_type")
+        for pk, serial, manufacturer, status, device_type in devices.values_list(*fields).iterator(chunk_size=10000):
+            by_serial[serial].append(FundedDevice(pk, serial, manufacturer))
+            if status in NOT_ENROLLED_STATUSES and device_type in managed_types:
+                should_enrol.add(pk)
+        by_device: dict[int, list] = {}
+        for entry in entries:
+            device_id = match_device(entry[0], entry[1], by_serial.get(entry[0], ()))
+            if device_id is None:
+                data.rows.append(entry)
+                continue
+            entry[5] = device_id
+            kept = by_device.get(device_id)
+            if kept is None:
+                by_device[device_id] = entry
+                data.rows.append(entry)
+                continue
+            # Two rows about one funded device (one names the manufacturer, one does not).
+            data.skipped_duplicates += 1
+            if _newer(entry, kept):
+                kept[:] = entry
+        data.not_enrolled = len(should_enrol - by_device.keys())
+
+    def commit(self, plan: Plan) -> None:
+        data: ReportPlan = plan.data
+        matched = data.matched
+        report = ManagementReport.objects.create(
+            source=data.source,
+            operator=data.operator,
+            school=data.school,
+            original_filename=data.original_filename,
+            sha256=data.sha256,
+            rows=len(data.rows),
+            matched=matched,
+            unknown=len(data.rows) - matched,
+            not_enrolled=data.not_enrolled,
+            uploaded_by=self.actor if getattr(self.actor, "pk", None) else None,
+        )
+        bulk_insert(ManagedDevice, MANAGED_DEVICE_FIELDS, ([report.pk, *row] for row in data.rows))
+        after = audit.snapshot(report, ["source", "operator", "school", "original_filename", "sha256"])
+        after.update(
+            rows=report.rows,
+            matched=report.matched,
+            unknown=report.unknown,
+            not_enrolled=report.not_enrolled,
+            skipped_without_serial=data.skipped_without_serial,
+            skipped_duplicates=data.skipped_duplicates,
+            skipped_deprovisioned=data.skipped_deprovisioned,
+        )
+        audit.record(actor=self.actor, action="import", instance=report, after=after)
+        created = _created_reports.get()
+        if created is not None:
+            created.append((report, data))
