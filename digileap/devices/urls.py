@@ -63,6 +63,29 @@ urlpatterns += [
     path("purchases/new/", purchases.selfpurchase_create, name="selfpurchase-create"),
     path("purchases/<int:pk>/", purchases.selfpurchase_detail, name="selfpurchase-detail"),
 ]
+# devices (views/devices.py)
+from .views import devices  # noqa: E402
+
+urlpatterns += [
+    path("register/", devices.device_list, name="device-list"),
+    path("register/count/", devices.device_count, name="device-count"),
+    path("register/export/", devices.device_export, name="device-export"),
+    path("register/<int:pk>/", devices.device_detail, name="device-detail"),
+    path("register/<int:pk>/status/", devices.device_transition, name="device-transition"),
+    path("register/<int:pk>/edit/", devices.device_update_view, name="device-update"),
+]
+# deliveries and self-bought purchases (views/deliveries.py, views/purchases.py)
+from .views import deliveries, purchases  # noqa: E402
+
+urlpatterns += [
+    path("deliveries/", deliveries.delivery_list, name="delivery-list"),
+    path("deliveries/<int:pk>/", deliveries.delivery_detail, name="delivery-detail"),
+    path("deliveries/<int:pk>/accept/", deliveries.delivery_accept_view, name="delivery-accept"),
+    path("deliveries/<int:pk>/confirm/", deliveries.delivery_confirm, name="delivery-confirm"),
+    path("purchases/", purchases.selfpurchase_list, name="selfpurchase-list"),
+    path("purchases/new/", purchases.selfpurchase_create, name="selfpurchase-create"),
+    path("purchases/<int:pk>/", purchases.selfpurchase_detail, name="selfpurchase-detail"),
+]
 # --- end deliveries ---
 
 # --- recipients, assignment, scan loop (views/recipients.py, views/assignments.py) ---

@@ -19,6 +19,16 @@ def register(router) -> None:
 
     router.register("deliveries", deliveries.DeliveryViewSet, basename="delivery")
     router.register("self-purchases", deliveries.SelfPurchaseViewSet, basename="selfpurchase")
+    # devices (api/devices.py)
+    from . import devices
+
+    router.register("devices", devices.DeviceViewSet, basename="device")
+    router.register("device-events", devices.DeviceEventViewSet, basename="deviceevent")
+    # deliveries and self-bought purchases (api/deliveries.py)
+    from . import deliveries
+
+    router.register("deliveries", deliveries.DeliveryViewSet, basename="delivery")
+    router.register("self-purchases", deliveries.SelfPurchaseViewSet, basename="selfpurchase")
     # --- end deliveries ---
     # --- recipients and assignments (api/recipients.py) ---
     # --- end recipients ---
