@@ -51,18 +51,6 @@ urlpatterns += [
 # --- end catalogue and orders ---
 
 # --- deliveries, acceptance, self-bought, device list and lifecycle (views/deliveries.py, views/devices.py, views/purchases.py) ---
-# deliveries and self-bought purchases (views/deliveries.py, views/purchases.py)
-from .views import deliveries, purchases  # noqa: E402
-
-urlpatterns += [
-    path("deliveries/", deliveries.delivery_list, name="delivery-list"),
-    path("deliveries/<int:pk>/", deliveries.delivery_detail, name="delivery-detail"),
-    path("deliveries/<int:pk>/accept/", deliveries.delivery_accept_view, name="delivery-accept"),
-    path("deliveries/<int:pk>/confirm/", deliveries.delivery_confirm, name="delivery-confirm"),
-    path("purchases/", purchases.selfpurchase_list, name="selfpurchase-list"),
-    path("purchases/new/", purchases.selfpurchase_create, name="selfpurchase-create"),
-    path("purchases/<int:pk>/", purchases.selfpurchase_detail, name="selfpurchase-detail"),
-]
 # devices (views/devices.py)
 from .views import devices  # noqa: E402
 

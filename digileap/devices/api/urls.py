@@ -14,11 +14,6 @@ def register(router) -> None:
     router.register("order-lines", orders.OrderLineViewSet, basename="orderline")
     # --- end catalogue and orders ---
     # --- deliveries and devices (api/deliveries.py, api/devices.py) ---
-    # deliveries and self-bought purchases (api/deliveries.py)
-    from . import deliveries
-
-    router.register("deliveries", deliveries.DeliveryViewSet, basename="delivery")
-    router.register("self-purchases", deliveries.SelfPurchaseViewSet, basename="selfpurchase")
     # devices (api/devices.py)
     from . import devices
 
