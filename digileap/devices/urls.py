@@ -80,6 +80,34 @@ urlpatterns += [
 # --- end recipients ---
 
 # --- agreements (views/agreements.py) ---
+from .views import agreements  # noqa: E402
+
+urlpatterns += [
+    path("agreement-templates/", agreements.agreement_template_list, name="agreementtemplate-list"),
+    path("agreement-templates/new/", agreements.agreement_template_create, name="agreementtemplate-create"),
+    path("agreement-templates/preview/", agreements.agreement_template_preview, name="agreementtemplate-preview"),
+    path("agreement-templates/<int:pk>/", agreements.agreement_template_detail, name="agreementtemplate-detail"),
+    path("agreement-templates/<int:pk>/edit/", agreements.agreement_template_edit, name="agreementtemplate-edit"),
+    path("agreement-templates/<int:pk>/pdf/", agreements.agreement_template_pdf, name="agreementtemplate-pdf"),
+    path(
+        "agreement-templates/<int:pk>/activate/",
+        agreements.agreement_template_activate,
+        name="agreementtemplate-activate",
+    ),
+    path(
+        "agreement-templates/<int:pk>/deactivate/",
+        agreements.agreement_template_deactivate,
+        name="agreementtemplate-deactivate",
+    ),
+    path("agreements/", agreements.user_agreement_list, name="useragreement-list"),
+    path("agreements/print/", agreements.user_agreement_print, name="useragreement-print"),
+    path("agreements/<int:pk>/", agreements.user_agreement_detail, name="useragreement-detail"),
+    path("agreements/<int:pk>/pdf/", agreements.user_agreement_pdf, name="useragreement-pdf"),
+    path("agreements/<int:pk>/record/", agreements.user_agreement_record, name="useragreement-record"),
+    path("agreements/<int:pk>/scan/", agreements.user_agreement_scan, name="useragreement-scan"),
+    # Public by design (no sign-in; the token is the proof): left out of the permission walk.
+    path("agreements/accept/<str:token>/", agreements.user_agreement_accept, name="useragreement-accept"),
+]
 # --- end agreements ---
 
 # --- board, tickets, access points (views/board.py, views/tickets.py, views/access_points.py) ---

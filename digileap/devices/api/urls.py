@@ -28,6 +28,10 @@ def register(router) -> None:
     # --- recipients and assignments (api/recipients.py) ---
     # --- end recipients ---
     # --- agreements (api/agreements.py) ---
+    from . import agreements
+
+    router.register("agreement-templates", agreements.AgreementTemplateViewSet, basename="agreementtemplate")
+    router.register("user-agreements", agreements.UserAgreementViewSet, basename="useragreement")
     # --- end agreements ---
     # --- board, tickets, access points (api/aftercare.py) ---
     # --- end board ---
