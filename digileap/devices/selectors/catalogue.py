@@ -108,8 +108,9 @@ def contract_item_price(contract: FrameworkContract | None, device_model: Device
 
 def contract_history(contract: FrameworkContract) -> QuerySet[AuditEvent]:
     """Events about the contract and its items (also items removed since), newest first."""
-    items = Q(object_type=ContractItem._meta.label_lower) & (
-        Q(after__contract=contract.pk) | Q(before__contract=contract.pk)
-    )
+    item_type = ContractItem._meta.label_lower
+    # Items are known by the contract their creation named; later events name the item only.
+    created = AuditEvent.objects.filter(object_type=item_type, action="create", after__contract=contract.pk)
+    items = Q(object_type=item_type, object_id__in=created.values("object_id"))
     own = Q(object_type=FrameworkContract._meta.label_lower, object_id=str(contract.pk))
     return AuditEvent.objects.filter(own | items).order_by("-occurred_at", "-id")

@@ -252,7 +252,7 @@ def ordered_versus_allocated(user, programme: Programme, device_type: str = "") 
     if device_type:
         ordered = ordered.filter(device_model__device_type=device_type)
     for school_id, quantity, amount in (
-        ordered.values_list("school").annotate(quantity=Sum("quantity"), amount=Sum(LINE_AMOUNT)).order_by()
+        ordered.values_list("school").annotate(units=Sum("quantity"), eur=Sum(LINE_AMOUNT)).order_by()
     ):
         entry = row(school_id)
         entry.ordered_units = quantity or 0
