@@ -77,6 +77,20 @@ urlpatterns += [
 # --- end deliveries ---
 
 # --- recipients, assignment, scan loop (views/recipients.py, views/assignments.py) ---
+from .views import assignments, recipients  # noqa: E402
+
+urlpatterns += [
+    path("recipients/", recipients.recipient_list, name="recipient-list"),
+    path("recipients/new/", recipients.recipient_create_view, name="recipient-create"),
+    path("recipients/<int:pk>/", recipients.recipient_detail, name="recipient-detail"),
+    path("recipients/<int:pk>/edit/", recipients.recipient_edit, name="recipient-edit"),
+    path("recipients/<int:pk>/deactivate/", recipients.recipient_deactivate_view, name="recipient-deactivate"),
+    path("recipients/<int:pk>/activate/", recipients.recipient_activate_view, name="recipient-activate"),
+    path("assignments/<int:pk>/return/", assignments.assignment_return, name="assignment-return"),
+    path("handout/<int:school_pk>/", assignments.assignment_handout, name="assignment-handout"),
+    path("handout/<int:school_pk>/scan/", assignments.assignment_handout_scan, name="assignment-handout-scan"),
+    path("handout/<int:school_pk>/confirm/", assignments.assignment_handout_confirm, name="assignment-handout-confirm"),
+]
 # --- end recipients ---
 
 # --- agreements (views/agreements.py) ---

@@ -26,6 +26,10 @@ def register(router) -> None:
     router.register("self-purchases", deliveries.SelfPurchaseViewSet, basename="selfpurchase")
     # --- end deliveries ---
     # --- recipients and assignments (api/recipients.py) ---
+    from . import recipients
+
+    router.register("recipients", recipients.RecipientViewSet, basename="recipient")
+    router.register("assignments", recipients.AssignmentViewSet, basename="assignment")
     # --- end recipients ---
     # --- agreements (api/agreements.py) ---
     from . import agreements
