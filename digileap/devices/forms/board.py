@@ -12,10 +12,11 @@ from ..services.board import CHECKLIST_PHASES
 
 class ServiceErrorsMixin:
     def add_service_error(self, error: ValidationError) -> None:
-        """Show a service's ValidationError on the fields it names, or above the form."""
+        """Show a service's ValidationError on the (visible) fields it names, or above the form."""
         if hasattr(error, "error_dict"):
             for field, messages in error.message_dict.items():
-                self.add_error(field if field in self.fields else None, messages)
+                shown = field in self.fields and not self.fields[field].widget.is_hidden
+                self.add_error(field if shown else None, messages)
         else:
             self.add_error(None, error.messages)
 

@@ -5,7 +5,7 @@ is one query however many devices the schools have."""
 
 from dataclasses import dataclass
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
@@ -173,4 +173,5 @@ def rollout_history(rollout: SchoolRollout) -> QuerySet[AuditEvent]:
 
 def rollouts_with_figures(user, action: str = Action.VIEW) -> QuerySet[SchoolRollout]:
     """The board entries the user may see, with their figures and checklists (for the API)."""
-    return with_figures(rollouts_for(user, action)).prefetch_related("checklist", "checklist__done_by")
+    steps = ChecklistItem.objects.select_related("done_by").order_by("position", "pk")
+    return with_figures(rollouts_for(user, action)).prefetch_related(Prefetch("checklist", queryset=steps))

@@ -151,7 +151,10 @@ def schoolrollout_phase(request, pk: int):
     """Move the school to its next phase; open steps are listed and need force and a note."""
     rollout = _for_change(request, pk)
     next_phase = services.NEXT_PHASE.get(rollout.phase)
-    form = PhaseForm(request.POST or None, initial={"phase": next_phase, "aftercare_until": rollout.aftercare_until})
+    form = PhaseForm(
+        request.POST if request.method == "POST" else None,
+        initial={"phase": next_phase, "aftercare_until": rollout.aftercare_until},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.rollout_move_phase(rollout=rollout, actor=request.user, **form.cleaned_data)
@@ -183,7 +186,7 @@ def schoolrollout_update(request, pk: int):
     """Edit the OS image or profile, the end of aftercare, and the note."""
     rollout = _for_change(request, pk)
     form = RolloutForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         initial={"os_profile": rollout.os_profile, "aftercare_until": rollout.aftercare_until, "note": rollout.note},
     )
     if request.method == "POST" and form.is_valid():

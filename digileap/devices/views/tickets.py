@@ -135,7 +135,7 @@ def ticket_resolve(request, pk: int):
     ticket = _for_change(request, pk)
     if not services.acts_for(request.user, ticket, services.SUPPLIER_SIDE):
         raise PermissionDenied
-    form = ResolveForm(request.POST or None)
+    form = ResolveForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.ticket_resolve(ticket=ticket, actor=request.user, **form.cleaned_data)
@@ -153,7 +153,7 @@ def ticket_close(request, pk: int):
     ticket = _for_change(request, pk)
     if not services.acts_for(request.user, ticket, services.SCHOOL_SIDE):
         raise PermissionDenied
-    form = CloseForm(request.POST or None)
+    form = CloseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.ticket_close(ticket=ticket, actor=request.user, **form.cleaned_data)
@@ -172,7 +172,10 @@ def ticket_replacement(request, pk: int):
     ticket = _for_change(request, pk)
     if not services.acts_for(request.user, ticket, services.SCHOOL_SIDE):
         raise PermissionDenied
-    form = ReplacementForm(request.POST or None, candidates=selectors.replacement_candidates(request.user, ticket))
+    form = ReplacementForm(
+        request.POST if request.method == "POST" else None,
+        candidates=selectors.replacement_candidates(request.user, ticket),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.ticket_set_replacement(
