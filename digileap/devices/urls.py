@@ -125,6 +125,35 @@ urlpatterns += [
 # --- end agreements ---
 
 # --- board, tickets, access points (views/board.py, views/tickets.py, views/access_points.py) ---
+from .views import access_points, board, tickets  # noqa: E402
+
+urlpatterns += [
+    path("board/", board.schoolrollout_list, name="schoolrollout-list"),
+    path("board/programmes/<int:programme_pk>/", board.schoolrollout_board, name="schoolrollout-board"),
+    path("board/programmes/<int:programme_pk>/start/", board.schoolrollout_start, name="schoolrollout-start"),
+    path("board/schools/<int:pk>/", board.schoolrollout_detail, name="schoolrollout-detail"),
+    path("board/schools/<int:pk>/status/", board.schoolrollout_status, name="schoolrollout-status"),
+    path("board/schools/<int:pk>/phase/", board.schoolrollout_phase, name="schoolrollout-phase"),
+    path("board/schools/<int:pk>/edit/", board.schoolrollout_update, name="schoolrollout-update"),
+    path("board/schools/<int:pk>/steps/new/", board.schoolrollout_add_item, name="schoolrollout-add-item"),
+    path("board/steps/<int:pk>/tick/", board.checklistitem_tick, name="checklistitem-tick"),
+    path("tickets/", tickets.ticket_list, name="ticket-list"),
+    path("tickets/new/", tickets.ticket_create, name="ticket-create"),
+    path("tickets/<int:pk>/", tickets.ticket_detail, name="ticket-detail"),
+    path("tickets/<int:pk>/acknowledge/", tickets.ticket_acknowledge, name="ticket-acknowledge"),
+    path("tickets/<int:pk>/start/", tickets.ticket_start, name="ticket-start"),
+    path("tickets/<int:pk>/resolve/", tickets.ticket_resolve, name="ticket-resolve"),
+    path("tickets/<int:pk>/close/", tickets.ticket_close, name="ticket-close"),
+    path("tickets/<int:pk>/replacement/", tickets.ticket_replacement, name="ticket-replacement"),
+    path("access-points/", access_points.accesspointinstallation_list, name="accesspointinstallation-list"),
+    path("access-points/new/", access_points.accesspointinstallation_create, name="accesspointinstallation-create"),
+    path("access-points/<int:pk>/", access_points.accesspointinstallation_detail, name="accesspointinstallation-detail"),
+    path(
+        "access-points/<int:pk>/verify/",
+        access_points.accesspointinstallation_verify,
+        name="accesspointinstallation-verify",
+    ),
+]
 # --- end board ---
 
 # --- device-management exchange (views/exchange.py) ---
