@@ -38,6 +38,13 @@ def register(router) -> None:
     router.register("user-agreements", agreements.UserAgreementViewSet, basename="useragreement")
     # --- end agreements ---
     # --- board, tickets, access points (api/aftercare.py) ---
+    from . import aftercare
+
+    router.register("school-rollouts", aftercare.SchoolRolloutViewSet, basename="schoolrollout")
+    router.register("tickets", aftercare.TicketViewSet, basename="ticket")
+    router.register(
+        "access-point-installations", aftercare.AccessPointInstallationViewSet, basename="accesspointinstallation"
+    )
     # --- end board ---
     # --- exchange (api/exchange.py) ---
     from . import exchange
