@@ -1,0 +1,184 @@
+"""A delivery file of a million devices: import it, then build the evidence pack that lists them.
+
+Run by bench/run.py with DATABASE_URL set to a fresh database, in two processes (so that each
+reports its own peak memory):
+
+``devices_import.py FILE``           builds 4,000 schools and a catalogue, imports FILE (profile
+                                     ``generic``), then imports it again (every row unchanged);
+``devices_import.py FILE --evidence`` on the database the first process filled: a "devices
+                                     delivered" target and its evidence pack (every device listed).
+``devices_import.py FILE --write N`` writes the file: N devices, ``;``-separated, Windows-1252, as
+                                     Excel saves a CSV on a German desktop.
+
+Prints one JSON line. Nothing is asserted (see bench/README.md).
+"""
+
+import argparse
+import datetime
+import json
+import random
+import resource
+import time
+
+from _setup import bench_admin, migrate, setup
+
+SCHOOLS = 4_000
+PROGRAMME = "bench-deliveries"
+SUPPLIER = "Bench supplier GmbH"
+MODELS = [
+    ("bench-l14", "Lenovo", "ThinkPad L14 Gen 4", "laptop"),
+    ("bench-cb314", "Acer", "Chromebook 314", "chromebook"),
+    ("bench-ipad", "Apple", "iPad 10.9 (10th gen)", "tablet"),
+    ("bench-u6", "Ubiquiti", "U6 Pro", "access_point"),
+]
+
+
+def maxrss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def write_file(path: str, devices: int) -> dict:
+    rng = random.Random(5)
+    started = time.perf_counter()
+    start_day = datetime.date(2025, 9, 1)
+    with open(path, "w", encoding="cp1252", newline="") as stream:
+        stream.write("serial;model;asset_tag;mac_address;condition;school;delivery_note;delivered_on\r\n")
+        for n in range(devices):
+            school = n % SCHOOLS
+            code = MODELS[0 if n % 10 < 6 else 1 if n % 10 < 8 else 2 if n % 10 < 9 else 3][0]
+            day = start_day + datetime.timedelta(days=(n // 50_000))
+            mac = ":".join(f"{(n >> shift) & 0xFF:02X}" for shift in (40, 32, 24, 16, 8, 0))
+            condition = "refurbished" if rng.random() < 0.1 else "new"
+            stream.write(
+                f"PF{n:010d};{code};INV-{n:08d};{mac};{condition};{70_000_000 + school};"
+                f"LS-{school:05d}-{n // 50_000:03d};{day:%d.%m.%Y}\r\n"
+            )
+    return {"devices": devices, "seconds": time.perf_counter() - started}
+
+
+def build(admin):
+    from django.utils import timezone
+
+    from digileap.devices.models import DeviceModel, Supplier
+    from digileap.programmes import services
+    from digileap.schools.models import Authority, School, SchoolOperator
+
+    authority = Authority.objects.create(
+        code="BENCH-DEL", name="Bench delivery authority", kind="ministry", country="DE"
+    )
+    SchoolOperator.objects.bulk_create(
+        SchoolOperator(authority=authority, code=f"OP{n:03d}", name=f"Bench operator {n:03d}") for n in range(100)
+    )
+    operators = list(SchoolOperator.objects.filter(authority=authority).order_by("code"))
+    School.objects.bulk_create(
+        (
+            School(authority=authority, operator=operators[n % 100], number=f"{70_000_000 + n}", name=f"School {n:04d}")
+            for n in range(SCHOOLS)
+        ),
+        batch_size=2000,
+    )
+    for code, maker, name, kind in MODELS:
+        DeviceModel.objects.create(authority=authority, code=code, manufacturer=maker, name=name, device_type=kind)
+    Supplier.objects.create(name=SUPPLIER)
+    today = timezone.localdate()
+    programme = services.programme_create(
+        actor=admin,
+        data={
+            "code": PROGRAMME,
+            "name": {"en": "Bench deliveries"},
+            "authority": authority,
+            "country": "DE",
+            "period_start": datetime.date(2025, 1, 1),
+            "period_end": today + datetime.timedelta(days=400),
+            "status": "in_progress",
+            "is_public": True,
+            "sdgs": [4],
+            "climate_contribution": 0,
+            "digital_contribution": 100,
+        },
+    )
+    return programme
+
+
+def import_file(path: str) -> dict:
+    from digileap.core.tabular.engine import run_import
+    from digileap.devices.models import Device, DeviceEvent
+
+    admin = bench_admin()
+    build(admin)
+    result: dict = {}
+    for label in ("empty", "again"):
+        rss_before = maxrss_mb()
+        started = time.perf_counter()
+        outcome = run_import(
+            target="deliveries",
+            source=path,
+            profile="generic",
+            actor=admin,
+            overrides={"programme": PROGRAMME, "supplier": SUPPLIER},
+        )
+        seconds = time.perf_counter() - started
+        result[label] = {
+            "seconds": seconds,
+            "rows": outcome.rows,
+            **outcome.summary(),
+            "maxrss_mb_before": rss_before,
+            "maxrss_mb_after": maxrss_mb(),
+        }
+    result["devices"] = Device.objects.count()
+    result["events"] = DeviceEvent.objects.count()
+    return result
+
+
+def evidence() -> dict:
+    from django.utils import timezone
+
+    from digileap.programmes import services
+    from digileap.programmes.evidence import build_pack
+    from digileap.programmes.models import Programme
+
+    admin = bench_admin()
+    programme = Programme.objects.get(code=PROGRAMME)
+    target = services.target_create(
+        actor=admin,
+        programme=programme,
+        data={
+            "kind": "target",
+            "position": 1,
+            "number": "D1",
+            "title": {"en": "Devices delivered"},
+            "target_value": 1_000_000,
+            "due_date": timezone.localdate() + datetime.timedelta(days=100),
+        },
+    )
+    services.indicator_define(actor=admin, target=target, kind="devices_delivered", parameters={})
+    rss_before = maxrss_mb()
+    started = time.perf_counter()
+    pack = build_pack(target, timezone.localdate())
+    return {
+        "seconds": time.perf_counter() - started,
+        "bytes": len(pack),
+        "maxrss_mb_before": rss_before,
+        "maxrss_mb_after": maxrss_mb(),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("file")
+    parser.add_argument("--write", type=int, default=0, help="write a file of this many devices and stop")
+    parser.add_argument("--evidence", action="store_true")
+    args = parser.parse_args()
+    if args.write:
+        print(json.dumps(write_file(args.file, args.write)))
+        return
+    setup()
+    if args.evidence:
+        print(json.dumps(evidence()))
+        return
+    migrate()
+    print(json.dumps(import_file(args.file)))
+
+
+if __name__ == "__main__":
+    main()
