@@ -109,7 +109,9 @@ class OrderLineCreateSerializer(serializers.Serializer):
     device_model = ScopedPrimaryKeyRelatedField(device_models_for, queryset=DeviceModel.objects.none())
     school = ScopedPrimaryKeyRelatedField(schools_for, queryset=School.objects.none())
     quantity = serializers.IntegerField()
-    unit_price = serializers.DecimalField(max_digits=10, decimal_places=2, required=False, allow_null=True, default=None)
+    unit_price = serializers.DecimalField(
+        max_digits=10, decimal_places=2, required=False, allow_null=True, default=None
+    )
     allocation_line = ScopedPrimaryKeyRelatedField(
         all_lines_for, queryset=AllocationLine.objects.none(), required=False, allow_null=True, default=None
     )

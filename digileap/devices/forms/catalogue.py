@@ -152,10 +152,16 @@ class ContractForm(ServiceErrorsMixin, forms.Form):
         help_text=_("The most that orders under the contract may add up to. Empty: no ceiling."),
     )
     response_hours = forms.IntegerField(
-        label=_("Response time (hours)"), min_value=0, initial=8, help_text=_("Service level: first response to a ticket.")
+        label=_("Response time (hours)"),
+        min_value=0,
+        initial=8,
+        help_text=_("Service level: first response to a ticket."),
     )
     repair_hours = forms.IntegerField(
-        label=_("Repair time (hours)"), min_value=0, initial=72, help_text=_("Service level: device repaired or replaced.")
+        label=_("Repair time (hours)"),
+        min_value=0,
+        initial=72,
+        help_text=_("Service level: device repaired or replaced."),
     )
 
     def __init__(self, *args, authorities=None, suppliers=None, **kwargs):
@@ -206,9 +212,7 @@ class ContractFilterForm(forms.Form):
         if not self.is_valid():
             return queryset
         for word in (self.cleaned_data.get("q") or "").split():
-            queryset = queryset.filter(
-                Q(reference__icontains=word) | Q(title__icontains=word)
-            )
+            queryset = queryset.filter(Q(reference__icontains=word) | Q(title__icontains=word))
         if supplier := self.cleaned_data.get("supplier"):
             queryset = queryset.filter(supplier=supplier)
         return queryset

@@ -146,7 +146,9 @@ class PlaceForm(ServiceErrorsMixin, forms.Form):
 
 
 class CancelForm(ServiceErrorsMixin, forms.Form):
-    reason = forms.CharField(label=_("Reason"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("Reason"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class ComparisonForm(forms.Form):

@@ -28,6 +28,7 @@ from digileap.schools.models import School, SchoolOperator
 from ..models import Device, FrameworkContract, OrderLine, PurchaseOrder, Supplier
 from .catalogue import COMMITTED_STATUSES, LINE_AMOUNT, suppliers_for
 
+CENTS = Decimal("0.01")
 APPROVED_VERSIONS = (AllocationVersion.Status.APPROVED, AllocationVersion.Status.PUBLISHED)
 ORDER_AMOUNT = ExpressionWrapper(
     F("lines__quantity") * F("lines__unit_price"), output_field=DecimalField(max_digits=16, decimal_places=2)
@@ -191,9 +192,9 @@ class SchoolComparison:
     name: str = ""
     operator: str = ""
     allocated_units: Decimal = Decimal(0)
-    allocated_eur: Decimal = Decimal(0)
+    allocated_eur: Decimal = Decimal("0.00")
     ordered_units: int = 0
-    ordered_eur: Decimal = Decimal(0)
+    ordered_eur: Decimal = Decimal("0.00")
     delivered_units: int = 0
 
     @property
@@ -243,10 +244,11 @@ def ordered_versus_allocated(user, programme: Programme, device_type: str = "") 
     if device_type:
         units = units.filter(version__round__device_type=device_type)
     for school_id, amount in units.values_list("school").annotate(total=Sum("amount")).order_by():
-        row(school_id).allocated_units = amount or Decimal(0)
+        # Units rounds split whole devices; the figures read the same on every database.
+        row(school_id).allocated_units = Decimal(amount or 0).quantize(Decimal(1))
     money = allocation.filter(version__round__resource=AllocationRound.Resource.MONEY)
     for school_id, amount in money.values_list("school").annotate(total=Sum("amount")).order_by():
-        row(school_id).allocated_eur = amount or Decimal(0)
+        row(school_id).allocated_eur = Decimal(amount or 0).quantize(CENTS)
 
     ordered = order_lines_for(user).filter(order__programme=programme, order__status__in=COMMITTED_STATUSES)
     if device_type:
@@ -256,7 +258,7 @@ def ordered_versus_allocated(user, programme: Programme, device_type: str = "") 
     ):
         entry = row(school_id)
         entry.ordered_units = quantity or 0
-        entry.ordered_eur = Decimal(amount or 0).quantize(Decimal("0.01"))
+        entry.ordered_eur = Decimal(amount or 0).quantize(CENTS)
     delivered = (
         Device.objects.filter(order_line__in=ordered.values("pk"))
         .values_list("order_line__school")

@@ -96,7 +96,9 @@ class TestDeviceModels:
 
     def test_the_same_code_in_another_authority_is_fine(self, s, world):
         admin = user_with_role(Role.ADMINISTRATOR)
-        device_model = services.device_model_create(actor=admin, authority=world.other_authority, **model_data(code="lat-14"))
+        device_model = services.device_model_create(
+            actor=admin, authority=world.other_authority, **model_data(code="lat-14")
+        )
         assert device_model.authority == world.other_authority
 
     @pytest.mark.parametrize(
@@ -138,7 +140,9 @@ class TestDeviceModels:
             "device_type": ["Devices of this model are registered: its type cannot change."],
         }
         # Without devices, the tablet may be renamed and retyped.
-        services.device_model_update(actor=owner, device_model=s.tablet, data={"manufacturer": "Acer", "device_type": "chromebook"})
+        services.device_model_update(
+            actor=owner, device_model=s.tablet, data={"manufacturer": "Acer", "device_type": "chromebook"}
+        )
         s.tablet.refresh_from_db()
         assert (s.tablet.manufacturer, s.tablet.device_type) == ("Acer", "chromebook")
 
@@ -169,7 +173,9 @@ class TestSuppliers:
     def test_a_contract_for_another_authority_is_refused_and_leaves_no_supplier(self, owner, world):
         with pytest.raises(PermissionDenied):
             services.supplier_create_with_contract(
-                actor=owner, supplier={"name": "Bechtle"}, contract={"authority": world.other_authority, **contract_data()}
+                actor=owner,
+                supplier={"name": "Bechtle"},
+                contract={"authority": world.other_authority, **contract_data()},
             )
         assert not Supplier.objects.filter(name="Bechtle").exists()
 
@@ -223,7 +229,9 @@ class TestContracts:
         ]  # fmt: skip
         for change, expected in cases:
             with pytest.raises(ValidationError) as error:
-                services.contract_create(actor=owner, authority=world.authority, supplier=s.supplier, **contract_data(**change))
+                services.contract_create(
+                    actor=owner, authority=world.authority, supplier=s.supplier, **contract_data(**change)
+                )
             assert error.value.message_dict == expected, change
         assert FrameworkContract.objects.count() == 2
 
@@ -267,7 +275,9 @@ class TestContracts:
 
 class TestItems:
     def test_items_are_added_repriced_and_removed(self, s, owner):
-        item = services.contract_item_add(actor=owner, contract=s.contract, device_model=s.tablet, unit_price=Decimal("280"))
+        item = services.contract_item_add(
+            actor=owner, contract=s.contract, device_model=s.tablet, unit_price=Decimal("280")
+        )
         services.contract_item_update(actor=owner, item=item, unit_price=Decimal("275.50"))
         item.refresh_from_db()
         assert item.unit_price == Decimal("275.50")

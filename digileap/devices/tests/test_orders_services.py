@@ -108,9 +108,7 @@ class TestCreate:
         with pytest.raises(PermissionDenied):
             draft(s, staff, operator=s.operator_2)
 
-    @pytest.mark.parametrize(
-        "role", [Role.FUNDING_ADMINISTRATOR, Role.SCHOOL_COORDINATOR, Role.SUPPLIER, Role.AUDITOR]
-    )
+    @pytest.mark.parametrize("role", [Role.FUNDING_ADMINISTRATOR, Role.SCHOOL_COORDINATOR, Role.SUPPLIER, Role.AUDITOR])
     def test_other_roles_may_not_order(self, s, role_users, role):
         with pytest.raises(PermissionDenied):
             draft(s, role_users[role], operator=s.operator)
@@ -159,9 +157,7 @@ class TestUpdate:
 class TestLines:
     def test_prices_default_to_the_contract_then_the_list(self, s, owner):
         order = draft(s, owner)
-        laptops = services.order_line_add(
-            actor=owner, order=order, device_model=s.laptop, school=s.school, quantity=4
-        )
+        laptops = services.order_line_add(actor=owner, order=order, device_model=s.laptop, school=s.school, quantity=4)
         tablets = services.order_line_add(actor=owner, order=order, device_model=s.tablet, school=s.school, quantity=2)
         priced = services.order_line_add(
             actor=owner, order=order, device_model=s.laptop, school=s.school_b, quantity=1, unit_price=Decimal("399.99")
@@ -448,5 +444,7 @@ class TestDeliveryStatus:
 
 def test_an_order_to_another_supplier_needs_that_suppliers_contract(s, owner):
     supplier = SupplierFactory(name="Another supplier")
-    order = draft(s, owner, supplier=supplier, contract=None, funding_source=FundingSourceFactory(programme=s.programme))
+    order = draft(
+        s, owner, supplier=supplier, contract=None, funding_source=FundingSourceFactory(programme=s.programme)
+    )
     assert (order.supplier, order.contract) == (supplier, None)

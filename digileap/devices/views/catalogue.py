@@ -223,7 +223,9 @@ def contract_detail(request, pk: int):
     committed = selectors.contract_committed(contract)
     context = {
         "contract": contract,
-        "items": contract.items.select_related("device_model").order_by("device_model__manufacturer", "device_model__name"),
+        "items": contract.items.select_related("device_model").order_by(
+            "device_model__manufacturer", "device_model__name"
+        ),
         "committed": committed,
         "remaining": None if contract.ceiling is None else contract.ceiling - committed,
         "orders": with_totals(orders_for(user).filter(contract=contract)).order_by("-created_at", "-id")[:20],

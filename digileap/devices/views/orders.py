@@ -201,8 +201,12 @@ def order_line_add(request, pk: int):
             messages.success(
                 request,
                 _("%(quantity)s × %(model)s for %(school)s were added at EUR %(price)s each.")
-                % {"quantity": line.quantity, "model": line.device_model, "school": line.school.name,
-                   "price": line.unit_price},  # fmt: skip
+                % {
+                    "quantity": line.quantity,
+                    "model": line.device_model,
+                    "school": line.school.name,
+                    "price": line.unit_price,
+                },  # fmt: skip
             )
             if "add_another" in request.POST:
                 return redirect("devices:purchaseorder-line-add", pk=order.pk)
