@@ -34,8 +34,19 @@ class FetchRefused(Exception):
 
 
 def refuse_fetch(url, *args, **kwargs):
-    """WeasyPrint's ``url_fetcher``: an agreement needs nothing from outside its HTML."""
+    """What WeasyPrint gets for every URL: an agreement needs nothing from outside its HTML."""
     raise FetchRefused(f"agreement PDFs fetch nothing ({url})")
+
+
+def url_fetcher():
+    """A WeasyPrint URL fetcher that fetches nothing (a refused URL is left out with a warning)."""
+    from weasyprint.urls import URLFetcher
+
+    class RefusingFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            return refuse_fetch(url)
+
+    return RefusingFetcher(allowed_protocols=())
 
 
 def kit_text(kit) -> str:
@@ -161,10 +172,14 @@ def render_html(pages: list[AgreementPage], *, is_preview: bool = False) -> str:
     )
 
 
-def render_pdf(html: str) -> bytes:
+def render_document(html: str):
     from weasyprint import HTML
 
-    return HTML(string=html, url_fetcher=refuse_fetch).write_pdf()
+    return HTML(string=html, url_fetcher=url_fetcher()).render()
+
+
+def render_pdf(html: str) -> bytes:
+    return render_document(html).write_pdf()
 
 
 def agreements_pdf(agreements, accept_url=None) -> bytes:

@@ -30,7 +30,16 @@ class AgreementTemplateFactory(DjangoModelFactory):
     is_active = True
 
 
-def hand_out(*, programme, school, reference: str, group: str = "5A", serial: str | None = None, **recipient):
+def hand_out(
+    *,
+    programme,
+    school,
+    reference: str,
+    group: str = "5A",
+    serial: str | None = None,
+    assigned_at: datetime.datetime | None = None,
+    **recipient,
+):
     """A device of ``programme`` at ``school`` handed to a new recipient (an open assignment)."""
     device_kwargs = {"programme": programme, "school": school}
     if serial:
@@ -38,7 +47,7 @@ def hand_out(*, programme, school, reference: str, group: str = "5A", serial: st
     device = DeviceFactory(**device_kwargs)
     person = RecipientFactory(school=school, reference=reference, group=group, **recipient)
     return Assignment.objects.create(
-        device=device, recipient=person, kit=["charger", "bag"], assigned_at=timezone.now()
+        device=device, recipient=person, kit=["charger", "bag"], assigned_at=assigned_at or timezone.now()
     )
 
 
