@@ -1,1 +1,588 @@
-"""Device indicator kinds (filled in by the indicators work)."""
+"""The device indicator kinds of the programmes' registry (``digileap.programmes.indicators``):
+
+- ``devices_delivered``: devices of the programme delivered by the day, none marked missing;
+- ``devices_deployed``: devices of the programme first handed out by the day ("ever deployed");
+- ``access_points_installed``: Wi-Fi access points of the programme installed and verified;
+- ``pupils_with_device``: pupils holding a device of the programme at the end of the day, or, with
+  ``as_ratio``, their share of the pupils enrolled (percent, two decimals);
+
+and the reach source ``devices`` for the ``schools_reached`` kind: a school is reached on the day
+the first device of the programme is delivered to it.
+
+Every ``compute`` is one aggregate query over the devices' own columns (``programme``,
+``delivered_on``, ``device_type``, ``condition``, ``discrepancy``, ``accepted_at``: repeated on
+the device so that counting millions of them needs no join) and the indexes
+``device_programme_delivered_idx`` and ``device_programme_type_idx``. ``records`` streams its rows
+from a server-side cursor (``values_list(...).iterator(chunk_size=...)``), reading only the
+columns it writes, and repeated texts (models, schools, deliveries, dates) are shared between
+rows, so that an evidence pack of a million devices stays small in memory.
+
+The parameters and the choices behind each kind are documented in ``docs/devices-indicators.md``.
+"""
+
+import datetime
+import hashlib
+import json
+from collections.abc import Callable, Iterator
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+import jsonschema
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from digileap.programmes.indicators import (
+    IndicatorKind,
+    ReachSource,
+    Records,
+    register_indicator_kind,
+    register_reach_source,
+)
+
+from .models import (
+    AccessPointInstallation,
+    Assignment,
+    Condition,
+    Device,
+    DeviceEvent,
+    DeviceType,
+    Recipient,
+    UserAgreement,
+)
+
+CHUNK_SIZE = 5000
+LEVELS = [0, 1, 2, 3, 4]
+MISSING = Device.Discrepancy.MISSING
+# A school year ("2024/25") runs from 1 August to 31 July (the legal school year in Germany; the
+# Belgian and Latvian ones start on 1 September, inside the same span).
+SCHOOL_YEAR_STARTS = (8, 1)
+
+DEVICE_TYPES_SCHEMA = {
+    "type": "array",
+    "items": {"type": "string", "enum": list(DeviceType.values)},
+    "minItems": 1,
+    "uniqueItems": True,
+    "description": "Only devices of these types.",
+}
+CONDITION_SCHEMA = {
+    "type": "string",
+    "enum": list(Condition.values),
+    "description": "Only new or only refurbished devices.",
+}
+TARGET_GROUP_SCHEMA = {
+    "type": "string",
+    "enum": list(Recipient.Kind.values),
+    "description": "Only devices whose first hand-out (on or before the day) went to a pupil, or to a teacher.",
+}
+LEVELS_SCHEMA = {
+    "type": "array",
+    "items": {"type": "integer", "enum": LEVELS},
+    "minItems": 1,
+    "uniqueItems": True,
+    "description": "ISCED levels: only schools that teach at least one of them.",
+}
+ACCEPTED_ONLY_SCHEMA = {
+    "type": "boolean",
+    "description": "Only devices the school accepted on or before the day.",
+}
+
+
+def day_end(day: datetime.date) -> datetime.datetime:
+    """The first moment after ``day`` in the installation's time zone (dates are local days)."""
+    return timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min))
+
+
+def school_year_of(day: datetime.date) -> str:
+    """The school year a day belongs to, in the registry's form: 2024-09-15 → "2024/25"."""
+    first = day.year if (day.month, day.day) >= SCHOOL_YEAR_STARTS else day.year - 1
+    return f"{first}/{(first + 1) % 100:02d}"
+
+
+def _window(queryset: QuerySet, field: str, start: datetime.date | None, end: datetime.date) -> QuerySet:
+    queryset = queryset.filter(**{f"{field}__lte": end})
+    return queryset if start is None else queryset.filter(**{f"{field}__gte": start})
+
+
+def _levels_q(prefix: str, levels: list[int]) -> Q:
+    """Schools that teach at least one of ``levels`` (``School.isced_0`` … ``isced_4``)."""
+    condition = Q()
+    for level in levels:
+        condition |= Q(**{f"{prefix}isced_{level}": True})
+    return condition
+
+
+# --- the values' cache ---------------------------------------------------------------------------
+#
+# Counting millions of devices takes a PostgreSQL scan of the table (a few hundred milliseconds),
+# and the programme pages compute every target on every view. So a computed value is kept in
+# Django's cache under its method (kind, programme, parameters, counting window, day) and a data
+# stamp: the newest id of every table the kinds read, and of the audit trail, which every service
+# write appends to. Any new device, event, hand-out, installation, recipient, enrolment figure or
+# audited change makes a new stamp, so a cached value is never older than the data. Values are
+# cached only when computed outside a transaction: inside one they may include writes that other
+# connections do not see yet (tests, services and snapshot jobs run in transactions, so they always
+# compute afresh). ``DEVICES_INDICATOR_CACHE_SECONDS`` (default 300; 0 switches it off) bounds how
+# long an unused value stays.
+
+CACHE_SECONDS = 300
+
+
+def _stamp_sql() -> str:
+    from digileap.core.models import AuditEvent
+    from digileap.schools.models import EligibleCount, Enrolment
+
+    models = [Device, DeviceEvent, Assignment, AccessPointInstallation, Recipient, Enrolment, EligibleCount, AuditEvent]
+    quote = connection.ops.quote_name
+    parts = [f"(SELECT MAX({quote(m._meta.pk.column)}) FROM {quote(m._meta.db_table)})" for m in models]
+    return "SELECT " + ", ".join(parts)
+
+
+def data_stamp() -> str:
+    """The newest id of each table the device kinds read (one query of index look-ups)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_stamp_sql())
+        return "-".join(str(value or 0) for value in cursor.fetchone())
+
+
+def cached(kind: IndicatorKind, target, as_of: datetime.date, compute: Callable[[], Decimal]) -> Decimal:
+    """``compute()``, or the value cached for the same method, day and data stamp."""
+    seconds = getattr(settings, "DEVICES_INDICATOR_CACHE_SECONDS", CACHE_SECONDS)
+    if not seconds or connection.in_atomic_block:
+        return compute()
+    start, end = target.counting_window(as_of)
+    method = {
+        "kind": kind.code,
+        "programme": target.programme_id,
+        "parameters": target.indicator.parameters if target.indicator_id else {},
+        "window": [start.isoformat() if start else None, end.isoformat()],
+        "database": connection.settings_dict.get("NAME") and str(connection.settings_dict["NAME"]),
+    }
+    digest = hashlib.sha256(json.dumps(method, sort_keys=True, default=str).encode()).hexdigest()[:32]
+    key = f"digileap:devices:indicator:{digest}:{data_stamp()}"
+    stored = cache.get(key)
+    if stored is not None:
+        return Decimal(stored)
+    value = compute()
+    cache.set(key, str(value), seconds)
+    return value
+
+
+class Shared:
+    """Hands out one object per distinct value, so rows that repeat a model, a school, a delivery
+    or a day share the text instead of each holding a copy (a million rows, a few thousand texts)."""
+
+    def __init__(self) -> None:
+        self._values: dict[Any, str] = {}
+
+    def text(self, value: Any) -> str:
+        try:
+            return self._values[value]
+        except KeyError:
+            text = "" if value is None else value.isoformat() if hasattr(value, "isoformat") else str(value)
+            self._values[value] = text
+            return text
+
+
+class DeviceKind(IndicatorKind):
+    """Base of the kinds that count devices of the target's programme. Subclasses name the date
+    that makes a device count (``date_field``) and may add columns to the records."""
+
+    date_field = ""
+    unit = _("devices")
+    parameter_schema = {
+        "type": "object",
+        "properties": {
+            "device_types": DEVICE_TYPES_SCHEMA,
+            "condition": CONDITION_SCHEMA,
+            "target_group": TARGET_GROUP_SCHEMA,
+            "levels": LEVELS_SCHEMA,
+            "accepted_only": ACCEPTED_ONLY_SCHEMA,
+        },
+        "additionalProperties": False,
+    }
+
+    def validate_parameters(self, parameters: dict) -> None:
+        validate_against(self.parameter_schema, parameters)
+
+    def devices(self, target, as_of: datetime.date) -> QuerySet:
+        """The devices that count toward the target on ``as_of`` (a queryset without ordering)."""
+        parameters = target.indicator.parameters if target.indicator_id else {}
+        start, end = target.counting_window(as_of)
+        queryset = _window(Device.objects.filter(programme_id=target.programme_id), self.date_field, start, end)
+        queryset = queryset.exclude(discrepancy=MISSING)
+        if parameters.get("device_types"):
+            queryset = queryset.filter(device_type__in=parameters["device_types"])
+        if parameters.get("condition"):
+            queryset = queryset.filter(condition=parameters["condition"])
+        if parameters.get("levels"):
+            queryset = queryset.filter(_levels_q("school__", parameters["levels"]))
+        if parameters.get("accepted_only"):
+            queryset = queryset.filter(accepted_at__lt=day_end(as_of))
+        if parameters.get("target_group"):
+            first = (
+                Assignment.objects.filter(device=OuterRef("pk"), assigned_at__lt=day_end(as_of))
+                .order_by("assigned_at", "id")
+                .values("recipient__kind")[:1]
+            )
+            queryset = queryset.alias(first_group=Subquery(first)).filter(first_group=parameters["target_group"])
+        return queryset.order_by()
+
+    def compute(self, target, as_of: datetime.date) -> Decimal:
+        return cached(self, target, as_of, lambda: self.count(target, as_of))
+
+    def count(self, target, as_of: datetime.date) -> Decimal:
+        """The value itself, in one aggregate query."""
+        return Decimal(self.devices(target, as_of).aggregate(total=Count("pk"))["total"])
+
+    # The records: every counted device, by school number and serial.
+    base_columns = [
+        "serial",
+        "manufacturer",
+        "model",
+        "device_type",
+        "condition",
+        "school_number",
+        "school_name",
+        "funding_source",
+        "delivery_note",
+        "invoice",
+        "delivered_on",
+        "accepted_at",
+        "accepted_by",
+        "discrepancy",
+    ]
+    base_fields = [
+        "serial",
+        "manufacturer",
+        "device_model__name",
+        "device_type",
+        "condition",
+        "school__number",
+        "school__name",
+        "funding_source__kind",
+        "delivery__note_number",
+        "purchase__invoice_reference",
+        "delivered_on",
+        "accepted",
+        "accepter",
+        "discrepancy",
+    ]
+    extra_columns: list[str] = []
+    extra_fields: list[str] = []
+
+    def records(self, target, as_of: datetime.date) -> Records:
+        queryset = (
+            self.devices(target, as_of)
+            .annotate(
+                accepted=Coalesce("accepted_at", "delivery__accepted_at"),
+                accepter=Coalesce("delivery__accepted_by__username", "purchase__reported_by__username"),
+            )
+            .order_by("school__number", "serial", "pk")
+            .values_list(*self.base_fields, *self.extra_fields)
+        )
+        return Records([*self.base_columns, *self.extra_columns], _shared_rows(queryset))
+
+
+def _shared_rows(queryset: QuerySet, unique: tuple[int, ...] = (0,)) -> Iterator[tuple]:
+    """The rows of ``queryset`` as tuples of texts. The values at the ``unique`` positions (serials,
+    references) are kept as they come; every other value is shared between the rows that repeat it."""
+    text = Shared().text
+    for row in queryset.iterator(chunk_size=CHUNK_SIZE):
+        yield tuple(value if at in unique else text(value) for at, value in enumerate(row))
+
+
+def validate_against(schema: dict, parameters: dict) -> None:
+    """Check ``parameters`` against ``schema``; the error names the parameter and what is wrong."""
+    if not isinstance(parameters, dict):
+        raise ValidationError({"parameters": _("Give the parameters as a JSON object.")})
+    error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(schema).iter_errors(parameters))
+    if error is None:
+        return
+    where = ".".join(str(part) for part in error.absolute_path)
+    if where:
+        message = _("%(parameter)s: %(problem)s") % {"parameter": where, "problem": error.message}
+    else:
+        message = error.message
+    raise ValidationError({"parameters": message})
+
+
+class DevicesDelivered(DeviceKind):
+    """Devices of the programme delivered to a school (or reported by it) on or before the day."""
+
+    code = "devices_delivered"
+    label = _("Devices delivered")
+    description = _(
+        "Devices of the programme delivered to schools (or bought by schools and reported) by the day, "
+        "without those the school marked as missing; optionally by type, condition, target group, "
+        "level of the school, and only those accepted."
+    )
+    date_field = "delivered_on"
+
+
+class DevicesDeployed(DeviceKind):
+    """Devices of the programme first handed out on or before the day. A device counts once it has
+    been deployed, whatever happened to it afterwards (returned, lost or retired later)."""
+
+    code = "devices_deployed"
+    label = _("Devices deployed")
+    description = _(
+        "Devices of the programme handed out to pupils or teachers for the first time by the day (devices "
+        "returned, lost or retired later still count); optionally by type, condition, target group, level "
+        "of the school, and only those accepted."
+    )
+    date_field = "first_deployed_on"
+    extra_columns = ["first_deployed_on", "status"]
+    extra_fields = ["first_deployed_on", "status"]
+
+
+class AccessPointsInstalled(IndicatorKind):
+    """Wi-Fi access points of the programme installed on or before the day and verified by the
+    school on or before the day."""
+
+    code = "access_points_installed"
+    label = _("Wi-Fi access points installed")
+    description = _(
+        "Wi-Fi access points of the programme installed at a school's site and verified by the school by the day."
+    )
+    unit = _("access points")
+    parameter_schema = {
+        "type": "object",
+        "properties": {"levels": LEVELS_SCHEMA},
+        "additionalProperties": False,
+    }
+
+    def validate_parameters(self, parameters: dict) -> None:
+        validate_against(self.parameter_schema, parameters)
+
+    def installations(self, target, as_of: datetime.date) -> QuerySet:
+        parameters = target.indicator.parameters if target.indicator_id else {}
+        start, end = target.counting_window(as_of)
+        queryset = AccessPointInstallation.objects.filter(
+            device__programme_id=target.programme_id, verified_at__lt=day_end(as_of)
+        )
+        queryset = _window(queryset, "installed_on", start, end)
+        if parameters.get("levels"):
+            queryset = queryset.filter(_levels_q("school__", parameters["levels"]))
+        return queryset.order_by()
+
+    def compute(self, target, as_of: datetime.date) -> Decimal:
+        return cached(self, target, as_of, lambda: self.count(target, as_of))
+
+    def count(self, target, as_of: datetime.date) -> Decimal:
+        """The value itself, in one aggregate query."""
+        return Decimal(self.installations(target, as_of).aggregate(total=Count("pk"))["total"])
+
+    def records(self, target, as_of: datetime.date) -> Records:
+        queryset = (
+            self.installations(target, as_of)
+            .order_by("school__number", "device__serial", "pk")
+            .values_list(
+                "device__serial",
+                "device__manufacturer",
+                "device__device_model__name",
+                "school__number",
+                "school__name",
+                "site__name",
+                "building",
+                "room",
+                "installed_on",
+                "verified_at",
+                "verified_by__username",
+            )
+        )
+        columns = [
+            "serial",
+            "manufacturer",
+            "model",
+            "school_number",
+            "school_name",
+            "site",
+            "building",
+            "room",
+            "installed_on",
+            "verified_at",
+            "verified_by",
+        ]
+        return Records(columns, _shared_rows(queryset))
+
+
+class PupilsWithDevice(IndicatorKind):
+    """Pupils holding a device of the programme at the end of the day, or their share of the
+    pupils enrolled (``as_ratio``). A state on the day: per-period targets count the same way."""
+
+    code = "pupils_with_device"
+    label = _("Pupils with a personal device")
+    description = _(
+        "Distinct pupils who hold a device of the programme at the end of the day; with 'as ratio', their "
+        "share of the pupils enrolled, in percent."
+    )
+    unit = _("pupils")
+    parameter_schema = {
+        "type": "object",
+        "properties": {
+            "as_ratio": {"type": "boolean", "description": "The coverage ratio in percent instead of a count."},
+            "levels": {
+                "type": "array",
+                "items": {"type": "integer", "enum": LEVELS},
+                "minItems": 1,
+                "uniqueItems": True,
+                "description": "ISCED levels of the pupils (and of the enrolment the ratio divides by).",
+            },
+            "eligibility_groups": {
+                "type": "array",
+                "items": {"type": "string", "minLength": 1},
+                "minItems": 1,
+                "uniqueItems": True,
+                "description": "Only pupils of these eligibility groups (and, for the ratio, the pupils counted "
+                "in them).",
+            },
+            "enrolment_of": {
+                "type": "string",
+                "enum": ["programme_authority", "schools_with_recipients"],
+                "description": "Whose pupils the ratio divides by: every school of the programme's authority "
+                "(the default), or only the schools with recipients of the programme's devices.",
+            },
+        },
+        "additionalProperties": False,
+    }
+
+    def validate_parameters(self, parameters: dict) -> None:
+        validate_against(self.parameter_schema, parameters)
+        if (parameters.get("levels") and parameters.get("eligibility_groups")) and parameters.get("as_ratio"):
+            raise ValidationError(
+                {
+                    "parameters": _(
+                        "levels and eligibility_groups: a ratio can divide by the pupils of some levels or of "
+                        "some eligibility groups, not both (the registry counts eligible pupils per school only)."
+                    )
+                }
+            )
+
+    def holdings(self, target, as_of: datetime.date) -> QuerySet:
+        """The assignments of the programme's devices to pupils that are open at the end of the day."""
+        parameters = target.indicator.parameters if target.indicator_id else {}
+        end = day_end(as_of)
+        queryset = Assignment.objects.filter(
+            device__programme_id=target.programme_id,
+            recipient__kind=Recipient.Kind.PUPIL,
+            assigned_at__lt=end,
+        ).filter(Q(returned_at__isnull=True) | Q(returned_at__gte=end))
+        if parameters.get("levels"):
+            queryset = queryset.filter(recipient__isced_level__in=parameters["levels"])
+        if parameters.get("eligibility_groups"):
+            queryset = queryset.filter(recipient__eligibility_group__in=parameters["eligibility_groups"])
+        return queryset.order_by()
+
+    def pupils(self, target, as_of: datetime.date) -> int:
+        """Distinct pupils with an open assignment: counted over the recipients with a semi-join
+        (PostgreSQL runs it in parallel; COUNT(DISTINCT) over millions of assignments sorts)."""
+        parameters = target.indicator.parameters if target.indicator_id else {}
+        end = day_end(as_of)
+        holding = Assignment.objects.filter(
+            recipient=OuterRef("pk"), device__programme_id=target.programme_id, assigned_at__lt=end
+        ).filter(Q(returned_at__isnull=True) | Q(returned_at__gte=end))
+        pupils = Recipient.objects.filter(Exists(holding), kind=Recipient.Kind.PUPIL)
+        if parameters.get("levels"):
+            pupils = pupils.filter(isced_level__in=parameters["levels"])
+        if parameters.get("eligibility_groups"):
+            pupils = pupils.filter(eligibility_group__in=parameters["eligibility_groups"])
+        return pupils.order_by().aggregate(total=Count("pk"))["total"]
+
+    def enrolled(self, target, as_of: datetime.date) -> int:
+        """The pupils the ratio divides by: enrolment in the school year of ``as_of`` (or, where the
+        registry has none yet, the newest earlier year with figures) at the chosen schools."""
+        from digileap.schools.models import EligibleCount, Enrolment, School
+
+        parameters = target.indicator.parameters if target.indicator_id else {}
+        if parameters.get("enrolment_of") == "schools_with_recipients":
+            schools = (
+                Assignment.objects.filter(device__programme_id=target.programme_id, assigned_at__lt=day_end(as_of))
+                .order_by()
+                .values("recipient__school_id")
+            )
+        else:
+            schools = School.objects.filter(authority_id=target.programme.authority_id).order_by().values("pk")
+        if parameters.get("eligibility_groups"):
+            figures = EligibleCount.objects.filter(group__code__in=parameters["eligibility_groups"])
+        else:
+            figures = Enrolment.objects.all()
+            if parameters.get("levels"):
+                figures = figures.filter(level__in=parameters["levels"])
+        figures = figures.filter(school_id__in=schools)
+        year = figures.filter(school_year__lte=school_year_of(as_of)).order_by("-school_year").values("school_year")
+        total = figures.filter(school_year=Subquery(year[:1])).aggregate(total=Sum("pupils"))["total"]
+        return total or 0
+
+    def compute(self, target, as_of: datetime.date) -> Decimal:
+        return cached(self, target, as_of, lambda: self.count(target, as_of))
+
+    def count(self, target, as_of: datetime.date) -> Decimal:
+        """The value itself: one aggregate query for the count, one more for the ratio's enrolment."""
+        pupils = self.pupils(target, as_of)
+        parameters = target.indicator.parameters if target.indicator_id else {}
+        if not parameters.get("as_ratio"):
+            return Decimal(pupils)
+        enrolled = self.enrolled(target, as_of)
+        if not enrolled:
+            return Decimal("0.00")
+        return (Decimal(pupils) * 100 / Decimal(enrolled)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+    def records(self, target, as_of: datetime.date) -> Records:
+        agreement = UserAgreement.objects.filter(assignment=OuterRef("pk")).values("status")[:1]
+        queryset = (
+            self.holdings(target, as_of)
+            .annotate(agreement_status=Subquery(agreement))
+            .order_by("recipient__school__number", "recipient__reference", "assigned_at", "pk")
+            .values_list(
+                "recipient__reference",
+                "recipient__school__number",
+                "recipient__school__name",
+                "recipient__grade",
+                "recipient__group",
+                "recipient__eligibility_group",
+                "device__serial",
+                "device__device_type",
+                "assigned_at",
+                "agreement_status",
+            )
+        )
+        columns = [
+            "recipient",
+            "school_number",
+            "school_name",
+            "grade",
+            "group",
+            "eligibility_group",
+            "serial",
+            "device_type",
+            "assigned_at",
+            "agreement",
+        ]
+
+        def rows():
+            for row in _shared_rows(queryset, unique=(0, 6)):
+                yield (*row[:-1], row[-1] or "none")
+
+        return Records(columns, rows())
+
+
+def devices_reach(target, start, end, parameters: dict) -> QuerySet:
+    """Schools reached by the programme's devices: on the day each device was delivered (the
+    ``schools_reached`` kind takes the first), devices marked missing left out."""
+    devices = Device.objects.filter(programme_id=target.programme_id).exclude(discrepancy=MISSING)
+    return _window(devices, "delivered_on", start, end).annotate(reached_on=F("delivered_on"))
+
+
+register_indicator_kind(DevicesDelivered())
+register_indicator_kind(DevicesDeployed())
+register_indicator_kind(AccessPointsInstalled())
+register_indicator_kind(PupilsWithDevice())
+register_reach_source(ReachSource("devices", _("A device of the programme delivered"), devices_reach))
+
+__all__ = ["AccessPointsInstalled", "DevicesDelivered", "DevicesDeployed", "PupilsWithDevice", "devices_reach"]

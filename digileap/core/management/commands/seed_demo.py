@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from digileap.allocation.demo import seed_demo_allocation
 from digileap.core.demo import DEFAULT_SCHOOLS, DEFAULT_SEED, seed_demo
+from digileap.devices.demo import seed_demo_devices
 from digileap.programmes.demo import seed_demo_programmes
 
 
@@ -26,6 +27,7 @@ class Command(BaseCommand):
         report = seed_demo(schools=schools, seed=seed)
         seed_demo_programmes()  # the five seed programmes (load_seed_programmes) and a demo programme
         seed_demo_allocation()  # rounds, needs, a roll-out plan and a change request on the demo programme
+        seed_demo_devices()  # orders, deliveries, devices, hand-outs, board, tickets; device targets move
         elapsed = time.perf_counter() - started
         if report.changed_anything:
             created = ", ".join(f"{count} {what}" for what, count in report.created.items())
