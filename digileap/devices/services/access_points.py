@@ -54,7 +54,7 @@ def access_point_record(
     building: str = "",
 ) -> AccessPointInstallation:
     """Record where and when an access point was installed; the device becomes deployed."""
-    device = Device.objects.select_for_update().select_related("school").get(pk=device.pk)
+    device = Device.objects.select_for_update(of=("self",)).select_related("school").get(pk=device.pk)
     installation = AccessPointInstallation(device=device, school=device.school, site=site)
     authorize(actor, Action.ADD, installation)
     errors = {}
@@ -123,7 +123,9 @@ def access_point_record(
 def access_point_verify(*, installation: AccessPointInstallation, actor) -> AccessPointInstallation:
     """The school confirms the installation; from now on it counts toward hotspot targets."""
     installation = (
-        AccessPointInstallation.objects.select_for_update().select_related("verified_by").get(pk=installation.pk)
+        AccessPointInstallation.objects.select_for_update(of=("self",))
+        .select_related("verified_by")
+        .get(pk=installation.pk)
     )
     authorize(actor, Action.CHANGE, installation)
     if not verifies_for(actor, installation):

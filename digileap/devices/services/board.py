@@ -64,7 +64,7 @@ def _user_or_none(actor):
 
 
 def _locked_rollout(rollout: SchoolRollout) -> SchoolRollout:
-    return SchoolRollout.objects.select_for_update().select_related("school").get(pk=rollout.pk)
+    return SchoolRollout.objects.select_for_update(of=("self",)).select_related("school").get(pk=rollout.pk)
 
 
 def _checklist_rows(rollout: SchoolRollout) -> list[ChecklistItem]:
@@ -166,7 +166,7 @@ def rollout_start_many(*, programme, actor, operator=None) -> int:
 @transaction.atomic
 def checklist_tick(*, item: ChecklistItem, actor, is_done: bool = True) -> ChecklistItem:
     """Tick a step off (``is_done``) or untick it, recording who and when."""
-    item = ChecklistItem.objects.select_for_update().select_related("rollout").get(pk=item.pk)
+    item = ChecklistItem.objects.select_for_update(of=("self",)).select_related("rollout").get(pk=item.pk)
     authorize(actor, Action.CHANGE, item)
     if item.rollout.phase == Phase.CLOSED:
         raise ValidationError(_("The board of this school is closed: its steps cannot change."))

@@ -113,7 +113,9 @@ def _transition(*, device: Device, status: str, actor, at, ticket: Ticket, reaso
 
 def _locked(ticket: Ticket) -> Ticket:
     return (
-        Ticket.objects.select_for_update().select_related("device", "school", "supplier", "contract").get(pk=ticket.pk)
+        Ticket.objects.select_for_update(of=("self",))
+        .select_related("device", "school", "supplier", "contract")
+        .get(pk=ticket.pk)
     )
 
 
@@ -131,7 +133,7 @@ def ticket_open(
     *, device: Device, category: str, description: str, actor, at: datetime.datetime | None = None
 ) -> Ticket:
     """Open a ticket for ``device`` (the school's side); theft and loss mark the device lost or stolen."""
-    device = Device.objects.select_for_update().select_related("school").get(pk=device.pk)
+    device = Device.objects.select_for_update(of=("self",)).select_related("school").get(pk=device.pk)
     at = at or timezone.now()
     ticket = Ticket(device=device, school=device.school, supplier_id=device.supplier_id)
     authorize(actor, Action.ADD, ticket)
