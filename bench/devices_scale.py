@@ -21,6 +21,7 @@ import argparse
 import datetime
 import json
 import random
+import re
 import statistics
 import time
 
@@ -267,7 +268,11 @@ def main() -> None:
     ]  # fmt: skip
 
     today = timezone.localdate()
-    targets = world["targets"]
+    from digileap.programmes.models import Target
+
+    targets = list(
+        Target.objects.filter(programme=programme).select_related("indicator", "programme").order_by("number")
+    )
     indicator_runs = []
     values = {}
     for target in targets:
@@ -293,14 +298,56 @@ def main() -> None:
         "runs": [{"what": label, **run} for label, run in runs],
         "indicators": indicator_runs,
         "dashboard": [{"what": label, **run} for label, run in dashboard],
-        "scan": scan_loop(world, coordinator_school),
+        "scan": scan_loop(world, coordinator_school, coordinator),
     }
     print(json.dumps(result, default=str))
 
 
-def scan_loop(world, school_id: int) -> dict:
-    """30 pupils, 30 new laptops at one school: each scan proposes the next pupil, then confirms."""
-    return {}
+def scan_loop(world, school_id: int, client) -> dict:
+    """30 pupils, 30 new laptops at one school: each scan proposes the next pupil, one key confirms.
+
+    Two requests per pupil, as the page sends them (htmx): the scan and the confirmation."""
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from digileap.devices import lifecycle
+    from digileap.devices.models import Assignment, Device, Recipient
+
+    model = world["models"][0]
+    programme = world["programme"]
+    now = timezone.now()
+    serials = [f"SCAN{n:05d}" for n in range(30)]
+    for serial in serials:
+        device = Device.objects.create(
+            serial=serial, manufacturer=model.manufacturer, device_model=model, device_type=model.device_type,
+            programme=programme, school_id=school_id, status="delivered", status_changed_at=now, created_at=now,
+            delivered_on=now.date(),
+        )  # fmt: skip
+        lifecycle.create_initial_event(device=device, actor="bench")
+    for n in range(30):
+        Recipient.objects.create(school_id=school_id, reference=f"7B-{n + 1:02d}", grade=7, group="7B")
+    scan_url = reverse("devices:assignment-handout-scan", kwargs={"school_pk": school_id})
+    confirm_url = reverse("devices:assignment-handout-confirm", kwargs={"school_pk": school_id})
+    scans, confirms, handed = [], [], 0
+    for serial in serials:
+        begun = time.perf_counter()
+        response = client.post(
+            scan_url, {"serial": serial, "group": "7B", "kit": ["charger", "bag"]}, HTTP_HX_REQUEST="true"
+        )
+        scans.append((time.perf_counter() - begun) * 1000)
+        html = response.content.decode()
+        device_pk = re.search(r'name="device" value="(\d+)"', html).group(1)
+        recipient_pk = re.search(r'<option value="(\d+)" selected>', html).group(1)
+        begun = time.perf_counter()
+        response = client.post(
+            confirm_url,
+            {"device": device_pk, "recipient": recipient_pk, "group": "7B", "kit": ["charger", "bag"]},
+            HTTP_HX_REQUEST="true",
+        )  # fmt: skip
+        confirms.append((time.perf_counter() - begun) * 1000)
+        handed += response.status_code == 200
+    handed = Assignment.objects.filter(recipient__school_id=school_id, recipient__group="7B").count()
+    return {"scan": summary(scans), "confirm": summary(confirms), "handed_out": handed}
 
 
 if __name__ == "__main__":

@@ -6,6 +6,10 @@ Each measurement runs in its own Python process (a clean Django set-up) with DAT
 3. import_bench.py --memory: the first import again, in a fresh database, under tracemalloc;
 4. programmes_bench.py: indicators, dashboard and public page of a programme over 40,000 schools;
 5. allocation_bench.py: a budget and 500,000 devices split over 40,000 schools (formula, service);
+6. devices_import.py: a delivery file of 1,000,000 devices imported (then again), and in a second
+   process the evidence pack listing them all (time and peak memory of each process);
+7. devices_scale.py: 3,000,000 devices: the device list page and API, device indicators, the
+   programme dashboard, and the hand-out scan loop;
 and once, without a database, rollout_bench.py: a roll-out plan of 5,000 schools over 4 years.
 ``--only`` runs some of them (for example ``--only allocation,rollout``).
 Nothing is asserted: the figures are printed for people to read (see bench/README.md).
@@ -24,7 +28,9 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 POSTGRES_SERVER = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432/")
 POSTGRES_DATABASE = "digileap_bench"
-PARTS = ("import", "lists", "memory", "programmes", "allocation", "rollout")
+DELIVERY_ROWS = int(os.environ.get("BENCH_DELIVERY_ROWS", "1000000"))
+DEVICES = int(os.environ.get("BENCH_DEVICES", "3000000"))
+PARTS = ("import", "lists", "memory", "programmes", "allocation", "rollout", "deliveries", "devices")
 
 
 def log(message: str) -> None:
@@ -91,7 +97,9 @@ class Postgres:
             connection.execute(f"DROP DATABASE IF EXISTS {POSTGRES_DATABASE} WITH (FORCE)")
 
 
-def bench_backend(backend, csv_path: Path, schools: int, requests: int, parts: set[str]) -> dict:
+def bench_backend(
+    backend, csv_path: Path, schools: int, requests: int, parts: set[str], deliveries_path: Path | None = None
+) -> dict:
     figures: dict = {"backend": backend.name}
     try:
         if parts & {"import", "lists"}:
@@ -113,6 +121,19 @@ def bench_backend(backend, csv_path: Path, schools: int, requests: int, parts: s
             url = backend.fresh()
             log(f"{backend.name}: allocation rounds (formula and round_compute; allocation_bench.py)")
             figures["allocation"] = run_json("allocation_bench.py", "--schools", str(schools), database_url=url)
+        if "deliveries" in parts and deliveries_path is not None:
+            url = backend.fresh()
+            log(f"{backend.name}: importing {deliveries_path.name} (devices_import.py), then its evidence pack")
+            figures["deliveries"] = run_json("devices_import.py", str(deliveries_path), database_url=url)
+            figures["deliveries"]["evidence"] = run_json(
+                "devices_import.py", str(deliveries_path), "--evidence", database_url=url
+            )
+        if "devices" in parts:
+            url = backend.fresh()
+            log(f"{backend.name}: {DEVICES:,} devices: lists, API, indicators, dashboard, scan loop (devices_scale.py)")
+            figures["devices"] = run_json(
+                "devices_scale.py", "--schools", str(schools), "--devices", str(DEVICES), database_url=url
+            )
     finally:
         backend.drop()
     return figures
@@ -231,6 +252,7 @@ def rollout_lines(rollout: dict | None) -> list[str]:
 
 def report(results: list[dict], schools: int, rollout: dict | None = None) -> str:
     from allocation_bench import report_lines as allocation_lines
+    from devices_report import report_lines as devices_lines
     from programmes_bench import report_lines as programme_lines
 
     lines = [f"Digileap benchmarks: {schools:,} schools"]
@@ -240,6 +262,7 @@ def report(results: list[dict], schools: int, rollout: dict | None = None) -> st
     lines += programme_lines(results, table)
     lines += allocation_lines(results, table)
     lines += rollout_lines(rollout)
+    lines += devices_lines(results, table)
     return "\n".join(lines)
 
 
@@ -268,6 +291,17 @@ def main() -> None:
                 check=True,
             )
             log(f"{csv_path.name}: {csv_path.stat().st_size / 1e6:.1f} MB")
+        deliveries_path = None
+        if "deliveries" in parts:
+            deliveries_path = folder_path / f"deliveries-{DELIVERY_ROWS}.csv"
+            log(f"writing {deliveries_path.name}")
+            run_json(
+                "devices_import.py",
+                str(deliveries_path),
+                "--write",
+                str(DELIVERY_ROWS),
+                database_url=f"sqlite:///{folder_path / 'unused.sqlite3'}",
+            )
         backends = []
         if parts - {"rollout"}:
             if args.backend in ("sqlite", "both"):
@@ -276,7 +310,10 @@ def main() -> None:
                 postgres = Postgres(POSTGRES_SERVER)
                 if postgres.available():
                     backends.append(postgres)
-        results = [bench_backend(backend, csv_path, args.schools, args.requests, parts) for backend in backends]
+        results = [
+            bench_backend(backend, csv_path, args.schools, args.requests, parts, deliveries_path)
+            for backend in backends
+        ]
         rollout = None
         if "rollout" in parts:
             log("roll-out plan optimiser: 5,000 schools over 4 years (rollout_bench.py, no database)")
