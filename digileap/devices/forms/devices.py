@@ -13,7 +13,7 @@ from digileap.schools.models import Site
 from digileap.schools.selectors import schools_for
 
 from ..models import Condition, Device, DeviceModel, DeviceStatus, DeviceType
-from ..selectors.devices import DEFAULT_SORT, search_q
+from ..selectors.devices import DEFAULT_SORT, Sort, is_one_school_scope, serial_prefix_q
 from ..services.devices import REASON_MAX_LENGTH, changeable_statuses
 
 # Above this many schools a drop-down list is slow to render and to use: the filter becomes the
@@ -45,8 +45,11 @@ class DeviceFilterForm(forms.Form):
     that is not understood is ignored (and shown). Devices stay restricted by the selector, so a
     school id outside the scope simply finds nothing."""
 
-    q = forms.CharField(
-        label=_("Serial number or asset tag"), required=False, max_length=64, help_text=_("Its first characters")
+    serial = forms.CharField(
+        label=_("Serial number"), required=False, max_length=64, help_text=_("Its first characters")
+    )
+    asset_tag = forms.CharField(
+        label=_("Asset tag"), required=False, max_length=64, help_text=_("Its first characters")
     )
     school = forms.IntegerField(label=_("School"), required=False, min_value=1)
     school_number = forms.CharField(
@@ -94,13 +97,20 @@ class DeviceFilterForm(forms.Form):
         self.is_valid()
         return getattr(self, "cleaned_data", {})
 
-    @property
-    def sort_value(self) -> str:
-        return self.cleaned.get("sort") or DEFAULT_SORT
-
     def is_one_school(self) -> bool:
         """Whether the list is narrowed to one school (its count is then exact and cheap)."""
         return bool(self.cleaned.get("school"))
+
+    def can_sort_by_delivery(self) -> bool:
+        """The delivery date has no index: it sorts one school's devices, not millions."""
+        return bool(self.is_one_school() or self.cleaned.get("school_number") or is_one_school_scope(self.user))
+
+    def chosen_sort(self) -> Sort:
+        """The sort asked for; by serial number when it is by delivery date over too many devices."""
+        sort = Sort.parse(self.cleaned.get("sort"))
+        if sort.name == "delivered" and not self.can_sort_by_delivery():
+            return Sort.parse(DEFAULT_SORT)
+        return sort
 
     def filter(self, devices):
         """``devices`` narrowed by the valid filters; each condition is on a column of the device."""
@@ -134,8 +144,11 @@ class DeviceFilterForm(forms.Form):
             devices = devices.filter(discrepancy="")
         elif discrepancy:
             devices = devices.filter(discrepancy=discrepancy)
-        if data.get("q"):
-            devices = devices.filter(search_q(data["q"]))
+        if data.get("serial", "").strip():
+            devices = devices.filter(serial_prefix_q(data["serial"]))
+        if data.get("asset_tag", "").strip():
+            # No index on asset tags: within the other filters, rows are read in order until a page is full.
+            devices = devices.filter(asset_tag__istartswith=data["asset_tag"].strip())
         return devices
 
     def filters_active(self) -> bool:

@@ -23,14 +23,16 @@ import base64
 import binascii
 import datetime
 import json
+import operator
 from dataclasses import dataclass, field
+from functools import reduce
 
 from django.db import connection
-from django.db.models import F, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from digileap.core.audit import history_for
-from digileap.core.permissions import Action, restrict
+from digileap.core.permissions import Action, assignments_for, restrict
 from digileap.schools.models import School
 
 from ..models import Assignment, Condition, Device, DeviceEvent, DeviceModel, DeviceStatus, DeviceType, Ticket
@@ -50,7 +52,8 @@ LIST_FIELDS = (
     "school_id",
     "device_model_id",
 )
-# Sort name -> the column before (serial, id); None: serial itself.
+# Sort name -> the column before (serial, id); None: serial itself. The delivery date has no index
+# of its own: it sorts only a list narrowed to one school (see ``can_sort_by_delivery``).
 SORT_KEYS: dict[str, str | None] = {
     "serial": None,
     "status": "status",
@@ -61,12 +64,60 @@ NULLABLE_KEYS = frozenset({"delivered_on"})
 DEFAULT_SORT = "serial"
 PER_PAGE = 50
 MAX_PER_PAGE = 500
+# A scope reaching at most this many schools lists their ids (see ``_semi_join``).
+SMALL_SCOPE = 200
 # Above this many rows the count says "more than" (or, on PostgreSQL, "about" the planner's estimate).
 COUNT_CAP = 10_000
 
 
+def _semi_join(model, path: str, ids: list[int]) -> Q:
+    """``<path>__in=ids`` for a path of forward relations, shaped for keyset pages over millions of
+    rows. Through a further relation (``school__operator``) ``restrict`` joins, and SQLite then
+    starts from the scope's schools and sorts all their devices to show the first fifty. Instead:
+    a scope of at most ``SMALL_SCOPE`` related rows (an operator's schools) becomes a list of their
+    ids (one index range per school, a small sort); a larger one (an authority's 40,000 schools)
+    an ``EXISTS`` probed by primary key while the device index is read in order."""
+    if path == "pk":
+        return Q(pk__in=ids)
+    first, _, rest = path.partition("__")
+    field = model._meta.get_field(first)
+    if not (field.many_to_one or field.one_to_one) or field.auto_created:
+        raise ValueError(f"{model._meta.label}: scope path {path!r} is not a chain of forward relations")
+    if not rest:
+        return Q(**{f"{field.attname}__in": ids})
+    related = field.related_model._default_manager.filter(**{f"{rest}__in": ids})
+    related_ids = list(related.order_by().values_list("pk", flat=True)[: SMALL_SCOPE + 1])
+    if len(related_ids) <= SMALL_SCOPE:
+        return Q(**{f"{field.attname}__in": related_ids})
+    return Q(Exists(related.filter(pk=OuterRef(field.attname))))
+
+
+def restrict_semi_join(queryset: QuerySet, user, action: str = Action.VIEW) -> QuerySet:
+    """``core.permissions.restrict`` with each scope path as a semi-join (see ``_semi_join``): the
+    same grants, scope kinds and paths (``scope_paths``), the same rows (tests compare the two for
+    every role), a plan that suits keyset pages over millions of rows."""
+    model = queryset.model
+    paths: dict[str, str] = getattr(model, "scope_paths", {})
+    ids_by_kind: dict[str, list[int]] = {}
+    for assignment in assignments_for(user, action, model):
+        if assignment.scope_kind == "all":
+            return queryset
+        if assignment.scope_kind in paths:
+            ids_by_kind.setdefault(assignment.scope_kind, []).append(assignment.scope_id)
+    if not ids_by_kind:
+        return queryset.none()
+    conditions = [_semi_join(model, paths[kind], ids) for kind, ids in ids_by_kind.items()]
+    return queryset.filter(reduce(operator.or_, conditions))
+
+
 def devices_for(user, action: str = Action.VIEW) -> QuerySet[Device]:
-    return restrict(Device.objects.all(), user, action)
+    return restrict_semi_join(Device.objects.all(), user, action)
+
+
+def is_one_school_scope(user) -> bool:
+    """Whether every device the user may see is at one school (a school coordinator)."""
+    kinds = {(a.scope_kind, a.scope_id) for a in assignments_for(user, Action.VIEW, Device)}
+    return len(kinds) == 1 and next(iter(kinds))[0] == "school"
 
 
 def device_get(user, pk: int, action: str = Action.VIEW) -> Device:
@@ -90,7 +141,7 @@ def device_get(user, pk: int, action: str = Action.VIEW) -> Device:
 
 
 def device_events_for(user, action: str = Action.VIEW) -> QuerySet[DeviceEvent]:
-    return restrict(DeviceEvent.objects.all(), user, action)
+    return restrict_semi_join(DeviceEvent.objects.all(), user, action)
 
 
 def device_events(device: Device) -> QuerySet[DeviceEvent]:
@@ -142,19 +193,12 @@ class Sort:
         return f"-{self.name}" if self.descending else self.name
 
     def order_by(self, *, reverse: bool = False) -> list:
-        """The ORDER BY terms; ``reverse`` for reading a previous page backwards."""
+        """The ORDER BY terms; ``reverse`` for reading a previous page backwards. Empty dates sort
+        where the database's indexes keep them (see ``nulls_are_high``), so both directions are
+        plain index orders and exact mirrors of each other."""
         descending = self.descending != reverse
-        terms = []
-        if self.key is not None:
-            expression = F(self.key)
-            if self.key in NULLABLE_KEYS:
-                # Empty dates last going forward, first going backward: the exact mirror.
-                terms.append(expression.desc(nulls_first=True) if descending else expression.asc(nulls_last=True))
-            else:
-                terms.append(expression.desc() if descending else expression.asc())
-        for name in ("serial", "id"):
-            terms.append(F(name).desc() if descending else F(name).asc())
-        return terms
+        names = [name for name in (self.key, "serial", "id") if name]
+        return [F(name).desc() if descending else F(name).asc() for name in names]
 
     def position(self, row: dict) -> list:
         key = row[self.key] if self.key else None
@@ -174,15 +218,24 @@ class Sort:
         if self.key is None:
             return tail
         key = self.key
-        if key in NULLABLE_KEYS:
-            # Forward, empty keys come last; backward (descending) they come first.
-            if key_value is None:
-                if descending:
-                    return Q(**{f"{key}__isnull": False}) | (Q(**{f"{key}__isnull": True}) & tail)
+        if key not in NULLABLE_KEYS:
+            return Q(**{f"{key}__{op}e": key_value}) & (
+                Q(**{f"{key}__{op}": key_value}) | (Q(**{key: key_value}) & tail)
+            )
+        # Reading toward the end where the empty keys are: they follow every value.
+        toward_nulls = descending != nulls_are_high()
+        if key_value is None:
+            if toward_nulls:
                 return Q(**{f"{key}__isnull": True}) & tail
-            after = Q(**{f"{key}__{op}": key_value}) | (Q(**{key: key_value}) & tail)
-            return after if descending else after | Q(**{f"{key}__isnull": True})
-        return Q(**{f"{key}__{op}e": key_value}) & (Q(**{f"{key}__{op}": key_value}) | (Q(**{key: key_value}) & tail))
+            return Q(**{f"{key}__isnull": False}) | (Q(**{f"{key}__isnull": True}) & tail)
+        after = Q(**{f"{key}__{op}": key_value}) | (Q(**{key: key_value}) & tail)
+        return after | Q(**{f"{key}__isnull": True}) if toward_nulls else after
+
+
+def nulls_are_high() -> bool:
+    """Whether the database sorts empty values after every value going up (PostgreSQL) or before
+    them (SQLite): the order its indexes keep, so a plain ``ORDER BY`` can read them."""
+    return connection.vendor in ("postgresql", "oracle")
 
 
 def encode_cursor(position: list) -> str:
@@ -275,19 +328,23 @@ def _add_names(page: DevicePage) -> None:
     school_ids = {row["school_id"] for row in page.rows}
     page.models = {
         pk: f"{manufacturer} {name}"
-        for pk, manufacturer, name in DeviceModel.objects.filter(pk__in=model_ids).values_list(
-            "pk", "manufacturer", "name"
-        )
+        for pk, manufacturer, name in DeviceModel.objects.filter(pk__in=model_ids)
+        .order_by()
+        .values_list("pk", "manufacturer", "name")
     }
     page.schools = {
         pk: {"name": name, "number": number}
-        for pk, name, number in School.objects.filter(pk__in=school_ids).values_list("pk", "name", "number")
+        for pk, name, number in School.objects.filter(pk__in=school_ids).order_by().values_list("pk", "name", "number")
     }
+    # Translated once a page, not once a row.
     labels = {
-        "status": dict(DeviceStatus.choices),
-        "device_type": dict(DeviceType.choices),
-        "condition": dict(Condition.choices),
-        "discrepancy": dict(Device.Discrepancy.choices),
+        name: {value: str(label) for value, label in choices}
+        for name, choices in (
+            ("status", DeviceStatus.choices),
+            ("device_type", DeviceType.choices),
+            ("condition", Condition.choices),
+            ("discrepancy", Device.Discrepancy.choices),
+        )
     }
     for row in page.rows:
         for name, choices in labels.items():
@@ -357,11 +414,3 @@ def serial_prefix_q(prefix: str) -> Q:
     if last < 0x10FFFF:
         condition &= Q(serial__lt=prefix[:-1] + chr(last + 1))
     return condition
-
-
-def search_q(text: str) -> Q:
-    """The quick search of the list: a serial or an asset tag beginning with ``text``."""
-    text = text.strip()
-    if not text:
-        return Q()
-    return serial_prefix_q(text) | Q(asset_tag__istartswith=text)
