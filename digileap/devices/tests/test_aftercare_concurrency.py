@@ -50,7 +50,9 @@ def test_parallel_tickets_for_one_device_open_once(world, role_users):
 
     def open_ticket(index: int) -> str:
         return str(
-            services.ticket_open(device=device, category="hardware", description=f"Report {index}", actor=coordinator).pk
+            services.ticket_open(
+                device=device, category="hardware", description=f"Report {index}", actor=coordinator
+            ).pk
         )
 
     outcomes = run_parallel(ATTEMPTS, open_ticket)
