@@ -38,7 +38,9 @@ def _user_or_none(actor):
 
 
 def _locked(order: PurchaseOrder) -> PurchaseOrder:
-    return PurchaseOrder.objects.select_for_update().select_related("programme", "contract").get(pk=order.pk)
+    return (
+        PurchaseOrder.objects.select_for_update(of=("self",)).select_related("programme", "contract").get(pk=order.pk)
+    )
 
 
 def _check_header(order: PurchaseOrder) -> None:
