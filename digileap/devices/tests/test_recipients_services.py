@@ -377,3 +377,16 @@ def test_propose_errors(world, role_users):
     assert message("sn-1") == "Device SN-1 is already handed out to P-01 (since 2025-09-03)."
     assert message("SN-REP") == "Everybody in 5A has a device."
     assert message("SN-REP", group="") == "Everybody at INSIDE school has a device."
+
+
+def test_a_hand_out_issues_the_programmes_user_agreement(world, role_users):
+    pytest.importorskip("digileap.devices.services.agreements")
+    from digileap.devices.models import AgreementTemplate, UserAgreement
+
+    device = device_at(world.school, "SN-AG")
+    AgreementTemplate.objects.create(programme=device.programme, language="en", title="Loan", body="{serial}")
+    assignment = device_assign(
+        device=device, recipient=RecipientFactory(school=world.school), actor=role_users[Role.SCHOOL_COORDINATOR]
+    )
+    agreement = UserAgreement.objects.get()
+    assert (agreement.assignment, agreement.status) == (assignment, "pending")
