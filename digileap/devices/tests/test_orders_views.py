@@ -180,6 +180,21 @@ class TestDetailAndLines:
             assert (context["units"], context["total"], context["delivered"]) == (5, Decimal("2100.00"), 0)
             assert [event.action for event in context["events"]] == ["place", "create", "create"]
 
+    def test_a_draft_is_edited(self, client, s):
+        client = _as(client, s.owner)
+        edit = url("purchaseorder-update", s.central)
+        page = client.get(edit)
+        assert page.status_code == 200 and page.context["form"]["number"].value() == "CENTRAL-1"
+        data = {"funding_source": s.funding.pk, "supplier": s.supplier.pk, "contract": s.contract.pk,
+                "operator": "", "number": "CENTRAL-2", "note": "Moved to RRF"}  # fmt: skip
+        assert client.post(edit, data).status_code == 302
+        s.central.refresh_from_db()
+        assert (s.central.number, s.central.funding_source, s.central.contract) == ("CENTRAL-2", s.funding, s.contract)
+        response = client.post(url("purchaseorder-update", s.placed), {**data, "number": "OP-1"})
+        assert response.context["form"].errors == {
+            "__all__": ["Only a draft order can be changed; this one is Placed."]
+        }
+
     def test_operator_staff_do_not_see_the_central_order(self, client, s):
         assert _as(client, s.staff).get(url("purchaseorder-detail", s.central)).status_code == 404
 
