@@ -164,6 +164,7 @@ urlpatterns += [
     path("management-reports/new/", exchange.managementreport_create, name="managementreport-create"),
     path("management-reports/<int:pk>/", exchange.managementreport_detail, name="managementreport-detail"),
     path("management-reports/<int:pk>/export.csv", exchange.managementreport_export, name="managementreport-export"),
+    path("autopilot/", exchange.school_autopilot_choose, name="school-autopilot-choose"),
     path("schools/<int:pk>/autopilot/", exchange.school_autopilot, name="school-autopilot"),
     path("schools/<int:pk>/autopilot.csv", exchange.school_autopilot_csv, name="school-autopilot-csv"),
     path("schools/<int:pk>/autopilot-skipped.csv", exchange.school_autopilot_skipped, name="school-autopilot-skipped"),

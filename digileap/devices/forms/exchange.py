@@ -79,3 +79,20 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
             form.add_error(name if name in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+class OrderChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.number} ({obj.supplier.name})"
+
+
+class AutopilotChooseForm(forms.Form):
+    """Where an Autopilot export starts: one school, or one order."""
+
+    school = SchoolChoiceField(label=_("School"), queryset=None, required=False)
+    order = OrderChoiceField(label=_("Order"), queryset=None, required=False)
+
+    def __init__(self, *args, schools, orders, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = schools
+        self.fields["order"].queryset = orders

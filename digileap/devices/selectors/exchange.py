@@ -127,6 +127,20 @@ def autopilot_order_get(user, pk: int) -> PurchaseOrder:
     return get_object_or_404(restrict(PurchaseOrder.objects.select_related("supplier"), user), pk=pk)
 
 
+def autopilot_schools(user) -> QuerySet[School]:
+    """The schools whose Autopilot page the user may open."""
+    return schools_for(user).select_related("operator").order_by("name", "number", "pk")
+
+
+def autopilot_orders(user) -> QuerySet[PurchaseOrder]:
+    """The orders whose Autopilot page the user may open (placed or later, not cancelled)."""
+    return (
+        restrict(PurchaseOrder.objects.select_related("supplier"), user)
+        .exclude(status__in=[PurchaseOrder.Status.DRAFT, PurchaseOrder.Status.CANCELLED])
+        .order_by("-ordered_on", "number", "pk")
+    )
+
+
 def may_export_autopilot(user) -> bool:
     """Registering devices in Autopilot is work on the devices: whoever may change devices
     (owners, operator staff, coordinators, suppliers), for the devices they may change."""

@@ -284,3 +284,23 @@ def test_more_than_500_devices_of_a_school_download_as_a_zip(client, world, role
     archive = zipfile.ZipFile(io.BytesIO(response.content))
     assert archive.namelist() == ["autopilot-school-1001-001.csv", "autopilot-school-1001-002.csv"]
     assert archive.read("autopilot-school-1001-002.csv").decode() == HEADER.decode() + f"Z0500,,{HASH_1},1001,\r\n"
+
+
+def test_the_chooser_leads_to_a_school_or_an_order(client, world, role_users, fleet):
+    client.force_login(role_users[Role.OPERATOR_STAFF])
+    url = reverse("devices:school-autopilot-choose")
+    form = client.get(url).context["form"]
+    assert list(form.fields["school"].queryset) == [world.school]
+    assert list(form.fields["order"].queryset) == [fleet]
+    assert client.get(url, {"school": world.school.pk})["Location"] == reverse(
+        "devices:school-autopilot", kwargs={"pk": world.school.pk}
+    )
+    assert client.get(url, {"order": fleet.pk})["Location"] == reverse(
+        "devices:purchaseorder-autopilot", kwargs={"pk": fleet.pk}
+    )
+    assert client.get(url, {"school": world.other_school.pk}).status_code == 400
+    client.force_login(role_users[Role.SUPPLIER])
+    form = client.get(url).context["form"]
+    assert (list(form.fields["school"].queryset), list(form.fields["order"].queryset)) == ([], [fleet])
+    client.force_login(role_users[Role.FUNDING_ADMINISTRATOR])
+    assert client.get(url).status_code == 403

@@ -21,13 +21,15 @@ from digileap.core.permissions import Action, can
 from digileap.schools.models import School
 
 from ..exchange import AUTOPILOT_MAX_ROWS
-from ..forms.exchange import AutopilotForm, ManagementReportUploadForm, add_service_errors
+from ..forms.exchange import AutopilotChooseForm, AutopilotForm, ManagementReportUploadForm, add_service_errors
 from ..models import ManagementReport
 from ..selectors.exchange import (
     REPORT_LISTS,
     autopilot_batch,
     autopilot_order_get,
+    autopilot_orders,
     autopilot_school_get,
+    autopilot_schools,
     may_export_autopilot,
     report_get,
     report_list,
@@ -49,7 +51,11 @@ LIST_TARGET = "report-list"
 @require_GET
 def managementreport_list(request):
     page = Paginator(reports_for(request.user), PER_PAGE).get_page(request.GET.get("page"))
-    context = {"page": page, "can_upload": can(request.user, Action.ADD, ManagementReport)}
+    context = {
+        "page": page,
+        "can_upload": can(request.user, Action.ADD, ManagementReport),
+        "can_export_autopilot": may_export_autopilot(request.user),
+    }
     return render(request, "devices/managementreport_list.html", context)
 
 
@@ -233,6 +239,25 @@ def _autopilot_skipped(request, target):
     response = HttpResponse(content, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+@login_required
+@require_GET
+def school_autopilot_choose(request):
+    """Where an Autopilot export starts: choose a school or an order (``?school=`` or ``?order=``
+    go straight to its page)."""
+    if not may_export_autopilot(request.user):
+        raise PermissionDenied
+    form = AutopilotChooseForm(
+        request.GET or None, schools=autopilot_schools(request.user), orders=autopilot_orders(request.user)
+    )
+    if form.is_valid():
+        if form.cleaned_data["school"] is not None:
+            return redirect("devices:school-autopilot", pk=form.cleaned_data["school"].pk)
+        if form.cleaned_data["order"] is not None:
+            return redirect("devices:purchaseorder-autopilot", pk=form.cleaned_data["order"].pk)
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "devices/autopilot_choose.html", {"form": form}, status=status)
 
 
 @login_required
