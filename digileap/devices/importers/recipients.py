@@ -101,7 +101,9 @@ class RecipientImporter(Importer):
         super().__init__(profile=profile, actor=actor)
         self.column_of = {c.field: c.sources[0] for c in profile.columns}
         self.store_names = store_names()
-        self._schools_by_number: dict[str, list] | None = None
+        self._schools_by_number: dict[str, list] = {}
+        self._schools: dict[int, Any] = {}
+        self._only_school: Any = False  # not looked up yet
         self._permitted: dict[tuple[int, str], bool] = {}
 
     # -- what the file provides ----------------------------------------------------------------
@@ -133,23 +135,33 @@ class RecipientImporter(Importer):
 
     # -- schools ---------------------------------------------------------------------------------
 
-    def schools_by_number(self) -> dict[str, list]:
-        """The schools where the actor may add or change recipients, by official number."""
-        if self._schools_by_number is None:
-            schools = schools_with_recipients(self.actor, Action.ADD) | schools_with_recipients(
-                self.actor, Action.CHANGE
-            )
-            by_number: dict[str, list] = {}
-            for school in schools.select_related("authority").distinct():
-                by_number.setdefault(school.number, []).append(school)
-            self._schools_by_number = by_number
-        return self._schools_by_number
+    def _scope(self):
+        """The schools where the actor may add or change recipients."""
+        return (
+            schools_with_recipients(self.actor, Action.ADD) | schools_with_recipients(self.actor, Action.CHANGE)
+        ).distinct()
+
+    def schools_numbered(self, number: str) -> list:
+        """The schools of the actor's scope with this official number (one query per number)."""
+        if number not in self._schools_by_number:
+            schools = list(self._scope().filter(number=number).select_related("authority"))
+            self._schools_by_number[number] = schools
+            self._schools.update((school.pk, school) for school in schools)
+        return self._schools_by_number[number]
+
+    def only_school(self):
+        """The actor's one school, or None when the scope has none or several."""
+        if self._only_school is False:
+            schools = list(self._scope().order_by("pk")[:2])
+            self._only_school = schools[0] if len(schools) == 1 else None
+            if self._only_school is not None:
+                self._schools[self._only_school.pk] = self._only_school
+        return self._only_school
 
     def _school_for(self, values: dict[str, Any], fail) -> Any:
-        by_number = self.schools_by_number()
         number = str(values.get("school") or "").strip()
         if number:
-            matches = by_number.get(number, [])
+            matches = self.schools_numbered(number)
             column = self.column_of.get("school", "school")
             if not matches:
                 fail(column, _("no school with the number %(number)r in your scope") % {"number": number}, number)
@@ -167,7 +179,7 @@ class RecipientImporter(Importer):
         organisations = [part.strip() for part in str(values.get("organisations") or "").split(",") if part.strip()]
         if organisations:
             column = self.column_of.get("organisations", "orgSourcedIds")
-            matches = {school.pk: school for org in organisations for school in by_number.get(org, [])}
+            matches = {school.pk: school for org in organisations for school in self.schools_numbered(org)}
             if len(matches) == 1:
                 return next(iter(matches.values()))
             text = ", ".join(organisations)
@@ -189,9 +201,8 @@ class RecipientImporter(Importer):
                     text,
                 )
             return None
-        every_school = [school for schools in by_number.values() for school in schools]
-        if len(every_school) == 1:
-            return every_school[0]
+        if self.only_school() is not None:
+            return self.only_school()
         fail(
             "school",
             _(
@@ -290,7 +301,7 @@ class RecipientImporter(Importer):
                 )
         existing = self._existing(unique)
         data: RecipientPlan = plan.data
-        schools = {school.pk: school for schools in self.schools_by_number().values() for school in schools}
+        schools = self._schools
         for key, row in sorted(unique.items(), key=lambda item: item[1].line):
             school = schools[row.school_id]
             stored = existing.get(key)
