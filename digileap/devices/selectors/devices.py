@@ -368,8 +368,10 @@ class DeviceCount:
     is_estimate: bool = False
 
 
-def device_count(devices: QuerySet[Device], *, exact: bool = False, cap: int = COUNT_CAP) -> DeviceCount:
-    """Count ``devices``, reading at most ``cap + 1`` index entries unless ``exact`` (one school)."""
+def device_count(devices: QuerySet[Device], *, exact: bool = False, cap: int | None = None) -> DeviceCount:
+    """Count ``devices``, reading at most ``cap + 1`` (default ``COUNT_CAP + 1``) index entries
+    unless ``exact`` (one school)."""
+    cap = COUNT_CAP if cap is None else cap
     devices = devices.order_by()
     if exact:
         return DeviceCount(devices.count(), True)

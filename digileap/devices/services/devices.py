@@ -139,6 +139,9 @@ def device_update(*, device: Device, data: dict[str, Any], actor) -> Device:
     site of the device's school, or None). Text is stripped, the MAC address normalised; only what
     changed is audited. Raises ``PermissionDenied`` and ``ValidationError`` (keyed by field)."""
     authorize(actor, Action.CHANGE, device)
+    unknown = sorted(set(data) - set(EDITABLE_FIELDS))
+    if unknown:
+        raise ValidationError({name: [_("This cannot be changed here.")] for name in unknown})
     cleaned = _clean_text(data)
 
     def check(instance: Device) -> None:

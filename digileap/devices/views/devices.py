@@ -22,6 +22,7 @@ from ..services.devices import SET_ELSEWHERE, device_change_status, device_updat
 
 RESULTS_TARGET = "device-results"
 URL_PLACEHOLDER = 987654321
+PER_PAGE = selectors.PER_PAGE
 # Query parameters that belong to one page of the list, not to its filters.
 PAGE_PARAMETERS = ("after", "before", "format")
 
@@ -43,7 +44,9 @@ def _query(request, *, drop=PAGE_PARAMETERS) -> str:
 def device_list(request):
     filter_form, devices = _filtered(request)
     sort = filter_form.chosen_sort()
-    page = selectors.device_page(devices, sort=sort, after=request.GET.get("after"), before=request.GET.get("before"))
+    page = selectors.device_page(
+        devices, sort=sort, after=request.GET.get("after"), before=request.GET.get("before"), per_page=PER_PAGE
+    )
     context = {
         "filter_form": filter_form,
         "page": page,
