@@ -65,6 +65,7 @@ _LIMITS = {
 }
 _MAC_SEPARATORS = re.compile(r"[:\-.\s]")
 _HEX12 = re.compile(r"^[0-9A-Fa-f]{12}$")
+_MAC_USUAL = re.compile(r"^[0-9A-Fa-f]{2}(?:[:-][0-9A-Fa-f]{2}){5}$")
 _DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y", "%d-%m-%Y")
 _CONDITIONS = {value: value for value in Condition.values}
 # Above this many existing devices per file row of a manufacturer, its serials are looked up in
@@ -110,13 +111,15 @@ def normalise_serial(text: str) -> str:
 def normalise_mac(text: str) -> str:
     """``aa-bb-cc-dd-ee-ff``, ``AABB.CCDD.EEFF`` and ``aabbccddeeff`` become ``AA:BB:CC:DD:EE:FF``.
     Raises ValueError for anything that is not 12 hexadecimal digits."""
+    if _MAC_USUAL.match(text):
+        return text.upper().replace("-", ":")
     compact = _MAC_SEPARATORS.sub("", text)
     if not _HEX12.match(compact):
         raise ValueError(
             _("%(value)r is not a MAC address (12 hexadecimal digits, such as AA:BB:CC:DD:EE:FF)") % {"value": text}
         )
-    compact = compact.upper()
-    return ":".join(compact[index : index + 2] for index in range(0, 12, 2))
+    c = compact.upper()
+    return f"{c[0:2]}:{c[2:4]}:{c[4:6]}:{c[6:8]}:{c[8:10]}:{c[10:12]}"
 
 
 def parse_date(text: str) -> datetime.date:
@@ -245,6 +248,8 @@ class DeliveryImporter(Importer):
         self._permitted: dict[tuple[int, int | None], bool] = {}
         self._supplier_allowed: dict[tuple[int, int], bool] = {}
         self._dates: dict[str, datetime.date | str] = {}
+        self._contexts: dict[tuple, tuple] = {}
+        self._model_texts: dict[tuple[int, str], tuple[int, str, str] | None] = {}
         self._authority_names: dict[int, str] = {}
         supplier_scopes = {
             a.scope_id for a in assignments_for(actor, Action.ADD, Delivery) if a.scope_kind == "supplier"
@@ -426,11 +431,12 @@ class DeliveryImporter(Importer):
             serial = ""
         texts = {}
         for name in ("asset_tag", "windows_product_id", "google_device_id", "note_number"):
-            text = (values.get(name) or "").strip()
+            # The engine strips cells; an empty one is None.
+            text = values.get(name) or ""
             if len(text) > _LIMITS[name]:
                 fail(name, _("longer than %(n)s characters") % {"n": _LIMITS[name]}, text)
             texts[name] = text
-        mac = (values.get("mac_address") or "").strip()
+        mac = values.get("mac_address") or ""
         if mac:
             try:
                 mac = normalise_mac(mac)
@@ -449,12 +455,17 @@ class DeliveryImporter(Importer):
         if isinstance(delivered_on, str):
             fail("delivered_on", delivered_on, date_text)
 
-        programme, order, supplier_id = self._programme_and_order(values, fail)
+        programme, order, supplier_id = self._context(values, fail)
         if programme is None:
             return None, "", serial
         authority_id = programme.authority_id
         model_text = (values.get("model") or "").strip()
-        model = self._model(authority_id, model_text) if model_text else None
+        model = None
+        if model_text:
+            model_key = (authority_id, model_text)
+            model = self._model_texts.get(model_key, _MIXED)
+            if model is _MIXED:
+                model = self._model_texts[model_key] = self._model(authority_id, model_text)
         if model_text and model is None:
             fail(
                 "model",
@@ -544,6 +555,19 @@ class DeliveryImporter(Importer):
             site_id,
         )
         return row, manufacturer, serial
+
+    def _context(self, values: dict, fail) -> tuple[Programme | None, PurchaseOrder | None, int | None]:
+        """``_programme_and_order`` once per distinct (programme, supplier, order) of the file; its
+        failures are replayed for every row that names the same."""
+        key = (values.get("programme"), values.get("supplier"), values.get("order"))
+        cached = self._contexts.get(key)
+        if cached is None:
+            failures: list[tuple] = []
+            result = self._programme_and_order(values, lambda *arguments: failures.append(arguments))
+            cached = self._contexts[key] = (result, failures)
+        for arguments in cached[1]:
+            fail(*arguments)
+        return cached[0]
 
     def _programme_and_order(self, values: dict, fail) -> tuple[Programme | None, PurchaseOrder | None, int | None]:
         """The row's programme, order and supplier id, from the order or from the programme given."""

@@ -70,7 +70,7 @@ def _authorize_acceptance(actor, delivery: Delivery) -> None:
 
 
 def _locked(delivery: Delivery) -> Delivery:
-    return Delivery.objects.select_for_update().select_related("school", "accepted_by").get(pk=delivery.pk)
+    return Delivery.objects.select_for_update(of=("self",)).select_related("school", "accepted_by").get(pk=delivery.pk)
 
 
 def _refuse_if_accepted(delivery: Delivery) -> None:
