@@ -199,6 +199,18 @@ SPECTACULAR_SETTINGS = {
         "FundingSourceKindEnum": "digileap.programmes.models.FundingSource.Kind",
         "TargetKindEnum": "digileap.programmes.models.Target.Kind",
         "FundingTransactionKindEnum": "digileap.programmes.models.FundingTransaction.Kind",
+        "SchoolRolloutStatusEnum": "digileap.devices.models.SchoolRollout.Status",
+        "DeviceStatusEnum": "digileap.devices.models.DeviceStatus",
+        "DeviceConditionEnum": "digileap.devices.models.Condition",
+        "DiscrepancyEnum": "digileap.devices.models.Device.Discrepancy",
+        "PurchaseOrderStatusEnum": "digileap.devices.models.PurchaseOrder.Status",
+        "TicketStatusEnum": "digileap.devices.models.Ticket.Status",
+        "UserAgreementStatusEnum": "digileap.devices.models.UserAgreement.Status",
+        "RecipientKindEnum": "digileap.devices.models.Recipient.Kind",
+        "RecipientSourceEnum": "digileap.devices.models.Recipient.Source",
+        "ManagementReportSourceEnum": "digileap.devices.models.ManagementReport.Source",
+        "ReturnConditionEnum": "digileap.devices.services.assignments.ReturnCondition.choices",
+        "KitItemEnum": ["charger", "bag"],
     },
 }
 

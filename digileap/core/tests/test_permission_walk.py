@@ -51,6 +51,10 @@ EXCLUDED_ROUTES = {
     "api-token": "public by design: exchanges a username and password for a token (throttled)",
     "api-schema": "public by design: the OpenAPI description of the routes, no data",
     "api-docs": "public by design: the API documentation page, no data",
+    "devices:useragreement-accept": (
+        "public by design: a parent or pupil accepts a user agreement by the secret token of its link; "
+        "covered by digileap/devices/tests/test_agreements_views.py"
+    ),
     **{
         f"public:{name}": "public by design; covered by test_public_pages.py"
         for name in (

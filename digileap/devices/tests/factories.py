@@ -109,6 +109,7 @@ class DeviceFactory(DjangoModelFactory):
 
     class Meta:
         model = Device
+        skip_postgeneration_save = True
 
     programme = factory.SubFactory(ProgrammeFactory)
     school = factory.SubFactory(SchoolFactory, authority=factory.SelfAttribute("..programme.authority"))
