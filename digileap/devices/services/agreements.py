@@ -157,8 +157,9 @@ def agreement_template_create(*, actor, programme, language: str, title: str, bo
     title, body = _check_template_text(title, body)
     if template.language not in dict(settings.LANGUAGES):
         raise ValidationError({"language": _("Choose one of the installation's languages.")})
-    # Lock the programme's templates of this language so that two creations cannot both pass the check.
-    list(AgreementTemplate.objects.select_for_update().filter(programme=programme, language=template.language))
+    # Lock the programme so that two creations cannot both pass the check (the database's constraint
+    # of one template in use per language would refuse the second anyway, less politely).
+    type(programme).objects.select_for_update().filter(pk=programme.pk).first()
     existing = _active_template(programme, template.language)
     if existing is not None:
         raise ValidationError(
@@ -377,7 +378,11 @@ def check_scan(scan) -> CheckedScan:
 
 
 def _locked(agreement: UserAgreement) -> UserAgreement:
-    return UserAgreement.objects.select_for_update().select_related("assignment__recipient").get(pk=agreement.pk)
+    return (
+        UserAgreement.objects.select_for_update(of=("self",))
+        .select_related("assignment__recipient")
+        .get(pk=agreement.pk)
+    )
 
 
 @transaction.atomic
@@ -418,7 +423,9 @@ def agreement_accept_in_app(*, token: str, signed_by: str) -> InAppResult:
     """Accept through the link printed on the agreement (no sign-in: the token is the proof). A second
     acceptance changes nothing and says when the first one was. ``UserAgreement.DoesNotExist`` for a
     token that names no agreement."""
-    agreement = UserAgreement.objects.select_for_update().select_related("assignment__recipient").get(token=token)
+    agreement = (
+        UserAgreement.objects.select_for_update(of=("self",)).select_related("assignment__recipient").get(token=token)
+    )
     if agreement.status == UserAgreement.Status.ACCEPTED:
         return InAppResult(agreement, is_new=False)
     if not agreement.assignment.is_open:

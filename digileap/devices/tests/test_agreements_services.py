@@ -425,3 +425,59 @@ def test_in_app_acceptance_after_the_return_is_refused(agreement):
     with pytest.raises(ValidationError) as error:
         services.agreement_accept_in_app(token=agreement.token, signed_by="parent")
     assert error.value.messages == ["The device was returned: this agreement no longer needs to be accepted."]
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_a_paper_and_an_in_app_acceptance_at_the_same_moment_land_once(world, role_users):
+    """The agreement's row lock makes the second acceptance wait and then see the first."""
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers itself; row locks need PostgreSQL")
+    programme = ProgrammeFactory(authority=world.authority)
+    agreement = agreement_for(
+        hand_out(programme=programme, school=world.school, reference="P-RACE"),
+        AgreementTemplateFactory(programme=programme),
+    )
+    coordinator = role_users[Role.SCHOOL_COORDINATOR]
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def on_paper():
+        try:
+            barrier.wait()
+            services.agreement_accept_paper(
+                actor=coordinator, agreement=UserAgreement.objects.get(pk=agreement.pk), signed_by="parent", scan=scan()
+            )
+            outcomes.append(("paper", "accepted"))
+        except ValidationError as error:
+            already = error.messages[0].startswith("This agreement was already accepted on ")
+            outcomes.append(("paper", "already" if already else error.messages[0]))
+        finally:
+            connections.close_all()
+
+    def in_app():
+        try:
+            barrier.wait()
+            result = services.agreement_accept_in_app(token=agreement.token, signed_by="pupil")
+            outcomes.append(("in_app", "accepted" if result.is_new else "already"))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=on_paper), threading.Thread(target=in_app)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    agreement.refresh_from_db()
+    results = dict(outcomes)
+    if agreement.accepted_via == "paper":
+        assert results == {"paper": "accepted", "in_app": "already"}
+        assert agreement.signed_by == "parent"
+    else:
+        assert results == {"paper": "already", "in_app": "accepted"}
+        assert (agreement.signed_by, agreement.scan.name) == ("pupil", "")
+    assert AuditEvent.objects.filter(object_type="devices.useragreement", action="accept").count() == 1
