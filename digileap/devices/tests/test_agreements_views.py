@@ -114,8 +114,10 @@ def test_counts_filters_and_overdue(world, programme, template, role_users):
     response = client.get(reverse("devices:useragreement-list"))
     counts = [int(n) for n in re.findall(r'class="tile__count">(\d+)<', response.content.decode())]
     assert counts == [3, 2, 1, 1]  # total, pending, accepted, overdue
-    row = re.search(r"<tr>(?:(?!</tr>).)*P-OLD(?:(?!</tr>).)*</tr>", response.content.decode(), re.S).group(0)
-    assert "Overdue" in row
+    rows = re.findall(r"<tr[ >](?:(?!</tr>).)*</tr>", response.content.decode(), re.S)
+    overdue = [row for row in rows if 'class="is-overdue"' in row]
+    assert len(overdue) == 1
+    assert "P-OLD" in overdue[0] and "Overdue" in overdue[0]
 
     def references(**query):
         content = client.get(reverse("devices:useragreement-list"), query).content.decode()
