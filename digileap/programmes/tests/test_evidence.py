@@ -126,7 +126,7 @@ def test_manifest_verifies_and_tampering_is_found(target):
 
 
 def test_a_target_without_a_computable_indicator_has_no_pack(world):
-    target = TargetFactory(indicator=IndicatorFactory(kind="devices_delivered"))
+    target = TargetFactory(indicator=IndicatorFactory(kind="not_installed_here"))
     with pytest.raises(evidence.EvidenceError):
         evidence.build_pack(target, DAY)
 

@@ -47,7 +47,17 @@ def test_kind():
 
 
 def test_built_in_kinds_are_registered():
-    assert [code for code, _label in kind_choices()] == ["document_approved", "manual", "money", "schools_reached"]
+    # In the order of their labels; the devices app adds its four (digileap/devices/indicators.py).
+    assert [code for code, _label in kind_choices()] == [
+        "access_points_installed",
+        "devices_delivered",
+        "devices_deployed",
+        "document_approved",
+        "manual",
+        "money",
+        "pupils_with_device",
+        "schools_reached",
+    ]
     assert get_kind("manual").is_manual is True
     assert get_kind("money").is_manual is False
 

@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.utils import timezone
 
 from digileap.accounts.models import Role
 from digileap.accounts.tests.factories import user_with_role
@@ -189,7 +190,7 @@ class TestDocumentApproved:
         assert value(target, datetime.date(2099, 1, 1)) == D("0")
         services.evidence_document_approve(actor=approver, document=document)
         document.refresh_from_db()
-        approved_on = document.approved_at.date()
+        approved_on = timezone.localdate(document.approved_at)  # the day where the programme is, not in UTC
         assert value(target, approved_on - datetime.timedelta(days=1)) == D("0")
         assert value(target, approved_on) == D("1")
         records = get_kind("document_approved").records(target, approved_on)

@@ -10,8 +10,6 @@ from digileap.programmes.models import Programme, Target
 from digileap.schools.models import Authority
 from digileap.schools.tests.factories import AuthorityFactory
 
-from .test_indicators import DaysSinceStart
-
 pytestmark = pytest.mark.django_db
 D = Decimal
 
@@ -68,8 +66,8 @@ def test_brussels_seed_000(loaded):
         ("private", D("0.00"), None),
     ]
     assert targets(programme.code) == [
-        ("405", "target", D("2200.00"), datetime.date(2021, 10, 31), "oktober 2021", "completed", None),
-        ("", "target", D("3500.00"), datetime.date(2024, 10, 31), "oktober 2024", "to_do", None),
+        ("405", "target", D("2200.00"), datetime.date(2021, 10, 31), "oktober 2021", "completed", "devices_delivered"),
+        ("", "target", D("3500.00"), datetime.date(2024, 10, 31), "oktober 2024", "to_do", "access_points_installed"),
     ]
     assert "2,000 Wi-Fi access points" in programme.description["en"]
 
@@ -108,8 +106,24 @@ def test_latvia_seed_003(loaded):
     programme = Programme.objects.get(code="latvia-dators-ikvienam-bernam")
     assert budget(programme.code) == [("eu_rrf", D("15000000.00"), None), ("national", D("3000000.00"), None)]
     assert targets(programme.code) == [
-        ("", "target", D("13310.00"), datetime.date(2022, 12, 31), "2022. gada 31. decembris", "to_do", None),
-        ("", "target", D("26620.00"), datetime.date(2023, 12, 31), "2023. gada 31. decembris", "to_do", None),
+        (
+            "",
+            "target",
+            D("13310.00"),
+            datetime.date(2022, 12, 31),
+            "2022. gada 31. decembris",
+            "to_do",
+            "devices_delivered",
+        ),
+        (
+            "",
+            "target",
+            D("26620.00"),
+            datetime.date(2023, 12, 31),
+            "2023. gada 31. decembris",
+            "to_do",
+            "devices_delivered",
+        ),
         ("", "milestone", D("1.00"), datetime.date(2024, 6, 30), "2024. gada 30. jūnijs", "to_do", "document_approved"),
     ]
     assert programme.period_end == datetime.date(2026, 6, 30)
@@ -141,13 +155,20 @@ def test_loading_twice_changes_nothing(loaded):
 
 
 def test_a_second_run_attaches_indicators_whose_kind_arrived_since(loaded):
-    class DevicesDelivered(DaysSinceStart):
-        code = "devices_delivered"
-        parameter_schema = {"type": "object"}
+    """A seed target whose kind was not installed at the first load gets its indicator later."""
+    from digileap.programmes.indicators import get_kind
 
-    register_indicator_kind(DevicesDelivered())
+    devices_delivered = get_kind("devices_delivered")
+    Indicator = Target._meta.get_field("indicator").related_model
+    Target.objects.filter(programme__code="latvia-dators-ikvienam-bernam", indicator__kind="devices_delivered").update(
+        indicator=None
+    )
+    Indicator.objects.filter(programme__code="latvia-dators-ikvienam-bernam", kind="devices_delivered").delete()
+    unregister_indicator_kind("devices_delivered")
     try:
         call_command("load_seed_programmes", stdout=open("/dev/null", "w"))  # noqa: SIM115
+        assert targets("latvia-dators-ikvienam-bernam")[0][6] is None
     finally:
-        unregister_indicator_kind("devices_delivered")
+        register_indicator_kind(devices_delivered)
+    call_command("load_seed_programmes", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert targets("latvia-dators-ikvienam-bernam")[0][6] == "devices_delivered"
