@@ -56,12 +56,19 @@ def sections_for(user) -> list[tuple[str, str, str]]:
     if can(user, Action.VIEW, SchoolOperator):
         sections.append(("operators", _("School operators"), reverse("schools:operator-list")))
     url = imports_url()
-    if url and can(user, Action.ADD, School):
+    if url and _may_import_something(user):
         sections.append(("imports", _("Imports"), url))
     if has_role(user, Role.ADMINISTRATOR, Role.AUDITOR):
         sections.append(("audit", _("Audit log"), reverse("audit-log")))
     sections.append(("api", _("API"), reverse("api-docs")))
     return sections
+
+
+def _may_import_something(user) -> bool:
+    """Schools for the registry's keepers; deliveries, recipients and device reports for others."""
+    from digileap.core.tabular.engine import import_targets, may_import
+
+    return any(may_import(user, target) for target in import_targets())
 
 
 def _allocation_sections(user) -> list[tuple[str, str, str]]:
@@ -86,14 +93,18 @@ def _allocation_sections(user) -> list[tuple[str, str, str]]:
 DEVICE_PAGES = [
     ("devices", _("Devices"), "devices.device", "devices:device-list"),
     ("orders", _("Orders"), "devices.purchaseorder", "devices:purchaseorder-list"),
+    ("order-lines", _("Ordered for your schools"), "devices.orderline", "devices:orderline-list"),
+    ("comparison", _("Ordered and allocated"), "devices.orderline", "devices:purchaseorder-comparison"),
     ("deliveries", _("Deliveries"), "devices.delivery", "devices:delivery-list"),
     ("self-purchases", _("Self-bought"), "devices.selfpurchase", "devices:selfpurchase-list"),
     ("recipients", _("Recipients and hand-out"), "devices.recipient", "devices:recipient-list"),
     ("agreements", _("User agreements"), "devices.useragreement", "devices:useragreement-list"),
+    ("agreement-templates", _("Agreement templates"), "devices.agreementtemplate", "devices:agreementtemplate-list"),
     ("board", _("Roll-out board"), "devices.schoolrollout", "devices:schoolrollout-list"),
     ("tickets", _("Tickets"), "devices.ticket", "devices:ticket-list"),
     ("access-points", _("Access points"), "devices.accesspointinstallation", "devices:accesspointinstallation-list"),
     ("management", _("Device management"), "devices.managementreport", "devices:managementreport-list"),
+    ("autopilot", _("Windows Autopilot"), "devices.device", "devices:school-autopilot-choose"),
     ("catalogue", _("Catalogue"), "devices.devicemodel", "devices:devicemodel-list"),
     ("contracts", _("Contracts"), "devices.frameworkcontract", "devices:frameworkcontract-list"),
     ("suppliers", _("Suppliers"), "devices.supplier", "devices:supplier-list"),
@@ -107,10 +118,15 @@ def device_sections(user) -> list[tuple[str, str, str]]:
     if user is None or not user.is_authenticated:
         return []
     sections = []
+    sees_orders = can(user, Action.VIEW, apps.get_model("devices.purchaseorder"))
     for key, label, model_label, route in DEVICE_PAGES:
         url = _reverse_first(route)
-        if url and can(user, Action.VIEW, apps.get_model(model_label)):
-            sections.append((key, label, url))
+        action = Action.CHANGE if key == "autopilot" else Action.VIEW
+        if not url or not can(user, action, apps.get_model(model_label)):
+            continue
+        if key == "order-lines" and sees_orders:
+            continue  # the orders themselves list their lines
+        sections.append((key, label, url))
     return sections
 
 
