@@ -15,10 +15,24 @@ chromium = browser_fixtures.chromium
 browser_session = browser_fixtures.browser_session
 
 
+# Read by page.evaluate (the DevTools protocol, outside the page's CSP): wait_for_function would
+# poll with eval, which the Content Security Policy forbids.
+FOCUS_STATE = (
+    "[document.querySelector('.htmx-settling, .htmx-swapping, .htmx-request') !== null,"
+    " document.activeElement && document.activeElement !== document.body"
+    " ? (document.activeElement.name || document.activeElement.textContent.trim()) : '']"
+)
+
+
 def focused(page) -> str:
-    return page.evaluate(
-        "document.activeElement && (document.activeElement.name || document.activeElement.textContent.trim())"
-    )
+    """Where the focus is once htmx settled the swap (the focus moves in the settle step)."""
+    name = ""
+    for _attempt in range(500):
+        busy, name = page.evaluate(FOCUS_STATE)
+        if not busy and name:
+            break
+        page.wait_for_timeout(20)
+    return name
 
 
 def test_hand_out_a_class_by_keyboard(browser_session, world, role_users):
