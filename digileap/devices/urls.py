@@ -147,7 +147,9 @@ urlpatterns += [
     path("tickets/<int:pk>/replacement/", tickets.ticket_replacement, name="ticket-replacement"),
     path("access-points/", access_points.accesspointinstallation_list, name="accesspointinstallation-list"),
     path("access-points/new/", access_points.accesspointinstallation_create, name="accesspointinstallation-create"),
-    path("access-points/<int:pk>/", access_points.accesspointinstallation_detail, name="accesspointinstallation-detail"),
+    path(
+        "access-points/<int:pk>/", access_points.accesspointinstallation_detail, name="accesspointinstallation-detail"
+    ),
     path(
         "access-points/<int:pk>/verify/",
         access_points.accesspointinstallation_verify,

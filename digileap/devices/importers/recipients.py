@@ -4,7 +4,7 @@ Fields a profile can fill (see docs/devices-handout.md): reference (required), r
 teacher in several languages; OneRoster's student and teacher), grade, grades (OneRoster codes),
 group, isced_level, eligibility_group, status (OneRoster: ``tobedeleted`` deactivates), school (an
 official school number), organisations (OneRoster ``orgSourcedIds``), name (kept only when
-``DEVICES_STORE_RECIPIENT_NAMES`` is on), source.
+``PUPIL_NAMES_ENABLED`` is on), source.
 
 A recipient is identified by its school and reference. Re-importing the same file changes nothing
 and records nothing; a changed row updates only the fields the file provides. The school of a row

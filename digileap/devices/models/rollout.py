@@ -13,7 +13,7 @@ class Recipient(models.Model):
     """A pupil or teacher who receives a device, known by a school-local pseudonymous reference.
 
     No names by default: ``display_name`` stays empty unless the installation turns on
-    ``DEVICES_STORE_RECIPIENT_NAMES``.
+    ``PUPIL_NAMES_ENABLED``.
     """
 
     class Kind(models.TextChoices):

@@ -1,6 +1,6 @@
 """Writes to recipients: pupils and teachers known by a school-local pseudonymous reference.
 
-Names are not stored unless the installation sets ``DEVICES_STORE_RECIPIENT_NAMES = True``: a
+Names are not stored unless the installation sets ``PUPIL_NAMES_ENABLED = True``: a
 ``display_name`` given otherwise is dropped before anything is validated or written. The audit
 trail never keeps a name (it is append-only, so a name there could not be erased): it records
 only whether a name is set.
@@ -26,7 +26,7 @@ AUDITED_FIELDS = ("school", "reference", "kind", "grade", "group", "isced_level"
 
 def store_names() -> bool:
     """Whether this installation keeps recipients' names (off unless switched on)."""
-    return bool(getattr(settings, "DEVICES_STORE_RECIPIENT_NAMES", False))
+    return bool(getattr(settings, "PUPIL_NAMES_ENABLED", False))
 
 
 def recipient_state(recipient: Recipient) -> dict[str, Any]:

@@ -121,7 +121,7 @@ def test_the_school_cannot_change(world, role_users):
 
 
 def test_names_in_the_api_when_stored(world, role_users, settings):
-    settings.DEVICES_STORE_RECIPIENT_NAMES = True
+    settings.PUPIL_NAMES_ENABLED = True
     response = post(
         signed_in(role_users[Role.SCHOOL_COORDINATOR]),
         RECIPIENTS,

@@ -128,7 +128,7 @@ def test_names_are_not_stored_by_default(world, role_users, tmp_path):
 
 
 def test_names_are_stored_when_switched_on(world, role_users, tmp_path, settings):
-    settings.DEVICES_STORE_RECIPIENT_NAMES = True
+    settings.PUPIL_NAMES_ENABLED = True
     path = write(tmp_path, "a.csv", "reference;class;name\nP-1;5A;Anna  Bērziņa\n")
     run_import(target="recipients", source=path, profile="class-list", actor=role_users[Role.SCHOOL_COORDINATOR])
     assert Recipient.objects.get().display_name == "Anna Bērziņa"
@@ -236,7 +236,7 @@ def test_oneroster_users(world, role_users, tmp_path):
 
 
 def test_oneroster_names_when_switched_on(world, role_users, tmp_path, settings):
-    settings.DEVICES_STORE_RECIPIENT_NAMES = True
+    settings.PUPIL_NAMES_ENABLED = True
     run_import(
         target="recipients",
         source=write(tmp_path, "users.csv", ONEROSTER),

@@ -59,7 +59,7 @@ def test_writers_create_a_recipient_without_a_name(role, world, role_users):
 
 
 def test_names_are_kept_when_the_installation_stores_them(world, role_users, settings):
-    settings.DEVICES_STORE_RECIPIENT_NAMES = True
+    settings.PUPIL_NAMES_ENABLED = True
     recipient = recipient_create(
         actor=role_users[Role.SCHOOL_COORDINATOR], school=world.school, reference="P-1", display_name="Anna  Berzina"
     )

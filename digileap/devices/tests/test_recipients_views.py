@@ -119,7 +119,7 @@ def test_create_by_hand(world, role_users):
 def test_the_form_has_no_name_field_unless_names_are_stored(world, role_users, settings):
     client = signed_in(role_users[Role.SCHOOL_COORDINATOR])
     assert "display_name" not in client.get(CREATE_URL).context["form"].fields
-    settings.DEVICES_STORE_RECIPIENT_NAMES = True
+    settings.PUPIL_NAMES_ENABLED = True
     assert "display_name" in client.get(CREATE_URL).context["form"].fields
 
 
