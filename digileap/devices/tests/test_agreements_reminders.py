@@ -92,6 +92,7 @@ def test_reminder_addresses(world):
 def test_sending_reminders(world, make, settings):
     settings.DEFAULT_FROM_EMAIL = "digileap@example.org"
     world.school.email = "office@inside.example"
+    world.school.language = "en"  # the e-mail is written in the school's language
     world.school.save()
     first = make("P-002", sent_at=WEEK_AGO, group="5B")
     second = make("P-001", sent_at=WEEK_AGO - datetime.timedelta(days=1), group="5B")
@@ -252,3 +253,12 @@ def test_the_background_task(world, make):
     out = io.StringIO()
     call_command("send_agreement_reminders", "--enqueue", stdout=out)
     assert set(json.loads(out.getvalue())) == {"enqueued"}
+
+
+def test_the_reminder_is_in_the_schools_language(world, make):
+    world.school.email = "office@inside.example"
+    world.school.language = "de"
+    world.school.save()
+    make("P-001", sent_at=WEEK_AGO, group="5A")
+    agreement_reminders_send(now=NOW)
+    assert mail.outbox[0].subject == "An INSIDE school fehlen noch 1 Nutzungsvereinbarungen"
