@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from digileap.core.permissions import Action, can
 
 from .errors import ImportFileError, RowError
+from .fields import FieldSpec
 from .parsing import ParsedRow, parse_rows
 from .profiles import Profile, get_profile
 from .readers import open_table
@@ -83,6 +84,8 @@ class Importer(ABC):
     target: str = ""
     label: str = ""
     model: type | None = None
+    # Every field a profile may fill, with type, limits and aliases (see fields.py).
+    fields: tuple[FieldSpec, ...] = ()
 
     def __init__(self, *, profile: Profile, actor):
         self.profile = profile
