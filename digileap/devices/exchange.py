@@ -231,8 +231,6 @@ _DATE_FORMATS = (
     "%Y-%m-%d %H:%M",
     "%Y-%m-%dT%H:%M:%S",
     "%Y-%m-%dT%H:%M",
-    "%m/%d/%Y %I:%M:%S %p",
-    "%m/%d/%Y %I:%M %p",
     "%m/%d/%Y %H:%M:%S",
     "%m/%d/%Y %H:%M",
     "%d.%m.%Y %H:%M:%S",
@@ -244,6 +242,12 @@ _DATE_FORMATS = (
 _FRACTION = re.compile(r"(\d{2}:\d{2}:\d{2})\.\d+")
 _ZONE = re.compile(r"(Z|[+-]\d{2}:?\d{2}|\s?UTC|\s?GMT)$")
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2})?(Z|[+-]\d{2}:\d{2})?)?$")
+# A 12-hour time as Google Admin ("2024-10-07 09:08 AM") and Intune ("9/30/2024 2:05:00 PM") write it.
+# Read by hand rather than with strptime's %p, which follows the process's locale.
+_TWELVE_HOUR = re.compile(
+    r"^(?P<date>\S+)\s+(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?\s*(?P<half>[AaPp])\.?[Mm]\.?$"
+)
+_TWELVE_HOUR_DATES = ("%Y-%m-%d", "%m/%d/%Y", "%d.%m.%Y")
 
 
 def parse_check_in(text: str) -> datetime.datetime | None:
@@ -275,6 +279,9 @@ def _parse_check_in(text: str) -> datetime.datetime:
             sign = 1 if marker[0] == "+" else -1
             digits = marker[1:].replace(":", "")
             zone = datetime.timezone(sign * datetime.timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
+    twelve_hour = _parse_twelve_hour(value)
+    if twelve_hour is not None:
+        return twelve_hour.replace(tzinfo=zone)
     for pattern in _DATE_FORMATS:
         try:
             parsed = datetime.datetime.strptime(value, pattern)
@@ -285,3 +292,25 @@ def _parse_check_in(text: str) -> datetime.datetime:
         _("%(value)r is not a date and time such as 2024-09-30 14:05:00, 2024-09-30T14:05:00Z or 9/30/2024 2:05:00 PM")
         % {"value": text}
     )
+
+
+def _parse_twelve_hour(value: str) -> datetime.datetime | None:
+    """``2024-10-07 09:08 AM`` and ``9/30/2024 2:05:00 PM`` as a naive time; 12 AM is midnight,
+    12 PM noon. None when ``value`` is not such a time (or names an hour outside 1 to 12)."""
+    match = _TWELVE_HOUR.match(value)
+    if match is None:
+        return None
+    hour = int(match["hour"])
+    if not 1 <= hour <= 12:
+        return None
+    hour = hour % 12 + (12 if match["half"] in "Pp" else 0)
+    for pattern in _TWELVE_HOUR_DATES:
+        try:
+            day = datetime.datetime.strptime(match["date"], pattern)
+        except ValueError:
+            continue
+        try:
+            return day.replace(hour=hour, minute=int(match["minute"]), second=int(match["second"] or 0))
+        except ValueError:
+            return None
+    return None

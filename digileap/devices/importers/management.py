@@ -28,6 +28,7 @@ from digileap.core.bulk import bulk_insert
 from digileap.core.permissions import Action, assignments_for, permits
 from digileap.core.tabular.engine import Importer, Plan, register_importer
 from digileap.core.tabular.errors import ImportFileError, RowError
+from digileap.core.tabular.fields import CHECKED, STORED, FieldSpec
 from digileap.core.tabular.parsing import ParsedRow
 from digileap.core.tabular.profiles import register_profile_dir
 from digileap.schools.models import School, SchoolOperator
@@ -113,6 +114,92 @@ def scope_from_assignments(actor) -> tuple[SchoolOperator, School | None]:
     )
 
 
+def _header_key(name: str) -> str:
+    """A header as the engine compares them: without regard to case and runs of whitespace."""
+    return " ".join(str(name).split()).casefold()
+
+
+FIELDS = (
+    FieldSpec(
+        "serial",
+        gettext_lazy("Serial number"),
+        max_length=64,
+        required=True,
+        aliases=(
+            "Serial number",
+            "Serial Number",
+            "serial number",
+            "Serienummer",
+            "Numéro de série",
+            "Seriennummer",
+            "Sērijas numurs",
+        ),  # fmt: skip
+        help=gettext_lazy("The device's serial number, matched with the funded devices (upper-case, without spaces)."),
+    ),
+    FieldSpec(
+        "manufacturer",
+        gettext_lazy("Manufacturer"),
+        max_length=100,
+        aliases=("Manufacturer", "Fabrikant", "Fabricant", "Hersteller", "Ražotājs"),
+        help=gettext_lazy("The manufacturer as the device reports it; a row that names one matches only its devices."),
+    ),
+    FieldSpec(
+        "model_name",
+        gettext_lazy("Model"),
+        max_length=200,
+        aliases=("Model", "model", "Modèle", "Modell", "Modelis"),
+        help=gettext_lazy("The device model as the tool reports it."),
+    ),
+    FieldSpec(
+        "device_name",
+        gettext_lazy("Device name"),
+        max_length=200,
+        aliases=(
+            "Device name",
+            "Asset ID",
+            "Annotated Asset ID",
+            "Apparaatnaam",
+            "Nom de l'appareil",
+            "Gerätename",
+            "Ierīces nosaukums",
+        ),  # fmt: skip
+        help=gettext_lazy("The name or asset ID the tool knows the device by."),
+    ),
+    FieldSpec(
+        "last_sync",
+        gettext_lazy("Last check-in"),
+        aliases=(
+            "Last check-in",
+            "Last Sync",
+            "last sync",
+            "Laatste synchronisatie",
+            "Dernière synchronisation",
+            "Letzter Check-in",
+            "Letzte Synchronisierung",
+            "Pēdējā sinhronizācija",
+        ),  # fmt: skip
+        help=gettext_lazy(
+            "When the device last checked in, in UTC: 2024-09-30 14:05:00, 2024-09-30T14:05:00Z, "
+            "9/30/2024 2:05:00 PM or 2024-10-07 09:08 AM."
+        ),
+    ),
+    FieldSpec(
+        "status",
+        gettext_lazy("Enrolment status"),
+        kept=CHECKED,
+        aliases=("Status", "status", "Statut", "Statuss"),
+        help=gettext_lazy("Google Admin's status: a DEPROVISIONED device is skipped, not counted as enrolled."),
+    ),
+    FieldSpec(
+        "source",
+        gettext_lazy("Management tool"),
+        kept=STORED,
+        aliases=("Tool", "Beheertool", "Outil de gestion", "Verwaltungswerkzeug", "Pārvaldības rīks"),
+        help=gettext_lazy("Which tool wrote the file: intune or google (a profile constant)."),
+    ),
+)
+
+
 def _newer(candidate: list, kept: list) -> bool:
     """Whether ``candidate`` checked in later than ``kept`` (a row without a time is the oldest)."""
     return candidate[4] is not None and (kept[4] is None or candidate[4] > kept[4])
@@ -123,6 +210,7 @@ class ManagementReportImporter(Importer):
     target = TARGET
     label = gettext_lazy("Device-management report (Intune, Google Admin)")
     model = ManagementReport
+    fields = FIELDS
 
     def _scope(self) -> tuple[SchoolOperator, School | None]:
         constants = self.profile.constants
@@ -136,7 +224,35 @@ class ManagementReportImporter(Importer):
         return operator, school
 
     def _column(self, field_name: str) -> str:
-        return next((c.sources[0] for c in self.profile.columns if c.field == field_name), field_name)
+        """The file's header for a field: the first of the column's sources the file has, as the
+        file spells it (a profile may list "Last Sync" and "last sync")."""
+        column = next((c for c in self.profile.columns if c.field == field_name), None)
+        if column is None:
+            return field_name
+        in_file = {_header_key(header): header for header in self.headers}
+        for source in column.sources:
+            if _header_key(source) in in_file:
+                return in_file[_header_key(source)]
+        return column.sources[0]
+
+    def _check_serial_column(self) -> None:
+        """A profile may list several spellings of the serial column, each optional; the file must
+        have one of them, or no row could be matched."""
+        column = next((c for c in self.profile.columns if c.field == "serial"), None)
+        in_file = {_header_key(header) for header in self.headers}
+        if column is not None and any(_header_key(source) in in_file for source in column.sources):
+            return
+        expected = column.sources if column is not None else ("serial",)
+        constants = self.profile.constants
+        raise ImportFileError(
+            _("missing column(s) %(missing)s. The file's columns are: %(found)s.")
+            % {
+                "missing": " / ".join(repr(source) for source in expected),
+                "found": ", ".join(repr(header) for header in self.headers[:40]) or "-",
+            },
+            filename=str(getattr(self, "context", {}).get("filename") or constants.get("original_filename") or ""),
+            line=1,
+        )
 
     def plan(self, rows: Iterable[ParsedRow]) -> Plan:
         constants = self.profile.constants
@@ -145,6 +261,7 @@ class ManagementReportImporter(Importer):
             raise ImportFileError(
                 _("profile %(name)s does not say which tool wrote the file") % {"name": self.profile.name}
             )
+        self._check_serial_column()
         operator, school = self._scope()
         data = ReportPlan(
             source=source,
