@@ -20,7 +20,7 @@ from digileap.core.permissions import Action, can
 
 from .errors import ImportFileError, RowError
 from .fields import FieldSpec
-from .parsing import ParsedRow, parse_rows
+from .parsing import ParsedRow, ParseStats, parse_rows
 from .profiles import Profile, get_profile
 from .readers import open_table
 
@@ -57,14 +57,23 @@ class ImportResult:
     encoding: str = ""
     delimiter: str = ""
     sha256: str = ""
+    # Values a column's ``on_invalid`` let through (emptied or kept), with line, column and reason.
+    warnings: list[RowError] = field(default_factory=list)
+    # Rows the profile's ``filter`` left out.
+    filtered: int = 0
 
     def summary(self) -> dict[str, int]:
-        return {
+        summary = {
             "created": self.created,
             "updated": self.updated,
             "unchanged": self.unchanged,
             "rejected": self.rejected,
         }
+        if self.filtered:
+            summary["filtered"] = self.filtered
+        if self.warnings:
+            summary["warnings"] = len(self.warnings)
+        return summary
 
 
 class ImportRejected(Exception):
@@ -92,6 +101,17 @@ class Importer(ABC):
         self.actor = actor
         # The file's header row, set by ``run_import`` before ``plan``: which columns this file has.
         self.headers: list[str] = []
+        # What ``unpack`` found beside the table (the other files of a bundle), set before ``plan``.
+        self.context: dict[str, Any] = {}
+
+    @classmethod
+    def unpack(cls, source, *, filename: str) -> tuple[Any, str, dict[str, Any]]:
+        """The table to read from ``source``, its file name, and a context for ``plan``.
+
+        The default reads ``source`` as it is. A target that takes a bundle (a OneRoster ZIP)
+        returns the member the engine reads (users.csv) and puts the rest in the context.
+        """
+        return source, filename, {}
 
     @abstractmethod
     def plan(self, rows: Iterable[ParsedRow]) -> Plan:
@@ -171,13 +191,18 @@ def run_import(
             % {"profile": profile.name, "other": profile.target, "target": target}
         )
     sha256 = file_sha256(source)
+    source, filename, context = importer_class.unpack(source, filename=filename)
     table = open_table(
         source,
         filename=filename,
         delimiter=profile.delimiter,
         encoding=profile.encoding,
         expected_headers=profile.expected_headers,
+        header_row=profile.header_row,
+        sheet=profile.sheet,
     )
+    stats = ParseStats()
+    warnings: list[RowError] = []
     try:
         total = table.estimated_rows
 
@@ -191,17 +216,30 @@ def run_import(
             nonlocal rows_seen
             for row in rows:
                 rows_seen += 1
+                if row.warnings:
+                    warnings.extend(row.warnings)
                 yield row
 
         importer = importer_class(profile=profile, actor=actor)
         importer.headers = list(table.headers)
+        importer.context = context
         if progress is not None:
             progress("checking", 0, total)
-        plan = importer.plan(counted(parse_rows(table, profile, progress=report_rows, overrides=overrides)))
+        parsed = parse_rows(
+            table, profile, progress=report_rows, overrides=overrides, fields=importer_class.fields, stats=stats
+        )
+        plan = importer.plan(counted(parsed))
     finally:
         table.close()
+    if rows_seen == 0 and stats.filtered:
+        raise ImportFileError(
+            _("the profile's filter left out every row (%(count)s); nothing to import") % {"count": stats.filtered},
+            filename=table.filename,
+        )
     if rows_seen == 0:
-        raise ImportFileError(_("the file has a header row but no data rows"), filename=table.filename, line=2)
+        raise ImportFileError(
+            _("the file has a header row but no data rows"), filename=table.filename, line=profile.header_row + 1
+        )
     result = ImportResult(
         created=plan.created,
         updated=plan.updated,
@@ -214,6 +252,8 @@ def run_import(
         encoding=table.encoding,
         delimiter=table.delimiter,
         sha256=sha256,
+        warnings=sorted(warnings, key=lambda e: (e.line, e.column)),
+        filtered=stats.filtered,
     )
     if dry_run:
         return result

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from .coordinates import to_wgs84
 from .errors import ImportFileError, RowError
+from .fields import FieldSpec
 from .profiles import ColumnSpec, Profile
 from .readers import FormulaCell, Table
 
@@ -23,15 +24,33 @@ FALSE_WORDS = {"0", "false", "no", "n", "nein", "non", "nee", "nē", "falsch", "
 
 @dataclass
 class ParsedRow:
-    """One data row: typed values by field name, and what was wrong with it."""
+    """One data row: typed values by field name, and what was wrong with it.
+
+    ``errors`` reject the row; ``warnings`` (an invalid value a column's ``on_invalid`` lets pass)
+    never do. A row merged from several rows of the file (the profile's ``merge``) has the
+    original rows as ``members``, in file order; any other row is its own only member.
+    """
 
     line: int
     values: dict[str, Any]
     errors: list[RowError] = field(default_factory=list)
+    warnings: list[RowError] = field(default_factory=list)
+    merged: "list[ParsedRow] | None" = field(default=None, repr=False)
 
     @property
     def is_valid(self) -> bool:
         return not self.errors
+
+    @property
+    def members(self) -> "list[ParsedRow]":
+        return self.merged if self.merged is not None else [self]
+
+
+@dataclass
+class ParseStats:
+    """What ``parse_rows`` counted besides the rows it yields: rows left out by the profile's filter."""
+
+    filtered: int = 0
 
 
 def check_headers(table: Table, profile: Profile) -> dict[str, int]:
@@ -173,6 +192,8 @@ def parse_rows(
     progress: Callable[[int], None] | None = None,
     progress_every: int = 500,
     overrides: dict[str, Any] | None = None,
+    fields: tuple[FieldSpec, ...] = (),
+    stats: ParseStats | None = None,
 ) -> Iterator[ParsedRow]:
     """Stream ``ParsedRow`` objects. File-level problems raise ImportFileError.
 

@@ -6,8 +6,10 @@ take precedence over a built-in profile of the same name.
 """
 
 import json
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +39,11 @@ class ColumnSpec:
     max_length: int | None = None
     minimum: Decimal | None = None
     maximum: Decimal | None = None
+    # How several sources become one value: "sum" (numbers), "join" (texts), "first"; "" = by type.
+    combine: str = ""
+    transforms: tuple[dict[str, Any], ...] = ()
+    when: dict[str, Any] | None = None
+    on_invalid: str = "reject"  # "reject" (row error), "empty" (warning, value empty), "warn" (kept as given)
 
 
 @dataclass(frozen=True)
@@ -56,6 +63,13 @@ class Profile:
     coordinates: dict[str, str] = field(default_factory=dict)
     pattern_columns: tuple[dict[str, str], ...] = ()
     is_builtin: bool = True
+    header_row: int = 1
+    sheet: str | int | None = None
+    filters: tuple[dict[str, Any], ...] = ()
+    merge: dict[str, Any] = field(default_factory=dict)
+    grades: str = ""
+    # Target-specific settings, passed through untouched (schools: "figures", "sites").
+    options: dict[str, Any] = field(default_factory=dict)
 
     @property
     def expected_headers(self) -> set[str]:
@@ -87,14 +101,73 @@ def _decimal(value: Any, where: str) -> Decimal | None:
         raise ProfileError(_("%(where)s: %(value)r is not a number") % {"where": where, "value": value}) from error
 
 
+NUMERIC_TYPES = frozenset({"integer", "count", "decimal"})
+COMBINE_RULES = ("sum", "join", "first")
+ON_INVALID = ("reject", "empty", "warn")
+MERGE_RULES = ("sum", "max", "min", "union", "first", "same", "join")
+CONDITION_TESTS = ("equals", "in", "not_in", "matches", "not_matches")
+
+
+def _check_condition(condition: Any, where: str) -> dict[str, Any]:
+    """A ``when`` or ``filter`` condition: one of column/field, and one test."""
+    if not isinstance(condition, dict):
+        raise ProfileError(_("%(where)s: a condition must be an object") % {"where": where})
+    subjects = [key for key in ("column", "field") if key in condition]
+    tests = [key for key in CONDITION_TESTS if key in condition]
+    if len(subjects) != 1 or len(tests) != 1:
+        raise ProfileError(
+            _("%(where)s: a condition names one 'column' or 'field' and one of %(tests)s")
+            % {"where": where, "tests": ", ".join(CONDITION_TESTS)}
+        )
+    test = tests[0]
+    if test in ("in", "not_in") and not isinstance(condition[test], list):
+        raise ProfileError(_("%(where)s: %(test)r needs a list") % {"where": where, "test": test})
+    if test in ("matches", "not_matches"):
+        try:
+            re.compile(condition[test])
+        except (re.error, TypeError) as error:
+            raise ProfileError(
+                _("%(where)s: %(pattern)r is not a regular expression (%(error)s)")
+                % {"where": where, "pattern": condition[test], "error": error}
+            ) from None
+    return dict(condition)
+
+
 def profile_from_dict(data: dict[str, Any], *, is_builtin: bool = True) -> Profile:
-    """Build and check a profile. Raises ProfileError naming the part that is wrong."""
+    """Build and check a profile. Raises ProfileError naming the part that is wrong.
+
+    The definition is checked against the JSON Schema (``profile.schema.json``) as well; a
+    mistake the checks here do not name in their own words is named by its JSON path.
+    """
+    if not isinstance(data, dict):
+        raise ProfileError(_("a profile must be a JSON object"))
+    try:
+        profile = _build_profile(data, is_builtin=is_builtin)
+    except ProfileError:
+        raise
+    except (TypeError, AttributeError, KeyError, ValueError) as error:
+        validate_profile_dict(data)
+        raise ProfileError(_("profile %(name)s: %(error)s") % {"name": data.get("name", "?"), "error": error}) from None
+    validate_profile_dict(data)
+    return profile
+
+
+def _build_profile(data: dict[str, Any], *, is_builtin: bool) -> Profile:
+    from .codelists import CodeListError, grade_table, resolve_code_list, shared_code_list
+    from .transforms import check_transforms
+
     try:
         name = data["name"]
         target = data["target"]
     except KeyError as missing:
         raise ProfileError(_("a profile needs %(key)s") % {"key": missing}) from None
-    code_lists = data.get("code_lists", {})
+    code_lists: dict[str, Any] = {}
+    for list_name, spec in data.get("code_lists", {}).items():
+        where = _("profile %(name)s, code list %(list)s") % {"name": name, "list": list_name}
+        try:
+            code_lists[list_name] = resolve_code_list(spec, where=where)
+        except CodeListError as error:
+            raise ProfileError(f"{where}: {error}") from None
     columns = []
     for index, raw in enumerate(data.get("columns", [])):
         where = _("profile %(name)s, column %(number)s") % {"name": name, "number": index + 1}
@@ -103,11 +176,32 @@ def profile_from_dict(data: dict[str, Any], *, is_builtin: bool = True) -> Profi
         column_type = raw.get("type", "text")
         if column_type not in COLUMN_TYPES:
             raise ProfileError(_("%(where)s: unknown type %(type)r") % {"where": where, "type": column_type})
-        if column_type == "code" and raw.get("codes") not in code_lists:
-            raise ProfileError(
-                _("%(where)s: code list %(codes)r is not defined") % {"where": where, "codes": raw.get("codes")}
-            )
+        codes = raw.get("codes", "")
+        if isinstance(codes, str) and codes.startswith("shared:"):
+            try:
+                code_lists.setdefault(codes, shared_code_list(codes[len("shared:") :]))
+            except CodeListError as error:
+                raise ProfileError(f"{where}: {error}") from None
+        if column_type == "code" and codes not in code_lists:
+            raise ProfileError(_("%(where)s: code list %(codes)r is not defined") % {"where": where, "codes": codes})
         sources = raw["source"] if isinstance(raw["source"], list) else [raw["source"]]
+        combine = raw.get("combine", "")
+        if combine and combine not in COMBINE_RULES:
+            raise ProfileError(
+                _("%(where)s: combine must be one of %(rules)s") % {"where": where, "rules": ", ".join(COMBINE_RULES)}
+            )
+        if combine == "sum" and column_type not in NUMERIC_TYPES:
+            raise ProfileError(_("%(where)s: only numbers can be summed") % {"where": where})
+        on_invalid = raw.get("on_invalid", "reject")
+        if on_invalid not in ON_INVALID:
+            raise ProfileError(
+                _("%(where)s: on_invalid must be one of %(rules)s") % {"where": where, "rules": ", ".join(ON_INVALID)}
+            )
+        try:
+            transforms = check_transforms(raw.get("transforms", []), sources=len(sources))
+        except ValueError as error:
+            raise ProfileError(f"{where}: {error}") from None
+        when = raw.get("when")
         columns.append(
             ColumnSpec(
                 field=raw["field"],
@@ -118,15 +212,47 @@ def profile_from_dict(data: dict[str, Any], *, is_builtin: bool = True) -> Profi
                 default=raw.get("default"),
                 join=raw.get("join", " "),
                 blank_values=tuple(str(v) for v in raw.get("blank_values", [])),
-                codes=raw.get("codes", ""),
+                codes=codes,
                 keep_code_as=raw.get("keep_code_as", ""),
                 max_length=raw.get("max_length"),
                 minimum=_decimal(raw.get("minimum"), where),
                 maximum=_decimal(raw.get("maximum"), where),
+                combine=combine,
+                transforms=transforms,
+                when=_check_condition(when, where + ", when") if when is not None else None,
+                on_invalid=on_invalid,
             )
         )
     if data.get("duplicates", "reject") not in ("reject", "merge_identical"):
         raise ProfileError(_("profile %(name)s: duplicates must be 'reject' or 'merge_identical'") % {"name": name})
+    filters = tuple(
+        _check_condition(condition, _("profile %(name)s, filter %(number)s") % {"name": name, "number": number})
+        for number, condition in enumerate(data.get("filter", []), start=1)
+    )
+    merge = dict(data.get("merge") or {})
+    if merge:
+        where = _("profile %(name)s, merge") % {"name": name}
+        if not merge.get("key") or not all(isinstance(key, str) for key in merge["key"]):
+            raise ProfileError(_("%(where)s: 'key' must list one or more fields") % {"where": where})
+        rules = {**merge.get("rules", {}), "": merge.get("default", "same")}
+        unknown = sorted({rule for rule in rules.values() if rule not in MERGE_RULES})
+        if unknown:
+            raise ProfileError(
+                _("%(where)s: unknown rule(s) %(unknown)s; known: %(rules)s")
+                % {"where": where, "unknown": ", ".join(unknown), "rules": ", ".join(MERGE_RULES)}
+            )
+    grades = data.get("grades", "")
+    if grades:
+        try:
+            grade_table(grades)
+        except CodeListError as error:
+            raise ProfileError(f"profile {name}: {error}") from None
+    header_row = data.get("header_row", 1)
+    if not isinstance(header_row, int) or isinstance(header_row, bool) or header_row < 1:
+        raise ProfileError(_("profile %(name)s: header_row must be a row number from 1") % {"name": name})
+    sheet = data.get("sheet")
+    if sheet is not None and (isinstance(sheet, bool) or not isinstance(sheet, (str, int)) or sheet == 0):
+        raise ProfileError(_("profile %(name)s: sheet must be a sheet's name or its number from 1") % {"name": name})
     profile = Profile(
         name=name,
         target=target,
@@ -141,14 +267,85 @@ def profile_from_dict(data: dict[str, Any], *, is_builtin: bool = True) -> Profi
         coordinates=data.get("coordinates", {}),
         pattern_columns=tuple(data.get("pattern_columns", [])),
         is_builtin=is_builtin,
+        header_row=header_row,
+        sheet=sheet,
+        filters=filters,
+        merge=merge,
+        grades=grades,
+        options=dict(data.get("options") or {}),
     )
     for pattern in profile.pattern_columns:
         if pattern.get("type", "text") not in COLUMN_TYPES or "pattern" not in pattern:
             raise ProfileError(
                 _("profile %(name)s: a pattern column needs a pattern and a known type") % {"name": name}
             )
-    if profile.delimiter not in ("auto", ",", ";", "\t"):
-        raise ProfileError(_("profile %(name)s: delimiter must be auto, ',', ';' or a tab") % {"name": name})
+    delimiter = profile.delimiter
+    if not (delimiter == "auto" or (isinstance(delimiter, str) and len(delimiter) == 1 and delimiter not in '"\r\n')):
+        raise ProfileError(
+            _("profile %(name)s: delimiter must be auto or one character (such as ',', ';', '|' or a tab)")
+            % {"name": name}
+        )
+    return profile
+
+
+SCHEMA_PATH = Path(__file__).resolve().parent / "profile.schema.json"
+
+
+@lru_cache(maxsize=1)
+def profile_json_schema() -> dict[str, Any]:
+    """The published JSON Schema of a profile (``profile.schema.json``, draft 2020-12)."""
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def _validator():
+    import jsonschema
+
+    schema = profile_json_schema()
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema)
+
+
+def _json_path(path) -> str:
+    text = "$"
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return text
+
+
+def validate_profile_dict(data: dict[str, Any]) -> None:
+    """Check ``data`` against the JSON Schema; raises ProfileError naming the JSON path of the first error."""
+    errors = sorted(_validator().iter_errors(data), key=lambda error: (len(error.path), list(map(str, error.path))))
+    if errors:
+        error = errors[0]
+        name = data.get("name", "?") if isinstance(data, dict) else "?"
+        raise ProfileError(
+            _("profile %(name)s, %(path)s: %(message)s")
+            % {"name": name, "path": _json_path(error.absolute_path), "message": error.message}
+        )
+
+
+def load_profile_file(path: str | Path, *, target: str) -> Profile:
+    """A profile from a JSON file (``--profile-file``): checked, for ``target``, not built-in."""
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except OSError as error:
+        raise ProfileError(_("%(path)s: cannot be read (%(error)s)") % {"path": path, "error": error}) from None
+    except ValueError as error:
+        raise ProfileError(_("%(path)s: not valid JSON (%(error)s)") % {"path": path, "error": error}) from None
+    if not isinstance(data, dict):
+        raise ProfileError(_("%(path)s: a profile must be a JSON object") % {"path": path})
+    data = {**data}
+    data.setdefault("target", target)
+    if not data.get("name"):
+        data["name"] = path.stem
+    profile = profile_from_dict(data, is_builtin=False)
+    if profile.target != target:
+        raise ProfileError(
+            _("%(path)s: the profile is for %(other)s, not %(target)s")
+            % {"path": path, "other": profile.target, "target": target}
+        )
     return profile
 
 

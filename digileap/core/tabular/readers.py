@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from .errors import ImportFileError
 
-DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab"}
+DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "vertical bar"}
 MAX_CELL_CHARS = 100_000
 _CHUNK = 1 << 20
 
@@ -161,12 +161,18 @@ def _split_header(line: str, delimiter: str) -> list[str]:
         return [line]
 
 
+def normalise_header(header: str) -> str:
+    """A header as profiles match it: case folded, runs of whitespace (line breaks, NBSP) one space."""
+    return " ".join(header.split()).casefold()
+
+
 def _choose_delimiter(header_line: str, expected: set[str], declared: str, filename: str) -> str:
     if declared not in ("", "auto"):
         return declared
+    expected = {normalise_header(header) for header in expected}
     best, best_score = ",", (-1, -1)
     for delimiter in DELIMITERS:
-        cells = [c.strip() for c in _split_header(header_line, delimiter)]
+        cells = [normalise_header(c) for c in _split_header(header_line, delimiter)]
         score = (len(expected.intersection(cells)), len(cells))
         if score > best_score:
             best, best_score = delimiter, score
@@ -181,8 +187,14 @@ def open_table(
     encoding: str = "auto",
     expected_headers: set[str] | None = None,
     max_cell_chars: int = MAX_CELL_CHARS,
+    header_row: int = 1,
+    sheet: str | int | None = None,
 ) -> Table:
-    """Open ``source`` (a path, an uploaded file or a binary stream) as a :class:`Table`."""
+    """Open ``source`` (a path, an uploaded file or a binary stream) as a :class:`Table`.
+
+    ``header_row`` is the physical row of the header (rows above it are ignored, line numbers stay
+    the file's); ``sheet`` chooses an XLSX sheet by name or by its number from 1 (default: the first).
+    """
     stream, owned = _binary(source)
     filename = filename or os.path.basename(getattr(stream, "name", "") or str(source))
     try:
@@ -194,7 +206,7 @@ def open_table(
         magic = stream.read(4)
         stream.seek(0)
         if magic == b"PK\x03\x04":
-            table = _open_xlsx(stream, filename, max_cell_chars)
+            table = _open_xlsx(stream, filename, max_cell_chars, header_row, sheet)
         elif filename.lower().endswith((".xlsx", ".xlsm")):
             raise ImportFileError(
                 _("the file is called .xlsx but is not an Excel workbook (it is not a ZIP archive)"), filename=filename
@@ -204,7 +216,9 @@ def open_table(
                 _("this is an old Excel .xls workbook; save it as .xlsx or as CSV"), filename=filename
             )
         else:
-            table = _open_csv(stream, filename, delimiter, encoding, expected_headers or set(), max_cell_chars)
+            table = _open_csv(
+                stream, filename, delimiter, encoding, expected_headers or set(), max_cell_chars, header_row
+            )
     except BaseException:
         if owned:
             stream.close()
@@ -214,20 +228,34 @@ def open_table(
     return table
 
 
-def _open_csv(stream, filename, delimiter, encoding, expected, max_cell_chars) -> Table:
+def _open_csv(stream, filename, delimiter, encoding, expected, max_cell_chars, header_row=1) -> Table:
     encoding = _detect_encoding(stream, filename, encoding)
-    estimated = max(_count_lines(stream) - 1, 0) if encoding != "utf-16" else 0
+    estimated = max(_count_lines(stream) - header_row, 0) if encoding != "utf-16" else 0
     text = io.TextIOWrapper(stream, encoding=encoding, newline="")
+    for skipped in range(1, header_row):
+        if len(text.readline(max_cell_chars * 4 + 1)) > max_cell_chars * 4:
+            text.detach()
+            raise ImportFileError(
+                _("the line is longer than %(limit)s characters") % {"limit": f"{max_cell_chars * 4:,}"},
+                filename=filename,
+                line=skipped,
+            )
     header_line = text.readline(max_cell_chars * 4 + 1)
     if len(header_line) > max_cell_chars * 4:
         text.detach()
         raise ImportFileError(
             _("the header row is longer than %(limit)s characters") % {"limit": f"{max_cell_chars * 4:,}"},
             filename=filename,
-            line=1,
+            line=header_row,
         )
     if not header_line.strip().strip("\ufeff"):
         text.detach()
+        if header_row > 1:
+            raise ImportFileError(
+                _("line %(line)s, the profile's header row, is empty or missing") % {"line": header_row},
+                filename=filename,
+                line=header_row,
+            )
         raise ImportFileError(_("the first line is empty: the file needs a header row"), filename=filename, line=1)
     csv.field_size_limit(max_cell_chars)
     chosen = _choose_delimiter(header_line.rstrip("\r\n"), expected, delimiter, filename)
@@ -238,12 +266,12 @@ def _open_csv(stream, filename, delimiter, encoding, expected, max_cell_chars) -
         raise ImportFileError(
             _("a cell is longer than %(limit)s characters") % {"limit": f"{max_cell_chars:,}"},
             filename=filename,
-            line=1,
+            line=header_row,
         )
 
     def rows() -> Iterator[tuple[int, list]]:
         reader = csv.reader(text, delimiter=chosen, strict=False)
-        line = 2
+        line = first = header_row + 1
         try:
             while True:
                 try:
@@ -258,7 +286,7 @@ def _open_csv(stream, filename, delimiter, encoding, expected, max_cell_chars) -
                             line=line,
                         ) from None
                     raise ImportFileError(str(error), filename=filename, line=line) from None
-                start, line = line, reader.line_num + 2
+                start, line = line, reader.line_num + first
                 if cells and any(cell.strip() for cell in cells):
                     yield start, cells
         finally:
@@ -267,34 +295,96 @@ def _open_csv(stream, filename, delimiter, encoding, expected, max_cell_chars) -
     return Table(filename, headers, "csv", _encoding_label(encoding), chosen, estimated, rows())
 
 
-def _open_xlsx(stream, filename, max_cell_chars) -> Table:
+def _load_workbook(stream, filename):
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
-        workbook = openpyxl.load_workbook(stream, read_only=True, data_only=False)
+        return openpyxl.load_workbook(stream, read_only=True, data_only=False)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as error:
         raise ImportFileError(
             _("the file is not a readable Excel workbook (%(reason)s)") % {"reason": error}, filename=filename
         ) from None
-    sheet = workbook.worksheets[0]
-    iterator = sheet.iter_rows()
+
+
+def sheet_names(source, filename: str = "") -> list[str]:
+    """The names of an XLSX workbook's sheets, in order ([] for a CSV file)."""
+    stream, owned = _binary(source)
+    try:
+        stream.seek(0)
+        if stream.read(4) != b"PK\x03\x04":
+            return []
+        stream.seek(0)
+        workbook = _load_workbook(stream, filename)
+        try:
+            return list(workbook.sheetnames)
+        finally:
+            workbook.close()
+    finally:
+        if owned:
+            stream.close()
+        else:
+            stream.seek(0)
+
+
+def _choose_sheet(workbook, chosen: str | int | None, filename: str):
+    names = workbook.sheetnames
+    if chosen is None or chosen == "":
+        return workbook.worksheets[0]
+    if isinstance(chosen, int) and 1 <= chosen <= len(names):
+        return workbook.worksheets[chosen - 1]
+    if isinstance(chosen, str):
+        if chosen in names:
+            return workbook[chosen]
+        wanted = normalise_header(chosen)
+        for name in names:
+            if normalise_header(name) == wanted:
+                return workbook[name]
+    workbook.close()
+    raise ImportFileError(
+        _("the workbook has no sheet %(sheet)r; its sheets are: %(sheets)s")
+        % {
+            "sheet": chosen,
+            "sheets": ", ".join(f"{number}: {name!r}" for number, name in enumerate(names, start=1)),
+        },
+        filename=filename,
+    )
+
+
+def _open_xlsx(stream, filename, max_cell_chars, header_row=1, chosen_sheet=None) -> Table:
+    workbook = _load_workbook(stream, filename)
+    sheet = _choose_sheet(workbook, chosen_sheet, filename)
+    iterator = sheet.iter_rows(min_row=header_row)
     try:
         header_cells = next(iterator)
     except StopIteration:
         workbook.close()
+        if header_row > 1:
+            raise ImportFileError(
+                _("the sheet %(sheet)r has no row %(line)s, the profile's header row")
+                % {"sheet": sheet.title, "line": header_row},
+                filename=filename,
+                line=header_row,
+            ) from None
         raise ImportFileError(_("the workbook's first sheet is empty"), filename=filename) from None
     headers = [str(c.value).strip() if c.value is not None else "" for c in header_cells]
     while headers and headers[-1] == "":
         headers.pop()
     if not headers:
         workbook.close()
+        if header_row > 1 or chosen_sheet:
+            raise ImportFileError(
+                _("row %(line)s of the sheet %(sheet)r, the profile's header row, is empty")
+                % {"line": header_row, "sheet": sheet.title},
+                filename=filename,
+                line=header_row,
+            )
         raise ImportFileError(_("the first row is empty: the sheet needs a header row"), filename=filename, line=1)
-    estimated = max((sheet.max_row or 1) - 1, 0)
+    estimated = max((sheet.max_row or 1) - header_row, 0)
 
     def rows() -> Iterator[tuple[int, list]]:
         try:
-            for line, row in enumerate(iterator, start=2):
+            for line, row in enumerate(iterator, start=header_row + 1):
                 cells = []
                 for cell in row[: len(headers)]:
                     value = cell.value

@@ -113,7 +113,7 @@ def test_duplicated_headers(tmp_path):
 
 def test_wrong_delimiter_gets_a_hint(tmp_path):
     with pytest.raises(ImportFileError) as error:
-        parse(tmp_path, HEADER.replace(",", "|") + "\n1|a|2|3|GS||\n")
+        parse(tmp_path, HEADER.replace(",", "#") + "\n1#a#2#3#GS##\n")
     assert error.value.message.endswith(
         "The header row has a single column: is the file separated by another character than ','?"
     )
@@ -178,7 +178,10 @@ def test_pattern_columns_add_fields_for_matching_headers(tmp_path):
             "profile test, column 1: code list 'nope' is not defined",
         ),
         ({"duplicates": "keep"}, "profile test: duplicates must be 'reject' or 'merge_identical'"),
-        ({"delimiter": "|"}, "profile test: delimiter must be auto, ',', ';' or a tab"),
+        (
+            {"delimiter": "||"},
+            "profile test: delimiter must be auto or one character (such as ',', ';', '|' or a tab)",
+        ),
     ],
 )
 def test_malformed_profiles_are_named(change, message):
