@@ -35,6 +35,7 @@ from digileap.schools.models import School, SchoolOperator
 
 from ..exchange import FundedDevice, manufacturer_key, match_device, normalise_serial, parse_check_in
 from ..models import Device, DeviceStatus, DeviceType, ManagedDevice, ManagementReport
+from . import autopilot  # noqa: F401  (registers the autopilot_hashes target; belongs in __init__.py)
 
 TARGET = "management_reports"
 register_profile_dir(TARGET, Path(__file__).parent / "management_profiles")
@@ -168,6 +169,7 @@ FIELDS = (
     FieldSpec(
         "last_sync",
         gettext_lazy("Last check-in"),
+        type="datetime",
         aliases=(
             "Last check-in",
             "Last Sync",
