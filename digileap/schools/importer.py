@@ -11,7 +11,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -90,6 +90,13 @@ _TEXT_LIMITS = {
         "website",
     )
 }
+# Decimal fields compared and stored at the database's precision (a coordinate with 7 places
+# would otherwise differ from its stored, rounded self on every re-import): step, lowest, highest.
+_STORED_DECIMALS = {
+    "latitude": (Decimal(1).scaleb(-School._meta.get_field("latitude").decimal_places), Decimal(-90), Decimal(90)),
+    "longitude": (Decimal(1).scaleb(-School._meta.get_field("longitude").decimal_places), Decimal(-180), Decimal(180)),
+}
+_SES_STEP = Decimal(1).scaleb(-SocioEconomicIndex._meta.get_field("value").decimal_places)
 FIGURE_MODELS = {
     "enrolment": Enrolment,
     "teachers": StaffCount,
@@ -102,7 +109,7 @@ FIGURE_MODELS = {
 class Figures:
     """A school's figures for one school year, as a row gives them (None: the row says nothing)."""
 
-    enrolment: dict[tuple[int, int], int] | None = None
+    enrolment: dict[tuple[int | None, int], int] | None = None  # (None, 0): the total of all levels
     teachers: int | None = None
     ses: tuple[int, Decimal] | None = None
     eligible: dict[int, int] | None = None
@@ -114,7 +121,7 @@ class Figures:
         data: dict[str, Any] = {}
         if self.enrolment is not None:
             data["enrolment"] = {
-                f"{level}/{grade}": pupils for (level, grade), pupils in sorted(self.enrolment.items())
+                _figure_key(level, grade): pupils for (level, grade), pupils in sorted_enrolment(self.enrolment)
             }
         if self.teachers is not None:
             data["teachers"] = self.teachers
@@ -175,6 +182,17 @@ class SchoolPlan:
 
 _OTHER = "other"
 _ELIGIBLE = "eligible"
+# The enrolment key of a total given without a breakdown by level (Enrolment.level NULL).
+ALL_LEVELS: tuple[None, int] = (None, 0)
+
+
+def sorted_enrolment(enrolment: dict) -> list[tuple[tuple[int | None, int], int]]:
+    """Enrolment items by level and grade; the total of all levels (level None) first."""
+    return sorted(enrolment.items(), key=lambda item: (-1 if item[0][0] is None else item[0][0], item[0][1]))
+
+
+def _figure_key(level: int | None, grade: int) -> str:
+    return "total" if level is None else f"{level}/{grade}"
 
 
 def _field_kind(name: str):
@@ -284,12 +302,18 @@ class SchoolImporter(Importer):
                     _("school year %(value)r is not like 2024/25") % {"value": year},
                     year,
                 )
+        for name, (step, low, high) in _STORED_DECIMALS.items():
+            value = values.get(name)
+            if value is not None:
+                values[name] = self._stored_decimal(name, value, step, low, high, fail)
         figures = self._figures(values, year, fail, checks_sums=not errors)
         if errors:
             return None
         levels = set(values.get("levels") or [])
         if figures.enrolment:
-            levels |= {level for (level, _grade), pupils in figures.enrolment.items() if pupils > 0}
+            levels |= {
+                level for (level, _grade), pupils in figures.enrolment.items() if pupils > 0 and level is not None
+            }
         fields = {
             "name": _text(values, "name"),
             "type_code": _text(values, "type_code"),
@@ -321,6 +345,26 @@ class SchoolImporter(Importer):
             }
         return row
 
+    def _stored_decimal(self, name: str, value: Any, step: Decimal, low, high, fail) -> Decimal | None:
+        """``value`` rounded to the places the database keeps, so that a re-import compares equal."""
+        column = self.column_of.get(name, name)
+        try:
+            number = value if isinstance(value, Decimal) else Decimal(str(value).replace(",", "."))
+            if not number.is_finite():
+                raise InvalidOperation
+            number = number.quantize(step, rounding=ROUND_HALF_UP)
+        except InvalidOperation:
+            fail(column, _("%(value)r is not a number") % {"value": str(value)}, str(value)[:80])
+            return None
+        if not low <= number <= high:
+            fail(
+                column,
+                _("%(value)s is outside %(minimum)s to %(maximum)s")
+                % {"value": number, "minimum": low, "maximum": high},
+                str(value)[:80],
+            )
+        return number
+
     def _figures(self, values: dict, year: str, fail, *, checks_sums: bool = True) -> Figures:
         """The row's figures. ``checks_sums`` is off when a count already failed: its sum would mislead."""
         column_of = self.column_of
@@ -346,8 +390,9 @@ class SchoolImporter(Importer):
                 grades[(level, grade)] = value
             else:
                 totals[level] = value
+        declared_total = values.get("pupils_total")
         if totals or grades:
-            enrolment: dict[tuple[int, int], int] = {}
+            enrolment: dict[tuple[int | None, int], int] = {}
             graded_levels = {level for level, _g in grades}
             for level, total in totals.items():
                 if level in graded_levels and checks_sums:
@@ -363,7 +408,6 @@ class SchoolImporter(Importer):
                     enrolment[(level, 0)] = total
             enrolment.update({key: pupils for key, pupils in grades.items() if pupils})
             figures.enrolment = enrolment
-            declared_total = values.get("pupils_total")
             if checks_sums and declared_total is not None and declared_total != sum(enrolment.values()):
                 fail(
                     column_of.get("pupils_total", "pupils_total"),
@@ -371,6 +415,10 @@ class SchoolImporter(Importer):
                     % {"total": declared_total, "sum": sum(enrolment.values())},
                     str(declared_total),
                 )
+        elif declared_total is not None:
+            # A total without a breakdown by level (every level cell empty): stored as the year's
+            # total of all levels, never dropped.
+            figures.enrolment = {ALL_LEVELS: declared_total}
         if values.get("teachers") is not None:
             figures.teachers = values["teachers"]
         if values.get("ses_value") is not None:
@@ -389,7 +437,7 @@ class SchoolImporter(Importer):
                     str(values["ses_value"]),
                 )
             else:
-                figures.ses = (scale.id, values["ses_value"])
+                figures.ses = (scale.id, values["ses_value"].quantize(_SES_STEP, rounding=ROUND_HALF_UP))
         eligible = {}
         for name, value in eligible_fields:
             code = name.removeprefix("eligible_")
@@ -578,7 +626,8 @@ class SchoolImporter(Importer):
                 continue
             column = {
                 "enrolment": next(
-                    (c.sources[0] for c in self.profile.columns if _PUPILS_FIELD.match(c.field)), "pupils"
+                    (c.sources[0] for c in self.profile.columns if _PUPILS_FIELD.match(c.field)),
+                    self.column_of.get("pupils_total", "pupils"),
                 ),
                 "teachers": self.column_of.get("teachers", "teachers"),
                 "ses": self.column_of.get("ses_value", "ses_value"),
@@ -906,7 +955,7 @@ def write_figures(rows: list[tuple[int, SchoolRow]], *, replace: bool) -> None:
             (school_id, row.year, level, grade, pupils)
             for school_id, row in rows
             if row.figures.enrolment
-            for (level, grade), pupils in sorted(row.figures.enrolment.items())
+            for (level, grade), pupils in sorted_enrolment(row.figures.enrolment)
         ),
     )
     bulk_insert(

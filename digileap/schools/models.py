@@ -193,12 +193,21 @@ class Site(models.Model):
 class Enrolment(models.Model):
     """Pupils of a school in one school year, by ISCED level and, where known, by grade.
 
-    ``grade`` 0 means the level's total when the source gives no split by grade.
+    ``grade`` 0 means the level's total when the source gives no split by grade. ``level`` empty
+    (NULL) means the school's total over all levels, for a year whose source gives no breakdown by
+    level: then it is the year's only row, so that summing a year's rows gives its pupils wherever
+    enrolment is read, and a filter by level leaves the unknown split out.
     """
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="enrolments")
     school_year = models.CharField(_("school year"), max_length=7, validators=[SCHOOL_YEAR_VALIDATOR])
-    level = models.PositiveSmallIntegerField(_("level"), choices=IscedLevel.choices)
+    level = models.PositiveSmallIntegerField(
+        _("level"),
+        choices=IscedLevel.choices,
+        null=True,
+        blank=True,
+        help_text=_("Empty: the total of all levels, when the source gives no breakdown by level."),
+    )
     grade = models.PositiveSmallIntegerField(_("grade"), default=0)
     pupils = models.PositiveIntegerField(_("pupils"))
 
@@ -213,9 +222,21 @@ class Enrolment(models.Model):
                 fields=["school", "school_year", "level", "grade"], name="enrolment_unique_per_grade"
             ),
             models.CheckConstraint(name="enrolment_grade_in_range", condition=models.Q(grade__lte=13)),
+            # The total of all levels: one a school year, never split by grade.
+            models.UniqueConstraint(
+                fields=["school", "school_year"],
+                condition=models.Q(level__isnull=True),
+                name="enrolment_one_total_per_year",
+            ),
+            models.CheckConstraint(
+                name="enrolment_total_has_no_grade",
+                condition=models.Q(level__isnull=False) | models.Q(grade=0),
+            ),
         ]
 
     def __str__(self) -> str:
+        if self.level is None:
+            return f"{self.school_year} {_('all levels')}: {self.pupils}"
         return f"{self.school_year} {self.get_level_display()} {self.grade}: {self.pupils}"
 
 

@@ -417,7 +417,7 @@ def _file_errors():
         ),
         "pipe-delimiter": (
             lambda p: write_csv(p, _hamburg(), delimiter="|"),
-            "hamburg",
+            "hamburg-comma",
             "The header row has a single column: is the file separated by another character than ','?",
         ),
         "profile-pins-semicolon": (
@@ -467,6 +467,7 @@ def test_broken_files_are_refused_with_a_clear_message_and_change_nothing(tmp_pa
     run(write_csv(tmp_path / "existing.csv", mv_rows()), "mv", admin)
     saved_profile("hamburg", "hamburg-utf8", encoding="utf-8")
     saved_profile("hamburg", "hamburg-semicolon", delimiter=";")
+    saved_profile("hamburg", "hamburg-comma", delimiter=",")
     write, profile, message = _file_errors()[case]
     path = tmp_path / "file.csv"
     write(path)
