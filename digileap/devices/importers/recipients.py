@@ -1,24 +1,37 @@
-"""The recipients importer: class lists and OneRoster ``users.csv`` into pupils and teachers.
+"""The recipients importer: class lists and OneRoster exports into pupils and teachers.
 
-Fields a profile can fill (see docs/devices-handout.md): reference (required), role (pupil or
-teacher in several languages; OneRoster's student and teacher), grade, grades (OneRoster codes),
-group, isced_level, eligibility_group, status (OneRoster: ``tobedeleted`` deactivates), school (an
-official school number), organisations (OneRoster ``orgSourcedIds``), name (kept only when
-``PUPIL_NAMES_ENABLED`` is on), source.
+Fields a profile can fill (``FIELDS`` below; see docs/devices-handout.md): reference (required),
+role (pupil or teacher in several languages; OneRoster's student and teacher), grade, grades
+(OneRoster codes), group, isced_level, eligibility_group, status (OneRoster: ``tobedeleted``
+deactivates), school (an official school number), organisations (OneRoster ``orgSourcedIds``), name
+(kept only when ``PUPIL_NAMES_ENABLED`` is on), source.
 
 A recipient is identified by its school and reference. Re-importing the same file changes nothing
 and records nothing; a changed row updates only the fields the file provides. The school of a row
 is, in this order: the ``school`` override (``--school``, or the school chosen on the page), the
-row's ``school`` column, the first of its ``organisations`` that is a school number in the actor's
-scope, or the actor's only school.
+row's ``school`` column, its OneRoster organisations, or the actor's only school.
+
+OneRoster. A users.csv alone (1.1) names its organisations by ``sourcedId``, taken as school
+numbers. An export as a ZIP (``unpack``) carries ``orgs.csv`` too, which maps each organisation's
+``sourcedId`` to its ``identifier``: the school's official number. In OneRoster 1.2 users.csv has no
+``role`` and no ``orgSourcedIds``: ``roles.csv`` gives each user's roles (``userSourcedId``,
+``roleType`` primary or secondary, ``role``, ``orgSourcedId``); the primary pupil or teacher role
+counts. Only references, roles, grades, status and organisations are read: no names from a 1.2
+export, no e-mail addresses, no birth dates.
 """
 
+import os
 import re
+import shutil
+import tempfile
+import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,9 +41,11 @@ from digileap.core import audit
 from digileap.core.bulk import bulk_insert, chunked
 from digileap.core.permissions import Action, permits
 from digileap.core.tabular.engine import Importer, Plan, register_importer
-from digileap.core.tabular.errors import RowError
+from digileap.core.tabular.errors import ImportFileError, RowError
+from digileap.core.tabular.fields import CHECKED, FieldSpec
 from digileap.core.tabular.parsing import ParsedRow
 from digileap.core.tabular.profiles import register_profile_dir
+from digileap.core.tabular.readers import open_table
 
 from ..models import Recipient
 from ..selectors.recipients import schools_with_recipients
@@ -91,11 +106,362 @@ def parse_grades(text: str) -> int | None:
     return grade if 0 <= grade <= 13 else None
 
 
+def _spec(name: str, label, help_text, *, aliases: tuple[str, ...], **options) -> FieldSpec:
+    return FieldSpec(name, label, aliases=aliases, help=help_text, **options)
+
+
+FIELDS = (
+    _spec(
+        "reference",
+        gettext_lazy("Reference"),
+        gettext_lazy(
+            "The school's own number for the pupil or teacher (no name); with the school, it identifies them."
+        ),
+        required=True,
+        max_length=64,
+        aliases=(
+            "reference",
+            "sourcedId",
+            "pupil number",
+            "ID",
+            "referentie",
+            "leerlingnummer",
+            "référence",
+            "numéro d'élève",
+            "Referenz",
+            "Schülernummer",
+            "Schüler-ID",
+            "atsauce",
+            "skolēna numurs",
+            "skolēna ID",
+        ),  # fmt: skip
+    ),
+    _spec(
+        "role",
+        gettext_lazy("Role"),
+        gettext_lazy("Pupil or teacher (empty: pupil); OneRoster's student and teacher. Stored as the kind."),
+        aliases=("role", "rol", "rôle", "Rolle", "loma"),
+    ),
+    _spec(
+        "grade",
+        gettext_lazy("Grade"),
+        gettext_lazy("The grade the pupil is in (0 for pre-school)."),
+        type="integer",
+        minimum=Decimal(0),
+        maximum=Decimal(13),
+        aliases=(
+            "grade",
+            "year",
+            "leerjaar",
+            "jaar",
+            "année",
+            "année scolaire",
+            "Jahrgangsstufe",
+            "Klassenstufe",
+            "Jahrgang",
+            "klase",
+            "klašu grupa",
+        ),  # fmt: skip
+    ),
+    _spec(
+        "grades",
+        gettext_lazy("Grades (OneRoster)"),
+        gettext_lazy("OneRoster grade codes (05, KG, ...); one grade is stored as the grade, several say nothing."),
+        aliases=("grades", "leerjaren", "années", "Jahrgangsstufen", "klases"),
+    ),
+    _spec(
+        "group",
+        gettext_lazy("Class"),
+        gettext_lazy("The pupil's class or group, as the school names it."),
+        max_length=40,
+        aliases=("class", "group", "klas", "groep", "classe", "groupe", "Klasse", "Gruppe", "klase", "grupa"),
+    ),
+    _spec(
+        "isced_level",
+        gettext_lazy("ISCED level"),
+        gettext_lazy("The level of education (ISCED 0 to 4) the pupil is at."),
+        type="integer",
+        minimum=Decimal(0),
+        maximum=Decimal(4),
+        aliases=(
+            "level",
+            "ISCED",
+            "niveau",
+            "onderwijsniveau",
+            "niveau d'enseignement",
+            "Stufe",
+            "Bildungsstufe",
+            "līmenis",
+            "izglītības līmenis",
+        ),  # fmt: skip
+    ),
+    _spec(
+        "eligibility_group",
+        gettext_lazy("Eligibility group"),
+        gettext_lazy("The programme's eligibility group of the pupil (a code such as LV-LOW)."),
+        max_length=40,
+        aliases=(
+            "eligibility_group",
+            "eligibility group",
+            "doelgroep",
+            "groupe cible",
+            "Zielgruppe",
+            "Förderberechtigung",
+            "mērķgrupa",
+        ),  # fmt: skip
+    ),
+    _spec(
+        "status",
+        gettext_lazy("Status"),
+        gettext_lazy("OneRoster's status: tobedeleted makes the pupil or teacher inactive."),
+        aliases=("status", "statut", "Status", "statuss"),
+    ),
+    _spec(
+        "school",
+        gettext_lazy("School number"),
+        gettext_lazy("The official number of the school, in your scope; else the school chosen for the import."),
+        kept=CHECKED,
+        aliases=(
+            "school",
+            "school number",
+            "schoolnummer",
+            "instellingsnummer",
+            "école",
+            "numéro d'école",
+            "numéro FASE",
+            "Schule",
+            "Schulnummer",
+            "Dienststellennummer",
+            "skola",
+            "skolas numurs",
+            "skolas kods",
+        ),  # fmt: skip
+    ),
+    _spec(
+        "organisations",
+        gettext_lazy("Organisations (OneRoster)"),
+        gettext_lazy(
+            "OneRoster's orgSourcedIds: the school is the one whose identifier in orgs.csv (or, for users.csv "
+            "alone, whose sourcedId) is a school number in your scope."
+        ),
+        kept=CHECKED,
+        aliases=("orgSourcedIds", "organisations", "organisaties", "Organisationen", "organizācijas"),
+    ),
+    _spec(
+        "name",
+        gettext_lazy("Name"),
+        gettext_lazy("Kept only where the installation stores names (PUPIL_NAMES_ENABLED); otherwise not read."),
+        max_length=200,
+        aliases=("name", "naam", "nom", "Name", "vārds", "vārds un uzvārds"),
+    ),
+    _spec(
+        "left_out_roles",
+        gettext_lazy("Roles left out"),
+        gettext_lazy("Roles whose rows are left out, not counted (a profile constant: parent, aide, ...)."),
+        kept=CHECKED,
+        aliases=("left out roles", "uitgesloten rollen", "rôles exclus", "ausgelassene Rollen", "izlaistās lomas"),
+    ),
+    _spec(
+        "source",
+        gettext_lazy("Source"),
+        gettext_lazy("Where the list comes from: class_list or oneroster (a profile constant)."),
+        aliases=("source", "bron", "Quelle", "avots"),
+    ),
+)
+
+
+# -- OneRoster bundles ---------------------------------------------------------------------------
+
+ZIP_MAGIC = b"PK\x03\x04"
+TOBEDELETED = "tobedeleted"
+# Files of a OneRoster CSV export this importer reads; every other file of the ZIP is left unread.
+USERS_FILE, ORGS_FILE, ROLES_FILE = "users.csv", "orgs.csv", "roles.csv"
+
+
+@dataclass(frozen=True)
+class OneRosterOrg:
+    """One line of orgs.csv: where it is, the school's official number and the kind of organisation."""
+
+    line: int
+    identifier: str
+    type: str
+
+
+@dataclass(frozen=True)
+class OneRosterRole:
+    """One line of roles.csv (OneRoster 1.2) about a user."""
+
+    line: int
+    role_type: str
+    role: str
+    org: str
+    status: str
+
+
+def _binary(source) -> tuple[Any, bool]:
+    """A binary stream of ``source`` (a path, an uploaded or stored file, a stream) and whether we opened it."""
+    if isinstance(source, (str, os.PathLike)):
+        return open(source, "rb"), True
+    if hasattr(source, "open") and hasattr(source, "name") and not hasattr(source, "read"):
+        return source.open("rb"), True
+    source.seek(0)
+    return source, False
+
+
+def _member(archive: zipfile.ZipFile, name: str) -> zipfile.ZipInfo | None:
+    """The archive's file called ``name`` (in any folder, any case); the shallowest one wins."""
+    found = [
+        info
+        for info in archive.infolist()
+        if not info.is_dir() and info.filename.replace("\\", "/").rsplit("/", 1)[-1].lower() == name
+    ]
+    return min(found, key=lambda info: (info.filename.count("/"), info.filename)) if found else None
+
+
+def _extract(archive: zipfile.ZipFile, info: zipfile.ZipInfo, bundle: str):
+    """A member as a seekable temporary file; refuses one larger than an upload may be."""
+    limit = settings.IMPORT_MAX_FILE_BYTES
+    if info.file_size > limit:
+        raise ImportFileError(
+            _("%(member)s is %(size)s bytes unpacked, more than the %(limit)s bytes a file may have")
+            % {"member": info.filename, "size": info.file_size, "limit": limit},
+            filename=bundle,
+        )
+    spooled = tempfile.SpooledTemporaryFile(max_size=16 << 20)
+    with archive.open(info) as stream:
+        shutil.copyfileobj(stream, spooled, 1 << 20)
+    spooled.seek(0)
+    return spooled
+
+
+def _read_csv(stream, filename: str, needed: tuple[str, ...], optional: tuple[str, ...]):
+    """Yield (line, {column: text}) for a OneRoster CSV file; ImportFileError for missing columns."""
+    table = open_table(stream, filename=filename, delimiter=",", encoding="auto", expected_headers=set(needed))
+    try:
+        positions = {" ".join(str(h).split()).casefold(): index for index, h in enumerate(table.headers)}
+        missing = [name for name in needed if name.casefold() not in positions]
+        if missing:
+            raise ImportFileError(
+                _("missing column(s) %(missing)s. The file's columns are: %(found)s.")
+                % {
+                    "missing": ", ".join(repr(name) for name in missing),
+                    "found": ", ".join(repr(h) for h in table.headers[:40]) or "-",
+                },
+                filename=filename,
+                line=1,
+            )
+        wanted = {name: positions.get(name.casefold()) for name in (*needed, *optional)}
+        for line, cells in table.rows():
+            yield (
+                line,
+                {
+                    name: str(
+                        cells[index] if index is not None and index < len(cells) and cells[index] is not None else ""
+                    ).strip()
+                    for name, index in wanted.items()
+                },
+            )
+    finally:
+        table.close()
+
+
+def read_orgs(stream, filename: str) -> dict[str, OneRosterOrg]:
+    """orgs.csv by ``sourcedId``; a sourcedId listed twice is a file error naming both lines."""
+    orgs: dict[str, OneRosterOrg] = {}
+    for line, cells in _read_csv(stream, filename, ("sourcedId", "identifier"), ("type",)):
+        sourced_id = cells["sourcedId"]
+        if not sourced_id:
+            continue
+        if sourced_id in orgs:
+            raise ImportFileError(
+                _("the organisation %(org)s is listed again (first on line %(first)s)")
+                % {"org": sourced_id, "first": orgs[sourced_id].line},
+                filename=filename,
+                line=line,
+                column="sourcedId",
+            )
+        orgs[sourced_id] = OneRosterOrg(line, cells["identifier"], cells["type"].lower())
+    return orgs
+
+
+def read_roles(stream, filename: str) -> dict[str, list[OneRosterRole]]:
+    """roles.csv (OneRoster 1.2) by ``userSourcedId``, each user's roles in file order."""
+    roles: dict[str, list[OneRosterRole]] = {}
+    needed = ("userSourcedId", "roleType", "role", "orgSourcedId")
+    for line, cells in _read_csv(stream, filename, needed, ("status",)):
+        user = cells["userSourcedId"]
+        if user:
+            roles.setdefault(user, []).append(
+                OneRosterRole(
+                    line, cells["roleType"].lower(), cells["role"], cells["orgSourcedId"], cells["status"].lower()
+                )
+            )
+    return roles
+
+
+def unpack_oneroster(source, *, filename: str) -> tuple[Any, str, dict[str, Any]]:
+    """A OneRoster ZIP as its users.csv (for the engine) and a context with orgs.csv and roles.csv.
+
+    Anything that is not a ZIP, or a ZIP without users.csv that is not called .zip (an XLSX class
+    list is a ZIP too), is returned as it is. ``filename`` names the file in errors: members are
+    named ``export.zip/users.csv``."""
+    stream, owned = _binary(source)
+    bundle = filename or os.path.basename(getattr(stream, "name", "") or str(source))
+    try:
+        stream.seek(0)
+        is_zip = stream.read(4) == ZIP_MAGIC
+        stream.seek(0)
+        if not is_zip:
+            return source, filename, {"filename": bundle}
+        try:
+            archive = zipfile.ZipFile(stream)
+        except zipfile.BadZipFile:
+            return source, filename, {"filename": bundle}
+        with archive:
+            users = _member(archive, USERS_FILE)
+            if users is None:
+                if bundle.lower().endswith(".zip"):
+                    raise ImportFileError(
+                        _("the ZIP has no users.csv: is it a OneRoster export? Its files are: %(files)s")
+                        % {"files": ", ".join(info.filename for info in archive.infolist()[:20]) or "-"},
+                        filename=bundle,
+                    )
+                return source, filename, {"filename": bundle}
+            orgs = _member(archive, ORGS_FILE)
+            if orgs is None:
+                raise ImportFileError(
+                    _(
+                        "the OneRoster export has no orgs.csv; it is needed to find each user's school "
+                        "(orgs.csv gives every organisation's identifier, the school's official number)"
+                    ),
+                    filename=bundle,
+                )
+            roles = _member(archive, ROLES_FILE)
+            names = {info.filename: f"{bundle}/{info.filename}" for info in (users, orgs, roles) if info is not None}
+            context: dict[str, Any] = {"filename": bundle, "bundle": bundle, "orgs_file": names[orgs.filename]}
+            with _extract(archive, orgs, bundle) as member:
+                context["orgs"] = read_orgs(member, names[orgs.filename])
+            if roles is not None:
+                context["roles_file"] = names[roles.filename]
+                with _extract(archive, roles, bundle) as member:
+                    context["roles"] = read_roles(member, names[roles.filename])
+            return _extract(archive, users, bundle), names[users.filename], context
+    finally:
+        if owned:
+            stream.close()
+
+
 @register_importer
 class RecipientImporter(Importer):
     target = "recipients"
     label = gettext_lazy("Pupils and teachers (class lists)")
     model = Recipient
+    fields = FIELDS
+
+    @classmethod
+    def unpack(cls, source, *, filename: str) -> tuple[Any, str, dict[str, Any]]:
+        """A OneRoster export as a ZIP: users.csv for the engine, orgs.csv and roles.csv as context."""
+        return unpack_oneroster(source, filename=filename)
 
     def __init__(self, *, profile, actor):
         super().__init__(profile=profile, actor=actor)
@@ -105,6 +471,134 @@ class RecipientImporter(Importer):
         self._schools: dict[int, Any] = {}
         self._only_school: Any = False  # not looked up yet
         self._permitted: dict[tuple[int, str], bool] = {}
+
+    # -- OneRoster bundles ------------------------------------------------------------------------
+
+    @property
+    def orgs(self) -> dict[str, OneRosterOrg] | None:
+        """orgs.csv of a OneRoster ZIP by sourcedId; None for a file without it."""
+        return self.context.get("orgs")
+
+    @property
+    def uses_roles(self) -> bool:
+        """Whether roles come from roles.csv (OneRoster 1.2) rather than a column of the file."""
+        return self.context.get("roles") is not None and "role" not in self.column_of
+
+    def _check_bundle(self) -> None:
+        """A profile for OneRoster 1.2 needs the roles of roles.csv: refuse a file without them."""
+        if str(self.profile.options.get("oneroster") or "") != "1.2" or self.uses_roles:
+            return
+        filename = str(self.context.get("filename") or "")
+        if self.context.get("bundle"):
+            message = _(
+                "the OneRoster export has no roles.csv, where OneRoster 1.2 keeps each user's role and "
+                "school; for a OneRoster 1.1 export choose the profile oneroster-users"
+            )
+        else:
+            message = _(
+                "a OneRoster 1.2 export is read as the ZIP the roster system wrote, with users.csv, "
+                "roles.csv and orgs.csv; upload the ZIP, not users.csv alone"
+            )
+        raise ImportFileError(message, filename=filename)
+
+    def _role_of(self, reference: str, fail) -> "OneRosterRole | str | None":
+        """The roles.csv role that makes a user a recipient: the primary pupil or teacher role
+        (else the first). "" for a user whose roles are all left out (parents, aides, ...); None
+        after an error."""
+        roles = self.context["roles"].get(reference, [])
+        roles_file = self.context.get("roles_file", ROLES_FILE)
+        if not roles:
+            fail(
+                self.column_of.get("reference", "sourcedId"),
+                _("the user %(user)s has no role in %(file)s") % {"user": reference, "file": roles_file},
+                reference,
+            )
+            return None
+        left_out = {part.strip().lower() for part in str(self.profile.constants.get("left_out_roles") or "").split(",")}
+        recipients = []
+        for role in roles:
+            lowered = role.role.strip().lower()
+            if lowered in PUPIL_WORDS or lowered in TEACHER_WORDS:
+                recipients.append(role)
+            elif lowered not in left_out:
+                fail(
+                    self.column_of.get("reference", "sourcedId"),
+                    _("%(file)s, line %(line)s: %(value)r is neither a pupil (student) nor a teacher")
+                    % {"file": roles_file, "line": role.line, "value": role.role},
+                    role.role,
+                )
+                return None
+        if not recipients:
+            return ""
+        current = [role for role in recipients if role.status != TOBEDELETED] or recipients
+        return min(current, key=lambda role: (role.role_type != "primary", role.line))
+
+    def _school_from_orgs(self, organisations: list[str], column: str, fail, role: "OneRosterRole | None" = None):
+        """The one school among ``organisations`` through orgs.csv identifiers, or None after an error."""
+        orgs = self.orgs or {}
+        orgs_file = self.context.get("orgs_file", ORGS_FILE)
+        matches: dict[int, Any] = {}
+        problems: list[str] = []
+        for sourced_id in organisations:
+            org = orgs.get(sourced_id)
+            if org is None:
+                problems.append(
+                    _("the organisation %(org)s is not in %(file)s") % {"org": sourced_id, "file": orgs_file}
+                )
+                continue
+            if org.type and org.type != "school":
+                continue  # a district, a state, a department: not a school
+            where = {"org": sourced_id, "file": orgs_file, "line": org.line, "identifier": org.identifier}
+            if not org.identifier:
+                problems.append(
+                    _(
+                        "the organisation %(org)s (%(file)s, line %(line)s) has no identifier, which must be "
+                        "the school's official number"
+                    )
+                    % where
+                )
+                continue
+            schools = self.schools_numbered(org.identifier)
+            if not schools:
+                problems.append(
+                    _(
+                        "the identifier %(identifier)r of the organisation %(org)s (%(file)s, line %(line)s) "
+                        "is not the number of a school in your scope"
+                    )
+                    % where
+                )
+            elif len(schools) > 1:
+                authorities = ", ".join(sorted(school.authority.name for school in schools))
+                problems.append(
+                    _(
+                        "the identifier %(identifier)r of the organisation %(org)s (%(file)s, line %(line)s) "
+                        "is a school number in several authorities (%(authorities)s)"
+                    )
+                    % {**where, "authorities": authorities}
+                )
+            else:
+                matches[schools[0].pk] = schools[0]
+        if len(matches) == 1:
+            return next(iter(matches.values()))
+        text = ", ".join(organisations)
+        if matches:
+            message = _("the organisations %(organisations)s are several schools; choose the school for the import") % {
+                "organisations": text
+            }
+        elif problems:
+            message = "; ".join(problems)
+        else:
+            message = _(
+                "none of the organisations %(organisations)s is a school in %(file)s; choose the school for the import"
+            ) % {"organisations": text, "file": orgs_file}
+        if role is not None:
+            message = _("%(file)s, line %(line)s: %(message)s") % {
+                "file": self.context.get("roles_file", ROLES_FILE),
+                "line": role.line,
+                "message": message,
+            }
+        fail(column, message, text)
+        return None
 
     # -- what the file provides ----------------------------------------------------------------
 
@@ -122,7 +616,7 @@ class RecipientImporter(Importer):
         """Recipient fields an import sets: what the file provides. Others keep their stored value."""
         provided = self.provided()
         fields = ["is_active"]
-        if "role" in provided:
+        if "role" in provided or self.uses_roles:
             fields.append("kind")
         if "grade" in provided or "grades" in provided:
             fields.append("grade")
@@ -158,7 +652,7 @@ class RecipientImporter(Importer):
                 self._schools[self._only_school.pk] = self._only_school
         return self._only_school
 
-    def _school_for(self, values: dict[str, Any], fail) -> Any:
+    def _school_for(self, values: dict[str, Any], fail, role: "OneRosterRole | None" = None) -> Any:
         number = str(values.get("school") or "").strip()
         if number:
             matches = self.schools_numbered(number)
@@ -176,9 +670,13 @@ class RecipientImporter(Importer):
                 )
                 return None
             return matches[0]
+        if role is not None:
+            return self._school_from_orgs([role.org], self.column_of.get("reference", "sourcedId"), fail, role)
         organisations = [part.strip() for part in str(values.get("organisations") or "").split(",") if part.strip()]
         if organisations:
             column = self.column_of.get("organisations", "orgSourcedIds")
+            if self.orgs is not None:
+                return self._school_from_orgs(organisations, column, fail)
             matches = {school.pk: school for org in organisations for school in self.schools_numbered(org)}
             if len(matches) == 1:
                 return next(iter(matches.values()))
@@ -246,11 +744,21 @@ class RecipientImporter(Importer):
         def fail(column: str, message: str, value: str = "") -> None:
             errors.append(RowError(parsed.line, column, message, value))
 
+        reference = str(values.get("reference") or "").strip()
+        role = None
+        if self.uses_roles and reference:
+            role = self._role_of(reference, fail)
+            if role == "":
+                return None  # only roles that are left out: a parent, an aide, ...
+            if role is None:
+                return errors
+            values = {**values, "role": role.role}
+            if role.status == TOBEDELETED:
+                values["status"] = TOBEDELETED
         kind = self._kind(values, fail)
         if kind == "":
             return None  # a parent, guardian, administrator ...: not a recipient
-        school = self._school_for(values, fail)
-        reference = str(values.get("reference") or "").strip()
+        school = self._school_for(values, fail, role)
         if errors:
             return errors
         status = str(values.get("status") or "").strip().lower()
@@ -271,6 +779,7 @@ class RecipientImporter(Importer):
     # -- the plan --------------------------------------------------------------------------------
 
     def plan(self, rows: Iterable[ParsedRow]) -> Plan:
+        self._check_bundle()
         plan = Plan(data=RecipientPlan())
         fields = self.compared_fields()
         by_key: dict[tuple[int, str], list[RecipientRow]] = {}

@@ -50,8 +50,8 @@ def rows():
     ]
 
 
-def test_both_profiles_are_offered():
-    assert sorted(available_profiles("recipients")) == ["class-list", "oneroster-users"]
+def test_the_profiles_are_offered():
+    assert sorted(available_profiles("recipients")) == ["class-list", "oneroster-1.2", "oneroster-users"]
 
 
 def test_a_latin_1_semicolon_class_list_as_excel_writes_it(world, role_users, tmp_path):
