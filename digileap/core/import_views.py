@@ -15,10 +15,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .exports import csv_response
-from .imports import import_job_confirm, import_job_create, rejected_rows
+from .imports import import_job_confirm, import_job_create, job_overrides, rejected_rows
 from .models import ImportJob
 from .selectors import import_job_get, import_jobs_for
-from .tabular.engine import import_targets, may_import
+from .tabular.engine import import_targets, importer_for, may_import
 from .tabular.profiles import available_profiles, get_profile
 
 TEMPLATE_PROFILE = ("schools", "generic")
@@ -47,6 +47,13 @@ class ImportUploadForm(forms.Form):
         max_length=7,
         help_text=gettext_lazy("Optional, like 2024/25: replaces the school year of every row."),
     )
+    school = forms.ChoiceField(
+        label=gettext_lazy("School (class lists)"),
+        required=False,
+        help_text=gettext_lazy(
+            "For a class list without a school column: every pupil and teacher of the file belongs to this school."
+        ),
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -57,6 +64,18 @@ class ImportUploadForm(forms.Form):
             for target in targets
             for profile in sorted(available_profiles(target).values(), key=lambda p: p.name)
         ]
+        self.schools = {}
+        if SCHOOL_TARGET in targets:
+            self.schools = {str(school.pk): school for school in schools_for_import(user, SCHOOL_TARGET)}
+            self.fields["school"].choices = [("", _("the school column of the file"))] + [
+                (pk, f"{school.name} ({school.number})") for pk, school in self.schools.items()
+            ]
+        else:
+            del self.fields["school"]
+
+    def clean_school(self):
+        pk = self.cleaned_data.get("school") or ""
+        return self.schools.get(pk)
 
     def clean_school_year(self):
         from digileap.schools.models import SCHOOL_YEAR_VALIDATOR
@@ -71,7 +90,41 @@ class ImportUploadForm(forms.Form):
         target, profile = data.get("target"), data.get("profile")
         if target and profile and profile not in available_profiles(target):
             self.add_error("profile", _("This profile is not for %(target)s.") % {"target": target})
+        if data.get("school") is not None and target != SCHOOL_TARGET:
+            self.add_error("school", _("A school is chosen only for class lists; leave it empty for this import."))
         return data
+
+    def overrides(self) -> dict[str, str]:
+        """Field values the upload gives every row (the recipients importer reads ``school``)."""
+        school = self.cleaned_data.get("school")
+        return {"school": school.number} if school is not None else {}
+
+
+# The target whose rows belong to a school chosen on the form (its importer asks for it).
+SCHOOL_TARGET = "recipients"
+
+
+def schools_for_import(user, target: str):
+    """The schools where the user may add or change what ``target`` imports, by name.
+
+    Follows the same role assignments as the importer's own check, mapped onto the schools'
+    scope paths, so the list offers exactly the schools the import would accept."""
+    from django.apps import apps
+    from django.db.models import Q
+
+    from .permissions import Action, assignments_for
+
+    school_model = apps.get_model("schools", "School")
+    model = importer_for(target).model
+    condition = Q(pk__in=[])
+    for action in (Action.ADD, Action.CHANGE):
+        for assignment in assignments_for(user, action, model):
+            if assignment.scope_kind == "all":
+                return school_model.objects.order_by("name", "number", "pk")
+            path = school_model.scope_paths.get(assignment.scope_kind)
+            if path:
+                condition |= Q(**{f"{path}__in" if path != "pk" else "pk__in": [assignment.scope_id]})
+    return school_model.objects.filter(condition).distinct().order_by("name", "number", "pk")
 
 
 def _require_import_right(user) -> None:
@@ -91,7 +144,8 @@ def importjob_list(request):
 @require_http_methods(["GET", "POST"])
 def importjob_create(request):
     _require_import_right(request.user)
-    form = ImportUploadForm(request.POST or None, request.FILES or None, user=request.user)
+    initial = {key: request.GET[key] for key in ("target", "profile") if request.GET.get(key)}
+    form = ImportUploadForm(request.POST or None, request.FILES or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             job = import_job_create(
@@ -101,6 +155,7 @@ def importjob_create(request):
                 uploaded_file=form.cleaned_data["file"],
                 skip_invalid=form.cleaned_data["skip_invalid"],
                 school_year=form.cleaned_data["school_year"],
+                overrides=form.overrides(),
             )
         except ValidationError as error:
             if hasattr(error, "error_dict"):
@@ -130,6 +185,7 @@ def _status_context(request, job: ImportJob) -> dict:
         "more_rejected": len({row["line"] for row in job.rejected_rows}) < rejected_count,
         "may_confirm": job.status == ImportJob.Status.PREVIEWED and job.created_by_id == request.user.pk,
         "Status": ImportJob.Status,
+        "overrides": job_overrides(job),
     }
 
 

@@ -46,9 +46,19 @@ def _authorize_import(actor, target: str) -> None:
 
 @transaction.atomic
 def import_job_create(
-    *, actor, target: str, profile: str, uploaded_file, skip_invalid: bool = False, school_year: str = ""
+    *,
+    actor,
+    target: str,
+    profile: str,
+    uploaded_file,
+    skip_invalid: bool = False,
+    school_year: str = "",
+    overrides: dict[str, str] | None = None,
 ) -> ImportJob:
-    """Store an uploaded file as a new import job and schedule its preview."""
+    """Store an uploaded file as a new import job and schedule its preview.
+
+    ``overrides`` are field values every row gets (``{"school": "1001"}`` for a class list whose
+    school was chosen on the form); they are kept beside the file and passed to the engine."""
     importer_for(target)
     _authorize_import(actor, target)
     try:
@@ -88,14 +98,13 @@ def import_job_create(
     )
     job.file.save(original_name, uploaded_file, save=False)
     job.save()
-    audit.record(
-        actor=actor,
-        action="create",
-        instance=job,
-        after=audit.snapshot(
-            job, ["target", "profile", "original_filename", "sha256", "size_bytes", "skip_invalid", "school_year"]
-        ),
+    after = audit.snapshot(
+        job, ["target", "profile", "original_filename", "sha256", "size_bytes", "skip_invalid", "school_year"]
     )
+    if overrides:
+        _store_overrides(job, overrides)
+        after["overrides"] = dict(overrides)
+    audit.record(actor=actor, action="create", instance=job, after=after)
     from .tasks import preview_import_task
 
     transaction.on_commit(lambda: preview_import_task.enqueue(job.pk))
@@ -206,6 +215,33 @@ def _outcome(job: ImportJob, result: ImportResult) -> dict:
     }
 
 
+def overrides_name(job: ImportJob) -> str:
+    return f"{job.file.name}.overrides.json"
+
+
+def _store_overrides(job: ImportJob, overrides: dict[str, str]) -> None:
+    # Beside the file, like the rejected rows: ImportJob has no field for them (yet).
+    import json
+
+    from django.core.files.base import ContentFile
+
+    default_storage.save(overrides_name(job), ContentFile(json.dumps(overrides).encode("utf-8")))
+
+
+def job_overrides(job: ImportJob) -> dict[str, str]:
+    """The field values the upload gave every row: the school year, and those kept beside the file."""
+    import json
+
+    overrides: dict[str, str] = {}
+    name = overrides_name(job) if job.file else ""
+    if name and default_storage.exists(name):
+        with default_storage.open(name, "rb") as stream:
+            overrides.update(json.loads(stream.read().decode("utf-8")))
+    if job.school_year:
+        overrides["school_year"] = job.school_year
+    return overrides
+
+
 def rejected_csv_name(job: ImportJob) -> str:
     return f"{job.file.name}.rejected.csv"
 
@@ -262,7 +298,7 @@ def _run(job: ImportJob, *, actor, dry_run: bool, on_committed=None) -> ImportRe
         # The engine reports every few hundred rows; each report is one small UPDATE.
         _save(job, phase=phase, rows_processed=done, rows_total=total)
 
-    overrides = {"school_year": job.school_year} if job.school_year else None
+    overrides = job_overrides(job) or None
     with _local_path(job) as path:
         return run_import(
             target=job.target,
