@@ -20,7 +20,7 @@ from digileap.core.permissions import Action, can
 
 from .errors import ImportFileError, RowError
 from .fields import FieldSpec
-from .parsing import ParsedRow, ParseStats, parse_rows
+from .parsing import ParsedRow, ParseStats, parse_rows, profile_headers
 from .profiles import Profile, get_profile
 from .readers import open_table
 
@@ -221,7 +221,9 @@ def run_import(
                 yield row
 
         importer = importer_class(profile=profile, actor=actor)
-        importer.headers = list(table.headers)
+        # Headers match the profile's sources without regard to case and spacing: the importer sees
+        # each header it reads spelt as its profile spells it.
+        importer.headers = profile_headers(list(table.headers), profile)
         importer.context = context
         if progress is not None:
             progress("checking", 0, total)
