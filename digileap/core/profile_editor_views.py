@@ -432,17 +432,17 @@ def _sample_headers(draft: dict[str, Any]) -> tuple[list[str], list[str], str]:
     definition = draft["definition"]
     reading = {key: definition[key] for key in ("delimiter", "encoding", "header_row", "sheet") if key in definition}
     bare = {"name": definition.get("name") or "draft", "target": draft["target"], "columns": [], **reading}
+    with _open_sample(draft) as stream:
+        sheets = editor.sheet_names(source=stream, filename=draft["filename"])
     try:
-        with _open_sample(draft) as stream:
-            sheets = editor.sheet_names(source=stream, filename=draft["filename"])
         with _open_sample(draft) as stream:
             sample = editor.read_sample(
                 source=stream, filename=draft["filename"], profile=profile_from_dict(bare, is_builtin=False), limit=1
             )
     except ImportFileError as error:
-        return [], [], error.describe()
+        return [], sheets, error.describe()
     except ProfileError as error:
-        return [], [], str(error)
+        return [], sheets, str(error)
     return [h for h in sample.headers if h], sheets, ""
 
 

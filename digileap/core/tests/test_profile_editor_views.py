@@ -1,26 +1,54 @@
 """The profile editor's pages: start from a file, propose, preview, save; saved profiles; the schema URL.
 
-Every role is walked: who may import a target may write its profiles, the others are refused, and
-a saved profile is seen only by users who may import its target.
+Every role is walked: whoever may import a target may write its profiles, the others are refused,
+and a saved profile is seen only by users who may import its target.
 """
 
+import io
+import json
+
+import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from digileap.accounts.models import Role
+from digileap.core.imports import import_job_create, job_overrides
+from digileap.core.models import AuditEvent, ImportJob, ImportProfile
+from digileap.core.profile_services import import_profile_create
+from digileap.core.tabular.profiles import profile_json_schema
+from digileap.devices.models import Recipient
+from digileap.schools.models import School
 
 pytestmark = pytest.mark.django_db
 
 GERMAN_HEADERS = ["Schulnummer", "Name der Schule", "PLZ", "Ort", "Schüler gesamt"]
 GERMAN_ROWS = [
-    ["1001", "Grundschule am Park", "22337", "Hamburg", "121"],
-    ["1002", "Gymnasium Süd", "22339", "Hamburg", "viele"],
+    ["3001", "Grundschule am Park", "22337", "Hamburg", "121"],
+    ["3002", "Gymnasium Süd", "22339", "Hamburg", "viele"],
 ]
+# Who may import what (engine.may_import): the editor offers exactly these targets.
+TARGETS = {
+    Role.ADMINISTRATOR: ["schools", "deliveries", "autopilot_hashes", "management_reports", "recipients"],
+    Role.PROGRAMME_OWNER: ["schools", "autopilot_hashes"],
+    Role.FUNDING_ADMINISTRATOR: [],
+    Role.OPERATOR_STAFF: ["schools", "deliveries", "autopilot_hashes", "management_reports", "recipients"],
+    Role.SCHOOL_COORDINATOR: ["deliveries", "autopilot_hashes", "management_reports", "recipients"],
+    Role.SUPPLIER: ["deliveries", "autopilot_hashes"],
+    Role.AUDITOR: [],
+}
+# The mapping a person chooses for the German file (the schools importer's own names).
+GERMAN_MAPPING = {
+    "Schulnummer": "number",
+    "Name der Schule": "name",
+    "PLZ": "postal_code",
+    "Ort": "city",
+    "Schüler gesamt": "pupils_total",
+}
 
 
 def german_csv(rows=None) -> bytes:
-    """A semicolon-separated Windows-1252 file, as Excel writes it in Germany."""
+    """Semicolon-separated Windows-1252, as Excel writes a CSV file in Germany."""
     lines = [";".join(GERMAN_HEADERS)] + [";".join(row) for row in (rows or GERMAN_ROWS)]
     return ("\r\n".join(lines) + "\r\n").encode("cp1252")
 
@@ -37,15 +65,8 @@ def start(client, *, target="schools", content=None, name="schulen-hamburg.csv",
     )
 
 
-def editor_post(client, data: dict, **overrides):
-    """POST the editor form with the values it shows, changed by ``overrides``."""
-    values = dict(data)
-    values.update(overrides)
-    return client.post(reverse("importprofile-editor"), values)
-
-
 def form_values(response) -> dict:
-    """The values the editor page's form would submit unchanged (from the bound and unbound forms)."""
+    """What the editor page's form submits when nothing is changed."""
     editor = response.context["editor"]
     values = {
         "rows": len(editor.mappings),
@@ -58,20 +79,406 @@ def form_values(response) -> dict:
     for form in editor.forms():
         for bound in form:
             value = bound.value()
-            if value is None or value is False:
+            if value is None or value is False or value == "":
                 continue
             values[bound.html_name] = "on" if value is True else value
     return values
 
 
-def test_smoke(client, role_users):
+def mapping_index(values: dict, source: str) -> int:
+    return next(
+        int(key[1:].split("-")[0]) for key, value in values.items() if key.endswith("-source") and value == source
+    )
+
+
+def map_german_file(client) -> dict:
+    """Start from the German file, choose the fields and constants; the editor's form values."""
+    assert start(client).status_code == 302
+    values = form_values(client.get(reverse("importprofile-editor")))
+    for source, field in GERMAN_MAPPING.items():
+        values[f"m{mapping_index(values, source)}-field"] = field
+    values[f"m{mapping_index(values, 'Schüler gesamt')}-type"] = "count"
+    values.update({"c0-field": "authority_code", "c0-value": "IN", "c1-field": "operator_name"})
+    values.update({"c1-value": "INSIDE operator", "constants": 3, "c2-field": "school_year", "c2-value": "2024/25"})
+    return values
+
+
+def post(client, values: dict, **changes):
+    return client.post(reverse("importprofile-editor"), {**values, **changes})
+
+
+# -- who may --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_the_profiles_page_offers_the_targets_the_role_may_import(client, role_users, role):
+    response = signed_in(client, role_users[role]).get(reverse("importprofile-list"))
+    if not TARGETS[role]:
+        assert response.status_code == 403
+        return
+    assert response.status_code == 200
+    assert [value for value, _label in response.context["start_form"].fields["target"].choices] == TARGETS[role]
+
+
+@pytest.mark.parametrize("role", [Role.SCHOOL_COORDINATOR, Role.SUPPLIER])
+def test_a_role_that_may_not_import_schools_cannot_start_a_school_profile(client, role_users, role):
+    response = start(signed_in(client, role_users[role]))
+    assert response.status_code == 400
+    assert response.context["start_form"].errors["target"] == [
+        "Select a valid choice. schools is not one of the available choices."
+    ]
+    assert client.get(reverse("importprofile-editor")).status_code == 404
+
+
+@pytest.mark.parametrize("role", [Role.FUNDING_ADMINISTRATOR, Role.AUDITOR])
+def test_roles_that_import_nothing_are_refused_everywhere(client, role_users, world, role):
+    saved = import_profile_create(actor=role_users[Role.ADMINISTRATOR], target="schools", definition=_definition())
+    client = signed_in(client, role_users[role])
+    assert start(client).status_code == 403
+    assert client.get(reverse("importprofile-download"), {"id": saved.pk}).status_code == 404
+    assert client.post(reverse("importprofile-delete"), {"id": saved.pk}).status_code == 404
+    assert client.post(reverse("importprofile-edit"), {"id": saved.pk}).status_code == 404
+    assert ImportProfile.objects.filter(pk=saved.pk).exists()
+
+
+def _definition(name="land-hamburg", target="schools", **extra) -> dict:
+    return {
+        "name": name,
+        "target": target,
+        "columns": [{"field": "number", "source": "Schulnummer"}, {"field": "name", "source": "Name der Schule"}],
+        **extra,
+    }
+
+
+def test_saved_profiles_are_seen_by_whoever_may_import_their_target(client, role_users):
+    admin = role_users[Role.ADMINISTRATOR]
+    schools = import_profile_create(actor=admin, target="schools", definition=_definition())
+    lists = import_profile_create(
+        actor=admin,
+        target="recipients",
+        definition={
+            "name": "klassenliste",
+            "target": "recipients",
+            "columns": [{"field": "reference", "source": "ID"}],
+        },
+    )
+    seen = {}
+    for role in (Role.PROGRAMME_OWNER, Role.OPERATOR_STAFF, Role.SCHOOL_COORDINATOR, Role.SUPPLIER):
+        client.force_login(role_users[role])
+        listed = [profile.name for profile in client.get(reverse("importprofile-list")).context["saved"]]
+        statuses = [client.get(reverse("importprofile-download"), {"id": p.pk}).status_code for p in (schools, lists)]
+        seen[role] = (listed, statuses)
+    assert seen == {
+        Role.PROGRAMME_OWNER: (["land-hamburg"], [200, 404]),
+        Role.OPERATOR_STAFF: (["klassenliste", "land-hamburg"], [200, 200]),
+        Role.SCHOOL_COORDINATOR: (["klassenliste"], [404, 200]),
+        Role.SUPPLIER: ([], [404, 404]),
+    }
+
+
+# -- the editor -----------------------------------------------------------------------------------------
+
+
+def test_starting_from_a_file_proposes_fields_from_the_headers(client, role_users):
+    """A German device report: the importer's declared aliases find every column."""
     client = signed_in(client, role_users[Role.ADMINISTRATOR])
-    response = start(client)
-    assert response.status_code == 302, response.content.decode()[:3000]
+    content = "Seriennummer;Hersteller;Modell;Gerätename;Bemerkung\r\nSN1;Lenovo;X13;Raum 4;\r\n".encode("cp1252")
+    assert start(client, target="management_reports", content=content, name="Geräte.csv").status_code == 302
     response = client.get(reverse("importprofile-editor"))
     assert response.status_code == 200
     values = form_values(response)
-    print({k: v for k, v in values.items() if k.endswith(("-source", "-field"))})
-    response = editor_post(client, values, action="preview")
-    assert response.status_code == 200, response.content.decode()[:5000]
-    print(response.context["preview"])
+    pairs = [(values.get(f"m{index}-source"), values.get(f"m{index}-field")) for index in range(values["rows"])]
+    assert pairs == [
+        ("Seriennummer", "serial"),
+        ("Hersteller", "manufacturer"),
+        ("Modell", "model_name"),
+        ("Gerätename", "device_name"),
+        ("Bemerkung", None),
+        (None, None),
+        (None, None),
+    ]
+    assert values["s-name"] == "gerate"
+    assert 'href="/imports/profile.schema.json"' in response.content.decode()
+
+
+def test_the_preview_shows_the_first_rows_parsed_with_their_errors(client, role_users):
+    client = signed_in(client, role_users[Role.ADMINISTRATOR])
+    values = map_german_file(client)
+    response = post(client, values, action="preview")
+    assert response.status_code == 200
+    preview = response.context["preview"]
+    assert preview["fields"] == [
+        "number",
+        "name",
+        "postal_code",
+        "city",
+        "pupils_total",
+        "authority_code",
+        "operator_name",
+        "school_year",
+    ]
+    assert [(row["line"], row["values"]) for row in preview["rows"]] == [
+        (2, ["3001", "Grundschule am Park", "22337", "Hamburg", "121", "IN", "INSIDE operator", "2024/25"]),
+        (3, ["3002", "Gymnasium Süd", "22339", "Hamburg", "", "IN", "INSIDE operator", "2024/25"]),
+    ]
+    problems = [
+        (problem.line, problem.column, problem.message, problem.value, kind)
+        for row in preview["rows"]
+        for problem, kind in row["problems"]
+    ]
+    assert problems == [(3, "Schüler gesamt", "'viele' is not a whole number", "viele", "error")]
+    page = response.content.decode()
+    assert "line 3, column Schüler gesamt: &#x27;viele&#x27; is not a whole number" in page
+    # htmx asks for the preview alone.
+    partial = client.post(
+        reverse("importprofile-editor"), {**values, "action": "preview"}, headers={"HX-Request": "true"}
+    )
+    assert partial.content.decode().lstrip().startswith('<section id="profile-preview"')
+
+
+def test_transforms_conditions_and_filters_from_the_form(client, role_users):
+    client = signed_in(client, role_users[Role.ADMINISTRATOR])
+    values = map_german_file(client)
+    number = mapping_index(values, "Schulnummer")
+    values.update({f"m{number}-t1_kind": "pad", f"m{number}-t1_a": "6", f"m{number}-t1_b": ""})
+    city = mapping_index(values, "Ort")
+    values.update({f"m{city}-t1_kind": "upper"})
+    values.update({"f0-subject": "column:Name der Schule", "f0-test": "not_matches", "f0-value": "^Gymnasium"})
+    response = post(client, values, action="preview")
+    assert response.status_code == 200
+    definition = client.session["profile_editor_draft"]["definition"]
+    assert definition["columns"][0] == {"field": "number", "source": "Schulnummer", "transforms": [{"pad": 6}]}
+    assert definition["filter"] == [{"column": "Name der Schule", "not_matches": "^Gymnasium"}]
+    rows = response.context["preview"]["rows"]
+    assert rows[0]["values"][:4] == ["003001", "Grundschule am Park", "22337", "HAMBURG"]
+
+
+def test_a_wrong_transform_input_is_shown_and_nothing_is_lost(client, role_users):
+    client = signed_in(client, role_users[Role.ADMINISTRATOR])
+    values = map_german_file(client)
+    number = mapping_index(values, "Schulnummer")
+    response = post(client, values, action="preview", **{f"m{number}-t1_kind": "pad", f"m{number}-t1_a": "x"})
+    assert response.status_code == 400
+    assert response.context["editor"].errors == ["pad needs a length such as 8"]
+    assert "pad needs a length such as 8" in response.content.decode()
+
+
+def test_saving_stores_an_audited_profile_the_upload_offers(client, role_users, world):
+    admin = role_users[Role.ADMINISTRATOR]
+    client = signed_in(client, admin)
+    values = map_german_file(client)
+    response = post(client, values, **{"s-name": "hamburg-schulen", "s-label": "Hamburg (Schulliste)"}, action="save")
+    assert response.status_code == 302
+    assert response["Location"] == "/imports/new/?target=schools&profile=hamburg-schulen"
+    saved = ImportProfile.objects.get(name="hamburg-schulen")
+    assert saved.target == "schools"
+    assert saved.definition["columns"] == [
+        {"field": "number", "source": "Schulnummer"},
+        {"field": "name", "source": "Name der Schule"},
+        {"field": "postal_code", "source": "PLZ"},
+        {"field": "city", "source": "Ort"},
+        {"field": "pupils_total", "source": "Schüler gesamt", "type": "count"},
+    ]
+    assert saved.definition["constants"] == {
+        "authority_code": "IN",
+        "operator_name": "INSIDE operator",
+        "school_year": "2024/25",
+    }
+    event = AuditEvent.objects.get(object_type="core.importprofile")
+    assert (event.action, event.actor_label, event.after["name"]) == ("create", admin.username, "hamburg-schulen")
+    assert "profile_editor_draft" not in client.session
+    form = client.get(response["Location"]).context["form"]
+    assert (form["target"].value(), form["profile"].value()) == ("schools", "hamburg-schulen")
+    # The saved profile imports the file (the row with 'viele' skipped).
+    job = import_job_create(
+        actor=admin,
+        target="schools",
+        profile="hamburg-schulen",
+        uploaded_file=SimpleUploadedFile("schulen.csv", german_csv()),
+    )
+    from digileap.core.imports import import_job_preview
+
+    import_job_preview(job=job)
+    job.refresh_from_db()
+    assert (job.status, job.summary) == ("previewed", {"created": 1, "updated": 0, "unchanged": 0, "rejected": 1})
+
+
+def test_names_are_unique_per_target_and_built_in_names_are_kept(client, role_users):
+    admin = role_users[Role.ADMINISTRATOR]
+    import_profile_create(actor=admin, target="schools", definition=_definition("taken"))
+    client = signed_in(client, admin)
+    values = map_german_file(client)
+    response = post(client, values, **{"s-name": "taken"}, action="save")
+    assert response.status_code == 400
+    assert response.context["editor"].errors == ["A saved profile for this target is already called taken."]
+    response = post(client, values, **{"s-name": "hamburg"}, action="save")
+    assert response.context["editor"].errors == ["A built-in profile is called hamburg; choose another name."]
+    assert ImportProfile.objects.count() == 1
+
+
+def test_editing_a_saved_profile_audits_what_changed(client, role_users):
+    admin = role_users[Role.ADMINISTRATOR]
+    saved = import_profile_create(actor=admin, target="schools", definition=_definition(label="Hamburg"))
+    client = signed_in(client, admin)
+    assert client.post(reverse("importprofile-edit"), {"id": saved.pk}).status_code == 302
+    response = client.get(reverse("importprofile-editor"))
+    values = form_values(response)
+    assert (values["s-name"], values["s-label"], values["m0-field"], values["m1-field"]) == (
+        "land-hamburg",
+        "Hamburg",
+        "number",
+        "name",
+    )
+    assert "Upload a sample file to see the preview." in post(client, values, action="preview").content.decode()
+    assert post(client, values, **{"s-label": "Hamburg, 2024"}, action="save").status_code == 302
+    saved.refresh_from_db()
+    assert saved.definition["label"] == "Hamburg, 2024"
+    event = AuditEvent.objects.filter(object_type="core.importprofile").latest("id")
+    assert event.action == "update"
+    assert event.before["definition"]["label"] == "Hamburg" and event.after["definition"]["label"] == "Hamburg, 2024"
+
+
+def test_the_json_written_by_hand_wins_and_is_checked(client, role_users):
+    client = signed_in(client, role_users[Role.ADMINISTRATOR])
+    values = map_german_file(client)
+    written = json.loads(values["definition_json"])
+    written.update(name="von-hand", columns=[{"field": "number", "source": "Schulnummer", "type": "nonsense"}])
+    response = post(client, values, definition_json=json.dumps(written), action="save")
+    assert response.status_code == 400
+    assert response.context["editor"].errors[0].startswith("profile von-hand, ")
+    assert "nonsense" in response.context["editor"].errors[0]
+    written["columns"][0]["type"] = "text"
+    assert post(client, values, definition_json=json.dumps(written), action="save").status_code == 302
+    assert ImportProfile.objects.get(name="von-hand").definition["columns"] == [
+        {"field": "number", "source": "Schulnummer", "type": "text"}
+    ]
+
+
+def test_an_xlsx_with_its_header_on_row_4_and_a_sheet_chosen(client, role_users):
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "Notes"
+    workbook.active.append(["nothing here"])
+    sheet = workbook.create_sheet("Skolas")
+    sheet.append(["Izglītības iestāžu saraksts"])
+    sheet.append(["2024./2025. mācību gads"])
+    sheet.append([])
+    sheet.append(["Skolas kods", "Nosaukums"])
+    sheet.append(["4001", "Rīgas 1. vidusskola"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    client = signed_in(client, role_users[Role.ADMINISTRATOR])
+    assert start(client, content=buffer.getvalue(), name="skolas.xlsx", header_row=4).status_code == 302
+    values = form_values(client.get(reverse("importprofile-editor")))
+    values["s-sheet"] = "Skolas"
+    response = post(client, values, action="reread")
+    assert response.status_code == 302
+    response = client.get(reverse("importprofile-editor"))
+    editor = response.context["editor"]
+    assert (editor.sheets, editor.headers) == (["Notes", "Skolas"], ["Skolas kods", "Nosaukums"])
+    values = form_values(response)
+    values.update({"m0-field": "number", "m1-field": "name"})
+    preview = post(client, values, action="preview").context["preview"]
+    assert [(row["line"], row["values"]) for row in preview["rows"]] == [(5, ["4001", "Rīgas 1. vidusskola"])]
+
+
+# -- saved profiles -------------------------------------------------------------------------------------
+
+
+def test_duplicate_delete_download_and_upload(client, role_users):
+    admin = role_users[Role.ADMINISTRATOR]
+    saved = import_profile_create(actor=admin, target="schools", definition=_definition())
+    client = signed_in(client, admin)
+    assert client.post(reverse("importprofile-duplicate"), {"id": saved.pk}).status_code == 302
+    assert client.post(reverse("importprofile-duplicate"), {"target": "schools", "name": "mv"}).status_code == 302
+    assert sorted(ImportProfile.objects.values_list("name", flat=True)) == [
+        "land-hamburg",
+        "land-hamburg-copy",
+        "mv-copy",
+    ]
+    download = client.get(reverse("importprofile-download"), {"id": saved.pk})
+    assert download["Content-Disposition"] == 'attachment; filename="land-hamburg.json"'
+    assert json.loads(download.content) == saved.definition
+    builtin = client.get(reverse("importprofile-download"), {"target": "schools", "name": "hamburg"})
+    assert json.loads(builtin.content)["name"] == "hamburg"
+    assert client.get(reverse("importprofile-delete"), {"id": saved.pk}).status_code == 200
+    assert client.post(reverse("importprofile-delete"), {"id": saved.pk}).status_code == 302
+    assert not ImportProfile.objects.filter(pk=saved.pk).exists()
+    assert AuditEvent.objects.filter(object_type="core.importprofile", action="delete").count() == 1
+    upload = SimpleUploadedFile("p.json", json.dumps(_definition("hochgeladen")).encode())
+    assert client.post(reverse("importprofile-upload"), {"target": "schools", "file": upload}).status_code == 302
+    assert ImportProfile.objects.get(name="hochgeladen").target == "schools"
+    bad = SimpleUploadedFile("p.json", json.dumps(_definition("kaputt", delimiter="ab")).encode())
+    response = client.post(reverse("importprofile-upload"), {"target": "schools", "file": bad})
+    assert response.status_code == 400
+    assert response.context["upload_form"].errors["file"][0].startswith("profile kaputt")
+    assert "delimiter" in response.context["upload_form"].errors["file"][0]
+
+
+def test_the_json_schema_is_published(client):
+    response = client.get("/imports/profile.schema.json")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == profile_json_schema()
+
+
+# -- the class-list upload's school --------------------------------------------------------------------
+
+
+def test_the_upload_offers_the_schools_of_the_scope_for_class_lists(client, role_users, world):
+    client = signed_in(client, role_users[Role.OPERATOR_STAFF])
+    form = client.get(reverse("importjob-create")).context["form"]
+    assert form.fields["school"].choices == [("", "the school column of the file"), (str(world.school.pk), "INSIDE school (1001)")]  # fmt: skip
+    programme_owner_form = signed_in(client, role_users[Role.PROGRAMME_OWNER]).get(reverse("importjob-create"))
+    assert "school" not in programme_owner_form.context["form"].fields
+
+
+def test_a_class_list_without_a_school_column_imports_into_the_chosen_school(
+    client, role_users, world, django_capture_on_commit_callbacks
+):
+    admin = role_users[Role.ADMINISTRATOR]
+    client = signed_in(client, admin)
+    content = "reference;class;grade\r\nP-1;4a;4\r\nP-2;4a;4\r\n".encode("cp1252")
+    outside = client.post(
+        reverse("importjob-create"),
+        {
+            "target": "recipients",
+            "profile": "class-list",
+            "file": SimpleUploadedFile("klasse.csv", content),
+            "school": "999999",
+        },  # fmt: skip
+    )
+    assert outside.context["form"].errors["school"][0].startswith("Select a valid choice.")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("importjob-create"),
+            {
+                "target": "recipients",
+                "profile": "class-list",
+                "file": SimpleUploadedFile("klasse.csv", content),
+                "school": str(world.school.pk),
+            },
+        )
+    assert response.status_code == 302
+    job = ImportJob.objects.get()
+    assert job_overrides(job) == {"school": "1001"}
+    assert (job.status, job.summary) == ("previewed", {"created": 2, "updated": 0, "unchanged": 0, "rejected": 0})
+    assert AuditEvent.objects.get(object_type="core.importjob").after["overrides"] == {"school": "1001"}
+    assert "INSIDE school" not in School.objects.exclude(pk=world.school.pk).values_list("name", flat=True)
+    assert Recipient.objects.count() == 0  # only previewed
+
+
+def test_a_school_is_refused_for_other_targets(client, role_users, world):
+    client = signed_in(client, role_users[Role.ADMINISTRATOR])
+    response = client.post(
+        reverse("importjob-create"),
+        {
+            "target": "schools",
+            "profile": "generic",
+            "file": SimpleUploadedFile("s.csv", b"a;b\r\n1;2\r\n"),
+            "school": str(world.school.pk),
+        },  # fmt: skip
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors["school"] == [
+        "A school is chosen only for class lists; leave it empty for this import."
+    ]
