@@ -145,3 +145,9 @@ def resolve_code_list(spec: Any, *, where: str) -> dict[str, Any]:
         else:
             resolved[code] = entry
     return resolved
+
+
+def clear_cache() -> None:
+    """Forget the lists read so far (tests that point ``CODE_LISTS_DIR`` elsewhere)."""
+    _code_list_file.cache_clear()
+    _grade_file.cache_clear()
