@@ -25,10 +25,11 @@ from digileap.core import audit
 from digileap.core.bulk import bulk_insert, chunked
 from digileap.core.permissions import Action, assignments_for, permits, restrict
 from digileap.core.tabular.engine import Importer, Plan, register_importer
-from digileap.core.tabular.errors import RowError
+from digileap.core.tabular.errors import ImportFileError, RowError
 from digileap.core.tabular.parsing import ParsedRow
 from digileap.core.tabular.profiles import register_profile_dir
 
+from .importing.fields import SCHOOL_FIELDS as SCHOOL_FIELD_SPECS
 from .models import (
     SCHOOL_YEAR_VALIDATOR,
     Authority,
@@ -113,12 +114,29 @@ class Figures:
     teachers: int | None = None
     ses: tuple[int, Decimal] | None = None
     eligible: dict[int, int] | None = None
+    # Every kind of figure is replaced for the year (profile option "figures": "replace_year"):
+    # what the row does not give is removed.
+    replaces_year: bool = False
 
     def kinds(self) -> list[str]:
         return [kind for kind in FIGURE_MODELS if getattr(self, kind) is not None]
 
-    def as_json(self) -> dict[str, Any]:
+    def replaced_kinds(self) -> list[str]:
+        """The kinds of figures a write replaces for the year: those the row gives, or all."""
+        return list(FIGURE_MODELS) if self.replaces_year else self.kinds()
+
+    def value(self, kind: str) -> Any:
+        """The row's figures of ``kind`` as compared with the stored ones (nothing given: none stored)."""
+        value = getattr(self, kind)
+        if value is None and kind in ("enrolment", "eligible"):
+            return {}
+        return value
+
+    def as_json(self, kinds: list[str] | None = None) -> dict[str, Any]:
+        """The figures for the audit trail; with ``kinds``, each of them, a removed one as empty."""
         data: dict[str, Any] = {}
+        if kinds is not None:
+            data = {kind: {} if kind in ("enrolment", "eligible") else None for kind in kinds}
         if self.enrolment is not None:
             data["enrolment"] = {
                 _figure_key(level, grade): pupils for (level, grade), pupils in sorted_enrolment(self.enrolment)
@@ -214,6 +232,7 @@ class SchoolImporter(Importer):
     target = "schools"
     label = gettext_lazy("Schools")
     model = School
+    fields = SCHOOL_FIELD_SPECS
 
     def __init__(self, *, profile, actor):
         super().__init__(profile=profile, actor=actor)
@@ -224,6 +243,14 @@ class SchoolImporter(Importer):
         self._add_allowed: dict[tuple, bool] = {}
         self._permits_all: dict[tuple[str, type], bool] = {}
         self.column_of = {c.field: c.sources[0] for c in profile.columns}
+        options = getattr(profile, "options", None) or {}
+        figures_option = options.get("figures", "add")
+        if figures_option not in ("add", "replace_year"):
+            raise ImportFileError(
+                _("profile %(name)s: the option figures must be 'add' or 'replace_year', not %(value)r")
+                % {"name": profile.name, "value": figures_option}
+            )
+        self.replaces_year = figures_option == "replace_year"
         self._field_kinds: dict[str, Any] = {}
 
     # -- what the file provides ----------------------------------------------------------------
@@ -368,7 +395,7 @@ class SchoolImporter(Importer):
     def _figures(self, values: dict, year: str, fail, *, checks_sums: bool = True) -> Figures:
         """The row's figures. ``checks_sums`` is off when a count already failed: its sum would mislead."""
         column_of = self.column_of
-        figures = Figures()
+        figures = Figures(replaces_year=self.replaces_year)
         totals: dict[int, int] = {}
         grades: dict[tuple[int, int], int] = {}
         kinds = self._field_kinds
@@ -794,7 +821,7 @@ class SchoolImporter(Importer):
             before, after = dict(update.before), dict(update.changed)
             if update.figures_changed:
                 before["figures"] = {update.row.year: update.figures_before}
-                after["figures"] = {update.row.year: update.row.figures.as_json()}
+                after["figures"] = {update.row.year: update.row.figures.as_json(_audit_kinds(update.row.figures))}
             changes.append(
                 audit.Change(
                     "update",
@@ -808,6 +835,7 @@ class SchoolImporter(Importer):
         figure_rows = [(ids[(r.authority_code, r.number)], r) for r in data.creates if r.year]
         figure_rows += [(u.school_id, u.row) for u in data.updates if u.figures_changed]
         write_figures(figure_rows, replace=bool(data.updates))
+        refresh_summaries([u.school_id for u in data.updates if u.figures_changed and u.row.figures.replaces_year])
         if not changes:
             return  # nothing changed: re-importing the same file leaves no trace, not even in the audit trail
         changes.append(
@@ -896,6 +924,41 @@ class SchoolImporter(Importer):
             School.objects.bulk_update(schools, [*names, "updated_at"], batch_size=500)
 
 
+def refresh_summaries(school_ids: list[int]) -> None:
+    """Put each school's newest pupil total and index back on its row, after figures were removed.
+
+    The same rule as ``services.refresh_school_summary``: the newest year with enrolment gives the
+    total, the newest index (by year, then scale code) the index.
+    """
+    for ids in chunked(school_ids):
+        totals: dict[int, tuple[str, int]] = {}
+        for school_id, year, pupils in Enrolment.objects.filter(school_id__in=ids).values_list(
+            "school_id", "school_year", "pupils"
+        ):
+            stored_year, total = totals.get(school_id, ("", 0))
+            if year > stored_year:
+                totals[school_id] = (year, pupils)
+            elif year == stored_year:
+                totals[school_id] = (year, total + pupils)
+        indices: dict[int, tuple[int, Decimal]] = {}
+        for school_id, scale_id, value in (
+            SocioEconomicIndex.objects.filter(school_id__in=ids)
+            .order_by("school_id", "-school_year", "scale__code")
+            .values_list("school_id", "scale_id", "value")
+        ):
+            indices.setdefault(school_id, (scale_id, value))
+        schools = []
+        for school_id in ids:
+            scale_id, value = indices.get(school_id, (None, None))
+            total = totals[school_id][1] if school_id in totals else None
+            schools.append(School(id=school_id, pupils_total=total, ses_scale_id=scale_id, ses_value=value))
+        School.objects.bulk_update(schools, ["pupils_total", "ses_scale", "ses_value"])
+
+
+def _audit_kinds(figures: Figures) -> list[str] | None:
+    return list(FIGURE_MODELS) if figures.replaces_year else None
+
+
 def permits_all(user, action: str, model) -> bool:
     """Whether one of the user's assignments grants ``action`` on every ``model`` (scope all)."""
     return any(a.scope_kind == "all" for a in assignments_for(user, action, model))
@@ -929,11 +992,14 @@ class CurrentFigures:
         return figures
 
     def differing_kinds(self, school_id: int, year: str, figures: Figures) -> list[str]:
-        """The kinds of figures the row gives that differ from what is stored for its year."""
-        stored = self.stored(school_id, year, figures.kinds())
-        return [kind for kind in figures.kinds() if getattr(figures, kind) != getattr(stored, kind)]
+        """The kinds of figures the row replaces that differ from what is stored for its year."""
+        kinds = figures.replaced_kinds()
+        stored = self.stored(school_id, year, kinds)
+        return [kind for kind in kinds if figures.value(kind) != stored.value(kind)]
 
     def as_json(self, school_id: int, year: str, figures: Figures) -> dict[str, Any]:
+        if figures.replaces_year:
+            return self.stored(school_id, year, list(FIGURE_MODELS)).as_json(list(FIGURE_MODELS))
         return self.stored(school_id, year, figures.kinds()).as_json()
 
 
@@ -942,7 +1008,7 @@ def write_figures(rows: list[tuple[int, SchoolRow]], *, replace: bool) -> None:
     if replace:
         by_year: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
         for school_id, row in rows:
-            for kind in row.figures.kinds():
+            for kind in row.figures.replaced_kinds():
                 by_year[row.year][kind].append(school_id)
         for year, kinds in by_year.items():
             for kind, school_ids in kinds.items():

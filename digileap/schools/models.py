@@ -162,9 +162,30 @@ class School(models.Model):
 
 
 class Site(models.Model):
-    """A building of a school, where equipment is delivered and installed."""
+    """A building of a school, where equipment is delivered and installed.
+
+    A site belongs to one school (``school``). A building that several schools use is one site,
+    held by the school that an import met first and shared with the others (``SharedSite``).
+    ``code`` is the authority's own number of the building (an implantation, a Standort): when
+    given, it identifies the site within ``authority``, so a re-import finds it again.
+    """
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="sites")
+    authority = models.ForeignKey(
+        Authority,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The authority whose numbering the code follows; set with the code."),
+    )
+    code = models.CharField(
+        _("site code"),
+        max_length=32,
+        blank=True,
+        db_default="",
+        help_text=_("The authority's number of the building; empty for sites entered by hand."),
+    )
     name = models.CharField(_("name"), max_length=200)
     is_main = models.BooleanField(_("main building"), default=False)
     street = models.CharField(_("street and number"), max_length=200, blank=True)
@@ -184,10 +205,37 @@ class Site(models.Model):
             models.UniqueConstraint(
                 fields=["school"], condition=models.Q(is_main=True), name="one_main_site_per_school"
             ),
+            models.UniqueConstraint(
+                fields=["authority", "code"], condition=~models.Q(code=""), name="site_code_unique_in_authority"
+            ),
+            models.CheckConstraint(
+                name="site_code_has_authority",
+                condition=models.Q(code="") | models.Q(authority__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+
+class SharedSite(models.Model):
+    """A school that also uses a site held by another school (one building, several schools)."""
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="shares")
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="shared_sites")
+
+    scope_paths = {"authority": "school__authority", "operator": "school__operator", "school": "school"}
+
+    class Meta:
+        verbose_name = _("shared site")
+        verbose_name_plural = _("shared sites")
+        ordering = ["site", "school"]
+        constraints = [
+            models.UniqueConstraint(fields=["site", "school"], name="shared_site_once_per_school"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.site} – {self.school}"
 
 
 class Enrolment(models.Model):

@@ -9,7 +9,7 @@ from digileap.accounts.models import Role
 from digileap.accounts.tests.factories import user_with_role
 from digileap.core.models import AuditEvent
 from digileap.core.tabular.engine import ImportRejected, run_import
-from digileap.core.tabular.errors import RowError
+from digileap.core.tabular.errors import ImportFileError, RowError
 from digileap.core.tabular.profiles import profile_from_dict
 from digileap.schools.models import Enrolment, School, Site, SocioEconomicIndex, StaffCount
 
@@ -212,5 +212,108 @@ def test_a_coordinate_outside_the_globe_is_a_row_error(tmp_path, admin):
     columns = [{"field": "latitude", "source": "Breite", "type": "decimal"}]
     with pytest.raises(ImportRejected) as refused:
         run(write_csv(tmp_path / "ni.csv", rows, delimiter=";", encoding="cp1252"), state_profile(columns), admin)
-    assert refused.value.result.errors == [RowError(2, "Breite", "153.500000 is outside -90 to 90", "153.5")]
+    assert refused.value.result.errors == [RowError(2, "Breite", "153.5 is above the maximum 90", "153,5")]
     assert not School.objects.exists() and not Site.objects.exists() and not StaffCount.objects.exists()
+
+
+# -- bug 1: summed columns, plausibility limits, replacing a school year's figures ------------------
+
+
+def test_two_columns_mapped_to_one_count_are_summed_not_joined(tmp_path, admin):
+    rows = [
+        ["Schulnummer", "Schulname", "Schüler männlich", "Schüler weiblich"],
+        ["70001", "GS Am Wall", "121", "468"],
+        ["70002", "GS Nord", "", "37"],
+    ]
+    columns = [{"field": "pupils_total", "source": ["Schüler männlich", "Schüler weiblich"], "type": "count"}]
+    path = write_csv(tmp_path / "ni.csv", rows, delimiter=";", encoding="cp1252")
+    assert run(path, state_profile(columns), admin).summary()["created"] == 2
+    assert dict(School.objects.values_list("number", "pupils_total")) == {"70001": 589, "70002": 37}
+    assert enrolment("70001") == [("2024/25", None, 0, 589)]
+
+
+def test_a_count_above_its_plausibility_limit_is_a_clear_row_error(tmp_path, admin):
+    rows = [
+        ["Schulnummer", "Schulname", "Primarbereich", "Lehrkräfte"],
+        ["70001", "GS Am Wall", "121468", "12"],
+        ["70002", "GS Nord", "310", "2000"],
+        ["70003", "GS Süd", "9999", "1500"],
+    ]
+    columns = [PRIMARY, {"field": "teachers", "source": "Lehrkräfte", "type": "count"}]
+    path = write_csv(tmp_path / "ni.csv", rows, delimiter=";", encoding="cp1252")
+    with pytest.raises(ImportRejected) as refused:
+        run(path, state_profile(columns), admin)
+    assert refused.value.result.errors == [
+        RowError(2, "Primarbereich", "121468 is above the maximum 10000", "121468"),
+        RowError(3, "Lehrkräfte", "2000 is above the maximum 1500", "2000"),
+    ]
+    assert not School.objects.exists()
+    # A profile may allow more where its file needs it.
+    wide = [{**PRIMARY, "maximum": 200000}, {"field": "teachers", "source": "Lehrkräfte", "type": "count"}]
+    result = run(path, state_profile(wide), admin, skip_invalid=True)
+    assert result.summary() == {"created": 2, "updated": 0, "unchanged": 0, "rejected": 1}
+    assert dict(School.objects.values_list("number", "pupils_total")) == {"70001": 121468, "70003": 9999}
+
+
+FULL = ["Schulnummer", "Schulname", "Primarbereich", "Sekundarbereich I", "Lehrkräfte"]
+FULL_COLUMNS = [PRIMARY, LOWER, {"field": "teachers", "source": "Lehrkräfte", "type": "count"}]
+
+
+def test_by_default_a_re_import_adds_figures_and_keeps_those_the_row_does_not_give(tmp_path, admin):
+    run(
+        write_csv(tmp_path / "a.csv", [FULL, ["70001", "KGS", "121", "468", "40"]], delimiter=";", encoding="cp1252"),
+        state_profile(FULL_COLUMNS),
+        admin,
+    )
+    corrected = [["Schulnummer", "Schulname", "Schüler insgesamt"], ["70001", "KGS", "589"]]
+    path = write_csv(tmp_path / "b.csv", corrected, delimiter=";", encoding="cp1252")
+    assert run(path, state_profile([TOTAL]), admin).summary()["updated"] == 1
+    assert enrolment("70001") == [("2024/25", None, 0, 589)]
+    assert StaffCount.objects.get(school__number="70001").teachers == 40
+
+
+def test_replace_year_removes_the_figures_a_corrected_row_does_not_give(tmp_path, admin):
+    scale = {"constants": {"ses_scale": "de-hh-sozialindex"}}
+    ses = {"field": "ses_value", "source": "Sozialindex", "type": "decimal"}
+    first = [[*FULL, "Sozialindex"], ["70001", "KGS", "121", "468", "40", "3"], ["70002", "GS", "200", "", "12", "2"]]
+    run(
+        write_csv(tmp_path / "a.csv", first, delimiter=";", encoding="cp1252"),
+        state_profile([*FULL_COLUMNS, ses], **scale),
+        admin,
+    )
+    assert School.objects.get(number="70001").ses_value == Decimal("3")
+    corrected = [FULL, ["70001", "KGS", "121", "468", ""], ["70002", "GS", "200", "", "12"]]
+    definition = state_profile(FULL_COLUMNS, options={"figures": "replace_year"}, **scale)
+    path = write_csv(tmp_path / "b.csv", corrected, delimiter=";", encoding="cp1252")
+    events = AuditEvent.objects.count()
+    result = run(path, definition, admin)
+    assert result.summary() == {"created": 0, "updated": 2, "unchanged": 0, "rejected": 0}
+    assert enrolment("70001") == [("2024/25", 1, 0, 121), ("2024/25", 2, 0, 468)]
+    assert not StaffCount.objects.filter(school__number="70001").exists()
+    assert StaffCount.objects.get(school__number="70002").teachers == 12
+    assert not SocioEconomicIndex.objects.exists()
+    assert dict(School.objects.values_list("number", "ses_value")) == {"70001": None, "70002": None}
+    assert dict(School.objects.values_list("number", "pupils_total")) == {"70001": 589, "70002": 200}
+    update = AuditEvent.objects.get(action="update", object_id=str(School.objects.get(number="70001").pk))
+    scale_id = update.before["figures"]["2024/25"]["ses"]["scale"]
+    assert update.before["figures"] == {
+        "2024/25": {
+            "enrolment": {"1/0": 121, "2/0": 468},
+            "teachers": 40,
+            "ses": {"scale": scale_id, "value": "3.000"},
+            "eligible": {},
+        }
+    }
+    assert update.after["figures"] == {
+        "2024/25": {"enrolment": {"1/0": 121, "2/0": 468}, "teachers": None, "ses": None, "eligible": {}}
+    }
+    assert AuditEvent.objects.count() == events + 3
+    # The same corrected file again changes nothing.
+    assert run(path, definition, admin).summary() == {"created": 0, "updated": 0, "unchanged": 2, "rejected": 0}
+    assert AuditEvent.objects.count() == events + 3
+
+
+def test_an_unknown_figures_option_is_refused(tmp_path, admin):
+    path = write_csv(tmp_path / "a.csv", [FULL, ["70001", "KGS", "1", "2", "3"]], delimiter=";", encoding="cp1252")
+    with pytest.raises(ImportFileError, match="the option figures must be 'add' or 'replace_year', not 'merge'"):
+        run(path, state_profile(FULL_COLUMNS, options={"figures": "merge"}), admin)

@@ -1,0 +1,1 @@
+"""Parts of the school registry importer (``digileap/schools/importer.py``): its field declarations."""
