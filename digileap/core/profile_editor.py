@@ -477,3 +477,30 @@ def constant_value(spec: FieldSpec | None, text: str) -> Any:
     if kind == "boolean" and stripped.lower() in ("true", "false"):
         return stripped.lower() == "true"
     return text
+
+
+def proposal_fields(target: str) -> tuple[FieldSpec, ...]:
+    """The fields a header is matched against: the importer's declarations, with the headers its
+    built-in profiles read for each field added as aliases (a field only a built-in profile names
+    is matched by those headers alone)."""
+    import dataclasses
+
+    from .tabular.engine import importer_for
+    from .tabular.profiles import builtin_profiles
+
+    seen: dict[str, list[str]] = {}
+    for profile in builtin_profiles(target).values():
+        for column in profile.columns:
+            if column.type == "code" or column.field.startswith("_"):
+                continue  # a code column fills other fields from its list; its header says nothing of them
+            seen.setdefault(column.field, []).extend(column.sources)
+    declared = importer_for(target).fields
+    fields = []
+    for spec in declared:
+        extra = tuple(header for header in seen.pop(spec.name, []) if header not in spec.aliases)
+        fields.append(dataclasses.replace(spec, aliases=spec.aliases + extra) if extra else spec)
+    for name, headers in seen.items():
+        if any(spec.pattern and spec.matches(name) for spec in declared):
+            continue
+        fields.append(FieldSpec(name=name, label="", aliases=tuple(dict.fromkeys(headers))))
+    return tuple(fields)

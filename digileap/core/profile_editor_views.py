@@ -413,7 +413,7 @@ def _propose(draft: dict[str, Any]) -> None:
     headers, _sheets, _error = _sample_headers(draft)
     if not headers:
         return
-    proposals = editor.propose_mapping(headers=headers, fields=importer_for(draft["target"]).fields)
+    proposals = editor.propose_mapping(headers=headers, fields=editor.proposal_fields(draft["target"]))
     columns, _merge = editor.columns_from_rows(editor.rows_from_proposal(proposals))
     draft["definition"] = {**draft["definition"], "columns": columns}
 

@@ -249,3 +249,18 @@ def test_conditions_in_and_out_of_the_form():
     assert editor.inputs_to_condition("field:sector", "equals", "public") == {"field": "sector", "equals": "public"}
     assert editor.inputs_to_condition("", "equals", "x") is None
     assert editor.condition_to_inputs({"column": "Schulart", "not_in": ["HS", "FH"]}) == ("column:Schulart", "not_in", "HS, FH")  # fmt: skip
+
+
+def test_headers_the_built_in_profiles_read_are_proposed_too():
+    """MV's "Plz" and "Straße, Haus-Nr." and the generic template's own names, for any school file."""
+    fields = editor.proposal_fields("schools")
+    mapping = proposed(["Schulname", "PLZ", "Ort", "Straße, Haus-Nr.", "E-Mail", "C_S_GEO_X", "operator_name"], fields)
+    assert mapping == {
+        "Schulname": "name",
+        "PLZ": "postal_code",
+        "Ort": "city",
+        "Straße, Haus-Nr.": "street",
+        "E-Mail": "email",
+        "C_S_GEO_X": "x",
+        "operator_name": "operator_name",
+    }
