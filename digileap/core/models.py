@@ -105,7 +105,7 @@ class ImportJob(models.Model):
 class ImportProfile(models.Model):
     """A saved column mapping for an import target, in the JSON form of docs/imports.md."""
 
-    name = models.SlugField(_("name"), max_length=80, unique=True)
+    name = models.SlugField(_("name"), max_length=80)
     target = models.CharField(_("what is imported"), max_length=40)
     definition = models.JSONField(_("definition"))
     updated_at = models.DateTimeField(auto_now=True)
@@ -114,6 +114,10 @@ class ImportProfile(models.Model):
         verbose_name = _("import profile")
         verbose_name_plural = _("import profiles")
         ordering = ["target", "name"]
+        constraints = [
+            # A name is unique per target: "generic" may exist for schools and for deliveries.
+            models.UniqueConstraint(fields=["target", "name"], name="core_importprofile_unique_target_name"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.target}: {self.name}"
