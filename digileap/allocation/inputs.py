@@ -8,10 +8,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.db import connection
 from django.db.models import Sum
+from django.db.models.expressions import Col
 from django.utils.translation import gettext as _
 
-from digileap.schools.models import EligibleCount, Enrolment, School, SocioEconomicIndex
+from digileap.schools.models import EligibleCount, Enrolment, School, SocioEconomicIndex, SocioEconomicScale
 
 from .formula import Formula, FormulaError, SchoolInput, _decimal, _int_list
 from .models import AllocationRound, AllocationVersion, NeedLine
@@ -106,49 +108,126 @@ def candidate_schools(allocation_round: AllocationRound, eligibility: Eligibilit
     return schools
 
 
+def _sql(queryset) -> tuple[str, tuple]:
+    sql, params = queryset.query.sql_with_params()
+    return sql, tuple(params)
+
+
+def _registry_rows(allocation_round: AllocationRound, eligibility: Eligibility) -> list[tuple]:
+    """One aggregated query: per candidate school its id, number and operator, its enrolment in the
+    round's year as one text "level:grade,...;pupils,..." (level -1: none given; NULL: no
+    enrolment), and its socio-economic index with the scale's direction (a school with indexes on
+    several scales has a row for each, newest last; none: NULLs)."""
+    quote = connection.ops.quote_name
+    candidates, params = _sql(
+        candidate_schools(allocation_round, eligibility).order_by().values("id", "number", "operator_id")
+    )
+    year = allocation_round.school_year
+    conditions = ["e.school_id = s.id", "e.school_year = %s"]
+    enrolment_params: list = [year]
+    for column, values in (("level", eligibility.levels), ("grade", eligibility.grades)):
+        if values:
+            conditions.append(f"e.{column} IN ({', '.join(['%s'] * len(values))})")
+            enrolment_params.extend(values)
+    enrolment = quote(Enrolment._meta.db_table)
+    index = quote(SocioEconomicIndex._meta.db_table)
+    scale = quote(SocioEconomicScale._meta.db_table)
+    flag = "is_higher_more_disadvantaged"
+    if connection.vendor == "postgresql":
+        # A hash join of the schools with their enrolment grouped by school.
+        sql = f"""
+            SELECT s.id, s.number, s.operator_id, e.pupils, i.value, sc.{flag}
+            FROM ({candidates}) s
+            LEFT JOIN (
+                SELECT e.school_id,
+                       string_agg(COALESCE(e.level, -1)::text || ':' || e.grade::text, ',' ORDER BY e.level, e.grade)
+                       || ';' || string_agg(e.pupils::text, ',' ORDER BY e.level, e.grade) AS pupils
+                FROM {enrolment} e WHERE {" AND ".join(conditions[1:])} GROUP BY e.school_id
+            ) e ON e.school_id = s.id
+            LEFT JOIN {index} i ON i.school_id = s.id AND i.school_year = %s
+            LEFT JOIN {scale} sc ON sc.id = i.scale_id
+            ORDER BY s.id, i.id"""
+        params = [*params, *enrolment_params, year]
+    else:
+        # SQLite: one look-up of the unique index (school, year, level, grade) per school.
+        sql = f"""
+            SELECT s.id, s.number, s.operator_id,
+                   (SELECT group_concat(COALESCE(e.level, -1) || ':' || e.grade, ',') || ';'
+                           || group_concat(e.pupils, ',')
+                    FROM {enrolment} e WHERE {" AND ".join(conditions)}),
+                   i.value, sc.{flag}
+            FROM ({candidates}) s
+            LEFT JOIN {index} i ON i.school_id = s.id AND i.school_year = %s
+            LEFT JOIN {scale} sc ON sc.id = i.scale_id
+            ORDER BY s.id, i.id"""
+        params = [*enrolment_params, *params, year]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _index_converter():
+    """The ORM's conversion of an index value as the database returns it (SQLite: a float)."""
+    field = SocioEconomicIndex._meta.get_field("value")
+    column = Col("i", field)
+    converters = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+
+    def convert(value):
+        for converter in converters:
+            value = converter(value, column, connection)
+        return value
+
+    return convert
+
+
 def load_inputs(
     allocation_round: AllocationRound, formula: Formula, eligibility: Eligibility
 ) -> tuple[list[SchoolInput], dict[str, int]]:
-    """The eligible schools' inputs, and how many schools each filter left out (for the version)."""
+    """The eligible schools' inputs, and how many schools each filter left out (for the version).
+
+    The schools, their enrolment and their index come from one aggregated query (one row per
+    school); declared needs and eligible-group counts, when the formula uses them, from one more
+    query each."""
     year = allocation_round.school_year
-    schools = {
-        pk: SchoolInput(school_id=pk, number=number, operator_id=operator_id)
-        for pk, number, operator_id in candidate_schools(allocation_round, eligibility).values_list(
-            "pk", "number", "operator_id"
-        )
-    }
+    convert = _index_converter()
+    keys_of: dict[str, tuple] = {}
+    schools: dict[int, SchoolInput] = {}
+    for pk, number, operator_id, enrolment, value, higher_is_worse in _registry_rows(allocation_round, eligibility):
+        school = schools.get(pk)
+        if school is None:
+            breakdown = {}
+            if enrolment:
+                keys, pupils = enrolment.split(";")
+                parsed = keys_of.get(keys)
+                if parsed is None:
+                    parsed = keys_of[keys] = tuple(
+                        (None if level == -1 else level, grade)
+                        for level, grade in (map(int, key.split(":")) for key in keys.split(","))
+                    )
+                breakdown = dict(zip(parsed, map(int, pupils.split(",")), strict=True))
+            school = schools[pk] = SchoolInput(school_id=pk, number=number, operator_id=operator_id, pupils=breakdown)
+        if value is not None:
+            value = convert(value)
+            school.index = value
+            school.disadvantage = value if higher_is_worse else -value
     excluded: dict[str, int] = defaultdict(int)
-    enrolment = Enrolment.objects.filter(school_id__in=list(schools), school_year=year)
-    if eligibility.levels:
-        enrolment = enrolment.filter(level__in=eligibility.levels)
-    for school_id, level, grade, pupils in enrolment.values_list("school_id", "level", "grade", "pupils").iterator(
-        chunk_size=10000
-    ):
-        if eligibility.grades and grade not in eligibility.grades:
-            continue
-        schools[school_id].pupils[(level, grade)] = pupils
+    candidates = candidate_schools(allocation_round, eligibility).order_by().values("pk")
     if formula.pupils == "eligible_groups" or eligibility.eligible_groups:
-        counts = EligibleCount.objects.filter(school_id__in=list(schools), school_year=year)
+        counts = EligibleCount.objects.filter(school_id__in=candidates, school_year=year)
         if eligibility.eligible_groups:
             counts = counts.filter(group__code__in=eligibility.eligible_groups)
         for school_id, pupils in (
             counts.values_list("school_id").annotate(total=Sum("pupils")).values_list("school_id", "total")
         ):
             schools[school_id].eligible_group_pupils = pupils or 0
-    for school_id, value, higher_is_worse in SocioEconomicIndex.objects.filter(
-        school_id__in=list(schools), school_year=year
-    ).values_list("school_id", "value", "scale__is_higher_more_disadvantaged"):
-        school = schools[school_id]
-        school.index = value
-        school.disadvantage = value if higher_is_worse else -value
     if formula.need != "none":
-        lines = NeedLine.objects.filter(declaration__school_id__in=list(schools), declaration__school_year=year)
+        lines = NeedLine.objects.filter(declaration__school_id__in=candidates, declaration__school_year=year)
         if allocation_round.device_type:
             lines = lines.filter(device_type=allocation_round.device_type)
         declared = set(
-            NeedLine.objects.filter(
-                declaration__school_id__in=list(schools), declaration__school_year=year
-            ).values_list("declaration__school_id", flat=True)
+            NeedLine.objects.filter(declaration__school_id__in=candidates, declaration__school_year=year).values_list(
+                "declaration__school_id", flat=True
+            )
         )
         for school_id in declared:
             schools[school_id].need_units = 0
