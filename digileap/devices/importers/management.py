@@ -12,7 +12,7 @@ The operator, the school and the file's name and checksum come as profile consta
 operator and school follow from the user's scope when it names exactly one operator or school.
 """
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -87,6 +87,8 @@ class ReportPlan:
     skipped_without_serial: int = 0
     skipped_duplicates: int = 0
     skipped_deprovisioned: int = 0
+    # The latest report of the same scope when this file says exactly what it says: nothing to write.
+    same_as: ManagementReport | None = None
 
     @property
     def matched(self) -> int:
@@ -237,25 +239,6 @@ class ManagementReportImporter(Importer):
                 return in_file[_header_key(source)]
         return column.sources[0]
 
-    def _check_serial_column(self) -> None:
-        """A profile may list several spellings of the serial column, each optional; the file must
-        have one of them, or no row could be matched."""
-        column = next((c for c in self.profile.columns if c.field == "serial"), None)
-        in_file = {_header_key(header) for header in self.headers}
-        if column is not None and any(_header_key(source) in in_file for source in column.sources):
-            return
-        expected = column.sources if column is not None else ("serial",)
-        constants = self.profile.constants
-        raise ImportFileError(
-            _("missing column(s) %(missing)s. The file's columns are: %(found)s.")
-            % {
-                "missing": " / ".join(repr(source) for source in expected),
-                "found": ", ".join(repr(header) for header in self.headers[:40]) or "-",
-            },
-            filename=str(getattr(self, "context", {}).get("filename") or constants.get("original_filename") or ""),
-            line=1,
-        )
-
     def plan(self, rows: Iterable[ParsedRow]) -> Plan:
         constants = self.profile.constants
         source = constants.get("source") or self.profile.name
@@ -263,7 +246,6 @@ class ManagementReportImporter(Importer):
             raise ImportFileError(
                 _("profile %(name)s does not say which tool wrote the file") % {"name": self.profile.name}
             )
-        self._check_serial_column()
         operator, school = self._scope()
         data = ReportPlan(
             source=source,
@@ -312,7 +294,25 @@ class ManagementReportImporter(Importer):
                 continue
             by_key[key] = entry
         self._match(data, list(by_key.values()))
+        data.same_as = self._same_report(data)
+        if data.same_as is not None:
+            # The same export again: the stored report already says all of it.
+            return Plan(created=0, unchanged=len(data.rows) + data.skipped, rejected=rejected, data=data)
         return Plan(created=len(data.rows), unchanged=data.skipped, rejected=rejected, data=data)
+
+    def _same_report(self, data: ReportPlan) -> ManagementReport | None:
+        """The scope's latest report when it holds exactly these rows, matched to the same devices,
+        with the same count of funded devices not enrolled; else None (a new report is stored)."""
+        latest = (
+            ManagementReport.objects.filter(source=data.source, operator=data.operator, school=data.school)
+            .order_by("-uploaded_at", "-id")
+            .first()
+        )
+        if latest is None or (latest.rows, latest.not_enrolled) != (len(data.rows), data.not_enrolled):
+            return None
+        stored = ManagedDevice.objects.filter(report=latest).values_list(*MANAGED_DEVICE_FIELDS[1:])
+        # A Counter compares aware times by their instant, whatever zone the file wrote them in.
+        return latest if Counter(stored) == Counter(tuple(row) for row in data.rows) else None
 
     def _match(self, data: ReportPlan, entries: list[list]) -> None:
         """Match each entry to a funded device of the scope; count the funded devices left over."""
@@ -347,6 +347,11 @@ class ManagementReportImporter(Importer):
 
     def commit(self, plan: Plan) -> None:
         data: ReportPlan = plan.data
+        created = _created_reports.get()
+        if data.same_as is not None:
+            if created is not None:
+                created.append((data.same_as, data))
+            return  # a re-import of the same export writes nothing and records nothing
         matched = data.matched
         report = ManagementReport.objects.create(
             source=data.source,
@@ -372,6 +377,5 @@ class ManagementReportImporter(Importer):
             skipped_deprovisioned=data.skipped_deprovisioned,
         )
         audit.record(actor=self.actor, action="import", instance=report, after=after)
-        created = _created_reports.get()
         if created is not None:
             created.append((report, data))

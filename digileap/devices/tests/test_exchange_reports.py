@@ -255,8 +255,9 @@ def _file_error(actor, content, **options) -> list[str]:
 def test_a_file_of_the_other_tool_names_the_missing_columns(world, role_users, funded):
     content = csv_bytes(GOOGLE_HEADER, [google_row("CB-1")])
     messages = _file_error(role_users[Role.OPERATOR_STAFF], content, operator=world.operator)
+    # Headers match without regard to case: Google's 'Serial Number' is Intune's 'Serial number'.
     assert messages == [
-        "export.csv, line 1: missing column(s) 'Device name', 'Serial number'. The file's columns are: "
+        "export.csv, line 1: missing column(s) 'Device name'. The file's columns are: "
         "'Device ID', 'Serial Number', 'Status', 'Last Sync', 'Annotated User', 'Annotated Location', "
         "'Annotated Asset ID', 'Model', 'Org Unit Path'."
     ]
@@ -352,3 +353,47 @@ def test_a_large_export_imports_with_a_bounded_number_of_queries(
     with django_assert_max_num_queries(40):
         report, _plan = _import(role_users[Role.OPERATOR_STAFF], content, operator=world.operator)
     assert (report.rows, report.unknown, ManagedDevice.objects.filter(report=report).count()) == (12000, 12000, 12000)
+
+
+# -- re-imports -----------------------------------------------------------------------------------
+
+
+def test_the_same_export_again_writes_nothing(world, role_users, funded):
+    actor = role_users[Role.OPERATOR_STAFF]
+    first = run_import(
+        target="management_reports",
+        source=io.BytesIO(intune_export()),
+        profile="intune",
+        actor=actor,
+        filename="export.csv",
+    )
+    assert first.summary() == {"created": 6, "updated": 0, "unchanged": 2, "rejected": 0}
+    report = ManagementReport.objects.get()
+    events = AuditEvent.objects.count()
+    again = run_import(
+        target="management_reports",
+        source=io.BytesIO(intune_export()),
+        profile="intune",
+        actor=actor,
+        filename="export-again.csv",
+    )
+    assert again.summary() == {"created": 0, "updated": 0, "unchanged": 8, "rejected": 0}
+    assert list(ManagementReport.objects.all()) == [report]
+    assert ManagedDevice.objects.count() == 6
+    assert AuditEvent.objects.count() == events
+    # Through the page's service, the upload shows the report that already says it all.
+    shown, plan = _import(actor, intune_export(), operator=world.operator)
+    assert (shown, plan.matched, ManagementReport.objects.count()) == (report, 3, 1)
+
+
+def test_the_same_export_after_a_change_in_the_register_is_a_new_report(world, role_users, funded):
+    actor = role_users[Role.OPERATOR_STAFF]
+    first, _plan = _import(actor, intune_export(), operator=world.operator)
+    lifecycle.device_transition(device=funded["A4"], status=DeviceStatus.DELIVERED, actor=None, check_permission=False)
+    second, _plan = _import(actor, intune_export(), operator=world.operator)
+    assert second.pk != first.pk
+    assert (first.not_enrolled, second.not_enrolled) == (2, 3)
+    # The same rows for another school of the operator are another report too.
+    third, _plan = _import(actor, intune_export(), operator=world.operator, school=world.school)
+    assert ManagementReport.objects.count() == 3
+    assert third.school == world.school
