@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import groupby
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from django.db.models import Count
@@ -52,6 +53,7 @@ from ..models import (
     PurchaseOrder,
     Supplier,
 )
+from .deliveries_bulk import FIELDS, commit_staged, plan_columns
 
 register_profile_dir("deliveries", Path(__file__).resolve().parent.parent / "import_profiles" / "deliveries")
 
@@ -227,12 +229,15 @@ class DeliveriesPlan:
     specs: list[DeliverySpec] = field(default_factory=list)
     rows: list[tuple] = field(default_factory=list)  # the rows to create
     model_info: dict[int, tuple[str, str]] = field(default_factory=dict)  # model id → (manufacturer, type)
+    bulk: bool = False  # planned by the set-based path: the candidates wait in its staging table
 
 
 class DeliveryImporter(Importer):
     target = TARGET
     label = gettext_lazy("Deliveries (devices with serial numbers)")
     model = Delivery
+    # None: choose the path by the profile (``uses_bulk_path``); True/False force one.
+    bulk_path: bool | None = None
 
     def __init__(self, *, profile, actor):
         super().__init__(profile=profile, actor=actor)
@@ -255,6 +260,8 @@ class DeliveryImporter(Importer):
             a.scope_id for a in assignments_for(actor, Action.ADD, Delivery) if a.scope_kind == "supplier"
         }
         wider = any(a.scope_kind != "supplier" for a in assignments_for(actor, Action.ADD, Delivery))
+        # ``permits`` grants every school to a role scoped "all": no probe per school needed.
+        self.may_add_everywhere = any(a.scope_kind == "all" for a in assignments_for(actor, Action.ADD, Delivery))
         # A supplier user delivers as its supplier; with another role as well it may name others.
         self.actor_supplier_id = next(iter(supplier_scopes)) if len(supplier_scopes) == 1 and not wider else None
 
@@ -332,6 +339,8 @@ class DeliveryImporter(Importer):
         return self._suppliers[name]
 
     def _may_deliver(self, school: tuple[int, int, str], authority_id: int, supplier_id: int | None) -> bool:
+        if self.may_add_everywhere:
+            return True
         key = (school[0], supplier_id)
         if key not in self._permitted:
             probe = Delivery(
@@ -368,7 +377,24 @@ class DeliveryImporter(Importer):
 
     # -- planning ------------------------------------------------------------------------------
 
+    def uses_bulk_path(self) -> bool:
+        """The set-based path (``deliveries_bulk``) serves every profile whose delivery fields are
+        plain text, which is every built-in one; ``bulk_path`` forces a path (tests compare both)."""
+        if self.bulk_path is not None:
+            return self.bulk_path
+        read = set(FIELDS)
+        if any(column.field in read and column.type != "text" for column in self.profile.columns):
+            return False
+        return all(value is None or isinstance(value, str) for value in self.profile.constants.values())
+
     def plan(self, rows: Iterable[ParsedRow]) -> Plan:
+        self._spec_index = {}
+        if self.uses_bulk_path():
+            return plan_columns(self, rows)
+        return self.plan_rows(rows)
+
+    def plan_rows(self, rows: Iterable[ParsedRow]) -> Plan:
+        """The row-by-row path: every row a tuple, checked one after the other."""
         plan = Plan(data=DeliveriesPlan())
         data: DeliveriesPlan = plan.data
         self._spec_index: dict[tuple[int, str, int], int] = {}
@@ -410,7 +436,7 @@ class DeliveryImporter(Importer):
             candidates = [row for row in candidates if row[R_LINE] not in rejected_lines]
         counts = {manufacturer: len(serials) for manufacturer, serials in first_line.items()}
         del first_line, repeated
-        self._check_existing_deliveries(data, candidates, plan)
+        self._check_existing_deliveries(data, ((row[R_LINE], row[R_DELIVERY]) for row in candidates), plan)
         candidates = [row for row in candidates if row[R_LINE] not in self._rejected_by_delivery]
         existing = self._existing_devices(candidates, counts)
         self._decide(data, candidates, existing, plan)
@@ -692,19 +718,37 @@ class DeliveryImporter(Importer):
             spec.site_id = _MIXED
         return index
 
-    def _check_existing_deliveries(self, data: DeliveriesPlan, candidates: list[tuple], plan: Plan) -> None:
+    def _check_existing_deliveries(
+        self, data: DeliveriesPlan, candidates: Iterable[tuple[int, int]], plan: Plan
+    ) -> None:
         """Link the file's delivery notes to those already stored; a stored note that says otherwise
-        (another date, order or supplier) rejects the file's rows of it."""
+        (another date, order or supplier) rejects the file's rows of it. ``candidates`` are
+        (line, delivery index) pairs."""
         self._rejected_by_delivery: set[int] = set()
         self._accepted_specs: dict[int, Delivery] = {}
         by_key = {(s.programme_id, s.note_number, s.school_id): index for index, s in enumerate(data.specs)}
         notes = sorted({s.note_number for s in data.specs})
         programmes = sorted({s.programme_id for s in data.specs})
         conflicting: dict[int, str] = {}
+        fields = (
+            "id",
+            "programme_id",
+            "note_number",
+            "school_id",
+            "delivered_on",
+            "order_id",
+            "supplier_id",
+            "acceptance",
+            "accepted_at",
+            "order__number",
+            "supplier__name",
+        )
         for chunk in chunked(notes, 500):
-            for delivery in Delivery.objects.filter(programme_id__in=programmes, note_number__in=chunk).select_related(
-                "supplier", "order"
+            for values in Delivery.objects.filter(programme_id__in=programmes, note_number__in=chunk).values_list(
+                *fields
             ):
+                # Plain values, not model instances: a re-import reads tens of thousands of notes.
+                delivery = SimpleNamespace(**dict(zip(fields, values, strict=True)))
                 index = by_key.get((delivery.programme_id, delivery.note_number, delivery.school_id))
                 if index is None:
                     continue
@@ -724,19 +768,19 @@ class DeliveryImporter(Importer):
                     ) % {
                         "note": spec.note_number,
                         "school": spec.school_label,
-                        "order": delivery.order.number if delivery.order else "-",
-                        "supplier": delivery.supplier.name if delivery.supplier else "-",
+                        "order": delivery.order__number or "-",
+                        "supplier": delivery.supplier__name or "-",
                     }
                 elif delivery.acceptance != Delivery.Acceptance.PENDING:
                     self._accepted_specs[index] = delivery
         if not conflicting:
             return
         column = self.column("note_number")
-        for row in candidates:
-            message = conflicting.get(row[R_DELIVERY])
+        for line, index in candidates:
+            message = conflicting.get(index)
             if message is not None:
-                plan.rejected.append(RowError(row[R_LINE], column, message, data.specs[row[R_DELIVERY]].note_number))
-                self._rejected_by_delivery.add(row[R_LINE])
+                plan.rejected.append(RowError(line, column, message, data.specs[index].note_number))
+                self._rejected_by_delivery.add(line)
 
     def _existing_devices(self, candidates: list[tuple], counts: dict[str, int]) -> dict[tuple[str, str], dict]:
         """The stored devices whose (manufacturer, serial) the file names, with where they came from.
@@ -864,6 +908,9 @@ class DeliveryImporter(Importer):
 
     def commit(self, plan: Plan) -> None:
         data: DeliveriesPlan = plan.data
+        if data.bulk:
+            commit_staged(self, plan)
+            return
         if not data.rows:
             return  # nothing new: re-importing the same file leaves no trace, not even in the audit trail
         now = timezone.now()

@@ -167,8 +167,13 @@ class Device(models.Model):
     autopilot_hash = models.TextField(_("Autopilot hardware hash"), blank=True)
     windows_product_id = models.CharField(_("Windows product ID"), max_length=40, blank=True)
     google_device_id = models.CharField(_("Google device ID"), max_length=80, blank=True)
+    # Indexed by device_programme_type_idx (programme first): no index of its own.
     programme = models.ForeignKey(
-        "programmes.Programme", on_delete=models.PROTECT, related_name="devices", verbose_name=_("programme")
+        "programmes.Programme",
+        on_delete=models.PROTECT,
+        related_name="devices",
+        verbose_name=_("programme"),
+        db_index=False,
     )
     funding_source = models.ForeignKey(
         "programmes.FundingSource",
@@ -178,11 +183,19 @@ class Device(models.Model):
         related_name="devices",
         verbose_name=_("funding source"),
     )
+    # Indexed by device_school_status_idx and device_school_serial_idx (school first).
     school = models.ForeignKey(
-        "schools.School", on_delete=models.PROTECT, related_name="devices", verbose_name=_("school")
+        "schools.School", on_delete=models.PROTECT, related_name="devices", verbose_name=_("school"), db_index=False
     )
+    # Site, order line and purchase are empty for most devices: partial indexes (device_site_idx, ...).
     site = models.ForeignKey(
-        "schools.Site", on_delete=models.SET_NULL, null=True, blank=True, related_name="devices", verbose_name=_("site")
+        "schools.Site",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="devices",
+        verbose_name=_("site"),
+        db_index=False,
     )
     supplier = models.ForeignKey(
         Supplier, on_delete=models.PROTECT, null=True, blank=True, related_name="devices", verbose_name=_("supplier")
@@ -191,7 +204,13 @@ class Device(models.Model):
         Delivery, on_delete=models.PROTECT, null=True, blank=True, related_name="devices", verbose_name=_("delivery")
     )
     order_line = models.ForeignKey(
-        OrderLine, on_delete=models.PROTECT, null=True, blank=True, related_name="devices", verbose_name=_("order line")
+        OrderLine,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="devices",
+        verbose_name=_("order line"),
+        db_index=False,
     )
     purchase = models.ForeignKey(
         SelfPurchase,
@@ -200,6 +219,7 @@ class Device(models.Model):
         blank=True,
         related_name="devices",
         verbose_name=_("self-bought purchase"),
+        db_index=False,
     )
     status = models.CharField(_("status"), max_length=16, choices=DeviceStatus.choices, default=DeviceStatus.ORDERED)
     status_changed_at = models.DateTimeField(_("status since"))
@@ -230,6 +250,9 @@ class Device(models.Model):
             models.Index(fields=["serial"], name="device_serial_idx"),
             models.Index(fields=["programme", "device_type", "status"], name="device_programme_type_idx"),
             models.Index(fields=["programme", "delivered_on"], name="device_programme_delivered_idx"),
+            models.Index(fields=["site"], name="device_site_idx", condition=Q(site__isnull=False)),
+            models.Index(fields=["order_line"], name="device_order_line_idx", condition=Q(order_line__isnull=False)),
+            models.Index(fields=["purchase"], name="device_purchase_idx", condition=Q(purchase__isnull=False)),
         ]
 
     def __str__(self) -> str:
@@ -240,7 +263,10 @@ class DeviceEvent(models.Model):
     """One step of a device's life, append-only: the status it moved to (from which), who, when
     and why. The actor is kept as an id and a label, as in the audit trail."""
 
-    device = models.ForeignKey(Device, on_delete=models.PROTECT, related_name="events", verbose_name=_("device"))
+    # Indexed by device_event_device_idx (device first): no index of its own.
+    device = models.ForeignKey(
+        Device, on_delete=models.PROTECT, related_name="events", verbose_name=_("device"), db_index=False
+    )
     status = models.CharField(_("status"), max_length=16, choices=DeviceStatus.choices)
     previous_status = models.CharField(_("previous status"), max_length=16, choices=DeviceStatus.choices, blank=True)
     occurred_at = models.DateTimeField(_("time"))
