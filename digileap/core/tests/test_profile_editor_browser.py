@@ -13,7 +13,7 @@ from digileap.schools.models import School
 pytestmark = pytest.mark.browser
 
 FAVICON_404 = r"Failed to load resource: the server responded with a status of 404 \(Not Found\) \(.*/favicon\.ico\)"
-HEADERS = ["Schulnummer", "Schulname", "PLZ", "Ort", "E-Mail"]
+HEADERS = ["Schul-ID", "Schulname", "PLZ", "Ort", "E-Mail"]
 ROWS = [
     ["3001", "Grundschule am Park", "22337", "Hamburg", "park@schule.de"],
     ["3002", "Gymnasium Süd", "22339", "Hamburg", "kein-mail"],
@@ -45,8 +45,10 @@ def test_write_a_profile_from_a_german_file_and_import_with_it(browser_session, 
     assert mapping(page, "PLZ").locator("select[name$='-field']").input_value() == "postal_code"
     assert mapping(page, "Ort").locator("select[name$='-field']").input_value() == "city"
     assert mapping(page, "E-Mail").locator("select[name$='-field']").input_value() == "email"
-    # One field fixed by hand, one setting for an invalid e-mail, and the constants.
-    mapping(page, "Schulnummer").locator("select[name$='-field']").select_option("number")
+    # One field fixed by hand (no field's name or alias is "Schul-ID"), an invalid e-mail left
+    # empty with a warning instead of costing the school, and the constants.
+    assert mapping(page, "Schul-ID").locator("select[name$='-field']").input_value() == ""
+    mapping(page, "Schul-ID").locator("select[name$='-field']").select_option("number")
     email = mapping(page, "E-Mail")
     email.locator("summary").click()
     email.locator("select[name$='-on_invalid']").select_option("empty")
@@ -61,14 +63,17 @@ def test_write_a_profile_from_a_german_file_and_import_with_it(browser_session, 
     expect(preview.locator("tbody tr")).to_have_count(2)
     expect(preview.locator("tbody tr").first).to_contain_text("Grundschule am Park")
     expect(preview.locator("tbody tr").first).to_contain_text("park@schule.de")
+    expect(preview.locator(".preview-problems li")).to_have_count(1)
+    expect(preview.locator(".preview-problems li")).to_contain_text("warning line 3, column E-Mail:")
 
     page.get_by_role("button", name="Save the profile").click()
     expect(page).to_have_url(
         browser_session.url(reverse("importjob-create") + "?target=schools&profile=schulen-hamburg")
     )
     saved = ImportProfile.objects.get(name="schulen-hamburg")
-    assert {"field": "number", "source": "Schulnummer"} in saved.definition["columns"]
-    assert {"field": "email", "source": "E-Mail", "on_invalid": "empty"} in saved.definition["columns"]
+    columns = {column["field"]: column for column in saved.definition["columns"]}
+    assert columns["number"] == {"field": "number", "source": "Schul-ID"}
+    assert columns["email"] == {"field": "email", "source": "E-Mail", "type": "email", "on_invalid": "empty"}
 
     # The upload form has the saved profile chosen: import the same file with it.
     assert page.locator("#id_profile").input_value() == "schulen-hamburg"
@@ -79,9 +84,9 @@ def test_write_a_profile_from_a_german_file_and_import_with_it(browser_session, 
     expect(page.locator("#import-job-status")).to_contain_text("Imported")
     job = ImportJob.objects.get()
     assert (job.status, job.profile) == ("done", "schulen-hamburg")
-    assert sorted(School.objects.filter(number__startswith="300").values_list("number", "name")) == [
-        ("3001", "Grundschule am Park"),
-        ("3002", "Gymnasium Süd"),
+    assert sorted(School.objects.filter(number__startswith="300").values_list("number", "name", "email")) == [
+        ("3001", "Grundschule am Park", "park@schule.de"),
+        ("3002", "Gymnasium Süd", ""),
     ]
 
 

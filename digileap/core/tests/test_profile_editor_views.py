@@ -247,7 +247,12 @@ def test_transforms_conditions_and_filters_from_the_form(client, role_users):
     response = post(client, values, action="preview")
     assert response.status_code == 200
     definition = client.session["profile_editor_draft"]["definition"]
-    assert definition["columns"][0] == {"field": "number", "source": "Schulnummer", "transforms": [{"pad": 6}]}
+    assert definition["columns"][0] == {
+        "field": "number",
+        "source": "Schulnummer",
+        "required": True,
+        "transforms": [{"pad": 6}],
+    }
     assert definition["filter"] == [{"column": "Name der Schule", "not_matches": "^Gymnasium"}]
     rows = response.context["preview"]["rows"]
     assert rows[0]["values"][:4] == ["003001", "Grundschule am Park", "22337", "HAMBURG"]
@@ -273,8 +278,8 @@ def test_saving_stores_an_audited_profile_the_upload_offers(client, role_users, 
     saved = ImportProfile.objects.get(name="hamburg-schulen")
     assert saved.target == "schools"
     assert saved.definition["columns"] == [
-        {"field": "number", "source": "Schulnummer"},
-        {"field": "name", "source": "Name der Schule"},
+        {"field": "number", "source": "Schulnummer", "required": True},
+        {"field": "name", "source": "Name der Schule", "required": True},
         {"field": "postal_code", "source": "PLZ"},
         {"field": "city", "source": "Ort"},
         {"field": "pupils_total", "source": "Schüler gesamt", "type": "count"},
