@@ -64,6 +64,8 @@ def managementreport_import(
     its schools), match it with the funded devices and store the report. All or nothing.
 
     Returns the report and the plan (with the rows skipped: no serial, listed twice, deprovisioned).
+    The same export again, when the scope's latest report already holds exactly its rows and count
+    of devices not enrolled, returns that report: nothing is written, nothing is recorded.
     Errors are ValidationErrors on ``source``, ``school`` or ``file`` (encoding, missing columns,
     rejected rows with their line numbers)."""
     authorize(actor, Action.ADD, ManagementReport(source=source, operator=operator, school=school))
