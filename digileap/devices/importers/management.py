@@ -4,7 +4,9 @@ engine and reconciled with the funded devices of one operator (or one of its sch
 The engine reads the file (encoding, delimiter, headers, row errors) by one of the profiles in
 ``management_profiles/`` (``intune``, ``google``); this importer matches each row to a funded
 device and, on commit, stores one ``ManagementReport`` and its ``ManagedDevice`` rows with one
-bulk insert. User columns of the exports are not mapped, so no user name is ever read.
+bulk insert. User columns of the exports are not mapped, so no user name is ever read. The same
+export again (the scope's latest report holds exactly its rows, matched to the same devices, and the
+same count of devices not enrolled) writes nothing: its rows count as unchanged.
 
 The operator, the school and the file's name and checksum come as profile constants
 (``operator_id``, ``school_id``, ``original_filename``, ``sha256``), set by
