@@ -2,6 +2,7 @@
 
 import dataclasses
 import re
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -383,10 +384,18 @@ def _parse_rows(
             len(indexes) == 1 and not column.transforms and column.when is None and column.on_invalid == "reject"
         )
         if is_simple:
-            plan.append((column, _SIMPLE, indexes[0], None))
+            limit = -1
+            if column.type == "text":
+                limit = column.max_length or sys.maxsize
+            elif column.type == "count" and column.minimum is None:
+                limit = sys.maxsize if column.maximum is None else int(column.maximum)
+            index = indexes[0] if indexes[0] is not None else sys.maxsize
+            plan.append(
+                (column, _SIMPLE, index, None, column.field, column.type, limit, frozenset(column.blank_values))
+            )
             continue
         when = _condition(column.when, positions) if column.when else None
-        entry = (column, _COMPLEX, indexes, when)
+        entry = (column, _COMPLEX, indexes, when, column.field, column.type, -1, frozenset())
         (late if column.when and "field" in column.when else plan).append(entry)
     plan += late
     row_filters = [_condition(condition, positions) for condition in profile.filters if "column" in condition]
@@ -408,41 +417,36 @@ def _parse_rows(
         values: dict[str, Any] = constants.copy()
         errors: list[RowError] = []
         warnings: list[RowError] = []
-        for column, mode, index, when in plan:
+        for column, mode, index, when, name, kind, limit, blanks in plan:
             if mode:
                 _read_column(column, index, when, cells, width, line, values, errors, warnings, profile)
                 continue
-            has_formula = False
-            cell = cells[index] if index is not None and index < width else None
+            cell = cells[index] if index < width else None
             if cell is None or cell == "":
                 text = ""
             elif type(cell) is str and cell[0] != "=":  # the common case, inlined for speed
                 text = cell.strip()
             elif _is_formula(cell):
                 errors.append(RowError(line, column.sources[0], formula_message, str(cell)[:80]))
-                text, has_formula = "", True
+                values[name] = column.default
+                continue
             else:
                 text = _cell_text(cell)
-            if text and text in column.blank_values:
-                text = ""
-            if not text:
-                if column.required and not has_formula:
+            if not text or (blanks and text in blanks):
+                if column.required:
                     errors.append(RowError(line, column.sources[0], required_message))
-                values[column.field] = column.default
+                values[name] = column.default
                 continue
-            kind = column.type
+            # ``limit``: for text the longest accepted length, for a count the largest number the
+            # fast path may take (-1: none); everything else goes through ``convert``.
+            if kind == "text" and len(text) <= limit:
+                values[name] = text
+                continue
+            if kind == "count" and text.isdigit() and int(text) <= limit:
+                values[name] = int(text)
+                continue
             try:
-                if kind == "text" and (not column.max_length or len(text) <= column.max_length):
-                    value = text
-                elif (
-                    kind == "count"
-                    and text.isdigit()
-                    and (column.maximum is None or int(text) <= column.maximum)
-                    and column.minimum is None
-                ):
-                    value = int(text)
-                else:
-                    value = convert(column, text, profile)
+                value = convert(column, text, profile)
             except ValueError as error:
                 errors.append(RowError(line, column.sources[0], str(error), text[:80]))
                 continue
@@ -451,7 +455,7 @@ def _parse_rows(
                 if column.keep_code_as:
                     values[column.keep_code_as] = " ".join(text.split())
             else:
-                values[column.field] = value
+                values[name] = value
         if overrides:
             values.update(overrides)
         if profile.coordinates:

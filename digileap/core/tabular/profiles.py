@@ -73,7 +73,11 @@ class Profile:
 
     @property
     def expected_headers(self) -> set[str]:
-        return {source for column in self.columns for source in column.sources}
+        """Every header the profile reads: its columns' sources and the columns its conditions test."""
+        headers = {source for column in self.columns for source in column.sources}
+        conditions = [*self.filters, *(column.when for column in self.columns if column.when)]
+        headers.update(condition["column"] for condition in conditions if "column" in condition)
+        return headers
 
     def with_pattern_columns(self, headers: list[str]) -> "Profile":
         """This profile plus a column for each header that matches one of its patterns."""

@@ -2,8 +2,10 @@
 
 Encodings: UTF-8 (with or without BOM), UTF-16 with BOM (Excel's "Unicode text"), and
 Windows-1252, which is what Excel writes for "CSV" in Western Europe. ``auto`` takes UTF-8 when the
-whole file is valid UTF-8, else Windows-1252. Delimiters: comma, semicolon, tab, or ``auto``, which
-picks the one that best splits the header row into the columns the profile expects.
+whole file is valid UTF-8, else Windows-1252. Delimiters: any one character, or ``auto``, which
+picks the one of comma, semicolon, tab and vertical bar that best splits the header row into the
+columns the profile expects. ``header_row`` skips a title block above the header (line numbers
+stay the file's physical lines); ``sheet`` chooses an XLSX sheet by name or number.
 """
 
 import codecs
