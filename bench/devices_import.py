@@ -3,21 +3,31 @@
 Run by bench/run.py with DATABASE_URL set to a fresh database, in two processes (so that each
 reports its own peak memory):
 
-``devices_import.py FILE``           builds 4,000 schools and a catalogue, imports FILE (profile
-                                     ``generic``), then imports it again (every row unchanged);
+``devices_import.py FILE``           builds 4,000 schools and a catalogue, measures the raw baseline
+                                     (below), imports FILE (profile ``generic``), then imports it
+                                     again (every row unchanged);
 ``devices_import.py FILE --evidence`` on the database the first process filled: a "devices
                                      delivered" target and its evidence pack (every device listed).
 ``devices_import.py FILE --write N`` writes the file: N devices, ``;``-separated, Windows-1252, as
                                      Excel saves a CSV on a German desktop.
 
-Prints one JSON line. Nothing is asserted (see bench/README.md).
+Raw baseline, measured in the same run before the imports: the ``csv`` module reads FILE and the
+same device rows (ids looked up in dicts, no delivery) go into the devices table with
+``executemany`` on SQLite or ``COPY`` on PostgreSQL, in a transaction that is rolled back.
+
+Prints one JSON line; each of ``empty`` and ``again`` has ``seconds``, ``baseline_seconds``,
+``ratio`` (seconds / baseline_seconds) and ``max_rss_mb`` (the process's peak so far), beside
+``memory_limit_mb`` (200 MB + 5 × the file, the aim). Nothing is asserted (see bench/README.md).
 """
 
 import argparse
+import csv
 import datetime
 import json
+import os
 import random
 import resource
+import sys
 import time
 
 from _setup import bench_admin, migrate, setup
@@ -100,13 +110,112 @@ def build(admin):
     return programme
 
 
+class _Rollback(Exception):
+    pass
+
+
+def baseline(path: str) -> float:
+    """Seconds to read FILE with the csv module and insert its device rows raw (rolled back)."""
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from digileap.devices.models import Device, DeviceModel, Supplier
+    from digileap.programmes.models import Programme
+    from digileap.schools.models import School
+
+    programme = Programme.objects.get(code=PROGRAMME)
+    models = {
+        code: (model_id, maker, kind)
+        for code, model_id, maker, kind in DeviceModel.objects.filter(authority=programme.authority_id).values_list(
+            "code", "id", "manufacturer", "device_type"
+        )
+    }
+    schools = dict(School.objects.filter(authority=programme.authority_id).values_list("number", "id"))
+    supplier = Supplier.objects.get(name=SUPPLIER).id
+    now = timezone.now()
+    names = [
+        "serial",
+        "manufacturer",
+        "device_model_id",
+        "device_type",
+        "condition",
+        "asset_tag",
+        "mac_address",
+        "autopilot_hash",
+        "windows_product_id",
+        "google_device_id",
+        "programme_id",
+        "school_id",
+        "supplier_id",
+        "status",
+        "status_changed_at",
+        "delivered_on",
+        "discrepancy",
+        "created_at",
+    ]
+    postgres = connection.vendor == "postgresql"
+    stamp = now if postgres else connection.ops.adapt_datetimefield_value(now)
+    table = Device._meta.db_table
+    started = time.perf_counter()
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            with open(path, encoding="cp1252", newline="") as stream:
+                reader = csv.reader(stream, delimiter=";")
+                next(reader)
+
+                def rows():
+                    for serial, code, asset, mac, condition, school, _note, day in reader:
+                        model_id, maker, kind = models[code]
+                        yield (
+                            serial,
+                            maker,
+                            model_id,
+                            kind,
+                            condition,
+                            asset,
+                            mac,
+                            "",
+                            "",
+                            "",
+                            programme.id,
+                            schools[school],
+                            supplier,
+                            "delivered",
+                            stamp,
+                            f"{day[6:10]}-{day[3:5]}-{day[0:2]}",
+                            "",
+                            stamp,
+                        )
+
+                if postgres:
+                    with cursor.cursor.copy(f"COPY {table} ({', '.join(names)}) FROM STDIN") as copy:
+                        for values in rows():
+                            copy.write_row(values)
+                else:
+                    sql = f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join(['%s'] * len(names))})"
+                    batch = []
+                    for values in rows():
+                        batch.append(values)
+                        if len(batch) == 5000:
+                            cursor.executemany(sql, batch)
+                            batch = []
+                    cursor.executemany(sql, batch)
+            seconds = time.perf_counter() - started
+            raise _Rollback
+    except _Rollback:
+        pass
+    return seconds
+
+
 def import_file(path: str) -> dict:
     from digileap.core.tabular.engine import run_import
     from digileap.devices.models import Device, DeviceEvent
 
     admin = bench_admin()
     build(admin)
-    result: dict = {}
+    raw = baseline(path)
+    file_mb = os.path.getsize(path) / 1024 / 1024
+    result: dict = {"baseline_seconds": raw, "file_mb": file_mb, "memory_limit_mb": 200 + 5 * file_mb}
     for label in ("empty", "again"):
         rss_before = maxrss_mb()
         started = time.perf_counter()
@@ -120,11 +229,19 @@ def import_file(path: str) -> dict:
         seconds = time.perf_counter() - started
         result[label] = {
             "seconds": seconds,
+            "baseline_seconds": raw,
+            "ratio": seconds / raw,
+            "max_rss_mb": maxrss_mb(),
             "rows": outcome.rows,
             **outcome.summary(),
             "maxrss_mb_before": rss_before,
             "maxrss_mb_after": maxrss_mb(),
         }
+        print(
+            f"deliveries {label}: {seconds:.1f} s, raw baseline {raw:.1f} s, ratio {seconds / raw:.1f}, "
+            f"peak {maxrss_mb():.0f} MB (aim {200 + 5 * file_mb:.0f} MB)",
+            file=sys.stderr,
+        )
     result["devices"] = Device.objects.count()
     result["events"] = DeviceEvent.objects.count()
     return result
