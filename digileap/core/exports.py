@@ -11,10 +11,13 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+_RISKY_FIRST = frozenset(FORMULA_PREFIXES)
 
 
 def safe_cell(value: Any) -> Any:
     """A value a spreadsheet shows as text, never runs: risky text gets a leading apostrophe."""
+    if value.__class__ is str:  # the common case first: exports of millions of cells
+        return "'" + value if value[:1] in _RISKY_FIRST else value
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -27,6 +30,19 @@ def safe_cell(value: Any) -> Any:
     if text.startswith(FORMULA_PREFIXES):
         return "'" + text
     return text
+
+
+def safe_cell_sql(text: str, *, vendor: str) -> str:
+    """The SQL expression of ``safe_cell`` for ``text``, an SQL expression of type text, on ``vendor``
+    (``connection.vendor``): an apostrophe in front when the text starts with a formula character;
+    NULL stays NULL. Exports of millions of rows (evidence packs) escape in their query this way, so
+    that no value passes through Python; the CSV writer (PostgreSQL's COPY, or ``csv.writer``) then
+    quotes as usual. The tests compare it with ``safe_cell`` on every character that matters."""
+    first = {"postgresql": "ascii", "sqlite": "unicode"}.get(vendor)
+    if first is None:
+        raise NotImplementedError(f"formula escaping in SQL on {vendor}")
+    codes = ", ".join(str(ord(prefix)) for prefix in FORMULA_PREFIXES)
+    return f"CASE WHEN {first}({text}) IN ({codes}) THEN '''' || {text} ELSE {text} END"
 
 
 class _Echo:

@@ -12,10 +12,11 @@ the first device of the programme is delivered to it.
 Every ``compute`` is one aggregate query over the devices' own columns (``programme``,
 ``delivered_on``, ``device_type``, ``condition``, ``discrepancy``, ``accepted_at``: repeated on
 the device so that counting millions of them needs no join) and the indexes
-``device_programme_delivered_idx`` and ``device_programme_type_idx``. ``records`` streams its rows
-from a server-side cursor (``values_list(...).iterator(chunk_size=...)``), reading only the
-columns it writes, and repeated texts (models, schools, deliveries, dates) are shared between
-rows, so that an evidence pack of a million devices stays small in memory.
+``device_programme_delivered_idx`` and ``device_programme_type_idx``. ``records`` is one query
+(``programmes.evidence.QueryRows``): the evidence pack lets the database write its CSV lines and
+count them by school (COPY on PostgreSQL), and iterating reads only the columns it writes from a
+server-side cursor, sharing repeated texts between rows, so that an evidence pack of a million
+devices stays small in memory.
 
 The parameters and the choices behind each kind are documented in ``docs/devices-indicators.md``.
 """
@@ -23,20 +24,20 @@ The parameters and the choices behind each kind are documented in ``docs/devices
 import datetime
 import hashlib
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
 
 import jsonschema
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from digileap.programmes.evidence import QueryRows
 from digileap.programmes.indicators import (
     IndicatorKind,
     ReachSource,
@@ -56,7 +57,6 @@ from .models import (
     UserAgreement,
 )
 
-CHUNK_SIZE = 5000
 LEVELS = [0, 1, 2, 3, 4]
 MISSING = Device.Discrepancy.MISSING
 # A school year ("2024/25") runs from 1 August to 31 July (the legal school year in Germany; the
@@ -173,22 +173,6 @@ def cached(kind: IndicatorKind, target, as_of: datetime.date, compute: Callable[
     return value
 
 
-class Shared:
-    """Hands out one object per distinct value, so rows that repeat a model, a school, a delivery
-    or a day share the text instead of each holding a copy (a million rows, a few thousand texts)."""
-
-    def __init__(self) -> None:
-        self._values: dict[Any, str] = {}
-
-    def text(self, value: Any) -> str:
-        try:
-            return self._values[value]
-        except KeyError:
-            text = "" if value is None else value.isoformat() if hasattr(value, "isoformat") else str(value)
-            self._values[value] = text
-            return text
-
-
 class DeviceKind(IndicatorKind):
     """Base of the kinds that count devices of the target's programme. Subclasses name the date
     that makes a device count (``date_field``) and may add columns to the records."""
@@ -277,29 +261,16 @@ class DeviceKind(IndicatorKind):
     extra_fields: list[str] = []
 
     def records(self, target, as_of: datetime.date) -> Records:
-        queryset = (
-            self.devices(target, as_of)
-            .annotate(
-                accepted=Coalesce("accepted_at", "delivery__accepted_at"),
-                accepter=Coalesce("delivery__accepted_by__username", "purchase__reported_by__username"),
-            )
-            .order_by("school__number", "serial", "pk")
-            .values_list(*self.base_fields, *self.extra_fields)
+        rows = QueryRows(
+            self.devices(target, as_of),
+            [*self.base_fields, *self.extra_fields],
+            annotations={
+                "accepted": Coalesce("accepted_at", "delivery__accepted_at"),
+                "accepter": Coalesce("delivery__accepted_by__username", "purchase__reported_by__username"),
+            },
+            order_by=["school__number", "serial", "pk"],
         )
-        return Records([*self.base_columns, *self.extra_columns], _shared_rows(queryset))
-
-
-def _shared_rows(queryset: QuerySet, unique: tuple[int, ...] = (0,)) -> Iterator[tuple]:
-    """The rows of ``queryset`` as tuples of texts. The values at the ``unique`` positions (serials,
-    references) are kept as they come; every other value is shared between the rows that repeat it."""
-    text = Shared().text
-    rows = queryset.iterator(chunk_size=CHUNK_SIZE)
-    if unique == (0,):  # the common case, the fastest way (a million rows: seconds count)
-        for first, *rest in rows:
-            yield (first, *map(text, rest))
-        return
-    for row in rows:
-        yield tuple(value if at in unique else text(value) for at, value in enumerate(row))
+        return Records([*self.base_columns, *self.extra_columns], rows)
 
 
 def validate_against(schema: dict, parameters: dict) -> None:
@@ -384,10 +355,9 @@ class AccessPointsInstalled(IndicatorKind):
         return Decimal(self.installations(target, as_of).aggregate(total=Count("pk"))["total"])
 
     def records(self, target, as_of: datetime.date) -> Records:
-        queryset = (
-            self.installations(target, as_of)
-            .order_by("school__number", "device__serial", "pk")
-            .values_list(
+        rows = QueryRows(
+            self.installations(target, as_of),
+            [
                 "device__serial",
                 "device__manufacturer",
                 "device__device_model__name",
@@ -399,7 +369,8 @@ class AccessPointsInstalled(IndicatorKind):
                 "installed_on",
                 "verified_at",
                 "verified_by__username",
-            )
+            ],
+            order_by=["school__number", "device__serial", "pk"],
         )
         columns = [
             "serial",
@@ -414,7 +385,7 @@ class AccessPointsInstalled(IndicatorKind):
             "verified_at",
             "verified_by",
         ]
-        return Records(columns, _shared_rows(queryset))
+        return Records(columns, rows)
 
 
 class PupilsWithDevice(IndicatorKind):
@@ -540,11 +511,9 @@ class PupilsWithDevice(IndicatorKind):
 
     def records(self, target, as_of: datetime.date) -> Records:
         agreement = UserAgreement.objects.filter(assignment=OuterRef("pk")).values("status")[:1]
-        queryset = (
-            self.holdings(target, as_of)
-            .annotate(agreement_status=Subquery(agreement))
-            .order_by("recipient__school__number", "recipient__reference", "assigned_at", "pk")
-            .values_list(
+        rows = QueryRows(
+            self.holdings(target, as_of),
+            [
                 "recipient__reference",
                 "recipient__school__number",
                 "recipient__school__name",
@@ -555,7 +524,11 @@ class PupilsWithDevice(IndicatorKind):
                 "device__device_type",
                 "assigned_at",
                 "agreement_status",
-            )
+            ],
+            # No agreement (or an empty status) reads "none".
+            annotations={"agreement_status": Coalesce(NullIf(Subquery(agreement), Value("")), Value("none"))},
+            order_by=["recipient__school__number", "recipient__reference", "assigned_at", "pk"],
+            unique=(0, 6),
         )
         columns = [
             "recipient",
@@ -569,12 +542,7 @@ class PupilsWithDevice(IndicatorKind):
             "assigned_at",
             "agreement",
         ]
-
-        def rows():
-            for row in _shared_rows(queryset, unique=(0, 6)):
-                yield (*row[:-1], row[-1] or "none")
-
-        return Records(columns, rows())
+        return Records(columns, rows)
 
 
 def devices_reach(target, start, end, parameters: dict) -> QuerySet:

@@ -17,23 +17,32 @@ import datetime
 import hashlib
 import io
 import json
+import logging
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import IO
+from typing import IO, Any
 
+from django.conf import settings
+from django.db import DatabaseError, connection, transaction
+from django.db.models import CharField, Count, F, Q, QuerySet, Value
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from digileap.core.audit import chain_head_hash
-from digileap.core.exports import safe_cell
+from digileap.core.exports import safe_cell, safe_cell_sql
 
 from .indicators import get_kind
 from .models import Target
 from .status import assess, target_start
+
+logger = logging.getLogger(__name__)
 
 MANIFEST = "manifest.json"
 RECORDS = "records.csv"
@@ -42,6 +51,9 @@ TOTALS = "totals_by_school.csv"
 PDF_SCHOOLS = 200
 FORMAT_VERSION = 1
 ZIP_DIRECTORY_MODE = 0o644 << 16
+CHUNK_SIZE = 5000  # rows a server-side cursor fetches at a time (records read through Python)
+FETCH_ROWS = 20_000  # rows fetched at a time on SQLite
+STREAM_BYTES = 1 << 20  # bytes of CSV rows gathered before they are written and hashed
 
 Progress = Callable[[int], None]
 
@@ -56,6 +68,242 @@ class SchoolTotal:
     name: str
     records: int
     amount: Decimal | None
+
+
+# --- records that are the rows of one query --------------------------------------------------------
+
+TEXT, INTEGER, DATE, DATETIME = "text", "integer", "date", "datetime"
+_COLUMN_TYPES = {
+    **dict.fromkeys(["CharField", "TextField", "EmailField", "SlugField", "URLField"], TEXT),
+    **dict.fromkeys(
+        [
+            "IntegerField",
+            "SmallIntegerField",
+            "BigIntegerField",
+            "PositiveIntegerField",
+            "PositiveSmallIntegerField",
+            "PositiveBigIntegerField",
+            "AutoField",
+            "SmallAutoField",
+            "BigAutoField",
+        ],
+        INTEGER,
+    ),
+    "DateField": DATE,
+    "DateTimeField": DATETIME,
+}
+
+
+class _Shared:
+    """Hands out one object per distinct value, so rows that repeat a model, a school, a delivery
+    or a day share the text instead of each holding a copy (a million rows, a few thousand texts)."""
+
+    def __init__(self) -> None:
+        self._values: dict[Any, str] = {}
+
+    def text(self, value: Any) -> str:
+        try:
+            return self._values[value]
+        except KeyError:
+            text = "" if value is None else value.isoformat() if hasattr(value, "isoformat") else str(value)
+            self._values[value] = text
+            return text
+
+
+def _cell_sql(column: str, kind: str, vendor: str) -> str:
+    """SQL of one records.csv cell of a column: the text Python makes of the value (``_Shared.text``:
+    ISO 8601 dates and times, in UTC as Django reads them with ``USE_TZ``; digits for integers),
+    formula-escaped (``safe_cell_sql``). NULL, and on PostgreSQL also "", is NULL: the empty cell
+    that COPY's CSV format writes unquoted, as ``csv.writer`` does (COPY quotes an empty string)."""
+    if vendor == "postgresql":
+        if kind == DATE:
+            return f"to_char({column}, 'YYYY-MM-DD')"
+        if kind == DATETIME:
+            utc = f"({column} AT TIME ZONE 'UTC')"
+            layout = (
+                f"""CASE WHEN to_char({utc}, 'US') = '000000' THEN 'YYYY-MM-DD"T"HH24:MI:SS"+00:00"' """
+                f"""ELSE 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"' END"""
+            )
+            return f"to_char({utc}, {layout})"
+        text = f"CAST({column} AS text)" if kind == INTEGER else column
+        return f"NULLIF({safe_cell_sql(text, vendor=vendor)}, '')"
+    # SQLite keeps dates as ISO text and times as "YYYY-MM-DD HH:MM:SS[.ffffff]" in UTC (Django's adapter).
+    if kind == DATE:
+        return column
+    if kind == DATETIME:
+        return f"replace({column}, ' ', 'T') || '+00:00'"
+    text = f"CAST({column} AS TEXT)" if kind == INTEGER else column
+    return safe_cell_sql(text, vendor=vendor)
+
+
+class QueryRows:
+    """The rows of records that one query gives: an indicator kind's ``records().rows`` for records
+    that may run to millions (devices, hand-outs).
+
+    Iterating gives the rows as tuples of texts (``None`` as "", dates and times in ISO 8601) of
+    ``fields`` of ``queryset`` (with ``annotations``) in ``order_by`` order, read in chunks from a
+    server-side cursor; repeated texts are shared between rows, the values at the ``unique``
+    positions (serials, references) are kept as they come. ``build_pack`` does not iterate: the
+    database writes the CSV (``csv_query``) and counts the records by school
+    (``school_totals``), so that no record passes through Python one by one."""
+
+    def __init__(
+        self,
+        queryset: QuerySet,
+        fields: Sequence[str],
+        *,
+        order_by: Sequence[str],
+        annotations: dict[str, Any] | None = None,
+        unique: Sequence[int] = (0,),
+    ):
+        self.queryset = queryset.order_by()
+        self.fields = list(fields)
+        self.order_by = list(order_by)
+        self.annotations = dict(annotations or {})
+        self.unique = tuple(unique)
+
+    def ordered(self) -> QuerySet:
+        """The records query: ``fields`` in order, as tuples (the benchmark's raw baseline)."""
+        return self.queryset.annotate(**self.annotations).order_by(*self.order_by).values_list(*self.fields)
+
+    def __iter__(self) -> Iterator[tuple]:
+        text = _Shared().text
+        rows = self.ordered().iterator(chunk_size=CHUNK_SIZE)
+        if self.unique == (0,):  # the common case, the fastest way
+            for first, *rest in rows:
+                yield (first, *map(text, rest))
+            return
+        unique = self.unique
+        for row in rows:
+            yield tuple(value if at in unique else text(value) for at, value in enumerate(row))
+
+    def _needed(self, *names: str) -> dict[str, Any]:
+        return {name: expression for name, expression in self.annotations.items() if name in names}
+
+    def csv_query(self, vendor: str) -> tuple[str, Sequence] | None:
+        """SQL and parameters of a query whose rows are the records.csv cells (``_cell_sql``), in
+        order; None where the database or a column's type does not allow it (the rows are then
+        read through Python)."""
+        if vendor not in ("postgresql", "sqlite") or not settings.USE_TZ or connection.timezone_name != "UTC":
+            return None
+        if vendor == "postgresql" and len(self.fields) < 2:
+            return None  # COPY quotes a lone "\." of a one-column row
+        order = [(name[1:], " DESC") if name.startswith("-") else (name, "") for name in self.order_by]
+        if any(not name or name == "?" for name, _direction in order):
+            return None
+        inner = (
+            self.queryset.annotate(**self.annotations)
+            .order_by()
+            .values(
+                **{f"c{at}": F(field) for at, field in enumerate(self.fields)},
+                **{f"k{at}": F(name) for at, (name, _direction) in enumerate(order)},
+            )
+        )
+        quote = connection.ops.quote_name
+        cells = []
+        for at in range(len(self.fields)):
+            kind = _COLUMN_TYPES.get(inner.query.annotations[f"c{at}"].output_field.get_internal_type())
+            if kind is None:
+                return None
+            cells.append(_cell_sql(f"records.{quote(f'c{at}')}", kind, vendor))
+        sql, params = inner.query.sql_with_params()
+        keys = ", ".join(f"records.{quote(f'k{at}')}{direction}" for at, (_name, direction) in enumerate(order))
+        return f"SELECT {', '.join(cells)} FROM ({sql}) records ORDER BY {keys}", params
+
+    def school_totals(self, number_at: int, name_at: int | None) -> list[tuple[str, str, int]]:
+        """(number, name, records) per school number, as ``_Totals`` counts them row by row: the
+        name is that of the number's first record in order ("" without a name column). One GROUP
+        BY query, and one more per number that two differently named schools share."""
+        number = self.fields[number_at]
+        name = self.fields[name_at] if name_at is not None else None
+        queryset = self.queryset.annotate(**self._needed(number, name or number))
+        names_of = {"school_name": F(name) if name else Value("", output_field=CharField())}
+        grouped = queryset.values(school_number=F(number), **names_of).annotate(records=Count("pk"))
+        names: dict[str, set[str]] = {}
+        counts: dict[str, int] = {}
+        for school_number, school_name, records in grouped.order_by().values_list(
+            "school_number", "school_name", "records"
+        ):
+            key = str(school_number or "")
+            names.setdefault(key, set()).add(str(school_name or ""))
+            counts[key] = counts.get(key, 0) + records
+        totals = []
+        for key, found in names.items():
+            if len(found) == 1:
+                (first,) = found
+            else:
+                same = Q(**{number: key}) if key else Q(**{number: ""}) | Q(**{f"{number}__isnull": True})
+                first = queryset.filter(same).order_by(*self.order_by).values_list(name, flat=True)[:1]
+                first = str(next(iter(first), "") or "")
+            totals.append((key, first, counts[key]))
+        return totals
+
+    def tables(self) -> list[str]:
+        """The tables the records query reads."""
+        query = self.queryset.annotate(**self.annotations).values_list(*self.fields).query
+        query.get_compiler(connection=connection).as_sql()  # sets up every join
+        return sorted({join.table_name for join in query.alias_map.values()})
+
+
+# --- statistics ------------------------------------------------------------------------------------
+
+# PostgreSQL plans the records query from the tables' statistics; without them (right after a bulk
+# import, with autovacuum off or not yet run) it nests loops over a million devices (minutes
+# instead of seconds). So the pack first analyses the tables it reads whose statistics are missing
+# or stale (the table grew by more than a fifth since). SQLite alike, with a bounded sample.
+
+
+def _stale_tables(tables: Sequence[str]) -> list[str]:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT c.relname FROM pg_class c WHERE c.oid = ANY("
+                "  SELECT to_regclass(quote_ident(name)) FROM unnest(%s::text[]) AS name)"
+                " AND (c.reltuples < 0"
+                "  OR pg_relation_size(c.oid) / current_setting('block_size')::bigint > c.relpages * 1.2 + 8)",
+                [list(tables)],
+            )
+            return sorted(name for (name,) in cursor.fetchall())
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_stat1'")
+            analysed: dict[str, int] = {}
+            if cursor.fetchone():
+                cursor.execute("SELECT tbl, stat FROM sqlite_stat1")
+                for table, stat in cursor.fetchall():
+                    rows = int(str(stat or "0").split(" ")[0] or 0)
+                    analysed[table] = max(analysed.get(table, 0), rows)
+            stale = []
+            for table in tables:
+                cursor.execute(f"SELECT max(rowid) FROM {connection.ops.quote_name(table)}")  # noqa: S608
+                size = cursor.fetchone()[0] or 0
+                if table not in analysed and size > 0 or size > analysed.get(table, 0) * 1.2 + 1000:
+                    stale.append(table)
+            return stale
+    return []
+
+
+def ensure_statistics(tables: Sequence[str]) -> list[str]:
+    """ANALYZE the ``tables`` whose statistics are missing or stale; returns them. A database user
+    that may not analyse a table leaves it as it is (the query still runs, only slower)."""
+    try:
+        stale = _stale_tables(tables)
+    except DatabaseError:
+        logger.warning("evidence pack: could not read the statistics of %s", ", ".join(tables), exc_info=True)
+        return []
+    analysed = []
+    for table in stale:
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                if connection.vendor == "sqlite":
+                    cursor.execute("PRAGMA analysis_limit = 1000")
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+            analysed.append(table)
+        except DatabaseError:
+            logger.warning("evidence pack: could not analyse %s", table, exc_info=True)
+    return analysed
+
+
+# --- the CSV files ---------------------------------------------------------------------------------
 
 
 def _csv_bytes(header: Iterable[str], rows: Iterable[Iterable]) -> bytes:
@@ -86,19 +334,95 @@ class _CsvSpool:
         if self._pending >= 5000:
             self._flush()
 
+    def write_bytes(self, data: bytes) -> None:
+        """CSV rows already written (by the database), after the rows so far."""
+        self._flush()
+        self._store(data)
+
     def _flush(self) -> None:
         data = self._buffer.getvalue().encode("utf-8")
         self._buffer.seek(0)
         self._buffer.truncate()
         self._pending = 0
-        self.file.write(data)
-        self.digest.update(data)
-        self.size += len(data)
+        self._store(data)
+
+    def _store(self, data: bytes) -> None:
+        if data:
+            self.file.write(data)
+            self.digest.update(data)
+            self.size += len(data)
 
     def finish(self) -> "_CsvSpool":
         self._flush()
         self.file.seek(0)
         return self
+
+    def discard(self) -> None:
+        self.file.close()
+
+
+def _crlf(data: bytes) -> tuple[bytes, int]:
+    """COPY's CSV rows (whole rows, each ending in a line feed) with the line ends of csv.writer
+    (CR LF), and how many rows they are. A line feed inside a quoted cell stays as it is."""
+    if b'"' not in data:
+        return data.replace(b"\n", b"\r\n"), data.count(b"\n")
+    parts = data.split(b'"')  # quotes pair up within whole rows: even parts are outside quotes
+    rows = 0
+    for at in range(0, len(parts), 2):
+        rows += parts[at].count(b"\n")
+        parts[at] = parts[at].replace(b"\n", b"\r\n")
+    return b'"'.join(parts), rows
+
+
+def _stream_csv(sql: str, params: Sequence, spool: _CsvSpool) -> int:
+    """Write the CSV of the query's rows (cells as ``_cell_sql`` makes them) into ``spool``, as
+    csv.writer would; returns how many rows there were. PostgreSQL writes the CSV itself (COPY);
+    on SQLite, csv.writer writes the rows of the cursor, escaped in SQL (no Python per row)."""
+    count = 0
+    if connection.vendor == "postgresql":
+        from psycopg import ClientCursor
+
+        connection.ensure_connection()
+        statement = ClientCursor(connection.connection).mogrify(sql, params)
+        pending = bytearray()
+        with (
+            connection.cursor() as cursor,
+            cursor.cursor.copy(f"COPY ({statement}) TO STDOUT (FORMAT csv, DELIMITER ';')") as copy,
+        ):
+            for row in copy:  # one message a row
+                pending += row
+                if len(pending) >= STREAM_BYTES:
+                    data, rows = _crlf(bytes(pending))
+                    spool.write_bytes(data)
+                    count += rows
+                    pending.clear()
+        data, rows = _crlf(bytes(pending))
+        spool.write_bytes(data)
+        return count + rows
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while batch := cursor.fetchmany(FETCH_ROWS):
+            writer.writerows(batch)
+            spool.write_bytes(buffer.getvalue().encode("utf-8"))
+            buffer.seek(0)
+            buffer.truncate()
+            count += len(batch)
+    return count
+
+
+@contextmanager
+def _one_snapshot():
+    """On PostgreSQL, the totals and the records from one snapshot (REPEATABLE READ), when the pack
+    is not built inside a transaction already."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        yield
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        yield
 
 
 def _amount(value) -> Decimal | None:
@@ -136,6 +460,84 @@ class _Totals:
         return sorted(self.by_number.values(), key=lambda t: (t.number == "", t.number))
 
 
+def _records_through_python(records, columns: list[str]) -> tuple[_CsvSpool, list[SchoolTotal], int]:
+    """Rows stream from the kind into a temporary file; only the totals by school stay in memory."""
+    spool = _CsvSpool(columns)
+    school_totals = _Totals(columns)
+    count = 0
+    for row in records.rows:
+        spool.write(row)
+        school_totals.add(row)
+        count += 1
+    return spool.finish(), school_totals.sorted(), count
+
+
+class _Summary:
+    """The summary PDF, rendered in a thread while the database writes the records: WeasyPrint is
+    Python's work, the records the database's (on SQLite, C code that lets go of the GIL). The
+    thread reads no database; it renders in the caller's language."""
+
+    def __init__(self, context: dict):
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="evidence-pdf")
+        language = translation.get_language()
+
+        def render() -> bytes:
+            with translation.override(language):
+                return _summary_pdf(context)
+
+        self._future: Future = self._executor.submit(render)
+
+    def result(self) -> bytes:
+        try:
+            return self._future.result()
+        finally:
+            self._executor.shutdown()
+
+    def wait(self) -> None:
+        """Let the thread end, whatever its outcome (the pack is given up or made otherwise)."""
+        self._executor.shutdown(wait=True)
+
+
+def _records_through_sql(rows: QueryRows, columns: list[str], summary: Callable[[list, int], dict]):
+    """The records' CSV written by the database and the totals by school counted by it, while the
+    PDF renders (when the records name schools). None where the database cannot: the caller then
+    reads the rows through Python."""
+    if "amount_eur" in columns:
+        return None
+    query = rows.csv_query(connection.vendor)
+    if query is None:
+        return None
+    ensure_statistics(rows.tables())
+    number_at = columns.index("school_number") if "school_number" in columns else None
+    name_at = columns.index("school_name") if "school_name" in columns else None
+    spool = _CsvSpool(columns)
+    pdf = None
+    totals: list[SchoolTotal] = []
+    try:
+        with _one_snapshot():
+            if number_at is not None:
+                totals = sorted(
+                    (
+                        SchoolTotal(number, name, records, None)
+                        for number, name, records in rows.school_totals(number_at, name_at)
+                    ),
+                    key=lambda t: (t.number == "", t.number),
+                )
+                pdf = _Summary(summary(totals, sum(t.records for t in totals)))
+            count = _stream_csv(*query, spool)
+    except BaseException:
+        spool.discard()
+        if pdf is not None:
+            pdf.wait()
+        raise
+    if pdf is not None and sum(t.records for t in totals) != count:
+        # The data changed between the two queries (no common snapshot): read them through Python.
+        pdf.wait()
+        spool.discard()
+        return None
+    return spool.finish(), totals, count, pdf
+
+
 def _zip_info(name: str, day: datetime.date) -> zipfile.ZipInfo:
     info = zipfile.ZipInfo(name, date_time=(day.year, day.month, day.day, 0, 0, 0))
     info.compress_type = zipfile.ZIP_DEFLATED
@@ -168,24 +570,6 @@ def build_pack(target: Target, as_of: datetime.date, progress: Progress | None =
     report(5)
     # Values are stored with two places; SQLite's sums lose the scale, so fix it for equal bytes on both.
     value = Decimal(kind.compute(target, as_of)).quantize(Decimal("0.01"))
-    records = kind.records(target, as_of)
-    columns = list(records.columns)
-    # Rows stream from the kind into a temporary file; only the totals by school stay in memory.
-    records_spool = _CsvSpool(columns)
-    school_totals = _Totals(columns)
-    record_count = 0
-    for row in records.rows:
-        records_spool.write(row)
-        school_totals.add(row)
-        record_count += 1
-    records_spool.finish()
-    report(40)
-    totals = school_totals.sorted()
-    totals_csv = _csv_bytes(
-        ["school_number", "school_name", "records", "amount_eur"],
-        ([t.number, t.name, t.records, t.amount if t.amount is not None else ""] for t in totals),
-    )
-    report(55)
     history = list(
         target.snapshots.filter(date__lt=as_of, date__gte=as_of - datetime.timedelta(days=60))
         .order_by("date")
@@ -202,8 +586,9 @@ def build_pack(target: Target, as_of: datetime.date, progress: Progress | None =
     )
     head = chain_head_hash()
     moment = f"{as_of.isoformat()}T00:00:00Z"
-    summary_pdf = _summary_pdf(
-        {
+
+    def summary_context(totals: list[SchoolTotal], record_count: int) -> dict:
+        return {
             "programme": programme,
             "target": target,
             "kind": kind,
@@ -218,7 +603,25 @@ def build_pack(target: Target, as_of: datetime.date, progress: Progress | None =
             "has_amounts": any(t.amount is not None for t in totals),
             "chain_head": head,
         }
+
+    records = kind.records(target, as_of)
+    columns = list(records.columns)
+    report(10)
+    made = None
+    if isinstance(records.rows, QueryRows):
+        made = _records_through_sql(records.rows, columns, summary_context)
+    if made is None:
+        records_spool, totals, record_count = _records_through_python(records, columns)
+        pdf = None
+    else:
+        records_spool, totals, record_count, pdf = made
+    report(40)
+    totals_csv = _csv_bytes(
+        ["school_number", "school_name", "records", "amount_eur"],
+        ([t.number, t.name, t.records, t.amount if t.amount is not None else ""] for t in totals),
     )
+    report(55)
+    summary_pdf = pdf.result() if pdf is not None else _summary_pdf(summary_context(totals, record_count))
     report(90)
     files = {SUMMARY: summary_pdf, TOTALS: totals_csv}
     files_meta = {name: {"sha256": sha256(data), "bytes": len(data)} for name, data in files.items()}
