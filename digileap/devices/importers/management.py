@@ -14,12 +14,15 @@ The operator, the school and the file's name and checksum come as profile consta
 operator and school follow from the user's scope when it names exactly one operator or school.
 """
 
+import itertools
+import os
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
@@ -59,6 +62,13 @@ MANAGED_DEVICE_FIELDS = [
     "last_sync_at",
     "device_id",
 ]
+
+# Columns only one tool writes. Headers match without regard to case, so Intune's "Serial number" is
+# Google's "Serial Number": an export of the other tool would pass the header check of a Google profile.
+SIGNATURE_COLUMNS = {
+    ManagementReport.Source.INTUNE: frozenset({"last check-in", "managed by", "primary user upn"}),
+    ManagementReport.Source.GOOGLE: frozenset({"last sync", "org unit path", "annotated asset id", "annotated user"}),
+}
 
 _created_reports: ContextVar[list | None] = ContextVar("created_management_reports", default=None)
 
@@ -241,6 +251,31 @@ class ManagementReportImporter(Importer):
                 return in_file[_header_key(source)]
         return column.sources[0]
 
+    @classmethod
+    def unpack(cls, source, *, filename: str) -> tuple[Any, str, dict[str, Any]]:
+        """The file as it is; its name kept for the errors this importer raises itself."""
+        name = filename or os.path.basename(str(getattr(source, "name", "") or source))
+        return source, filename, {"filename": name}
+
+    def _check_tool(self, source: str) -> None:
+        """Refuse an export that carries only the other tool's own columns."""
+        headers = {_header_key(header): header for header in self.headers}
+        own = SIGNATURE_COLUMNS[source] & headers.keys()
+        for other, signature in SIGNATURE_COLUMNS.items():
+            found = sorted(signature & headers.keys())
+            if other == source or not found or own:
+                continue
+            raise ImportFileError(
+                _("the file looks like an export of %(other)s (columns %(columns)s), not of %(tool)s: choose %(other)s")
+                % {
+                    "other": ManagementReport.Source(other).label,
+                    "tool": ManagementReport.Source(source).label,
+                    "columns": ", ".join(repr(headers[key]) for key in found),
+                },
+                filename=str(self.profile.constants.get("original_filename") or self.context.get("filename") or ""),
+                line=1,
+            )
+
     def plan(self, rows: Iterable[ParsedRow]) -> Plan:
         constants = self.profile.constants
         source = constants.get("source") or self.profile.name
@@ -248,6 +283,12 @@ class ManagementReportImporter(Importer):
             raise ImportFileError(
                 _("profile %(name)s does not say which tool wrote the file") % {"name": self.profile.name}
             )
+        # The engine checks the header row when the first row is read: its missing columns come first.
+        rows = iter(rows)
+        first = next(rows, None)
+        self._check_tool(source)
+        if first is not None:
+            rows = itertools.chain([first], rows)
         operator, school = self._scope()
         data = ReportPlan(
             source=source,

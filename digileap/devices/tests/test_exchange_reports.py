@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from digileap.accounts.models import Role
 from digileap.core.models import AuditEvent
 from digileap.core.tabular.engine import run_import
+from digileap.core.tabular.errors import ImportFileError
 from digileap.devices import lifecycle
 from digileap.devices.models import DeviceStatus, DeviceType, ManagedDevice, ManagementReport
 from digileap.devices.services.exchange import managementreport_import
@@ -397,3 +398,22 @@ def test_the_same_export_after_a_change_in_the_register_is_a_new_report(world, r
     third, _plan = _import(actor, intune_export(), operator=world.operator, school=world.school)
     assert ManagementReport.objects.count() == 3
     assert third.school == world.school
+
+
+def test_an_intune_export_uploaded_as_google_admin_is_refused(world, role_users, funded):
+    # Headers match without regard to case: only the tools' own columns tell the exports apart.
+    messages = _file_error(role_users[Role.OPERATOR_STAFF], intune_export(), source="google", operator=world.operator)
+    assert messages == [
+        "export.csv, line 1: the file looks like an export of Microsoft Intune (columns 'Last check-in', "
+        "'Managed by', 'Primary user UPN'), not of Google Admin: choose Microsoft Intune"
+    ]
+    with pytest.raises(ImportFileError) as error:
+        run_import(
+            target="management_reports",
+            source=io.BytesIO(intune_export()),
+            profile="google",
+            actor=role_users[Role.OPERATOR_STAFF],
+            filename="devices.csv",
+        )
+    assert error.value.describe().startswith("devices.csv, line 1: the file looks like an export of Microsoft Intune")
+    assert ManagementReport.objects.count() == 0
