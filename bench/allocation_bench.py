@@ -20,6 +20,17 @@ The totals below are for 40,000 schools and scale with ``--schools``.
   and bulk-insert one line per school (with its explanation), write the audit event; median of
   ``--repeat``, each run a new version of the same round.
 
+Beside every figure, a raw baseline measured in the same run (median of ``--repeat``), and the ratio
+(``seconds``, ``baseline_seconds``, ``ratio`` in each figure):
+
+- ``compute``: numpy doing the same arithmetic on the same arrays (pupils per rule as an integer
+  matrix, the index curve by ``np.interp``, caps, floors, the proportional split by water-filling
+  in floats and the largest remainders), prepared beforehand, without explanations or exactness;
+- ``load_inputs``: a plain SQL query of the same rows (schools, their enrolment rows and index), read
+  by the database driver;
+- ``round_compute``: the two above plus a plain insert of the same lines (``executemany`` on SQLite,
+  ``COPY`` on PostgreSQL, the explanation texts prepared beforehand) into the lines table, rolled back.
+
 Prints one JSON line. Nothing is asserted (see bench/README.md); the totals and the bounds that bound
 the lines are printed so that a reader sees the work was done.
 """
@@ -165,8 +176,125 @@ def seconds(function, repeat: int) -> tuple[list[float], object]:
     return timings, result
 
 
-def summary(timings: list[float]) -> dict:
-    return {"median_s": statistics.median(timings), "min_s": min(timings), "max_s": max(timings), "runs": len(timings)}
+def summary(timings: list[float], baseline: list[float] | None = None) -> dict:
+    result = {
+        "median_s": statistics.median(timings),
+        "min_s": min(timings),
+        "max_s": max(timings),
+        "runs": len(timings),
+        "seconds": statistics.median(timings),
+    }
+    if baseline:
+        result["baseline_seconds"] = statistics.median(baseline)
+        result["ratio"] = result["seconds"] / result["baseline_seconds"]
+    return result
+
+
+# --- raw baselines ------------------------------------------------------------------------------
+
+
+def formula_arrays(inputs, formula: dict) -> dict:
+    """The inputs as plain arrays (not timed): pupils per rule, eligible pupils, index (NaN: none)."""
+    import numpy as np
+
+    rules = formula["per_pupil"]
+    counts = np.zeros((len(inputs), len(rules)), dtype=np.int64)
+    for i, school in enumerate(inputs):
+        for (level, grade), pupils in school.pupils.items():
+            for r, rule in enumerate(rules):
+                if rule.get("levels") and level not in rule["levels"]:
+                    continue
+                if rule.get("grades") and grade not in rule["grades"]:
+                    continue
+                counts[i, r] += pupils
+    return {
+        "counts": counts,
+        "eligible": np.array([sum(s.pupils.values()) for s in inputs], dtype=np.int64),
+        "index": np.array([np.nan if s.index is None else float(s.index) for s in inputs]),
+    }
+
+
+def numpy_formula(arrays: dict, formula: dict, *, total: Decimal, is_money: bool):
+    """The formula's arithmetic in numpy floats: claims, weights, caps, floors, the proportional
+    split (water-filling) and the largest remainders. The amounts in the smallest unit."""
+    import numpy as np
+
+    unit = 100 if is_money else 1
+    rates = np.array([float(rule["amount"]) for rule in formula["per_pupil"]])
+    base = arrays["counts"] @ rates + float(formula.get("base_per_school", 0))
+    points = formula["index_weights"]["points"]
+    xs = np.array([float(x) for x, _w in points])
+    ws = np.array([float(w) for _x, w in points])
+    index = arrays["index"]
+    weight = np.where(np.isnan(index), float(formula["index_weights"]["missing"]), np.interp(index, xs, ws))
+    claims = np.round(base * weight, 4)
+    caps = np.minimum(
+        np.floor(float(formula["cap_per_school"]) * unit),
+        np.floor(float(formula["cap_per_pupil"]) * unit * arrays["eligible"]),
+    )
+    floors = np.minimum(np.floor(float(formula["floor_per_school"]) * unit + 0.5), caps)
+    total_units = int(total * unit)
+    state = np.zeros(len(claims), dtype=np.int8)  # 0 free, 1 floor, 2 cap
+    while True:
+        free = state == 0
+        rest = total_units - floors[state == 1].sum() - caps[state == 2].sum()
+        quota = np.where(free, claims * rest / claims[free].sum(), 0.0)
+        over = free & (quota > caps)
+        under = free & (quota < floors)
+        if not over.any() and not under.any():
+            break
+        excess = (quota[over] - caps[over]).sum()
+        deficit = (floors[under] - quota[under]).sum()
+        if excess >= deficit:
+            state[over] = 2
+        if deficit >= excess:
+            state[under] = 1
+    quota = np.where(state == 2, caps, np.where(state == 1, floors, quota))
+    amounts = np.floor(quota)
+    extra = int(total_units - amounts.sum())
+    order = np.argsort(-(quota - amounts), kind="stable")
+    amounts[order[:extra]] += 1
+    return amounts.astype(np.int64)
+
+
+def plain_load(authority_id: int) -> list:
+    """The same rows as load_inputs reads, by one plain query through the driver."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT s.id, s.number, s.operator_id, e.level, e.grade, e.pupils, i.value
+               FROM schools_school s
+               LEFT JOIN schools_enrolment e ON e.school_id = s.id AND e.school_year = %s
+               LEFT JOIN schools_socioeconomicindex i ON i.school_id = s.id AND i.school_year = %s
+               WHERE s.authority_id = %s AND s.status = 'open'""",
+            [YEAR, YEAR, authority_id],
+        )
+        return cursor.fetchall()
+
+
+def plain_insert(version, rows: list[tuple]) -> None:
+    """The lines inserted raw (``executemany`` / ``COPY``), then rolled back."""
+    from django.db import connection, transaction
+
+    from digileap.allocation.models import AllocationVersion
+
+    columns = "school_id, amount, claim, eligible_pupils, bound, explanation, version_id"
+    with transaction.atomic():
+        copy = AllocationVersion.objects.create(
+            round=version.round, number=version.number + 1000, computed_at=version.computed_at, total=0
+        )
+        values = [(*row, copy.pk) for row in rows]
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                with cursor.cursor.copy(f"COPY allocation_allocationline ({columns}) FROM STDIN") as stream:
+                    for row in values:
+                        stream.write_row(row)
+            else:
+                cursor.executemany(
+                    f"INSERT INTO allocation_allocationline ({columns}) VALUES (%s, %s, %s, %s, %s, %s, %s)", values
+                )
+        transaction.set_rollback(True)
 
 
 def main() -> None:
@@ -234,6 +362,23 @@ def main() -> None:
             lambda allocation_round=allocation_round: round_compute(actor=admin, allocation_round=allocation_round),
             args.repeat,
         )
+        # The raw baselines, measured in the same run on the same rows.
+        arrays = formula_arrays(inputs, formula)
+        numpy_timings, numpy_amounts = seconds(
+            lambda arrays=arrays, formula=formula, total=total, is_money=is_money: numpy_formula(
+                arrays, formula, total=total, is_money=is_money
+            ),
+            args.repeat,
+        )
+        plain_load_timings, _rows = seconds(lambda: plain_load(programme.authority_id), args.repeat)
+        line_rows = [
+            (school_id, amount, claim, eligible, bound, explanation)
+            for school_id, amount, claim, eligible, bound, explanation in computed.rows()
+        ]
+        insert_timings, _none = seconds(
+            lambda version=version, rows=line_rows: plain_insert(version, rows), args.repeat
+        )
+        raw_round = [a + b + c for a, b, c in zip(plain_load_timings, numpy_timings, insert_timings, strict=True)]
         bounds = Counter(line.bound or "formula" for line in computed.lines)
         result[key] = {
             "total": str(total),
@@ -241,9 +386,11 @@ def main() -> None:
             "unallocated": str(computed.unallocated),
             "schools": len(inputs),
             "bounds": dict(sorted(bounds.items())),
-            "compute": summary(compute_timings),
-            "load_inputs": summary(load_timings),
-            "round_compute": summary(service_timings),
+            "compute": summary(compute_timings, numpy_timings),
+            "load_inputs": summary(load_timings, plain_load_timings),
+            "round_compute": summary(service_timings, raw_round),
+            "plain_insert": summary(insert_timings),
+            "numpy_allocated_units": int(numpy_amounts.sum()),
             "stored_total": str(version.total),
             "stored_lines": AllocationLine.objects.filter(version=version).count(),
         }
@@ -270,12 +417,15 @@ def report_lines(results: list[dict], table) -> list[str]:
                 ("load_inputs() (registry query)", f["load_inputs"]),
                 ("round_compute() (load, compute, store lines)", f["round_compute"]),
             ):
+                baseline = figure.get("baseline_seconds")
                 rows.append(
                     [
                         f"{r['backend']}: {label}: {what}",
                         f"{figure['runs']}",
                         f"{figure['median_s']:.3f}",
                         f"{figure['max_s']:.3f}",
+                        "" if baseline is None else f"{baseline:.3f}",
+                        "" if baseline is None else f"{figure['ratio']:.1f}x",
                     ]
                 )
     first = results[0]["allocation"]
@@ -287,6 +437,8 @@ def report_lines(results: list[dict], table) -> list[str]:
         "",
         f"Allocation rounds over {first['schools']:,} schools ({first['enrolment_rows']:,} enrolment rows), "
         "caps and floors (aim: < 1 s)",
-        table(rows, ["what", "runs", "median s", "max s"]),
+        table(rows, ["what", "runs", "median s", "max s", "raw baseline s", "ratio"]),
+        "(raw baselines: numpy on the same arrays; a plain SQL query of the same rows; both plus a plain "
+        "insert of the same lines)",
         f"(lines bound by: {bounds})",
     ]

@@ -1290,14 +1290,70 @@ def _proportional_vectorised(
     return amounts, bound, texts
 
 
+_FREE, _FLOOR, _CAP = 0, 1, 2
+_EXACT_FLOAT = 2**53
+
+
+def _water_fill_float(total: int, weights, floor, cap, has_cap):
+    """The water-filling of ``apportionment._water_fill`` with each item's comparison made in
+    floats, and the sums that decide between the capped and the floored exactly. Returns (bound,
+    rest, weight sum), or None when a comparison is too close for floats (then the exact loop
+    decides) or a figure is too large to be exact in a float."""
+    largest = max(int(weights.max()), int(np.where(has_cap, cap, 0).max()), int(floor.max()), total)
+    if largest >= _EXACT_FLOAT or int(weights.sum(dtype=np.float64)) >= _EXACT_FLOAT:
+        return None
+    w = weights.astype(np.float64)
+    caps = np.where(has_cap, cap, 0)
+    caps_f = caps.astype(np.float64)
+    floors_f = floor.astype(np.float64)
+    bound = np.where(weights == 0, _FLOOR, _FREE).astype(np.int8)
+    while True:
+        rest = total - int(floor[bound == _FLOOR].sum()) - int(caps[bound == _CAP].sum())
+        free = bound == _FREE
+        weight_sum = int(weights[free].sum())
+        if weight_sum == 0:
+            return bound, 0, 1
+        if abs(rest) >= _EXACT_FLOAT:
+            return None
+        scaled = rest * w[free]
+        free_caps = caps_f[free] * weight_sum
+        free_floors = floors_f[free] * weight_sum
+        # Too close to call: the exact loop decides.
+        margin = 1e-12 * np.maximum(np.abs(scaled), 1.0)
+        capped = has_cap[free]
+        if bool(np.any(capped & (np.abs(scaled - free_caps) <= margin))) or bool(
+            np.any(np.abs(scaled - free_floors) <= margin)
+        ):
+            return None
+        over = capped & (scaled > free_caps)
+        under = ~over & (scaled < free_floors)
+        if not over.any() and not under.any():
+            return bound, rest, weight_sum
+        positions = np.flatnonzero(free)
+        over_at, under_at = positions[over], positions[under]
+        excess = sum(
+            rest * int(x) - int(c) * weight_sum
+            for x, c in zip(weights[over_at].tolist(), caps[over_at].tolist(), strict=True)
+        )
+        deficit = sum(
+            int(f) * weight_sum - rest * int(x)
+            for x, f in zip(weights[under_at].tolist(), floor[under_at].tolist(), strict=True)
+        )
+        if excess >= deficit:
+            bound[over_at] = _CAP
+        if deficit >= excess:
+            bound[under_at] = _FLOOR
+
+
 def _largest_remainder_vectorised(total: int, weights, floor, cap, has_cap):
     """``apportion_explained`` with the largest remainder method, for integer weights, floors not
     above the caps and the tie order of the items: (amounts, bounds, quota texts, rounded up, ranks).
 
-    The water-filling and the remainders run on int64 arrays when every product fits, else on
-    arrays of Python integers (numpy object arrays): exact either way."""
+    The water-filling compares in floats where that is certain (``_water_fill_float``), else runs
+    on int64 arrays when every product fits, else on arrays of Python integers (numpy object
+    arrays); the quotas and remainders are exact integers either way."""
     n = len(weights)
-    weight_sum_all = int(weights.sum())
+    weight_sum_all = int(weights.sum(dtype=np.float64))
     largest_limit = max(int(np.where(has_cap, cap, 0).max()), int(floor.max()))
     # Sums of n products must fit too.
     exact64 = n * total * int(weights.max()) < _SAFE and n * largest_limit * max(weight_sum_all, 1) < _SAFE
@@ -1305,9 +1361,13 @@ def _largest_remainder_vectorised(total: int, weights, floor, cap, has_cap):
     w = weights.astype(dtype)
     floors = floor.astype(dtype)
     caps = np.where(has_cap, cap, 0).astype(dtype)
-    FREE, FLOOR, CAP = 0, 1, 2  # noqa: N806
-    bound = np.where(weights == 0, FLOOR, FREE).astype(np.int8)
-    while True:
+    FREE, FLOOR, CAP = _FREE, _FLOOR, _CAP  # noqa: N806
+    filled = _water_fill_float(total, weights, floor, cap, has_cap)
+    if filled is not None:
+        bound, num, den = filled
+    else:
+        bound = np.where(weights == 0, FLOOR, FREE).astype(np.int8)
+    while filled is None:
         fixed = int(floors[bound == FLOOR].sum()) + int(caps[bound == CAP].sum())
         rest = total - fixed
         free = bound == FREE
@@ -1334,7 +1394,7 @@ def _largest_remainder_vectorised(total: int, weights, floor, cap, has_cap):
     free = bound == FREE
     positions = np.flatnonzero(free)
     amounts = np.where(bound == CAP, caps, floors).astype(dtype)
-    scaled_quotas = num * w[free]
+    scaled_quotas = num * (w[free] if exact64 else weights[free].astype(object))
     whole, remainder = scaled_quotas // den, scaled_quotas % den
     amounts[positions] = whole
     extra = total - int(amounts.sum())

@@ -146,7 +146,7 @@ def _registry_rows(allocation_round: AllocationRound, eligibility: Eligibility) 
             ) e ON e.school_id = s.id
             LEFT JOIN {index} i ON i.school_id = s.id AND i.school_year = %s
             LEFT JOIN {scale} sc ON sc.id = i.scale_id
-            ORDER BY s.id, i.id"""
+            ORDER BY s.number, s.id, i.id"""
         params = [*params, *enrolment_params, year]
     else:
         # SQLite: one look-up of the unique index (school, year, level, grade) per school.
@@ -159,7 +159,7 @@ def _registry_rows(allocation_round: AllocationRound, eligibility: Eligibility) 
             FROM ({candidates}) s
             LEFT JOIN {index} i ON i.school_id = s.id AND i.school_year = %s
             LEFT JOIN {scale} sc ON sc.id = i.scale_id
-            ORDER BY s.id, i.id"""
+            ORDER BY s.number, s.id, i.id"""
         params = [*enrolment_params, *params, year]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -167,15 +167,21 @@ def _registry_rows(allocation_round: AllocationRound, eligibility: Eligibility) 
 
 
 def _index_converter():
-    """The ORM's conversion of an index value as the database returns it (SQLite: a float)."""
+    """The ORM's conversion of an index value as the database returns it (SQLite: a float), once per value."""
     field = SocioEconomicIndex._meta.get_field("value")
     column = Col("i", field)
     converters = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
 
+    converted: dict = {}
+
     def convert(value):
-        for converter in converters:
-            value = converter(value, column, connection)
-        return value
+        result = converted.get(value)
+        if result is None:
+            result = value
+            for converter in converters:
+                result = converter(result, column, connection)
+            converted[value] = result
+        return result
 
     return convert
 
