@@ -590,6 +590,9 @@ def _invalid(
     elif column.on_invalid == "empty":
         warnings.append(RowError(line, source, _("%(reason)s; left empty") % {"reason": reason}, text[:80]))
         values[column.field] = column.default
+    elif column.max_length and len(text) > column.max_length:
+        # Kept as given it would not fit where it is stored.
+        errors.append(RowError(line, source, reason, text[:80]))
     else:
         warnings.append(RowError(line, source, _("%(reason)s; kept as given") % {"reason": reason}, text[:80]))
         values[column.field] = text

@@ -201,6 +201,11 @@ def _build_profile(data: dict[str, Any], *, is_builtin: bool) -> Profile:
             raise ProfileError(
                 _("%(where)s: on_invalid must be one of %(rules)s") % {"where": where, "rules": ", ".join(ON_INVALID)}
             )
+        if on_invalid == "warn" and column_type not in ("text", "email"):
+            raise ProfileError(
+                _("%(where)s: on_invalid 'warn' keeps the text as given, so it is only for text and email columns")
+                % {"where": where}
+            )
         try:
             transforms = check_transforms(raw.get("transforms", []), sources=len(sources))
         except ValueError as error:
@@ -251,6 +256,9 @@ def _build_profile(data: dict[str, Any], *, is_builtin: bool) -> Profile:
             grade_table(grades)
         except CodeListError as error:
             raise ProfileError(f"profile {name}: {error}") from None
+    coordinates = data.get("coordinates") or {}
+    if coordinates and not (isinstance(coordinates, dict) and coordinates.get("x") and coordinates.get("y")):
+        raise ProfileError(_("profile %(name)s: coordinates need the fields 'x' and 'y'") % {"name": name})
     header_row = data.get("header_row", 1)
     if not isinstance(header_row, int) or isinstance(header_row, bool) or header_row < 1:
         raise ProfileError(_("profile %(name)s: header_row must be a row number from 1") % {"name": name})

@@ -184,22 +184,52 @@ def test_on_invalid_reject_empty_warn(tmp_path):
         "columns": [
             {"field": "number", "source": "Nr"},
             {"field": "email", "source": "Mail", "type": "email", "on_invalid": "empty"},
-            {"field": "phone", "source": "Tel", "type": "integer", "on_invalid": "warn"},
+            {"field": "phone", "source": "Tel", "transforms": [{"regex": "^[0-9 /+-]+$"}], "on_invalid": "warn"},
+            {"field": "website", "source": "Web", "max_length": 10, "on_invalid": "warn"},
             {"field": "pupils_total", "source": "SuS", "type": "count"},
         ]
     }
-    (row,) = parse(tmp_path, ["Nr;Mail;Tel;SuS", "1;sekretariat(at)schule.de;040 / 123;12"], profile)
+    header = "Nr;Mail;Tel;Web;SuS"
+    (row,) = parse(tmp_path, [header, "1;sekretariat(at)schule.de;040 / 123 (Büro);x.de;12"], profile)
     assert row.errors == []
     assert row.warnings == [
         RowError(
             2, "Mail", "'sekretariat(at)schule.de' is not an e-mail address; left empty", "sekretariat(at)schule.de"
         ),
-        RowError(2, "Tel", "'040 / 123' is not a whole number; kept as given", "040 / 123"),
+        RowError(
+            2,
+            "Tel",
+            "'040 / 123 (Büro)' does not match the pattern '^[0-9 /+-]+$'; kept as given",
+            "040 / 123 (Büro)",
+        ),
     ]
-    assert row.values == {"number": "1", "email": None, "phone": "040 / 123", "pupils_total": 12}
-    (row,) = parse(tmp_path, ["Nr;Mail;Tel;SuS", "1;;;zwölf"], profile)
-    assert row.errors == [RowError(2, "SuS", "'zwölf' is not a whole number", "zwölf")]
+    assert row.values == {
+        "number": "1",
+        "email": None,
+        "phone": "040 / 123 (Büro)",
+        "website": "x.de",
+        "pupils_total": 12,
+    }
+    (row,) = parse(tmp_path, [header, "1;;;www.schule-am-see.de;zwölf"], profile)
+    assert row.errors == [
+        RowError(2, "Web", "longer than 10 characters", "www.schule-am-see.de"),
+        RowError(2, "SuS", "'zwölf' is not a whole number", "zwölf"),
+    ]
     assert row.warnings == []
+
+
+def test_warn_is_only_for_texts():
+    with pytest.raises(ProfileError) as error:
+        profile_from_dict(
+            {
+                "name": "t",
+                "target": "schools",
+                "columns": [{"field": "a", "source": "A", "type": "count", "on_invalid": "warn"}],
+            }
+        )
+    assert str(error.value) == (
+        "profile t, column 1: on_invalid 'warn' keeps the text as given, so it is only for text and email columns"
+    )
 
 
 # -- filter -------------------------------------------------------------------------------------

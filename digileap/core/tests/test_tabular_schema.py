@@ -103,7 +103,7 @@ def test_the_documented_example_is_valid():
         ),
         (
             {"columns": [{"field": "a", "source": "A", "required": "yes"}]},
-            "profile t, $.columns[0].required: 'yes' is not of type 'boolean'",
+            "profile t, $.columns[0].required: 'yes' is not of type 'boolean', 'integer'",
         ),
         (
             {"columns": [{"field": "a", "source": ["A", "B"], "combine": "add"}]},
@@ -127,3 +127,21 @@ def test_unknown_keys_are_still_ignored():
         {"name": "t", "target": "schools", "comment": "x", "columns": [{"field": "a", "source": "A", "note": "y"}]}
     )
     assert profile.columns[0].field == "a"
+
+
+def test_coordinates_need_x_and_y_unless_empty():
+    assert profile_from_dict({"name": "t", "target": "schools", "coordinates": {}}).coordinates == {}
+    with pytest.raises(ProfileError) as error:
+        profile_from_dict({"name": "t", "target": "schools", "coordinates": {"x": "x"}})
+    assert str(error.value) == "profile t: coordinates need the fields 'x' and 'y'"
+
+
+def test_flags_written_as_1_and_0_still_work():
+    profile = profile_from_dict(
+        {
+            "name": "t",
+            "target": "schools",
+            "columns": [{"field": "a", "source": "A", "required": 1, "optional_column": 0}],
+        }
+    )
+    assert (profile.columns[0].required, profile.columns[0].optional_column) == (True, False)
