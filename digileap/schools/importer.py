@@ -30,6 +30,7 @@ from digileap.core.tabular.parsing import ParsedRow
 from digileap.core.tabular.profiles import register_profile_dir
 
 from .importing.fields import SCHOOL_FIELDS as SCHOOL_FIELD_SPECS
+from .importing.sites import SitePlanner, SiteRow, sites_of, sites_option, write_sites
 from .models import (
     SCHOOL_YEAR_VALIDATOR,
     Authority,
@@ -162,6 +163,12 @@ class SchoolRow:
     year: str
     figures: Figures
     operator_name: str = ""
+    sites: list[SiteRow] = field(default_factory=list)  # buildings, with the profile's sites option
+    site_changes: dict[str, Any] = field(default_factory=dict)  # what the import changes in them
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.authority_code, self.number)
 
     @property
     def signature(self) -> tuple:
@@ -172,6 +179,7 @@ class SchoolRow:
             tuple(sorted(self.fields.items())),
             self.year,
             repr(self.figures.as_json()),
+            repr(self.sites),
         )
 
 
@@ -184,6 +192,7 @@ class SchoolUpdate:
     before: dict[str, Any]
     changed: dict[str, Any]
     figures_before: dict[str, Any] | None = None  # None: the row's figures equal the stored ones
+    sites_before: dict[str, Any] = field(default_factory=dict)
 
     @property
     def figures_changed(self) -> bool:
@@ -251,6 +260,8 @@ class SchoolImporter(Importer):
                 % {"name": profile.name, "value": figures_option}
             )
         self.replaces_year = figures_option == "replace_year"
+        self.site_fields = sites_option(profile)
+        self.sites: SitePlanner | None = None
         self._field_kinds: dict[str, Any] = {}
 
     # -- what the file provides ----------------------------------------------------------------
@@ -334,6 +345,7 @@ class SchoolImporter(Importer):
             if value is not None:
                 values[name] = self._stored_decimal(name, value, step, low, high, fail)
         figures = self._figures(values, year, fail, checks_sums=not errors)
+        sites = sites_of(parsed, self.site_fields, column_of, fail) if self.site_fields else []
         if errors:
             return None
         levels = set(values.get("levels") or [])
@@ -359,6 +371,7 @@ class SchoolImporter(Importer):
         }
         row = SchoolRow(line, authority_code, (authority_code, operator_code), number, fields, year, figures)
         row.operator_name = operator_name
+        row.sites = sites
         self._operator_names.setdefault(
             (authority_code, operator_code),
             (operator_name or operator_code, _text(values, "operator_kind") or sector),
@@ -594,6 +607,10 @@ class SchoolImporter(Importer):
         current = self._current_figures(
             [v["id"] for v in existing.values()], {r.year for r in by_key.values() if r.year}, wanted_ids
         )
+        if self.site_fields:
+            self.sites = SitePlanner(
+                {code: authority_ids[code] for code in {k[0] for k in by_key} if code in authority_ids}
+            )
         for key, row in by_key.items():
             operator = self.operators.get(row.operator_key)
             row.fields["operator_id"] = operator.id if operator else None
@@ -601,10 +618,14 @@ class SchoolImporter(Importer):
             school_id = before["id"] if before else None
             self._set_summary(row, current.latest_year.get(school_id) if school_id else None, before)
             if before is None:
-                refusal = self._refuse_create(row)
+                refusal = self._refuse_create(row) or self._refuse_sites(row, None)
                 if refusal:
                     self._reject(plan, row, *refusal)
                     continue
+                if self.sites is not None:
+                    row.site_changes = self.sites.plan_school(
+                        authority_code=row.authority_code, school_key=key, school_id=None, sites=row.sites
+                    )
                 data.creates.append(row)
                 plan.created += 1
                 continue
@@ -624,18 +645,45 @@ class SchoolImporter(Importer):
             if row.fields["operator_id"] is None:
                 changed["operator_id"] = None  # a new operator: its id exists only after the commit
             differing = current.differing_kinds(school_id, row.year, row.figures) if row.year else []
-            if not changed and not differing:
-                plan.unchanged += 1
-                continue
-            refusal = self._refuse_update(row, before, changed, differing)
+            refusal = self._refuse_sites(row, school_id)
+            if refusal is None and (changed or differing):
+                refusal = self._refuse_update(row, before, changed, differing)
             if refusal:
                 self._reject(plan, row, *refusal)
                 continue
+            if self.sites is not None:
+                row.site_changes = self.sites.plan_school(
+                    authority_code=row.authority_code, school_key=key, school_id=school_id, sites=row.sites
+                )
+            if not changed and not differing and not row.site_changes:
+                plan.unchanged += 1
+                continue
             figures_before = current.as_json(school_id, row.year, row.figures) if differing else None
+            sites_before = self.sites.before(row.authority_code, row.site_changes) if row.site_changes else {}
             data.updates.append(
-                SchoolUpdate(school_id, row, {k: before.get(k) for k in changed}, changed, figures_before)
+                SchoolUpdate(school_id, row, {k: before.get(k) for k in changed}, changed, figures_before, sites_before)
             )
             plan.updated += 1
+
+    def _refuse_sites(self, row: SchoolRow, school_id: int | None) -> tuple | None:
+        """(column, message, value) when the row's buildings conflict or touch a site outside the scope."""
+        if self.sites is None or not row.sites:
+            return None
+        site_column = self.column_of.get(self.site_fields["code"], self.site_fields["code"])
+        conflict = self.sites.conflict(authority_code=row.authority_code, sites=row.sites)
+        if conflict:
+            return (site_column, *conflict)
+        if self._may_all(Action.CHANGE, Site):
+            return None
+        for holder in self.sites.stored_holders(row.authority_code, row.sites, school_id):
+            if not permits(self.actor, Action.CHANGE, Site(school=School(id=holder))):
+                return (
+                    site_column,
+                    _("a site of school %(number)s is shared with a school outside your scope")
+                    % {"number": row.number},
+                    "",
+                )
+        return None
 
     # -- permissions ---------------------------------------------------------------------------
 
@@ -800,12 +848,21 @@ class SchoolImporter(Importer):
                 update.changed["operator_id"] = operator_id
         self._insert_schools(data.creates)
         ids = self._school_ids({row.authority_code for row in data.creates})
-        self._insert_main_sites(data.creates, ids)
+        self._insert_main_sites([row for row in data.creates if not row.sites], ids)
+        if self.sites is not None and self.sites.plan:
+            school_ids = dict(ids)
+            school_ids.update((update.row.key, update.school_id) for update in data.updates)
+            write_sites(
+                self.sites.plan,
+                school_ids=school_ids,
+                authority_ids={code: authority.id for code, authority in self.authorities.items()},
+            )
         for row in data.creates:
             school_id = ids[(row.authority_code, row.number)]
             after = {"number": row.number, **row.fields}
             if row.year and row.figures.kinds():
                 after["figures"] = {row.year: row.figures.as_json()}
+            after.update(row.site_changes)
             changes.append(
                 audit.Change(
                     "create",
@@ -822,6 +879,8 @@ class SchoolImporter(Importer):
             if update.figures_changed:
                 before["figures"] = {update.row.year: update.figures_before}
                 after["figures"] = {update.row.year: update.row.figures.as_json(_audit_kinds(update.row.figures))}
+            before.update(update.sites_before)
+            after.update(update.row.site_changes)
             changes.append(
                 audit.Change(
                     "update",
