@@ -21,7 +21,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from .errors import RowError
-from .parsing import ParsedRow
+from .parsing import _GRADE_FIELD, ParsedRow
 from .profiles import Profile
 
 
@@ -56,6 +56,16 @@ def merge_rows(rows: Iterable[ParsedRow], profile: Profile) -> Iterator[ParsedRo
     key_fields = list(spec["key"])
     rules = dict(spec.get("rules", {}))
     default = spec.get("default", "same")
+    if profile.grades:
+        # A rule may name a grade as the profile's columns do (pupils_grade_5): it applies to the
+        # field the grade table renames it to (pupils_isced_2_grade_5).
+        from .codelists import grade_table
+
+        table = grade_table(profile.grades)
+        for name, rule in list(rules.items()):
+            match = _GRADE_FIELD.match(name)
+            if match and match.group(1) in table:
+                rules.setdefault(f"pupils_isced_{table[match.group(1)]}_grade_{match.group(1)}", rule)
     columns = _columns_of_fields(profile)
     groups: list[list[ParsedRow]] = []
     by_key: dict[tuple, list[ParsedRow]] = {}

@@ -426,3 +426,18 @@ def test_sums_of_decimals_stay_exact(tmp_path):
     profile = {"columns": [{"field": "teachers", "source": ["A", "B", "C"], "type": "decimal"}]}
     (row,) = parse(tmp_path, ["A;B;C", "0,1;0,2;"], profile)
     assert row.values == {"teachers": Decimal("0.3")}
+
+
+def test_merge_rules_may_name_grades_as_the_columns_do(tmp_path, shared_lists):
+    profile = {
+        "grades": "XX",
+        "columns": [
+            {"field": "number", "source": "Nr"},
+            {"field": "pupils_grade_5", "source": "Klasse 5", "type": "count"},
+            {"field": "track", "source": "Zweig"},
+        ],
+        "merge": {"key": ["number"], "rules": {"pupils_grade_5": "sum", "track": "union"}},
+    }
+    (row,) = parse(tmp_path, ["Nr;Klasse 5;Zweig", "1;20;Gymnasium", "1;7;Realschule"], profile)
+    assert row.errors == []
+    assert row.values == {"number": "1", "track": "Gymnasium; Realschule", "pupils_isced_2_grade_5": 27}
