@@ -36,6 +36,8 @@ class Plan:
     unchanged: int = 0
     rejected: list[RowError] = field(default_factory=list)
     data: Any = None
+    # What the importer lets through but reports (beside the parser's warnings on the rows).
+    warnings: list[RowError] = field(default_factory=list)
 
     @property
     def rejected_lines(self) -> int:
@@ -254,7 +256,7 @@ def run_import(
         encoding=table.encoding,
         delimiter=table.delimiter,
         sha256=sha256,
-        warnings=sorted(warnings, key=lambda e: (e.line, e.column)),
+        warnings=sorted([*warnings, *plan.warnings], key=lambda e: (e.line, e.column)),
         filtered=stats.filtered,
     )
     if dry_run:

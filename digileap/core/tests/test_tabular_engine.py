@@ -127,3 +127,22 @@ def test_load_profile_file(tmp_path):
     with pytest.raises(ProfileError) as error:
         load_profile_file(path, target="schools")
     assert str(error.value).startswith(f"{path}: not valid JSON (Expecting property name")
+
+
+def test_an_importers_own_warnings_join_the_parsers(tmp_path, admin, monkeypatch):
+    importer_class = importer_for("schools")
+    original_plan = importer_class.plan
+
+    def plan(self, rows):
+        result = original_plan(self, rows)
+        result.warnings.append(RowError(1, "", "a warning of the importer"))
+        return result
+
+    monkeypatch.setattr(importer_class, "plan", plan)
+    result = run_import(
+        target="schools", source=write(tmp_path), profile=profile_from_dict(PROFILE), actor=admin, dry_run=True
+    )
+    assert result.warnings == [
+        RowError(1, "", "a warning of the importer"),
+        RowError(2, "E-Mail", "'see(at)kiel.de' is not an e-mail address; left empty", "see(at)kiel.de"),
+    ]
