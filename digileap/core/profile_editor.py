@@ -143,6 +143,8 @@ class Sample:
     headers: list[str]
     rows: list[tuple[int, list]] = field(default_factory=list)
     parsed: list = field(default_factory=list)  # ParsedRow
+    error: str = ""  # the profile does not fit the file (missing columns, ...)
+    filtered: int = 0  # rows of the sample the profile's filter leaves out
 
     def errors(self) -> list[RowError]:
         return [error for row in self.parsed for error in row.errors]
@@ -162,7 +164,13 @@ def read_sample(*, source, filename: str, profile: Profile, limit: int = SAMPLE_
         preview = None
     if preview is not None:
         sample = preview.sample(source=source, filename=filename, profile=profile, limit=limit)
-        return Sample(headers=list(sample.headers), rows=list(sample.rows), parsed=list(sample.parsed))
+        return Sample(
+            headers=list(sample.headers),
+            rows=list(sample.rows),
+            parsed=list(sample.parsed),
+            error=getattr(sample, "error", ""),
+            filtered=getattr(sample, "filtered", 0),
+        )
     import itertools
 
     from .tabular.parsing import parse_rows

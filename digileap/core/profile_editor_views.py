@@ -475,7 +475,8 @@ def _preview(draft: dict[str, Any]) -> dict[str, Any]:
     return {
         "fields": fields,
         "rows": rows,
-        "error": "",
+        "error": sample.error,
+        "filtered": sample.filtered,
         "problem_count": sum(len(row["problems"]) for row in rows),
     }
 

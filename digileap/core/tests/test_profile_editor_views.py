@@ -254,8 +254,10 @@ def test_transforms_conditions_and_filters_from_the_form(client, role_users):
         "transforms": [{"pad": 6}],
     }
     assert definition["filter"] == [{"column": "Name der Schule", "not_matches": "^Gymnasium"}]
-    rows = response.context["preview"]["rows"]
-    assert rows[0]["values"][:4] == ["003001", "Grundschule am Park", "22337", "HAMBURG"]
+    preview = response.context["preview"]
+    assert (preview["filtered"], len(preview["rows"])) == (1, 1)
+    assert preview["rows"][0]["values"][:4] == ["003001", "Grundschule am Park", "22337", "HAMBURG"]
+    assert "1 row of the first 20 is left out by the row filter." in response.content.decode()
 
 
 def test_a_wrong_transform_input_is_shown_and_nothing_is_lost(client, role_users):
@@ -486,4 +488,48 @@ def test_a_school_is_refused_for_other_targets(client, role_users, world):
     assert response.status_code == 400
     assert response.context["form"].errors["school"] == [
         "A school is chosen only for class lists; leave it empty for this import."
+    ]
+
+
+def test_rows_per_school_and_track_are_merged_by_the_key_chosen_in_the_editor(
+    client, role_users, world, django_capture_on_commit_callbacks
+):
+    """A Saxon-style list: one row per school and track. No code: the key and the rules are form fields."""
+    admin = role_users[Role.ADMINISTRATOR]
+    client = signed_in(client, admin)
+    content = (
+        "Schulnummer;Schulname;Bildungsgang;Schüler\r\n"
+        "3001;Oberschule Nord;Hauptschule;80\r\n"
+        "3001;Oberschule Nord;Realschule;120\r\n"
+        "3002;Grundschule Süd;Grundschule;150\r\n"
+    ).encode("cp1252")
+    assert start(client, content=content, name="sachsen.csv").status_code == 302
+    values = form_values(client.get(reverse("importprofile-editor")))
+    number, name = mapping_index(values, "Schulnummer"), mapping_index(values, "Schulname")
+    pupils = mapping_index(values, "Schüler")
+    assert (values[f"m{number}-field"], values[f"m{name}-field"]) == ("number", "name")
+    values.update({f"m{pupils}-field": "pupils_total", f"m{pupils}-type": "count", f"m{pupils}-merge_rule": "sum"})
+    values.update({f"m{number}-merge_key": "on", f"m{name}-merge_rule": "first"})
+    values.update({"c0-field": "authority_code", "c0-value": "IN", "c1-field": "operator_name"})
+    values.update({"c1-value": "INSIDE operator", "constants": 3, "c2-field": "school_year", "c2-value": "2024/25"})
+    assert post(client, values, action="save").status_code == 302
+    saved = ImportProfile.objects.get(name="sachsen")
+    assert saved.definition["merge"] == {
+        "key": ["number"],
+        "rules": {"name": "first", "pupils_total": "sum"},
+        "default": "same",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        job = import_job_create(
+            actor=admin, target="schools", profile="sachsen", uploaded_file=SimpleUploadedFile("s.csv", content)
+        )
+    job.refresh_from_db()
+    assert (job.status, job.summary) == ("previewed", {"created": 2, "updated": 0, "unchanged": 0, "rejected": 0})
+    from digileap.core.imports import import_job_confirm
+
+    with django_capture_on_commit_callbacks(execute=True):
+        import_job_confirm(job=job, actor=admin)
+    assert sorted(School.objects.filter(number__startswith="300").values_list("number", "pupils_total")) == [
+        ("3001", 200),
+        ("3002", 150),
     ]
