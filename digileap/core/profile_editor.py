@@ -99,7 +99,7 @@ def propose_mapping(*, headers: Iterable[str], fields: Iterable[FieldSpec]) -> l
     headers = list(headers)
     specs = list(fields)
     words = {spec.name: field_names_and_words(spec) for spec in specs if not spec.pattern}
-    candidates: list[tuple[float, int, int, str, str]] = []
+    candidates: list[tuple[float, int, bool, int, str, str]] = []
     proposals: dict[int, Proposal] = {}
     for header_index, header in enumerate(headers):
         normalised = normalise(header)
@@ -118,11 +118,12 @@ def propose_mapping(*, headers: Iterable[str], fields: Iterable[FieldSpec]) -> l
                 if score > best:
                     best, matched = score, text
             if best >= PROPOSAL_THRESHOLD:
-                # Higher scores first; on a tie, the earlier header and the earlier field.
-                candidates.append((-best, header_index, spec_index, spec.name, matched))
+                # Higher scores first; on a tie, the earlier header, then a required field (a file
+                # names its schools more surely than their authority), then the earlier field.
+                candidates.append((-best, header_index, not spec.required, spec_index, spec.name, matched))
     taken: set[str] = {proposal.field for proposal in proposals.values()}
     by_name = {spec.name: spec for spec in specs}
-    for negative_score, header_index, _spec_index, name, matched in sorted(candidates):
+    for negative_score, header_index, _optional, _spec_index, name, matched in sorted(candidates):
         if header_index in proposals or name in taken:
             continue
         spec = by_name[name]

@@ -264,3 +264,54 @@ def test_headers_the_built_in_profiles_read_are_proposed_too():
         "C_S_GEO_X": "x",
         "operator_name": "operator_name",
     }
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        ["Schul-Nr.", "Name der Schule", "Straße", "PLZ", "Ort", "Schülerzahl", "E-Mail", "Schuljahr"],
+        [
+            "Numéro FASE",
+            "Dénomination",
+            "Adresse",
+            "Code postal",
+            "Commune",
+            "Nombre d’élèves",
+            "Courriel",
+            "Année scolaire",
+        ],  # fmt: skip
+        [
+            "Instellingsnummer",
+            "Naam instelling",
+            "Straat",
+            "Postcode",
+            "Gemeente",
+            "Aantal leerlingen",
+            "E-mail",
+            "Schooljaar",
+        ],  # fmt: skip
+        [
+            "Reģistrācijas numurs",
+            "Iestādes nosaukums",
+            "Adrese",
+            "Pasta indekss",
+            "Novads",
+            "Izglītojamo skaits",
+            "E-pasts",
+            "Mācību gads",
+        ],  # fmt: skip
+    ],
+    ids=["de", "fr", "nl", "lv"],
+)
+def test_school_registers_in_four_languages_map_to_the_school_importers_fields(headers):
+    fields = editor.proposal_fields("schools")
+    assert [p.field for p in editor.propose_mapping(headers=headers, fields=fields)] == [
+        "number",
+        "name",
+        "street",
+        "postal_code",
+        "city",
+        "pupils_total",
+        "email",
+        "school_year",
+    ]
