@@ -250,8 +250,10 @@ FIELDS = (
     _spec(
         "name",
         gettext_lazy("Name"),
-        gettext_lazy("Kept only where the installation stores names (PUPIL_NAMES_ENABLED); otherwise not read."),
-        max_length=200,
+        gettext_lazy(
+            "Kept only where the installation stores names (PUPIL_NAMES_ENABLED), cut at 200 characters; "
+            "otherwise not read."
+        ),
         aliases=("name", "naam", "nom", "Name", "vārds", "vārds un uzvārds"),
     ),
     _spec(
@@ -746,7 +748,11 @@ class RecipientImporter(Importer):
 
         reference = str(values.get("reference") or "").strip()
         role = None
-        if self.uses_roles and reference:
+        if self.uses_roles:
+            if not reference:
+                if not errors:
+                    fail(self.column_of.get("reference", "sourcedId"), _("a value is required"))
+                return errors
             role = self._role_of(reference, fail)
             if role == "":
                 return None  # only roles that are left out: a parent, an aide, ...
