@@ -1,0 +1,1079 @@
+"""Re-importing the same file changes nothing, for every import target and every field type.
+
+A hypothesis property test (issue 10, bug 3): for each registered import target
+(``engine.import_targets()``) a strategy generates a valid file as the real world writes it (CSV
+separated by ``;`` in Windows-1252 as Excel writes it, UTF-8 with a byte-order mark, XLSX; UTF-16
+for Windows' Autopilot files) exercising every field type the target's profiles and
+``Importer.fields`` declare: text with accents, quotes, semicolons and line breaks, integers,
+counts, decimals with decimal commas and 7 or more places, codes, ISCED levels, booleans, e-mail
+addresses, dates and times. The first import commits; the second import of the same bytes must
+report ``created == 0`` and ``updated == 0`` (every row unchanged), leave every table of the
+project byte-for-byte as it was, and add no audit event.
+
+A target without a case here makes ``test_every_import_target_has_a_strategy`` fail: add one.
+Each example runs in a savepoint that is rolled back, so examples never see each other.
+"""
+
+import base64
+import csv
+import dataclasses
+import datetime
+import io
+import json
+import string
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from types import SimpleNamespace
+from typing import Any
+
+import openpyxl
+import pytest
+from django.apps import apps
+from django.db import transaction
+from django.utils.text import slugify
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from digileap.core.permissions import SystemActor
+from digileap.core.tabular.engine import ImportRejected, import_targets, run_import
+from digileap.core.tabular.profiles import Profile, builtin_profiles, get_profile, profile_from_dict
+from digileap.devices.models import DeviceType
+from digileap.devices.tests.factories import DeviceFactory, DeviceModelFactory
+from digileap.devices.tests.factories_deliveries import delivery_setup
+from digileap.programmes.tests.factories import ProgrammeFactory
+from digileap.schools.models import EligibilityGroup, School
+from digileap.schools.tests.import_files import HAMBURG_HEADERS, MV_HEADERS, hamburg_row, mv_row
+
+pytestmark = pytest.mark.django_db(transaction=False)
+
+SYSTEM = SystemActor("system (reimport property test)")
+SETTINGS = settings(
+    max_examples=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+    derandomize=False,
+)
+# Every table of these apps is dumped before and after the re-import.
+DUMPED_APPS = ("schools", "devices", "programmes", "core", "accounts", "allocation")
+
+# -- cells and files -----------------------------------------------------------------------------------
+
+# Letters that Windows-1252 has and that can never be read as UTF-8 by mistake (no byte of
+# 0x80-0xBF, UTF-8's continuation bytes): a Windows-1252 file is recognised as such.
+WESTERN = string.ascii_letters + string.digits + " äöüÄÖÜßéèêëàâçñôûÿÉÈÇØÅøå'\"-;,./()&+_#\n"
+BALTIC = WESTERN + "āčēģīķļņšūžĀČĒĢĪĶĻŅŠŪŽ€’–„“"
+# Texts that columnar readers and spreadsheets like to turn into something else.
+TRICKY_TEXTS = ["NA", "N/A", "null", "NULL", "nan", "None", "-", "#N/A", "1e5", "0012", "TRUE", "false", "1.0", "00"]
+
+FORMATS = ("cp1252", "utf-8-sig", "xlsx")
+
+
+@dataclass
+class GeneratedFile:
+    """A table as the strategy made it, and its bytes in one format."""
+
+    header: list[str]
+    rows: list[list[Any]]
+    file_format: str = "cp1252"
+    delimiter: str = ";"
+
+    @property
+    def filename(self) -> str:
+        return "generated.xlsx" if self.file_format == "xlsx" else "generated.csv"
+
+    def data(self) -> bytes:
+        if self.file_format == "xlsx":
+            workbook = openpyxl.Workbook()
+            sheet = workbook.active
+            sheet.append(self.header)
+            for row in self.rows:
+                sheet.append([None if cell == "" else cell for cell in row])
+            buffer = io.BytesIO()
+            workbook.save(buffer)
+            return buffer.getvalue()
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter=self.delimiter, lineterminator="\r\n")
+        writer.writerow(self.header)
+        for row in self.rows:
+            writer.writerow([_csv_cell(cell) for cell in row])
+        encoding = {"utf-16": "utf-16"}.get(self.file_format, self.file_format)
+        return buffer.getvalue().encode(encoding)
+
+
+def _csv_cell(cell: Any) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell, datetime.datetime):
+        return cell.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(cell, datetime.date):
+        return cell.isoformat()
+    return str(cell)
+
+
+def texts(alphabet: str, *, min_size: int = 1, max_size: int = 30, tricky: bool = True) -> st.SearchStrategy[str]:
+    """Text a person types into a cell: accents, quotes, separators, line breaks; never a formula."""
+    plain = st.text(alphabet, min_size=min_size, max_size=max_size)
+    strategy = st.one_of(plain, st.sampled_from(TRICKY_TEXTS)) if tricky else plain
+    return strategy.filter(lambda text: text.strip() != "" and not text.strip().startswith("="))
+
+
+def decimal_text(value: Decimal, *, comma: bool) -> str:
+    text = format(value, "f")
+    return text.replace(".", ",") if comma else text
+
+
+def number_cell(value: int, file_format: str, draw) -> Any:
+    """A whole number as the file holds it: text in a CSV, a number (or text) cell in XLSX."""
+    if file_format == "xlsx" and draw(st.booleans()):
+        return value
+    return str(value)
+
+
+def decimal_cell(value: Decimal, file_format: str, draw) -> Any:
+    """A decimal as the file holds it: decimal comma (Windows-1252 CSV as Excel writes it in Europe)
+    or point; in XLSX sometimes a number cell."""
+    if file_format == "xlsx":
+        if draw(st.booleans()):
+            return float(value)
+        return format(value, "f")
+    return decimal_text(value, comma=file_format == "cp1252" or draw(st.booleans()))
+
+
+def coordinates(low: int, high: int) -> st.SearchStrategy[Decimal]:
+    """Coordinates with 7 to 9 decimal places (GPS exports, geoportals)."""
+    return st.builds(
+        lambda whole, places, fraction: Decimal(f"{whole}.{fraction % 10**places:0{places}d}"),
+        st.integers(low, high - 1),
+        st.sampled_from([7, 8, 9]),
+        st.integers(0, 10**9 - 1),
+    )
+
+
+# -- the database, before and after ----------------------------------------------------------------
+
+
+def database_dump() -> dict[str, list[tuple]]:
+    """Every row of every table of the project's apps (values as stored), by model."""
+    dump = {}
+    for app_label in DUMPED_APPS:
+        for model in apps.get_app_config(app_label).get_models():
+            if model._meta.proxy or not model._meta.managed:
+                continue
+            dump[model._meta.label] = list(model._base_manager.order_by("pk").values_list())
+    return dump
+
+
+def dump_difference(before: dict, after: dict) -> str:
+    lines = []
+    for label in before:
+        if before[label] != after[label]:
+            old, new = set(before[label]), set(after[label])
+            lines.append(f"{label}: removed {sorted(old - new, key=repr)[:3]}, added {sorted(new - old, key=repr)[:3]}")
+    return "\n".join(lines)
+
+
+# -- the cases ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Case:
+    """One way to feed a target: a profile, the reference data it needs, and a file strategy."""
+
+    target: str
+    name: str
+    # The profile to import with (a built-in name, or a Profile built from the reference data).
+    profile: Callable[[Any], str | Profile]
+    setup: Callable[[Any], Any]
+    # table(reference, file_format) -> strategy of GeneratedFile (header and rows; format set after)
+    table: Callable[[Any, str], st.SearchStrategy[GeneratedFile]]
+    # The field types the files exercise (engine column types and Importer.fields types).
+    types: frozenset[str]
+    formats: tuple[str, ...] = FORMATS
+    # check(reference, generated, result): exact values after the first import.
+    check: Callable[[Any, GeneratedFile, Any], None] | None = None
+    builtin: tuple[str, ...] = ()  # the built-in profiles this case imports with
+    actor: Callable[[Any], Any] = field(default=lambda reference: SYSTEM)
+
+
+CASES: list[Case] = []
+
+
+def case(**kwargs) -> Case:
+    registered = Case(**kwargs)
+    CASES.append(registered)
+    return registered
+
+
+# -- schools ----------------------------------------------------------------------------------------------
+
+
+def schools_setup(world) -> SimpleNamespace:
+    group = EligibilityGroup.objects.create(code="SGB2", name="Bürgergeld")
+    return SimpleNamespace(world=world, group=group)
+
+
+GENERIC_OPTIONAL = [
+    "authority_name",
+    "country",
+    "operator_code",
+    "type_code",
+    "type_label",
+    "levels",
+    "language",
+    "sector",
+    "status",
+    "street",
+    "postal_code",
+    "city",
+    "email",
+    "website",
+    "latitude",
+    "longitude",
+    "teachers",
+    "ses",
+    "eligible_SGB2",
+]
+GRADE_COLUMNS = [(1, 1), (1, 4), (2, 5), (3, 11)]
+
+
+def emails() -> st.SearchStrategy[str]:
+    local = st.text(string.ascii_lowercase + string.digits + "._-", min_size=1, max_size=12).filter(
+        lambda text: text[0].isalnum() and text[-1].isalnum() and ".." not in text
+    )
+    domain = st.sampled_from(["schule.de", "skola.lv", "ecole.be", "school.example.org"])
+    return st.builds(lambda a, b, upper: f"{a}@{b}".upper() if upper else f"{a}@{b}", local, domain, st.booleans())
+
+
+@st.composite
+def generic_school_file(draw, reference, file_format: str) -> GeneratedFile:
+    alphabet = WESTERN if file_format == "cp1252" else BALTIC
+    optional = draw(st.sets(st.sampled_from(GENERIC_OPTIONAL)))
+    levels_given = sorted(draw(st.sets(st.integers(0, 4), max_size=3)))
+    grades_given = [grade for grade in GRADE_COLUMNS if draw(st.booleans())]
+    total_given = draw(st.booleans())
+    figures = bool(levels_given or grades_given or total_given or {"teachers", "ses", "eligible_SGB2"} & optional)
+    new_authority = draw(st.booleans())
+    if new_authority:  # the file creates its authority: it must give the name and country
+        optional |= {"authority_name", "country"}
+    header = ["authority_code", "operator_name", "number", "name"]
+    header += [name for name in GENERIC_OPTIONAL if name in optional and name != "ses"]
+    if "ses" in optional:
+        header += ["ses_value", "ses_scale"]
+    if figures:
+        header.append("school_year")
+    header += [f"pupils_isced_{level}" for level in levels_given]
+    header += [f"pupils_isced_{level}_grade_{grade}" for level, grade in grades_given]
+    if total_given:
+        header.append("pupils_total")
+    # Column order as a ministry's file has it, not ours.
+    header = draw(st.permutations(header))
+
+    operators = draw(
+        st.lists(
+            texts(alphabet, max_size=40, tricky=False), min_size=1, max_size=3, unique_by=lambda t: slugify(t)
+        ).filter(lambda names: all(slugify(name) for name in names))
+    )
+    operator_codes = {name: f"op-{slugify(name)}"[:40] for name in operators}
+    count = draw(st.integers(1, 6))
+    numbers = draw(
+        st.lists(
+            st.text(string.digits, min_size=1, max_size=8) | st.text(string.digits + "ABX-", min_size=1, max_size=10),
+            min_size=count,
+            max_size=count,
+            unique_by=lambda number: number.strip().upper(),
+        ).filter(lambda numbers: all(n.strip() for n in numbers))
+    )
+    rows = []
+    for number in numbers:
+        authority = draw(st.sampled_from(["IN", "ZZ-NEU"] if new_authority else ["IN"]))
+        operator = draw(st.sampled_from(operators))
+        cells: dict[str, Any] = {
+            "authority_code": authority,
+            "authority_name": "Neue Schulbehörde" if authority == "ZZ-NEU" else "",
+            "country": "DE" if authority == "ZZ-NEU" else draw(st.sampled_from(["", "DE"])),
+            "operator_name": operator,
+            "operator_code": operator_codes[operator],
+            "number": number if file_format != "xlsx" or not number.isdigit() or number[0] == "0" else int(number),
+            "name": draw(texts(alphabet, max_size=60)),
+        }
+        cells["type_code"] = draw(st.sampled_from(["", "GS", "Gy", "IGS", "SO"]))
+        cells["type_label"] = draw(st.just("") | texts(alphabet, max_size=40))
+        cells["levels"] = draw(
+            st.just("")
+            | st.lists(st.integers(0, 4), min_size=1, max_size=3, unique=True).flatmap(
+                lambda values: st.sampled_from([",", ", ", ";", "/", " "]).map(
+                    lambda sep: sep.join(str(v) for v in sorted(values))
+                )
+            )
+        )
+        cells["language"] = draw(st.sampled_from(["", "de", "fr", "nl", "lv"]))
+        cells["sector"] = draw(st.sampled_from(["", "public", "private"]))
+        cells["status"] = draw(st.sampled_from(["", "open", "planned", "closed"]))
+        cells["street"] = draw(st.just("") | texts(alphabet, max_size=60))
+        cells["postal_code"] = draw(st.sampled_from(["", "01067", "22337", "LV-1050", "1000"]))
+        cells["city"] = draw(st.just("") | texts(alphabet, max_size=40))
+        cells["email"] = draw(st.just("") | emails())
+        cells["website"] = draw(st.sampled_from(["", "https://schule.example.de/", "www.skola.lv"]))
+        if draw(st.booleans()):
+            cells["latitude"] = decimal_cell(draw(coordinates(-89, 89)), file_format, draw)
+            cells["longitude"] = decimal_cell(draw(coordinates(-179, 179)), file_format, draw)
+        else:
+            cells["latitude"] = cells["longitude"] = ""
+        cells["teachers"] = draw(st.just("") | st.integers(0, 300).map(lambda n: number_cell(n, file_format, draw)))
+        if draw(st.booleans()):
+            places = draw(st.integers(0, 5))
+            value = Decimal(draw(st.integers(1 * 10**places, 6 * 10**places))).scaleb(-places)
+            cells["ses_value"] = decimal_cell(value, file_format, draw)
+            cells["ses_scale"] = "de-hh-sozialindex"
+        else:
+            cells["ses_value"] = cells["ses_scale"] = ""
+        cells["eligible_SGB2"] = draw(st.just("") | st.integers(0, 400).map(str))
+        cells["school_year"] = draw(st.sampled_from(["2024/25", "2023/24"]))
+        level_totals = {}
+        for level, grade in grades_given:
+            pupils = draw(st.integers(0, 150))
+            cells[f"pupils_isced_{level}_grade_{grade}"] = number_cell(pupils, file_format, draw)
+            level_totals[level] = level_totals.get(level, 0) + pupils
+        for level in levels_given:
+            if level in level_totals:
+                cells[f"pupils_isced_{level}"] = number_cell(level_totals[level], file_format, draw)
+            else:
+                level_totals[level] = draw(st.integers(0, 900))
+                cells[f"pupils_isced_{level}"] = number_cell(level_totals[level], file_format, draw)
+        # Grades of a level without its level column: the level's total is the sum of its grades.
+        if total_given:
+            total = sum(level_totals.values()) if level_totals else draw(st.integers(0, 2000))
+            cells["pupils_total"] = number_cell(total, file_format, draw)
+        rows.append([cells.get(name, "") for name in header])
+    return GeneratedFile(header=list(header), rows=rows, file_format=file_format)
+
+
+def check_school_names(reference, generated: GeneratedFile, result) -> None:
+    """Names are stored exactly as the file gives them (without the surrounding spaces)."""
+    column = generated.header.index("name")
+    number_column = generated.header.index("number")
+    expected = {str(row[number_column]).strip().upper(): str(row[column]).strip() for row in generated.rows}
+    stored = {
+        number.upper(): name
+        for number, name in School.objects.filter(
+            number__in=[str(row[number_column]).strip() for row in generated.rows]
+        )
+        .exclude(pk__in=[reference.world.school.pk, reference.world.other_school.pk])
+        .values_list("number", "name")
+    }
+    assert stored == expected
+
+
+case(
+    target="schools",
+    name="generic",
+    profile=lambda reference: "generic",
+    setup=schools_setup,
+    table=generic_school_file,
+    types=frozenset({"text", "levels", "email", "decimal", "count"}),
+    check=check_school_names,
+    builtin=("generic",),
+)
+
+
+# A Land's official list as a profile written for it (Sachsen's shape): ";" in Windows-1252, one row
+# per school and track, pupils per grade summed over the rows, a composite key, "PLZ Ort" split,
+# higher education filtered out, the operator only for public schools, codes, a yes/no column, a
+# whole number, e-mail addresses whose invalid ones are left empty with a warning, coordinates with
+# seven decimal places and decimal commas.
+STATE_GRADES = range(1, 14)
+STATE_PROFILE = {
+    "name": "state-list",
+    "target": "schools",
+    "label": "A Land's school list, one row per school and track",
+    "delimiter": ";",
+    "encoding": "auto",
+    "grades": "DE",
+    "constants": {"authority_code": "DE-SN", "authority_name": "Sachsen", "country": "DE", "school_year": "2024/25"},
+    "filter": [{"column": "Schulart", "not_in": ["Hochschule", "Berufsakademie"]}],
+    "merge": {
+        "key": ["number"],
+        "rules": {
+            **{
+                f"pupils_isced_{level}_grade_{grade}": "sum"
+                for grade, level in [(g, 1 if g <= 4 else 2 if g <= 10 else 3) for g in STATE_GRADES]
+            },
+            "teachers": "max",
+            "name": "first",
+        },
+        "default": "same",
+    },
+    "columns": [
+        {
+            "field": "number",
+            "source": ["Gemeindeschlüssel", "Schulnummer"],
+            "required": True,
+            "transforms": [{"pad": 5}, {"template": "{0}-{1}"}],
+        },
+        {"field": "name", "source": "Name der Schule", "required": True},
+        {
+            "field": "type_code",
+            "source": "Schulart",
+            "type": "code",
+            "codes": "shared:de-school-types-sn",
+            "keep_code_as": "type_code",
+        },
+        {"field": "sector", "source": "Rechtsform", "type": "code", "codes": "sectors"},
+        {"field": "public_school", "source": "öffentlich", "type": "boolean"},
+        {
+            "field": "operator_name",
+            "source": "Schulträger",
+            "default": "Freie Träger",
+            "when": {"field": "public_school", "equals": True},
+        },
+        {"field": "street", "source": "Straße"},
+        {"field": "postal_code", "source": "PLZ Ort", "transforms": [{"regex": "^(\\d{5})\\s", "group": 1}]},
+        {"field": "city", "source": "PLZ Ort", "transforms": [{"split": " ", "part": 1, "maxsplit": 1}]},
+        {"field": "email", "source": "E-Mail", "type": "email", "on_invalid": "empty"},
+        {"field": "latitude", "source": "Breite", "type": "decimal"},
+        {"field": "longitude", "source": "Länge", "type": "decimal"},
+        {"field": "teachers", "source": "Lehrkräfte", "type": "integer", "minimum": 0},
+        *({"field": f"pupils_grade_{grade}", "source": f"Klasse {grade}", "type": "count"} for grade in STATE_GRADES),
+    ],
+    "code_lists": {"sectors": {"öffentlich": {"sector": "public"}, "frei": {"sector": "private"}}},
+}
+STATE_HEADER = ["Gemeindeschlüssel", "Schulnummer", "Name der Schule", "Schulart", "Schulzweig", "Rechtsform"]
+STATE_HEADER += ["öffentlich", "Schulträger", "Straße", "PLZ Ort", "E-Mail", "Breite", "Länge", "Lehrkräfte"]
+STATE_HEADER += [f"Klasse {grade}" for grade in STATE_GRADES]
+
+
+@st.composite
+def state_school_file(draw, reference, file_format: str) -> GeneratedFile:
+    alphabet = WESTERN if file_format == "cp1252" else BALTIC
+    count = draw(st.integers(1, 4))
+    keys = draw(
+        st.lists(
+            st.tuples(st.sampled_from(["14612000", "14511000", "14522080"]), st.integers(1, 99999)),
+            min_size=count,
+            max_size=count,
+            unique=True,
+        )
+    )
+    operators = ["Landeshauptstadt Dresden", "Stadt Chemnitz", "Gemeinde Großpösna"]
+    rows = []
+    for index, (municipality, school_number) in enumerate(keys):
+        public = draw(st.booleans())
+        kinds = ["GS", "OS", "GY", "Oberschule", "Gymnasium"] + (["Hochschule", "Berufsakademie"] if index else [])
+        school_type = draw(st.sampled_from(kinds))
+        postcode = f"{draw(st.integers(1000, 99999)):05d}"
+        school = {
+            "Gemeindeschlüssel": int(municipality) if file_format == "xlsx" and draw(st.booleans()) else municipality,
+            "Schulnummer": number_cell(school_number, file_format, draw)
+            if draw(st.booleans())
+            else f"{school_number:05d}",
+            "Name der Schule": draw(texts(alphabet, max_size=60)),
+            "Schulart": school_type,
+            "Rechtsform": "öffentlich" if public else "frei",
+            "öffentlich": draw(st.sampled_from(["ja", "x", "1", "Ja"] if public else ["nein", "", "0", "Nein"])),
+            "Schulträger": draw(st.sampled_from(operators)) if public else draw(st.sampled_from(["", "Verein"])),
+            "Straße": draw(texts(alphabet, max_size=40)),
+            "PLZ Ort": f"{postcode} {draw(texts(alphabet, max_size=30, tricky=False).map(str.strip))}",
+            "E-Mail": draw(st.sampled_from(["", "info(at)schule.de", "sekretariat@@schule.de"]) | emails()),
+            "Breite": decimal_cell(draw(coordinates(50, 51)), file_format, draw),
+            "Länge": decimal_cell(draw(coordinates(12, 14)), file_format, draw),
+        }
+        tracks = draw(st.integers(1, 3))
+        grades = sorted(draw(st.sets(st.sampled_from(list(STATE_GRADES)), min_size=1, max_size=4)))
+        for track in range(tracks):
+            row = dict(school)
+            row["Schulzweig"] = ["Hauptschulbildungsgang", "Realschulbildungsgang", "Förderklasse"][track]
+            row["Lehrkräfte"] = number_cell(draw(st.integers(0, 120)), file_format, draw)
+            for grade in grades:
+                row[f"Klasse {grade}"] = number_cell(draw(st.integers(0, 120)), file_format, draw)
+            rows.append(row)
+    rows = draw(st.permutations(rows))
+    header = STATE_HEADER
+    return GeneratedFile(
+        header=header, rows=[[row.get(name, "") for name in header] for row in rows], file_format=file_format
+    )
+
+
+case(
+    target="schools",
+    name="state-list",
+    profile=lambda reference: profile_from_dict(json.loads(json.dumps(STATE_PROFILE)), is_builtin=False),
+    setup=schools_setup,
+    table=state_school_file,
+    types=frozenset({"text", "integer", "count", "decimal", "code", "boolean", "email", "levels"}),
+)
+
+
+# The two shipped Länder profiles, with files of their shape (see schools/tests/import_files.py).
+
+
+@st.composite
+def hamburg_file(draw, reference, file_format: str) -> GeneratedFile:
+    alphabet = WESTERN if file_format == "cp1252" else BALTIC
+    count = draw(st.integers(1, 5))
+    numbers = draw(st.lists(st.integers(1000, 9999).map(str), min_size=count, max_size=count, unique=True))
+    rows = []
+    for number in numbers:
+        status = draw(st.sampled_from(["staatl.", "privat"]))
+        pupils = tuple(draw(st.integers(0, 700)) for _level in range(4))
+        row = hamburg_row(
+            number,
+            draw(texts(alphabet, max_size=60)),
+            school_type=draw(st.sampled_from(["G", "STS", "GY", "SO", "ErwBi"])),
+            status=status,
+            operator=draw(texts(alphabet, max_size=40, tricky=False)) if status == "privat" else "",
+            social_index=draw(st.sampled_from(["-1", "1", "2", "3", "4", "5", "6"])),
+            pupils=pupils,
+            x=f"{draw(st.integers(550000, 590000))}.{draw(st.integers(0, 999)):03d}",
+            y=f"{draw(st.integers(5920000, 5950000))}.{draw(st.integers(0, 999)):03d}",
+        )
+        rows.append(row)
+        if draw(st.booleans()):  # the geoportal lists the school again for its second layer
+            again = list(row)
+            again[2], again[3] = f"C_2015_Schulen_SekII.{number}", f"id-{number}-S2"
+            rows.append(again)
+    return GeneratedFile(header=list(HAMBURG_HEADERS), rows=rows, file_format=file_format, delimiter=",")
+
+
+@st.composite
+def mv_file(draw, reference, file_format: str) -> GeneratedFile:
+    alphabet = WESTERN if file_format == "cp1252" else BALTIC
+    count = draw(st.integers(1, 5))
+    numbers = draw(st.lists(st.integers(75000000, 75999999).map(str), min_size=count, max_size=count, unique=True))
+    rows = [
+        mv_row(
+            number,
+            draw(texts(alphabet, max_size=60)),
+            district=draw(st.sampled_from(["HRO", "SN", "LRO", "LUP", "MSE", "MSP", "NWM", "VG", "VR"])),
+            school_type=draw(st.sampled_from(["GS", "RegS", "Gy", "KGS/GS/\nFöL", "IGS", "FöL", "FöK/GS"])),
+            city=draw(texts(alphabet, max_size=30, tricky=False)),
+        )
+        for number in numbers
+    ]
+    return GeneratedFile(header=list(MV_HEADERS), rows=rows, file_format=file_format, delimiter=",")
+
+
+case(
+    target="schools",
+    name="hamburg",
+    profile=lambda reference: "hamburg",
+    setup=schools_setup,
+    table=hamburg_file,
+    types=frozenset({"text", "code", "decimal", "count", "email"}),
+    formats=("utf-8-sig", "cp1252"),
+    builtin=("hamburg",),
+)
+case(
+    target="schools",
+    name="mv",
+    profile=lambda reference: "mv",
+    setup=schools_setup,
+    table=mv_file,
+    types=frozenset({"text", "code", "email"}),
+    formats=("utf-8-sig", "cp1252"),
+    builtin=("mv",),
+)
+
+
+# -- deliveries -------------------------------------------------------------------------------------------
+
+GENERIC_DELIVERY = {
+    "serial": "serial",
+    "model": "model",
+    "asset_tag": "asset_tag",
+    "mac_address": "mac_address",
+    "autopilot_hash": "autopilot_hash",
+    "windows_product_id": "windows_product_id",
+    "google_device_id": "google_device_id",
+    "condition": "condition",
+    "school": "school",
+    "site": "site",
+    "note_number": "delivery_note",
+    "delivered_on": "delivered_on",
+    "order": "order",
+}
+AUTOPILOT_DELIVERY = {
+    "serial": "Device Serial Number",
+    "model": "Model",
+    "asset_tag": "Asset Tag",
+    "mac_address": "MAC Address",
+    "autopilot_hash": "Hardware Hash",
+    "windows_product_id": "Windows Product ID",
+    "condition": "Condition",
+    "school": "School Number",
+    "site": "Site",
+    "note_number": "Delivery Note",
+    "delivered_on": "Delivery Date",
+    "order": "PO Number",
+}
+DELIVERY_OPTIONAL = (
+    "asset_tag",
+    "mac_address",
+    "autopilot_hash",
+    "windows_product_id",
+    "google_device_id",
+    "condition",
+)
+
+
+def deliveries_setup(world) -> SimpleNamespace:
+    setup = delivery_setup(world)
+    setup.line.quantity = 1000
+    setup.line.save()
+    return SimpleNamespace(world=world, setup=setup)
+
+
+def serials() -> st.SearchStrategy[str]:
+    return st.text(string.ascii_letters + string.digits + "-", min_size=3, max_size=16).filter(
+        lambda text: text[0] != "-"
+    )
+
+
+def macs() -> st.SearchStrategy[str]:
+    return st.builds(
+        lambda digits, style: {
+            "colon": ":".join(digits[i : i + 2] for i in range(0, 12, 2)),
+            "dash": "-".join(digits[i : i + 2] for i in range(0, 12, 2)).lower(),
+            "cisco": ".".join(digits[i : i + 4] for i in range(0, 12, 4)),
+            "plain": digits.lower(),
+        }[style],
+        st.text("0123456789ABCDEF", min_size=12, max_size=12),
+        st.sampled_from(["colon", "dash", "cisco", "plain"]),
+    )
+
+
+def hashes() -> st.SearchStrategy[str]:
+    return st.binary(min_size=3, max_size=300).map(lambda raw: base64.b64encode(raw).decode())
+
+
+DATE_STYLES = ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y", "%d-%m-%Y")
+
+
+def delivery_file(columns: dict[str, str]):
+    @st.composite
+    def strategy(draw, reference, file_format: str) -> GeneratedFile:
+        alphabet = WESTERN if file_format == "cp1252" else BALTIC
+        optional = [name for name in DELIVERY_OPTIONAL if name in columns and draw(st.booleans())]
+        with_site = draw(st.booleans())
+        fields = ["serial", "model", *optional, "school", *(["site"] if with_site else []), "note_number"]
+        fields += ["delivered_on", "order"]
+        fields = draw(st.permutations(fields))
+        count = draw(st.integers(1, 8))
+        serial_list = draw(
+            st.lists(serials(), min_size=count, max_size=count, unique_by=lambda serial: serial.strip().upper())
+        )
+        notes = draw(
+            st.lists(
+                st.tuples(
+                    texts(string.ascii_uppercase + string.digits + "-/ ", max_size=20, tricky=False),
+                    st.dates(datetime.date(2023, 1, 1), datetime.date(2025, 12, 31)),
+                    st.sampled_from(DATE_STYLES + ("cell",)),
+                ),
+                min_size=1,
+                max_size=3,
+                unique_by=lambda note: note[0].strip(),
+            )
+        )
+        rows = []
+        for serial in serial_list:
+            note, day, style = draw(st.sampled_from(notes))
+            if style == "cell":
+                on = (
+                    datetime.datetime.combine(day, datetime.time())
+                    if file_format == "xlsx"
+                    else day.strftime("%Y-%m-%d")
+                )
+            else:
+                on = day.strftime(style)
+            cells = {
+                "serial": draw(st.sampled_from([serial, f" {serial} ", serial.lower()])),
+                "model": draw(st.sampled_from(["lat3440", "Dell Latitude 3440", "LAT3440"])),
+                "asset_tag": draw(st.just("") | texts(alphabet, max_size=30)),
+                "mac_address": draw(st.just("") | macs()),
+                "autopilot_hash": draw(st.just("") | hashes()),
+                "windows_product_id": draw(st.just("") | st.text(string.digits + "-", min_size=5, max_size=29)),
+                "google_device_id": draw(st.just("") | st.uuids().map(str)),
+                "condition": draw(st.sampled_from(["", "new", "refurbished"])),
+                "school": draw(st.sampled_from(["1001", " 1001", 1001 if file_format == "xlsx" else "1001"])),
+                "site": draw(st.sampled_from(["", "Annex"])),
+                "note_number": note,
+                "delivered_on": on,
+                "order": "PO-1",
+            }
+            rows.append([cells[name] for name in fields])
+        return GeneratedFile(header=[columns[name] for name in fields], rows=rows, file_format=file_format)
+
+    return strategy
+
+
+case(
+    target="deliveries",
+    name="generic",
+    profile=lambda reference: "generic",
+    setup=deliveries_setup,
+    table=delivery_file(GENERIC_DELIVERY),
+    types=frozenset({"text", "date"}),
+    builtin=("generic",),
+)
+case(
+    target="deliveries",
+    name="autopilot-csv",
+    profile=lambda reference: "autopilot-csv",
+    setup=deliveries_setup,
+    table=delivery_file(AUTOPILOT_DELIVERY),
+    types=frozenset({"text", "date"}),
+    builtin=("autopilot-csv",),
+)
+
+
+# -- autopilot hashes -------------------------------------------------------------------------------------
+
+
+def autopilot_setup(world) -> SimpleNamespace:
+    programme = ProgrammeFactory(authority=world.authority)
+    model = DeviceModelFactory(authority=world.authority, manufacturer="HP", device_type=DeviceType.LAPTOP)
+    devices = [
+        DeviceFactory(programme=programme, school=world.school, device_model=model, serial=f"5CG{n:04d}X")
+        for n in range(8)
+    ]
+    return SimpleNamespace(world=world, devices=devices)
+
+
+@st.composite
+def autopilot_file(draw, reference, file_format: str) -> GeneratedFile:
+    devices = draw(st.lists(st.sampled_from(reference.devices), min_size=1, max_size=8, unique_by=lambda d: d.pk))
+    header = ["Device Serial Number", "Windows Product ID", "Hardware Hash"]
+    if draw(st.booleans()):
+        header += ["Group Tag", "Assigned User"]
+    rows = []
+    for device in devices:
+        hardware_hash = draw(hashes())
+        if draw(st.booleans()):  # a hash copied with its line wraps
+            hardware_hash = "\n".join(hardware_hash[i : i + 76] for i in range(0, len(hardware_hash), 76))
+        row = [
+            draw(st.sampled_from([device.serial, device.serial.lower(), f" {device.serial} "])),
+            draw(st.just("") | st.text(string.digits + "-", min_size=5, max_size=29)),
+            hardware_hash,
+        ]
+        if len(header) == 5:
+            row += [draw(st.sampled_from(["", "Schule", "Lehrkräfte"])), ""]
+        rows.append(row)
+        if draw(st.integers(0, 5)) == 0:  # Get-WindowsAutopilotInfo -Append run twice on one computer
+            rows.append(list(row))
+    return GeneratedFile(header=header, rows=rows, file_format=file_format, delimiter=",")
+
+
+case(
+    target="autopilot_hashes",
+    name="autopilot-hashes",
+    profile=lambda reference: "autopilot-hashes",
+    setup=autopilot_setup,
+    table=autopilot_file,
+    types=frozenset({"text"}),
+    formats=("utf-16", "utf-8-sig", "cp1252"),
+    builtin=("autopilot-hashes",),
+)
+
+
+# -- recipients -------------------------------------------------------------------------------------------
+
+ROLE_WORDS = ["", "pupil", "Schüler", "élève", "leerling", "skolēns", "teacher", "Lehrerin", "enseignant", "skolotājs"]
+
+
+def recipients_setup(world) -> SimpleNamespace:
+    return SimpleNamespace(world=world)
+
+
+@st.composite
+def class_list_file(draw, reference, file_format: str) -> GeneratedFile:
+    alphabet = WESTERN if file_format == "cp1252" else BALTIC
+    words = [
+        word
+        for word in ROLE_WORDS
+        if file_format != "cp1252" or word.encode("cp1252", "ignore").decode("cp1252") == word
+    ]
+    optional = [
+        name for name in ("grade", "class", "level", "eligibility_group", "role", "name") if draw(st.booleans())
+    ]
+    header = draw(st.permutations(["reference", "school", *optional]))
+    count = draw(st.integers(1, 8))
+    references = draw(
+        st.lists(
+            st.text(string.ascii_letters + string.digits + "-_", min_size=1, max_size=12),
+            min_size=count,
+            max_size=count,
+            unique_by=lambda text: text.strip(),
+        )
+    )
+    rows = []
+    for reference_text in references:
+        cells = {
+            "reference": reference_text,
+            "school": draw(st.sampled_from(["1001", " 1001 ", 1001 if file_format == "xlsx" else "1001"])),
+            "grade": draw(st.just("") | st.integers(0, 13).map(lambda n: number_cell(n, file_format, draw))),
+            "class": draw(st.just("") | texts(alphabet, max_size=12)),
+            "level": draw(st.just("") | st.integers(0, 4).map(lambda n: number_cell(n, file_format, draw))),
+            "eligibility_group": draw(st.just("") | texts(alphabet, max_size=20)),
+            "role": draw(st.sampled_from(words)),
+            "name": draw(st.just("") | texts(alphabet, max_size=40)),
+        }
+        rows.append([cells[name] for name in header])
+    return GeneratedFile(header=list(header), rows=rows, file_format=file_format)
+
+
+case(
+    target="recipients",
+    name="class-list",
+    profile=lambda reference: "class-list",
+    setup=recipients_setup,
+    table=class_list_file,
+    types=frozenset({"text", "integer"}),
+    builtin=("class-list",),
+)
+
+
+@st.composite
+def oneroster_users_file(draw, reference, file_format: str) -> GeneratedFile:
+    header = ["sourcedId", "status", "dateLastModified", "enabledUser", "orgSourcedIds", "role", "username"]
+    header += ["givenName", "familyName", "grades"]
+    count = draw(st.integers(1, 8))
+    ids = draw(st.lists(st.uuids().map(str), min_size=count, max_size=count, unique=True))
+    rows = []
+    for sourced_id in ids:
+        rows.append(
+            [
+                sourced_id,
+                draw(st.sampled_from(["active", ""])),
+                "2024-09-01T08:00:00.000Z",
+                "true",
+                draw(st.sampled_from(["1001", "1001,9999"])),
+                draw(st.sampled_from(["student", "teacher"])),
+                "user",
+                draw(texts(BALTIC, max_size=20, tricky=False)),
+                draw(texts(BALTIC, max_size=20, tricky=False)),
+                draw(st.sampled_from(["", "KG", "01", "05", "12", "09,10"])),
+            ]
+        )
+    return GeneratedFile(header=header, rows=rows, file_format="utf-8-sig", delimiter=",")
+
+
+case(
+    target="recipients",
+    name="oneroster-users",
+    profile=lambda reference: "oneroster-users",
+    setup=recipients_setup,
+    table=oneroster_users_file,
+    types=frozenset({"text"}),
+    formats=("utf-8-sig",),
+    builtin=("oneroster-users",),
+)
+
+
+# -- management reports -----------------------------------------------------------------------------------
+
+
+def management_setup(world) -> SimpleNamespace:
+    programme = ProgrammeFactory(authority=world.authority)
+    laptop = DeviceModelFactory(authority=world.authority, manufacturer="Lenovo", device_type=DeviceType.LAPTOP)
+    chromebook = DeviceModelFactory(authority=world.authority, manufacturer="Acer", device_type=DeviceType.CHROMEBOOK)
+    devices = [
+        DeviceFactory(programme=programme, school=world.school, device_model=laptop, serial=f"PF{n:05d}")
+        for n in range(4)
+    ] + [
+        DeviceFactory(programme=programme, school=world.school, device_model=chromebook, serial=f"NXH{n:05d}")
+        for n in range(4)
+    ]
+    return SimpleNamespace(world=world, devices=devices)
+
+
+def management_profile(name: str):
+    def build(reference) -> Profile:
+        profile = get_profile("management_reports", name)
+        constants = {
+            **profile.constants,
+            "operator_id": reference.world.operator.pk,
+            "school_id": reference.world.school.pk,
+        }
+        return dataclasses.replace(profile, constants=constants)
+
+    return build
+
+
+def check_in_times(file_format: str) -> st.SearchStrategy[Any]:
+    moments = st.datetimes(datetime.datetime(2024, 1, 1), datetime.datetime(2025, 12, 31)).map(
+        lambda moment: moment.replace(microsecond=0)
+    )
+    styles = st.sampled_from(["iso", "isoz", "us", "space", "ampm"])
+
+    def render(moment: datetime.datetime, style: str) -> str:
+        if style == "iso":
+            return moment.strftime("%Y-%m-%d %H:%M:%S")
+        if style == "isoz":
+            return moment.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+        if style == "us":
+            return f"{moment.month}/{moment.day}/{moment.year} {moment.strftime('%I:%M:%S %p').lstrip('0')}"
+        if style == "ampm":
+            return moment.strftime("%Y-%m-%d %I:%M %p")
+        return moment.strftime("%Y-%m-%dT%H:%M:%S")
+
+    rendered = st.builds(render, moments, styles)
+    return st.just("") | rendered
+
+
+@st.composite
+def intune_file(draw, reference, file_format: str) -> GeneratedFile:
+    alphabet = WESTERN if file_format == "cp1252" else BALTIC
+    header = [
+        "Device name",
+        "Managed by",
+        "Serial number",
+        "Manufacturer",
+        "Model",
+        "Last check-in",
+        "Primary user UPN",
+    ]
+    known = [device.serial for device in reference.devices[:4]]
+    count = draw(st.integers(1, 8))
+    serial_list = draw(st.lists(st.sampled_from(known) | serials(), min_size=count, max_size=count, unique=True))
+    rows = []
+    for serial in serial_list:
+        rows.append(
+            [
+                draw(texts(alphabet, max_size=30)),
+                "Intune",
+                draw(st.sampled_from([serial, serial.lower(), f" {serial}"])),
+                draw(st.sampled_from(["Lenovo", "LENOVO", "Dell Inc.", ""])),
+                draw(st.just("") | texts(alphabet, max_size=30)),
+                draw(check_in_times(file_format)),
+                "pupil@example.org",
+            ]
+        )
+    return GeneratedFile(header=header, rows=rows, file_format=file_format)
+
+
+@st.composite
+def google_file(draw, reference, file_format: str) -> GeneratedFile:
+    upper = draw(st.booleans())
+    names = ["Serial Number", "Model", "Last Sync", "Status", "Annotated Asset ID", "Annotated User"]
+    header = names if upper else [name.lower() for name in names]
+    known = [device.serial for device in reference.devices[4:]]
+    count = draw(st.integers(1, 8))
+    serial_list = draw(st.lists(st.sampled_from(known) | serials(), min_size=count, max_size=count, unique=True))
+    rows = []
+    for serial in serial_list:
+        rows.append(
+            [
+                serial,
+                draw(st.sampled_from(["Acer Chromebook 511", "HP Chromebook 11 G9 EE", ""])),
+                draw(check_in_times(file_format)),
+                draw(st.sampled_from(["ACTIVE", "DEPROVISIONED", "DISABLED"])),
+                draw(st.just("") | texts(BALTIC, max_size=20)),
+                "pupil@example.org",
+            ]
+        )
+    return GeneratedFile(header=header, rows=rows, file_format="utf-8-sig", delimiter=",")
+
+
+case(
+    target="management_reports",
+    name="intune",
+    profile=management_profile("intune"),
+    setup=management_setup,
+    table=intune_file,
+    types=frozenset({"text", "datetime"}),
+    formats=("utf-8-sig", "cp1252", "xlsx"),
+    builtin=("intune",),
+)
+case(
+    target="management_reports",
+    name="google",
+    profile=management_profile("google"),
+    setup=management_setup,
+    table=google_file,
+    types=frozenset({"text", "datetime"}),
+    formats=("utf-8-sig",),
+    builtin=("google",),
+)
+
+
+# -- the tests --------------------------------------------------------------------------------------------
+
+
+def declared_types(target: str) -> set[str]:
+    """The field types a target declares: its fields' types and its built-in profiles' column types."""
+    importer = import_targets()[target]
+    declared = {spec.type for spec in importer.fields}
+    for profile in builtin_profiles(target).values():
+        declared |= {column.type for column in profile.columns}
+        declared |= {pattern.get("type", "text") for pattern in profile.pattern_columns}
+    return declared
+
+
+@pytest.mark.parametrize("target", sorted(import_targets()))
+def test_every_import_target_has_a_strategy(target):
+    cases = [registered for registered in CASES if registered.target == target]
+    assert cases, f"the import target {target!r} has no re-import strategy in {__name__}: add a case"
+    covered = set().union(*(registered.types for registered in cases))
+    missing = declared_types(target) - covered
+    assert not missing, f"{target}: no case exercises the field type(s) {sorted(missing)}"
+    exercised = {name for registered in cases for name in registered.builtin}
+    assert set(builtin_profiles(target)) <= exercised | SKIPPED_BUILTINS.get(target, set()), (
+        f"{target}: built-in profile(s) {sorted(set(builtin_profiles(target)) - exercised)} have no case"
+    )
+
+
+# Built-in profiles that need more than one table (a ZIP bundle) and are covered by their own tests.
+SKIPPED_BUILTINS: dict[str, set[str]] = {"recipients": {"oneroster-1.2"}}
+
+
+def _run(target: str, profile, generated: GeneratedFile, actor):
+    return run_import(
+        target=target,
+        source=io.BytesIO(generated.data()),
+        profile=profile,
+        actor=actor,
+        filename=generated.filename,
+    )
+
+
+@pytest.mark.parametrize("registered", CASES, ids=lambda registered: f"{registered.target}-{registered.name}")
+def test_reimporting_the_same_file_changes_nothing(registered: Case, world):
+    reference = registered.setup(world)
+    profile = registered.profile(reference)
+    actor = registered.actor(reference)
+
+    @SETTINGS
+    @given(data=st.data())
+    def example(data):
+        file_format = data.draw(st.sampled_from(registered.formats), label="format")
+        generated = data.draw(registered.table(reference, file_format), label="file")
+        generated.file_format = file_format
+        with transaction.atomic():
+            try:
+                first = _run(registered.target, profile, generated, actor)
+            except ImportRejected as rejected:
+                errors = [(e.line, e.column, e.message, e.value) for e in rejected.result.errors]
+                pytest.fail(f"the first import rejected rows of a valid file: {errors}")
+            assert first.committed
+            assert first.rejected == 0
+            if registered.check is not None:
+                registered.check(reference, generated, first)
+            before = database_dump()
+            second = _run(registered.target, profile, generated, actor)
+            after = database_dump()
+            summary = second.summary()
+            assert (summary["created"], summary["updated"], summary["rejected"]) == (0, 0, 0), (
+                f"re-import of the same file: {summary} (first: {first.summary()})"
+            )
+            assert summary["unchanged"] == first.created + first.updated + first.unchanged
+            assert before == after, dump_difference(before, after)
+            transaction.set_rollback(True)
+
+    example()
+
+
+def test_the_dump_sees_a_changed_value(world):
+    """The comparison is not vacuous: a changed stored value shows in the dump."""
+    before = database_dump()
+    School.objects.filter(pk=world.school.pk).update(latitude=Decimal("53.123457"))
+    assert dump_difference(before, database_dump()).startswith("schools.School:")
