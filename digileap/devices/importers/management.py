@@ -41,6 +41,7 @@ from digileap.schools.models import School, SchoolOperator
 from ..exchange import FundedDevice, manufacturer_key, match_device, normalise_serial, parse_check_in
 from ..models import Device, DeviceStatus, DeviceType, ManagedDevice, ManagementReport
 from . import autopilot  # noqa: F401  (registers the autopilot_hashes target; belongs in __init__.py)
+from .recipients import refuse_constant_columns
 
 TARGET = "management_reports"
 register_profile_dir(TARGET, Path(__file__).parent / "management_profiles")
@@ -278,6 +279,7 @@ class ManagementReportImporter(Importer):
 
     def plan(self, rows: Iterable[ParsedRow]) -> Plan:
         constants = self.profile.constants
+        refuse_constant_columns(self.profile, ("source",))
         source = constants.get("source") or self.profile.name
         if source not in MANAGED_TYPES:
             raise ImportFileError(

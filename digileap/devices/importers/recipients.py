@@ -272,6 +272,20 @@ FIELDS = (
 )
 
 
+def refuse_constant_columns(profile, names: tuple[str, ...]) -> None:
+    """Some fields are one value for the whole file (where a list comes from, which tool wrote it):
+    a profile that reads one from a column would have it ignored, so it is refused."""
+    for column in profile.columns:
+        if column.field in names:
+            raise ImportFileError(
+                _(
+                    "profile %(profile)s reads %(field)s from the column %(column)r, but %(field)s is one value "
+                    "for the whole file: set it as a constant of the profile"
+                )
+                % {"profile": profile.name, "field": column.field, "column": column.sources[0]}
+            )
+
+
 # -- OneRoster bundles ---------------------------------------------------------------------------
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -786,6 +800,7 @@ class RecipientImporter(Importer):
 
     def plan(self, rows: Iterable[ParsedRow]) -> Plan:
         self._check_bundle()
+        refuse_constant_columns(self.profile, ("source",))
         plan = Plan(data=RecipientPlan())
         fields = self.compared_fields()
         by_key: dict[tuple[int, str], list[RecipientRow]] = {}

@@ -335,3 +335,31 @@ def test_the_system_actor_needs_the_school_when_numbers_repeat(world, tmp_path):
         )
     message = caught.value.result.errors[0].message
     assert message.startswith("the school number '1001' is used in several authorities (")
+
+
+def test_a_profile_that_reads_the_source_from_a_column_is_refused(world, role_users, tmp_path):
+    from digileap.core.tabular.profiles import profile_from_dict
+
+    profile = profile_from_dict(
+        {
+            "name": "own",
+            "target": "recipients",
+            "columns": [
+                {"field": "reference", "source": "reference", "required": True},
+                {"field": "source", "source": "Quelle"},
+            ],
+        },
+        is_builtin=False,
+    )
+    with pytest.raises(ImportFileError) as caught:
+        run_import(
+            target="recipients",
+            source=write(tmp_path, "a.csv", "reference;Quelle\nP-1;oneroster\n"),
+            profile=profile,
+            actor=role_users[Role.SCHOOL_COORDINATOR],
+        )
+    assert caught.value.describe() == (
+        "profile own reads source from the column 'Quelle', but source is one value for the whole file: set it as "
+        "a constant of the profile"
+    )
+    assert not Recipient.objects.exists()
