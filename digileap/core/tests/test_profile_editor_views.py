@@ -361,31 +361,65 @@ def test_the_json_written_by_hand_wins_and_is_checked(client, role_users):
     ]
 
 
-def test_an_xlsx_with_its_header_on_row_4_and_a_sheet_chosen(client, role_users):
+def test_a_latvian_xlsx_with_its_header_on_row_4_on_the_second_sheet(
+    client, role_users, world, django_capture_on_commit_callbacks
+):
     workbook = openpyxl.Workbook()
-    workbook.active.title = "Notes"
+    workbook.active.title = "Piezīmes"
     workbook.active.append(["nothing here"])
     sheet = workbook.create_sheet("Skolas")
     sheet.append(["Izglītības iestāžu saraksts"])
     sheet.append(["2024./2025. mācību gads"])
     sheet.append([])
-    sheet.append(["Skolas kods", "Nosaukums"])
-    sheet.append(["4001", "Rīgas 1. vidusskola"])
+    sheet.append(["Reģistrācijas numurs", "Iestādes nosaukums", "Novads", "Izglītojamo skaits"])
+    sheet.append(["4001", "Rīgas 1. vidusskola", "Rīga", 812])
+    sheet.append(["4002", "Cēsu pamatskola", "Cēsu novads", 240])
     buffer = io.BytesIO()
     workbook.save(buffer)
-    client = signed_in(client, role_users[Role.ADMINISTRATOR])
+    admin = role_users[Role.ADMINISTRATOR]
+    client = signed_in(client, admin)
     assert start(client, content=buffer.getvalue(), name="skolas.xlsx", header_row=4).status_code == 302
-    values = form_values(client.get(reverse("importprofile-editor")))
+    response = client.get(reverse("importprofile-editor"))
+    # The first sheet has no row 4: the editor says so, and offers the sheets.
+    assert response.context["editor"].file_error == (
+        "skolas.xlsx, line 4: the sheet 'Piezīmes' has no row 4, the profile's header row"
+    )
+    values = form_values(response)
     values["s-sheet"] = "Skolas"
-    response = post(client, values, action="reread")
-    assert response.status_code == 302
+    assert post(client, values, action="propose").status_code == 302
     response = client.get(reverse("importprofile-editor"))
     editor = response.context["editor"]
-    assert (editor.sheets, editor.headers) == (["Notes", "Skolas"], ["Skolas kods", "Nosaukums"])
+    assert (editor.sheets, editor.headers, editor.file_error) == (
+        ["Piezīmes", "Skolas"],
+        ["Reģistrācijas numurs", "Iestādes nosaukums", "Novads", "Izglītojamo skaits"],
+        "",
+    )
     values = form_values(response)
-    values.update({"m0-field": "number", "m1-field": "name"})
+    pairs = [(values.get(f"m{index}-source"), values.get(f"m{index}-field")) for index in range(4)]
+    assert pairs == [
+        ("Reģistrācijas numurs", "number"),
+        ("Iestādes nosaukums", "name"),
+        ("Novads", "city"),
+        ("Izglītojamo skaits", "pupils_total"),
+    ]
+    values.update({"c0-field": "authority_code", "c0-value": "IN", "c1-field": "operator_name"})
+    values.update({"c1-value": "INSIDE operator", "constants": 3, "c2-field": "school_year", "c2-value": "2024/25"})
     preview = post(client, values, action="preview").context["preview"]
-    assert [(row["line"], row["values"]) for row in preview["rows"]] == [(5, ["4001", "Rīgas 1. vidusskola"])]
+    assert [(row["line"], row["values"][:4]) for row in preview["rows"]] == [
+        (5, ["4001", "Rīgas 1. vidusskola", "Rīga", "812"]),
+        (6, ["4002", "Cēsu pamatskola", "Cēsu novads", "240"]),
+    ]
+    assert post(client, values, action="save").status_code == 302
+    assert ImportProfile.objects.get(name="skolas").definition["sheet"] == "Skolas"
+    with django_capture_on_commit_callbacks(execute=True):
+        job = import_job_create(
+            actor=admin,
+            target="schools",
+            profile="skolas",
+            uploaded_file=SimpleUploadedFile("s.xlsx", buffer.getvalue()),
+        )
+    job.refresh_from_db()
+    assert (job.status, job.summary) == ("previewed", {"created": 2, "updated": 0, "unchanged": 0, "rejected": 0})
 
 
 # -- saved profiles -------------------------------------------------------------------------------------
