@@ -20,6 +20,7 @@ counts. Only references, roles, grades, status and organisations are read: no na
 export, no e-mail addresses, no birth dates.
 """
 
+import io
 import os
 import re
 import shutil
@@ -292,6 +293,8 @@ ZIP_MAGIC = b"PK\x03\x04"
 TOBEDELETED = "tobedeleted"
 # Files of a OneRoster CSV export this importer reads; every other file of the ZIP is left unread.
 USERS_FILE, ORGS_FILE, ROLES_FILE = "users.csv", "orgs.csv", "roles.csv"
+# Members up to this size are unpacked in memory; larger ones into a temporary file.
+IN_MEMORY_BYTES = 64 << 20
 
 
 @dataclass(frozen=True)
@@ -343,7 +346,10 @@ def _extract(archive: zipfile.ZipFile, info: zipfile.ZipInfo, bundle: str):
             % {"member": info.filename, "size": info.file_size, "limit": limit},
             filename=bundle,
         )
-    spooled = tempfile.SpooledTemporaryFile(max_size=16 << 20)
+    if info.file_size <= IN_MEMORY_BYTES:
+        # In memory: the engine does not close the stream ``unpack`` gives it, and a BytesIO needs no closing.
+        return io.BytesIO(archive.read(info))
+    spooled = tempfile.SpooledTemporaryFile(max_size=IN_MEMORY_BYTES)
     with archive.open(info) as stream:
         shutil.copyfileobj(stream, spooled, 1 << 20)
     spooled.seek(0)

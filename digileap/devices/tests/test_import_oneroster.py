@@ -264,3 +264,23 @@ def test_an_xlsx_class_list_is_not_taken_for_a_bundle(world, role_users, tmp_pat
     result = _import(path, role_users[Role.SCHOOL_COORDINATOR], profile="class-list")
     assert result.summary() == {"created": 1, "updated": 0, "unchanged": 0, "rejected": 0}
     assert rows() == [("P-001", "pupil", 5, True, "1001", "", "class_list")]
+
+
+def test_a_large_member_is_unpacked_to_a_temporary_file(world, role_users, tmp_path, monkeypatch):
+    from digileap.devices.importers import recipients
+
+    monkeypatch.setattr(recipients, "IN_MEMORY_BYTES", 100)
+    path = bundle(tmp_path, {"users.csv": USERS_12, "orgs.csv": ORGS, "roles.csv": ROLES_12})
+    result = _import(path, role_users[Role.OPERATOR_STAFF])
+    assert result.summary() == {"created": 4, "updated": 0, "unchanged": 0, "rejected": 0}
+
+
+def test_a_member_larger_than_an_upload_may_be_is_refused(world, role_users, tmp_path, settings):
+    settings.IMPORT_MAX_FILE_BYTES = 1000
+    path = bundle(tmp_path, {"users.csv": USERS_12 * 3, "orgs.csv": ORGS, "roles.csv": ROLES_12})
+    size = len((USERS_12 * 3).replace("\n", "\r\n").encode())
+    with pytest.raises(ImportFileError) as error:
+        _import(path, role_users[Role.OPERATOR_STAFF])
+    assert error.value.describe() == (
+        f"oneroster.zip: users.csv is {size} bytes unpacked, more than the 1000 bytes a file may have"
+    )
