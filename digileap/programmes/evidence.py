@@ -18,9 +18,12 @@ import hashlib
 import io
 import json
 import logging
+import queue
 import shutil
 import tempfile
+import threading
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -29,6 +32,7 @@ from decimal import Decimal, InvalidOperation
 from typing import IO, Any
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import DatabaseError, connection, transaction
 from django.db.models import CharField, Count, F, Q, QuerySet, Value
 from django.template.loader import render_to_string
@@ -210,20 +214,54 @@ class QueryRows:
         keys = ", ".join(f"records.{quote(f'k{at}')}{direction}" for at, (_name, direction) in enumerate(order))
         return f"SELECT {', '.join(cells)} FROM ({sql}) records ORDER BY {keys}", params
 
+    def _related(self, relation: str):
+        """The model at the end of a path of foreign keys (``school``, ``recipient__school``), or None."""
+        model = self.queryset.model
+        for part in relation.split("__"):
+            try:
+                field = model._meta.get_field(part)
+            except FieldDoesNotExist:
+                return None
+            if not (field.many_to_one or field.one_to_one) or not field.concrete:
+                return None
+            model = field.related_model
+        return model
+
+    def _groups(self, number: str, name: str | None) -> Iterable[tuple[Any, Any, int]]:
+        """(number, name, records) per group of records with the same school (or the same number
+        and name). Where both are columns of one related row (``school__number``, ``school__name``),
+        the records are counted by its id, without joining it to every record, and its number and
+        name are read afterwards, a few thousand rows."""
+        relation, _sep, number_column = number.rpartition("__")
+        name_relation, _sep, name_column = (name or number).rpartition("__")
+        related = self._related(relation) if relation and name_relation == relation else None
+        if related is not None and relation not in self.annotations:
+            counts = self.queryset.values(relation).annotate(records=Count("pk")).order_by()
+            counts = dict(counts.values_list(relation, "records"))
+            ids = [pk for pk in counts if pk is not None]
+            details = {}
+            for start in range(0, len(ids), 2000):
+                details.update(
+                    (pk, (row_number, row_name if name else ""))
+                    for pk, row_number, row_name in related._base_manager.filter(pk__in=ids[start : start + 2000])
+                    .order_by()
+                    .values_list("pk", number_column, name_column)
+                )
+            return [(*details.get(pk, (None, None)), records) for pk, records in counts.items()]
+        queryset = self.queryset.annotate(**self._needed(number, name or number))
+        names_of = {"school_name": F(name) if name else Value("", output_field=CharField())}
+        grouped = queryset.values(school_number=F(number), **names_of).annotate(records=Count("pk"))
+        return grouped.order_by().values_list("school_number", "school_name", "records")
+
     def school_totals(self, number_at: int, name_at: int | None) -> list[tuple[str, str, int]]:
         """(number, name, records) per school number, as ``_Totals`` counts them row by row: the
         name is that of the number's first record in order ("" without a name column). One GROUP
         BY query, and one more per number that two differently named schools share."""
         number = self.fields[number_at]
         name = self.fields[name_at] if name_at is not None else None
-        queryset = self.queryset.annotate(**self._needed(number, name or number))
-        names_of = {"school_name": F(name) if name else Value("", output_field=CharField())}
-        grouped = queryset.values(school_number=F(number), **names_of).annotate(records=Count("pk"))
         names: dict[str, set[str]] = {}
         counts: dict[str, int] = {}
-        for school_number, school_name, records in grouped.order_by().values_list(
-            "school_number", "school_name", "records"
-        ):
+        for school_number, school_name, records in self._groups(number, name):
             key = str(school_number or "")
             names.setdefault(key, set()).add(str(school_name or ""))
             counts[key] = counts.get(key, 0) + records
@@ -232,6 +270,7 @@ class QueryRows:
             if len(found) == 1:
                 (first,) = found
             else:
+                queryset = self.queryset.annotate(**self._needed(number, name))
                 same = Q(**{number: key}) if key else Q(**{number: ""}) | Q(**{f"{number}__isnull": True})
                 first = queryset.filter(same).order_by(*self.order_by).values_list(name, flat=True)[:1]
                 first = str(next(iter(first), "") or "")
@@ -315,14 +354,67 @@ def _csv_bytes(header: Iterable[str], rows: Iterable[Iterable]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-class _CsvSpool:
-    """A CSV written to a temporary file as rows come, hashed on the way: an evidence pack of a
-    million devices never holds its records in memory (only the file's bytes on disk)."""
+class _Deflated:
+    """A file's bytes deflated into a temporary file as they come, as zipfile would deflate them
+    (raw deflate at zlib's default level; the output does not depend on how the bytes are split),
+    with their SHA-256, CRC-32 and size. The work runs in a thread (zlib and hashlib let go of the
+    GIL), beside the database that writes the rows; at most ``QUEUED_CHUNKS`` chunks wait."""
 
-    def __init__(self, header: Iterable[str]):
+    QUEUED_CHUNKS = 8
+
+    def __init__(self) -> None:
         self.file = tempfile.TemporaryFile()
         self.digest = hashlib.sha256()
+        self.crc = 0
         self.size = 0
+        self._compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+        self._queue: queue.Queue = queue.Queue(maxsize=self.QUEUED_CHUNKS)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="evidence-deflate", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while (data := self._queue.get()) is not None:
+            if self._error is not None:
+                continue
+            try:
+                self.digest.update(data)
+                self.crc = zlib.crc32(data, self.crc)
+                self.size += len(data)
+                self.file.write(self._compressor.compress(data))
+            except BaseException as error:  # noqa: BLE001 - raised again by finish()
+                self._error = error
+        if self._error is None:
+            try:
+                self.file.write(self._compressor.flush())
+            except BaseException as error:  # noqa: BLE001 - raised again by finish()
+                self._error = error
+
+    def write(self, data: bytes) -> None:
+        if data:
+            self._queue.put(data)
+
+    def finish(self) -> "_Deflated":
+        self._queue.put(None)
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        self.file.seek(0)
+        return self
+
+    def discard(self) -> None:
+        self._error = self._error or RuntimeError("discarded")
+        self._queue.put(None)
+        self._thread.join()
+        self.file.close()
+
+
+class _CsvSpool:
+    """A CSV deflated as rows come (``_Deflated``): an evidence pack of a million devices never
+    holds its records in memory. Rows from Python, or CSV bytes the database wrote."""
+
+    def __init__(self, header: Iterable[str]):
+        self.deflated = _Deflated()
         self._buffer = io.StringIO(newline="")
         self._writer = csv.writer(self._buffer, delimiter=";", lineterminator="\r\n")
         self._pending = 0
@@ -337,28 +429,41 @@ class _CsvSpool:
     def write_bytes(self, data: bytes) -> None:
         """CSV rows already written (by the database), after the rows so far."""
         self._flush()
-        self._store(data)
+        self.deflated.write(data)
 
     def _flush(self) -> None:
         data = self._buffer.getvalue().encode("utf-8")
         self._buffer.seek(0)
         self._buffer.truncate()
         self._pending = 0
-        self._store(data)
+        self.deflated.write(data)
 
-    def _store(self, data: bytes) -> None:
-        if data:
-            self.file.write(data)
-            self.digest.update(data)
-            self.size += len(data)
-
-    def finish(self) -> "_CsvSpool":
+    def finish(self) -> _Deflated:
         self._flush()
-        self.file.seek(0)
-        return self
+        return self.deflated.finish()
 
     def discard(self) -> None:
-        self.file.close()
+        self.deflated.discard()
+
+
+def _add_deflated(archive: zipfile.ZipFile, info: zipfile.ZipInfo, deflated: _Deflated) -> None:
+    """Add an entry whose bytes are deflated already, as ``archive.open(info, "w")`` would write it
+    (same header, sizes and CRC; tested against zipfile), without deflating them again."""
+    compressed = deflated.file.seek(0, io.SEEK_END)
+    deflated.file.seek(0)
+    info.flag_bits = 0
+    info.file_size, info.compress_size, info.CRC = deflated.size, compressed, deflated.crc
+    zip64 = max(deflated.size, compressed) > zipfile.ZIP64_LIMIT
+    archive.fp.seek(archive.start_dir)
+    info.header_offset = archive.fp.tell()
+    archive._writecheck(info)  # as ZipFile.open(mode="w") does
+    archive._didModify = True
+    archive.fp.write(info.FileHeader(zip64))
+    shutil.copyfileobj(deflated.file, archive.fp, 1 << 20)
+    archive.start_dir = archive.fp.tell()
+    archive.filelist.append(info)
+    archive.NameToInfo[info.filename] = info
+    deflated.file.close()
 
 
 def _crlf(data: bytes) -> tuple[bytes, int]:
@@ -460,15 +565,19 @@ class _Totals:
         return sorted(self.by_number.values(), key=lambda t: (t.number == "", t.number))
 
 
-def _records_through_python(records, columns: list[str]) -> tuple[_CsvSpool, list[SchoolTotal], int]:
-    """Rows stream from the kind into a temporary file; only the totals by school stay in memory."""
+def _records_through_python(records, columns: list[str]) -> tuple[_Deflated, list[SchoolTotal], int]:
+    """Rows stream from the kind into the deflated spool; only the totals by school stay in memory."""
     spool = _CsvSpool(columns)
     school_totals = _Totals(columns)
     count = 0
-    for row in records.rows:
-        spool.write(row)
-        school_totals.add(row)
-        count += 1
+    try:
+        for row in records.rows:
+            spool.write(row)
+            school_totals.add(row)
+            count += 1
+    except BaseException:
+        spool.discard()
+        raise
     return spool.finish(), school_totals.sorted(), count
 
 
@@ -507,7 +616,6 @@ def _records_through_sql(rows: QueryRows, columns: list[str], summary: Callable[
     query = rows.csv_query(connection.vendor)
     if query is None:
         return None
-    ensure_statistics(rows.tables())
     number_at = columns.index("school_number") if "school_number" in columns else None
     name_at = columns.index("school_name") if "school_name" in columns else None
     spool = _CsvSpool(columns)
@@ -557,9 +665,34 @@ def _summary_pdf(context: dict) -> bytes:
     return HTML(string=html).write_pdf()
 
 
+@contextmanager
+def _unmapped():
+    """On SQLite, the pack reads the database through SQLite's page cache instead of mapping the
+    file into the process (``PRAGMA mmap_size``, set back afterwards): the pages a million devices
+    span would count in the process's memory."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA mmap_size")
+        row = cursor.fetchone()
+        size = int(row[0]) if row else 0
+        cursor.execute("PRAGMA mmap_size = 0")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA mmap_size = {size}")
+
+
 def build_pack(target: Target, as_of: datetime.date, progress: Progress | None = None) -> bytes:
     """The evidence pack of ``target`` on ``as_of``, as ZIP bytes. ``progress(percent)`` is called
     as the work advances (background packs show it)."""
+    with _unmapped():
+        return _build_pack(target, as_of, progress)
+
+
+def _build_pack(target: Target, as_of: datetime.date, progress: Progress | None) -> bytes:
     report = progress or (lambda percent: None)
     # Read the target as stored (an object in memory may hold 0 where the database holds 0.00).
     target = Target.objects.select_related("programme__authority", "indicator").get(pk=target.pk)
@@ -567,6 +700,11 @@ def build_pack(target: Target, as_of: datetime.date, progress: Progress | None =
     if kind is None:
         raise EvidenceError(_("This milestone or target has no indicator Digileap can compute."))
     programme = target.programme
+    records = kind.records(target, as_of)
+    columns = list(records.columns)
+    if isinstance(records.rows, QueryRows):
+        # First, as the value's query plans from them too (a million devices: seconds, not minutes).
+        ensure_statistics(records.rows.tables())
     report(5)
     # Values are stored with two places; SQLite's sums lose the scale, so fix it for equal bytes on both.
     value = Decimal(kind.compute(target, as_of)).quantize(Decimal("0.01"))
@@ -604,17 +742,15 @@ def build_pack(target: Target, as_of: datetime.date, progress: Progress | None =
             "chain_head": head,
         }
 
-    records = kind.records(target, as_of)
-    columns = list(records.columns)
     report(10)
     made = None
     if isinstance(records.rows, QueryRows):
         made = _records_through_sql(records.rows, columns, summary_context)
     if made is None:
-        records_spool, totals, record_count = _records_through_python(records, columns)
+        records_file, totals, record_count = _records_through_python(records, columns)
         pdf = None
     else:
-        records_spool, totals, record_count, pdf = made
+        records_file, totals, record_count, pdf = made
     report(40)
     totals_csv = _csv_bytes(
         ["school_number", "school_name", "records", "amount_eur"],
@@ -625,7 +761,7 @@ def build_pack(target: Target, as_of: datetime.date, progress: Progress | None =
     report(90)
     files = {SUMMARY: summary_pdf, TOTALS: totals_csv}
     files_meta = {name: {"sha256": sha256(data), "bytes": len(data)} for name, data in files.items()}
-    files_meta[RECORDS] = {"sha256": records_spool.digest.hexdigest(), "bytes": records_spool.size}
+    files_meta[RECORDS] = {"sha256": records_file.digest.hexdigest(), "bytes": records_file.size}
     manifest = {
         "format": "digileap-evidence-pack",
         "format_version": FORMAT_VERSION,
@@ -655,8 +791,7 @@ def build_pack(target: Target, as_of: datetime.date, progress: Progress | None =
         archive.writestr(_zip_info(MANIFEST, as_of), manifest_bytes)
         for name in sorted(files_meta):
             if name == RECORDS:
-                with records_spool.file, archive.open(_zip_info(name, as_of), "w") as entry:
-                    shutil.copyfileobj(records_spool.file, entry, 1 << 20)
+                _add_deflated(archive, _zip_info(name, as_of), records_file)
             else:
                 archive.writestr(_zip_info(name, as_of), files[name])
     report(100)

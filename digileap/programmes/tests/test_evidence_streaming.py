@@ -7,6 +7,8 @@ import csv
 import datetime
 import io
 import json
+import random
+import threading
 import zipfile
 from decimal import Decimal
 
@@ -265,3 +267,50 @@ def test_missing_statistics_are_gathered():
         assert first in ([], tables)
     assert evidence._stale_tables(tables) == []
     assert evidence.ensure_statistics(tables) == []
+
+
+@pytest.mark.parametrize("size", [0, 7, 3_000_000])
+def test_deflated_entries_are_the_bytes_zipfile_writes(size):
+    """records.csv is deflated while the database writes it, then added to the ZIP as it is: the
+    ZIP has the very bytes that zipfile gives when it deflates the file itself."""
+    rng = random.Random(size)
+    lines = b"".join(b"PF%010d;Lenovo;ThinkPad L14;'=x;%d\r\n" % (n, rng.randrange(10**6)) for n in range(size // 40))
+    data = (lines + rng.randbytes(size // 10))[:size]
+    day = datetime.date(2024, 6, 30)
+
+    expected = io.BytesIO()
+    with zipfile.ZipFile(expected, "w") as archive:
+        archive.writestr(evidence._zip_info("manifest.json", day), b"{}")
+        with archive.open(evidence._zip_info("records.csv", day), "w") as entry:
+            entry.write(data)
+        archive.writestr(evidence._zip_info("summary.pdf", day), b"%PDF")
+
+    deflated = evidence._Deflated()
+    at = 0
+    while at < len(data):  # uneven pieces, as the rows come
+        step = rng.randrange(1, 300_000)
+        deflated.write(data[at : at + step])
+        at += step
+    deflated.finish()
+    written = io.BytesIO()
+    with zipfile.ZipFile(written, "w") as archive:
+        archive.writestr(evidence._zip_info("manifest.json", day), b"{}")
+        evidence._add_deflated(archive, evidence._zip_info("records.csv", day), deflated)
+        archive.writestr(evidence._zip_info("summary.pdf", day), b"%PDF")
+    assert written.getvalue() == expected.getvalue()
+    with zipfile.ZipFile(written) as archive:
+        assert archive.read("records.csv") == data
+        assert archive.testzip() is None
+
+
+def test_a_failed_pack_stops_its_threads(ledger, monkeypatch):
+    def broken(sql, params, spool):
+        spool.write_bytes(b"a;b\r\n")
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(evidence, "_stream_csv", broken)
+    before = {thread.name for thread in threading.enumerate()}
+    with pytest.raises(RuntimeError, match="went away"):
+        evidence.build_pack(ledger, DAY)
+    names = {thread.name for thread in threading.enumerate()} - before
+    assert not [name for name in names if name.startswith("evidence-")]
