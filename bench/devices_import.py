@@ -1,13 +1,11 @@
-"""A delivery file of a million devices: import it, then build the evidence pack that lists them.
+"""A delivery file of a million devices: import it, then again (every row unchanged).
 
-Run by bench/run.py with DATABASE_URL set to a fresh database, in two processes (so that each
-reports its own peak memory):
+Run by bench/run.py with DATABASE_URL set to a fresh database (the evidence pack of a million
+devices is bench/evidence_bench.py):
 
 ``devices_import.py FILE``           builds 4,000 schools and a catalogue, measures the raw baseline
                                      (below), imports FILE (profile ``generic``), then imports it
                                      again (every row unchanged);
-``devices_import.py FILE --evidence`` on the database the first process filled: a "devices
-                                     delivered" target and its evidence pack (every device listed).
 ``devices_import.py FILE --write N`` writes the file: N devices, ``;``-separated, Windows-1252, as
                                      Excel saves a CSV on a German desktop.
 
@@ -247,52 +245,15 @@ def import_file(path: str) -> dict:
     return result
 
 
-def evidence() -> dict:
-    from django.utils import timezone
-
-    from digileap.programmes import services
-    from digileap.programmes.evidence import build_pack
-    from digileap.programmes.models import Programme
-
-    admin = bench_admin()
-    programme = Programme.objects.get(code=PROGRAMME)
-    target = services.target_create(
-        actor=admin,
-        programme=programme,
-        data={
-            "kind": "target",
-            "position": 1,
-            "number": "D1",
-            "title": {"en": "Devices delivered"},
-            "target_value": 1_000_000,
-            "due_date": timezone.localdate() + datetime.timedelta(days=100),
-        },
-    )
-    services.indicator_define(actor=admin, target=target, kind="devices_delivered", parameters={})
-    rss_before = maxrss_mb()
-    started = time.perf_counter()
-    pack = build_pack(target, timezone.localdate())
-    return {
-        "seconds": time.perf_counter() - started,
-        "bytes": len(pack),
-        "maxrss_mb_before": rss_before,
-        "maxrss_mb_after": maxrss_mb(),
-    }
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("file")
     parser.add_argument("--write", type=int, default=0, help="write a file of this many devices and stop")
-    parser.add_argument("--evidence", action="store_true")
     args = parser.parse_args()
     if args.write:
         print(json.dumps(write_file(args.file, args.write)))
         return
     setup()
-    if args.evidence:
-        print(json.dumps(evidence()))
-        return
     migrate()
     print(json.dumps(import_file(args.file)))
 
