@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from django.db import connection
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
@@ -39,6 +40,7 @@ from .models import (
     Enrolment,
     School,
     SchoolOperator,
+    SharedSite,
     Site,
     SocioEconomicIndex,
     SocioEconomicScale,
@@ -248,7 +250,7 @@ class SchoolImporter(Importer):
         self.scales = {s.code: s for s in SocioEconomicScale.objects.all()}
         self.groups = {g.code: g.id for g in EligibilityGroup.objects.all()}
         self.authorities = {a.code: a for a in Authority.objects.all()}
-        self.operators: dict[tuple[str, str], SchoolOperator] = {}
+        self.operators: dict[tuple[str, str], int] = {}  # (authority code, operator code) -> id
         self._add_allowed: dict[tuple, bool] = {}
         self._permits_all: dict[tuple[str, type], bool] = {}
         self.column_of = {c.field: c.sources[0] for c in profile.columns}
@@ -261,6 +263,7 @@ class SchoolImporter(Importer):
             )
         self.replaces_year = figures_option == "replace_year"
         self.site_fields = sites_option(profile)
+        self._valid_years: set[str] = set()
         self.sites: SitePlanner | None = None
         self._field_kinds: dict[str, Any] = {}
 
@@ -314,7 +317,8 @@ class SchoolImporter(Importer):
         if not number and not any(error.column == number_column for error in errors):
             fail(number_column, _("a value is required"))
         for name, limit in _TEXT_LIMITS.items():
-            if limit and len(_text(values, name)) > limit:
+            value = values.get(name)
+            if value is not None and len(value if type(value) is str else str(value)) > limit:
                 fail(
                     column_of.get(name, name),
                     _("longer than %(n)s characters") % {"n": limit},
@@ -331,9 +335,10 @@ class SchoolImporter(Importer):
         if status not in _STATUSES:
             fail(column_of.get("status", "status"), _("unknown status %(value)r") % {"value": status}, status)
         year = _text(values, "school_year")
-        if year:
+        if year and year not in self._valid_years:
             try:
                 SCHOOL_YEAR_VALIDATOR(year)
+                self._valid_years.add(year)
             except Exception:  # noqa: BLE001
                 fail(
                     column_of.get("school_year", "school_year"),
@@ -554,9 +559,12 @@ class SchoolImporter(Importer):
                 self._reject(plan, by_key.pop(key), authority_column, message % {"code": code}, code)
         operators = {}
         authority_ids = [a.id for code, a in self.authorities.items() if code in codes_in_use]
+        code_of = {a.id: code for code, a in self.authorities.items()}
         for ids in chunked(authority_ids):
-            for operator in SchoolOperator.objects.filter(authority_id__in=ids).select_related("authority"):
-                operators[(operator.authority.code, operator.code)] = operator
+            for operator_id, authority_id, code in SchoolOperator.objects.filter(authority_id__in=ids).values_list(
+                "id", "authority_id", "code"
+            ):
+                operators[(code_of[authority_id], code)] = operator_id
         self.operators = operators
         operator_column = self.column_of.get("operator_name", self.column_of.get("operator_code", ""))
         for key in list(by_key):
@@ -612,8 +620,7 @@ class SchoolImporter(Importer):
                 {code: authority_ids[code] for code in {k[0] for k in by_key} if code in authority_ids}
             )
         for key, row in by_key.items():
-            operator = self.operators.get(row.operator_key)
-            row.fields["operator_id"] = operator.id if operator else None
+            row.fields["operator_id"] = self.operators.get(row.operator_key)
             before = existing.get(key)
             school_id = before["id"] if before else None
             self._set_summary(row, current.latest_year.get(school_id) if school_id else None, before)
@@ -718,16 +725,16 @@ class SchoolImporter(Importer):
 
     def _refuse_create(self, row: SchoolRow) -> tuple | None:
         authority = self.authorities.get(row.authority_code)
-        operator = self.operators.get(row.operator_key)
+        operator_id = self.operators.get(row.operator_key)
         key = (row.authority_code, row.operator_key)
         if key not in self._add_allowed:
-            if authority is None or operator is None:
+            if authority is None or operator_id is None:
                 self._add_allowed[key] = self._may_all(Action.ADD, School) or (
                     authority is not None and permits(self.actor, Action.ADD, School(authority_id=authority.id))
                 )
             else:
                 self._add_allowed[key] = permits(
-                    self.actor, Action.ADD, School(authority_id=authority.id, operator_id=operator.id)
+                    self.actor, Action.ADD, School(authority_id=authority.id, operator_id=operator_id)
                 )
         if not self._add_allowed[key]:
             return (
@@ -738,7 +745,7 @@ class SchoolImporter(Importer):
         kinds = row.figures.kinds() if row.year else []
         if all(self._may_all(Action.ADD, FIGURE_MODELS[kind]) for kind in kinds):
             return None
-        probe = School(authority_id=authority.id if authority else None, operator_id=operator.id if operator else None)
+        probe = School(authority_id=authority.id if authority else None, operator_id=operator_id)
         return self._figure_refusal(row, probe, Action.ADD, kinds)
 
     def _refuse_update(self, row: SchoolRow, before: dict, changed: dict, differing: list[str]) -> tuple | None:
@@ -796,14 +803,18 @@ class SchoolImporter(Importer):
                         current.bump(school_id, latest)
             if not years:
                 continue
-            for school_id, year, level, grade, pupils in Enrolment.objects.filter(
-                **{lookup: ids}, school_year__in=years
-            ).values_list("school_id", "school_year", "level", "grade", "pupils"):
+            for school_id, year, level, grade, pupils in raw_rows(
+                Enrolment.objects.filter(**{lookup: ids}, school_year__in=years).values_list(
+                    "school_id", "school_year", "level", "grade", "pupils"
+                )
+            ):
                 if school_id in wanted:
                     current.enrolment.setdefault((school_id, year), {})[(level, grade)] = pupils
-            for school_id, year, teachers in StaffCount.objects.filter(
-                **{lookup: ids}, school_year__in=years
-            ).values_list("school_id", "school_year", "teachers"):
+            for school_id, year, teachers in raw_rows(
+                StaffCount.objects.filter(**{lookup: ids}, school_year__in=years).values_list(
+                    "school_id", "school_year", "teachers"
+                )
+            ):
                 if school_id in wanted:
                     current.teachers[(school_id, year)] = teachers
             for school_id, year, scale_id, value in SocioEconomicIndex.objects.filter(
@@ -811,9 +822,11 @@ class SchoolImporter(Importer):
             ).values_list("school_id", "school_year", "scale_id", "value"):
                 if school_id in wanted:
                     current.ses[(school_id, year)] = (scale_id, value)
-            for school_id, year, group_id, pupils in EligibleCount.objects.filter(
-                **{lookup: ids}, school_year__in=years
-            ).values_list("school_id", "school_year", "group_id", "pupils"):
+            for school_id, year, group_id, pupils in raw_rows(
+                EligibleCount.objects.filter(**{lookup: ids}, school_year__in=years).values_list(
+                    "school_id", "school_year", "group_id", "pupils"
+                )
+            ):
                 if school_id in wanted:
                     current.eligible.setdefault((school_id, year), {})[group_id] = pupils
         return current
@@ -829,20 +842,11 @@ class SchoolImporter(Importer):
             )
             self.authorities[code] = authority
             changes.append(audit.change_for("create", authority, after=audit.snapshot(authority)))
-        new_operators = SchoolOperator.objects.bulk_create(
-            [
-                SchoolOperator(authority=self.authorities[authority_code], code=code, **details)
-                for (authority_code, code), details in data.new_operators.items()
-            ],
-            batch_size=500,
-        )
-        for operator in new_operators:
-            self.operators[(operator.authority.code, operator.code)] = operator
-            changes.append(audit.change_for("create", operator, after=audit.snapshot(operator)))
+        changes += self._insert_operators(data.new_operators)
         for row in data.creates:
-            row.fields["operator_id"] = self.operators[row.operator_key].id
+            row.fields["operator_id"] = self.operators[row.operator_key]
         for update in data.updates:
-            operator_id = self.operators[update.row.operator_key].id
+            operator_id = self.operators[update.row.operator_key]
             update.row.fields["operator_id"] = operator_id
             if "operator_id" in update.changed:
                 update.changed["operator_id"] = operator_id
@@ -895,6 +899,8 @@ class SchoolImporter(Importer):
         figure_rows += [(u.school_id, u.row) for u in data.updates if u.figures_changed]
         write_figures(figure_rows, replace=bool(data.updates))
         refresh_summaries([u.school_id for u in data.updates if u.figures_changed and u.row.figures.replaces_year])
+        if len(data.creates) + len(data.updates) >= ANALYZE_AFTER_ROWS:
+            analyze_registry_tables()
         if not changes:
             return  # nothing changed: re-importing the same file leaves no trace, not even in the audit trail
         changes.append(
@@ -913,6 +919,37 @@ class SchoolImporter(Importer):
             )
         )
         audit.record_many(actor=self.actor, changes=changes)
+
+    def _insert_operators(self, new_operators: dict[tuple[str, str], dict[str, Any]]) -> list[audit.Change]:
+        """Insert the new operators in bulk; their audit events as ``audit.snapshot`` would give them."""
+        if not new_operators:
+            return []
+        rows = [
+            (self.authorities[authority_code].id, code, details["name"], details["kind"])
+            for (authority_code, code), details in new_operators.items()
+        ]
+        bulk_insert(SchoolOperator, ["authority", "code", "name", "kind"], rows)
+        authority_codes = {authority_code for authority_code, _code in new_operators}
+        code_of = {self.authorities[code].id: code for code in authority_codes}
+        for ids in chunked(list(code_of)):
+            for operator_id, authority_id, code in SchoolOperator.objects.filter(authority_id__in=ids).values_list(
+                "id", "authority_id", "code"
+            ):
+                self.operators[(code_of[authority_id], code)] = operator_id
+        changes = []
+        for authority_id, code, name, kind in rows:
+            operator_id = self.operators[(code_of[authority_id], code)]
+            changes.append(
+                audit.Change(
+                    "create",
+                    "schools.schooloperator",
+                    str(operator_id),
+                    name[:300],
+                    None,
+                    {"id": operator_id, "authority": authority_id, "code": code, "name": name, "kind": kind},
+                )
+            )
+        return changes
 
     def _insert_schools(self, rows: list[SchoolRow]) -> None:
         names = [
@@ -981,6 +1018,30 @@ class SchoolImporter(Importer):
             by_fields[names].append(school)
         for names, schools in by_fields.items():
             School.objects.bulk_update(schools, [*names, "updated_at"], batch_size=500)
+
+
+# After a bulk write of this many schools, PostgreSQL gets fresh statistics of the tables it
+# touched: autovacuum may be off (or not yet run) right after a large import, and without them the
+# planner picks plans for empty tables.
+ANALYZE_AFTER_ROWS = 1000
+
+
+def analyze_registry_tables() -> None:
+    if connection.vendor != "postgresql":
+        return
+    models = [SchoolOperator, School, Site, SharedSite, Enrolment, StaffCount, SocioEconomicIndex, EligibleCount]
+    with connection.cursor() as cursor:
+        for model in models:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+
+
+def raw_rows(queryset) -> Iterable[tuple]:
+    """The rows of a ``values_list`` of integer and text columns, without Django's per-value converters."""
+    sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while batch := cursor.fetchmany(10000):
+            yield from batch
 
 
 def refresh_summaries(school_ids: list[int]) -> None:
