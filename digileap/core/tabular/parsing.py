@@ -317,8 +317,11 @@ def _condition_columns(profile: Profile) -> tuple[str, ...]:
     return tuple(dict.fromkeys(condition["column"] for condition in conditions if "column" in condition))
 
 
-def _grade_renames(profile: Profile, field_names: list[str]) -> dict[str, str | None]:
-    """For a profile with ``grades``: pupils_grade_N → pupils_isced_L_grade_N (None: N not in the table)."""
+def grade_renames(profile: Profile, field_names: list[str]) -> dict[str, str | None]:
+    """For a profile with ``grades``: pupils_grade_N → pupils_isced_L_grade_N (None: N not in the table).
+
+    Where a parsed row keeps the value of a column mapped to ``pupils_grade_N`` (the editor's preview).
+    """
     if not profile.grades:
         return {}
     from .codelists import grade_table
@@ -402,7 +405,7 @@ def _parse_rows(
     field_filters = [
         (condition["field"], _condition(condition, positions)) for condition in profile.filters if "field" in condition
     ]
-    grade_renames = _grade_renames(profile, [column.field for column in profile.columns])
+    renames = grade_renames(profile, [column.field for column in profile.columns])
     formula_message = _("formula cells are not accepted; paste the values instead")
     required_message = _("a value is required")
     constants = dict(profile.constants)
@@ -460,8 +463,8 @@ def _parse_rows(
             values.update(overrides)
         if profile.coordinates:
             _apply_coordinates(values, errors, profile, line)
-        if grade_renames:
-            _apply_grades(values, errors, grade_renames, profile, line)
+        if renames:
+            _apply_grades(values, errors, renames, profile, line)
         if field_filters and not all(
             holds(cells, width, values) for name, holds in field_filters if name in values or not errors
         ):

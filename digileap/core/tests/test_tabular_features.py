@@ -11,7 +11,7 @@ import pytest
 
 from digileap.core.tabular import codelists
 from digileap.core.tabular.errors import RowError
-from digileap.core.tabular.parsing import ParseStats, parse_rows
+from digileap.core.tabular.parsing import ParseStats, grade_renames, parse_rows
 from digileap.core.tabular.profiles import ProfileError, profile_from_dict
 from digileap.core.tabular.readers import open_table
 from digileap.core.tabular.transforms import school_year
@@ -376,6 +376,11 @@ def test_grades_become_isced_grade_fields(tmp_path, shared_lists):
     assert rows[0].errors == []
     assert rows[0].values == {"number": "1", "pupils_isced_1_grade_1": 20, "pupils_isced_2_grade_5": 30}
     assert rows[1].errors == [RowError(3, "Klasse 12", "grade 12 is not in the grade table XX", "4")]
+    spec = profile_from_dict({"name": "t", "target": "schools", **profile})
+    assert grade_renames(spec, ["number", "pupils_grade_1", "pupils_grade_12"]) == {
+        "pupils_grade_1": "pupils_isced_1_grade_1",
+        "pupils_grade_12": None,
+    }
 
 
 def test_an_unknown_grade_table_is_a_profile_error(shared_lists):
