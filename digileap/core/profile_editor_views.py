@@ -205,6 +205,15 @@ class SettingsForm(forms.Form):
         ),
     )
     grades = forms.ChoiceField(label=gettext_lazy("Grade table"), required=False)
+    options = forms.CharField(
+        label=gettext_lazy("Options of the target (JSON)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "false"}),
+        help_text=gettext_lazy(
+            'Settings of what is imported, e.g. for schools {"figures": "replace_year"} or the fields of a '
+            "row's site (docs/imports.md)."
+        ),
+    )
 
     def __init__(self, *args, sheets: list[str], **kwargs):
         super().__init__(*args, **kwargs)
@@ -216,6 +225,18 @@ class SettingsForm(forms.Form):
         self.fields["grades"].choices = [("", _("none"))] + [
             (name, f"{label} ({name})") for name, label in sorted(grade_tables().items())
         ]
+
+    def clean_options(self) -> dict[str, Any]:
+        text = self.cleaned_data["options"].strip()
+        if not text:
+            return {}
+        try:
+            options = json.loads(text)
+        except ValueError as error:
+            raise ValidationError(_("The options are not valid JSON: %(error)s") % {"error": error}) from None
+        if not isinstance(options, dict):
+            raise ValidationError(_('The options are a JSON object, like {"figures": "replace_year"}.'))
+        return options
 
 
 class MappingForm(forms.Form):
@@ -554,6 +575,7 @@ class Editor:
             "duplicates": definition.get("duplicates", "reject"),
             "merge_default": merge.get("default", "same"),
             "grades": definition.get("grades", ""),
+            "options": json.dumps(definition["options"], ensure_ascii=False) if definition.get("options") else "",
         }
         count = _count(data, "rows", len(rows))
         self.settings = SettingsForm(data, prefix="s", initial=settings_initial, sheets=self.sheets)
@@ -632,7 +654,7 @@ class Editor:
         definition = {
             key: value
             for key, value in self.draft["definition"].items()
-            if key not in {"columns", "constants", "filter", "merge", "code_lists", "sheet", "grades"}
+            if key not in {"columns", "constants", "filter", "merge", "code_lists", "sheet", "grades", "options"}
         }
         definition.update(
             name=settings["name"],
@@ -651,6 +673,8 @@ class Editor:
             definition["sheet"] = settings["sheet"]
         if settings["grades"]:
             definition["grades"] = settings["grades"]
+        if settings["options"]:
+            definition["options"] = settings["options"]
         try:
             columns, merge = editor.columns_from_rows([form.row() for form in self.mappings])
         except ValueError as error:

@@ -568,3 +568,106 @@ def test_rows_per_school_and_track_are_merged_by_the_key_chosen_in_the_editor(
         ("3001", 200),
         ("3002", 150),
     ]
+
+
+FWB_HEADER = [
+    "N° FASE établissement",
+    "Nom de l'établissement",
+    "N° FASE implantation",
+    "Adresse de l'implantation",
+    "Code postal",
+    "Commune",
+    "Latitude",
+    "Longitude",
+    "Élèves",
+]
+FWB_ROWS = [
+    ["1234", "Athénée Royal Uccle 1", "5001", "Rue du Doyenné 1", "1180", "Uccle", "50,8012345", "4,3381234", "300"],
+    ["1234", "Athénée Royal Uccle 1", "5002", "Avenue Brugmann 2", "1190", "Forest", "50,8123456", "4,3456789", "150"],
+    ["2345", "École fondamentale Les Tilleuls", "5003", "Rue des Tilleuls 3", "1180", "Uccle", "", "", "200"],
+    ["2345", "École fondamentale Les Tilleuls", "5002", "Avenue Brugmann 2", "1190", "Forest", "50,8123456", "4,3456789", "80"],
+]  # fmt: skip
+
+
+def test_a_belgian_list_with_one_row_per_site_through_the_editor(
+    client, role_users, world, django_capture_on_commit_callbacks
+):
+    """FWB: one row per building; a school's rows merge, its buildings become sites, one is shared."""
+    from digileap.schools.models import SharedSite, Site
+
+    admin = role_users[Role.ADMINISTRATOR]
+    client = signed_in(client, admin)
+    lines = [";".join(FWB_HEADER)] + [";".join(row) for row in FWB_ROWS]
+    content = ("\r\n".join(lines) + "\r\n").encode("cp1252")
+    assert start(client, content=content, name="fwb-implantations.csv").status_code == 302
+    values = form_values(client.get(reverse("importprofile-editor")))
+    chosen = {
+        "N° FASE établissement": ("number", "text", ""),
+        "Nom de l'établissement": ("name", "text", "first"),
+        "N° FASE implantation": ("site_code", "text", "first"),
+        "Adresse de l'implantation": ("site_street", "text", "first"),
+        "Code postal": ("site_postal_code", "text", "first"),
+        "Commune": ("site_city", "text", "first"),
+        "Latitude": ("site_latitude", "decimal", "first"),
+        "Longitude": ("site_longitude", "decimal", "first"),
+        "Élèves": ("pupils_total", "count", "sum"),
+    }
+    for source, (field, kind, rule) in chosen.items():
+        index = mapping_index(values, source)
+        values.update({f"m{index}-field": field, f"m{index}-type": kind, f"m{index}-merge_rule": rule})
+    values[f"m{mapping_index(values, 'N° FASE établissement')}-merge_key"] = "on"
+    constants = {
+        "authority_code": "BE-FWB",
+        "authority_name": "Fédération Wallonie-Bruxelles",
+        "country": "BE",
+        "operator_name": "Wallonie-Bruxelles Enseignement",
+        "school_year": "2024/25",
+    }
+    values["constants"] = len(constants)
+    for index, (field, value) in enumerate(constants.items()):
+        values.update({f"c{index}-field": field, f"c{index}-value": value})
+    values["s-options"] = json.dumps(
+        {
+            "sites": {
+                "code": "site_code",
+                "street": "site_street",
+                "postal_code": "site_postal_code",
+                "city": "site_city",
+                "latitude": "site_latitude",
+                "longitude": "site_longitude",
+            }
+        }
+    )
+    values.update({"s-name": "fwb-implantations", "s-delimiter": ";", "s-encoding": "cp1252"})
+    response = post(client, values, action="save")
+    assert response.status_code == 302, response.context["editor"].errors
+    saved = ImportProfile.objects.get(name="fwb-implantations")
+    assert saved.definition["options"]["sites"]["code"] == "site_code"
+    assert saved.definition["merge"]["key"] == ["number"]
+    for round_number in (1, 2):
+        with django_capture_on_commit_callbacks(execute=True):
+            job = import_job_create(
+                actor=admin,
+                target="schools",
+                profile="fwb-implantations",
+                uploaded_file=SimpleUploadedFile("f.csv", content),
+            )
+        with django_capture_on_commit_callbacks(execute=True):
+            from digileap.core.imports import import_job_confirm
+
+            import_job_confirm(job=job, actor=admin)
+        job.refresh_from_db()
+        expected = {"created": 2, "updated": 0, "unchanged": 0, "rejected": 0}
+        if round_number == 2:  # the same file again changes nothing
+            expected = {"created": 0, "updated": 0, "unchanged": 2, "rejected": 0}
+        assert (job.status, job.summary) == ("done", expected)
+    assert dict(School.objects.filter(authority__code="BE-FWB").values_list("number", "pupils_total")) == {
+        "1234": 450,
+        "2345": 280,
+    }
+    assert sorted(Site.objects.filter(authority__code="BE-FWB").values_list("school__number", "code")) == [
+        ("1234", "5001"),
+        ("1234", "5002"),
+        ("2345", "5003"),
+    ]
+    assert SharedSite.objects.get().school.number == "2345"
