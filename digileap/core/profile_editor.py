@@ -488,6 +488,27 @@ def constant_value(spec: FieldSpec | None, text: str) -> Any:
     return text
 
 
+def family_members(spec: FieldSpec, *, limit: int = 100) -> list[str]:
+    """The concrete fields of a family whose placeholders are single letters standing for numbers
+    (``pupils_isced_L_grade_G``: ``pupils_isced_0_grade_1`` ...), as far as its pattern allows;
+    none for a family with a free part (``eligible_CODE``)."""
+    import itertools
+
+    placeholders = re.findall(r"(?<![A-Za-z])[A-Z](?![A-Za-z])", spec.name)
+    if not spec.pattern or not placeholders:
+        return []
+    members = []
+    for numbers in itertools.product(range(14), repeat=len(placeholders)):
+        name = spec.name
+        for letter, number in zip(placeholders, numbers, strict=True):
+            name = re.sub(rf"(?<![A-Za-z]){letter}(?![A-Za-z])", str(number), name, count=1)
+        if spec.matches(name):
+            members.append(name)
+            if len(members) >= limit:
+                break
+    return members
+
+
 def proposal_fields(target: str) -> tuple[FieldSpec, ...]:
     """The fields a header is matched against: the importer's declarations, with the headers its
     built-in profiles read for each field added as aliases (a field only a built-in profile names

@@ -521,6 +521,7 @@ def _field_choices(target: str, extra_names: list[str]) -> list[tuple[str, str]]
     specs = importer_for(target).fields
     for spec in specs:
         if spec.pattern:
+            choices.extend((name, f"{spec.label} ({name})") for name in editor.family_members(spec))
             continue
         choices.append((spec.name, f"{spec.label} ({spec.name})" if spec.label else spec.name))
     known = {name for name, _label in choices}

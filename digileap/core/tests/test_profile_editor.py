@@ -315,3 +315,15 @@ def test_school_registers_in_four_languages_map_to_the_school_importers_fields(h
         "email",
         "school_year",
     ]
+
+
+def test_families_of_fields_are_offered_member_by_member():
+    by_level = FieldSpec("pupils_isced_L", "", type="count", pattern=r"^pupils_isced_[0-4]$")
+    by_grade = FieldSpec(
+        "pupils_isced_L_grade_G", "", type="count", pattern=r"^pupils_isced_[0-4]_grade_(?:[1-9]|1[0-3])$"
+    )
+    eligible = FieldSpec("eligible_CODE", "", type="count", pattern=r"^eligible_[A-Za-z0-9-]+$")
+    assert editor.family_members(by_level) == [f"pupils_isced_{level}" for level in range(5)]
+    members = editor.family_members(by_grade)
+    assert (len(members), members[:2], members[-1]) == (65, ["pupils_isced_0_grade_1", "pupils_isced_0_grade_2"], "pupils_isced_4_grade_13")  # fmt: skip
+    assert editor.family_members(eligible) == []
