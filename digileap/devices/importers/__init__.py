@@ -1,3 +1,3 @@
 """The devices app's targets of the tabular import engine (``digileap.core.tabular``)."""
 
-from . import deliveries, management, recipients  # noqa: F401  (each registers its importer)
+from . import autopilot, deliveries, management, recipients  # noqa: F401  (each registers its importer)

@@ -202,7 +202,7 @@ def test_the_api_names_bad_input(client, world, role_users, funded):  # noqa: F8
         {"source": "google", "operator": world.operator.pk, "file": upload(intune_export())},
     )
     assert bad.status_code == 400
-    assert bad.json()["file"][0].startswith("export.csv, line 1: missing column(s) 'Serial Number'.")
+    assert bad.json()["file"][0].startswith("export.csv, line 1: the file looks like an export of Microsoft Intune")
     assert ManagementReport.objects.count() == 0
     client.force_login(role_users[Role.AUDITOR])
     assert (
