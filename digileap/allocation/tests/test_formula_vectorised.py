@@ -130,3 +130,20 @@ def test_compute_uses_the_vectorised_path_and_a_school_level_unknown_falls_back(
     result = compute(schools, parsed, is_money=False, total=D(10))
     assert [line.amount for line in result.lines] == [D(7), D(3)]
     assert result.lines[1].explanation["inputs"]["pupils"] == {"None/0": 5}
+
+
+def test_a_quota_exactly_at_a_cap_is_decided_by_the_exact_loop():
+    """Floats cannot tell a quota exactly at its cap from one just above: the exact loop decides."""
+    import numpy as np
+
+    from digileap.allocation.formula import _water_fill_float
+
+    weights = np.array([10000, 10000, 30000], dtype=np.int64)
+    caps = np.array([5, 5, 100], dtype=np.int64)
+    floors = np.zeros(3, dtype=np.int64)
+    assert _water_fill_float(25, weights, floors, caps, np.array([True, True, True])) is None
+    formula = {"per_pupil": [{"amount": 1}], "cap_per_school": 5}
+    schools = [school(1, 1), school(2, 1), school(3, 3)]
+    assert_same(*both(formula, schools, False, D(13), {}))
+    formula = {"per_pupil": [{"amount": 1}], "cap_per_pupil": "1.25"}
+    assert_same(*both(formula, [school(1, 4), school(2, 4), school(3, 12)], False, D(20), {}))
