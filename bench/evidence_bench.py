@@ -243,7 +243,7 @@ def pack() -> dict:
     data = build_pack(target, AS_OF, progress=lambda percent: phases.append((percent, time.perf_counter())))
     seconds = time.perf_counter() - started
     marks = [(0, started), *phases]
-    names = {5: "target and statistics", 10: "value", 40: "records.csv", 55: "totals by school", 90: "summary.pdf",
+    names = {5: "statistics", 10: "value", 40: "records.csv and totals", 55: "totals csv", 90: "summary.pdf",
              100: "zip"}  # fmt: skip
     steps = {
         names.get(percent, f"to {percent} %"): round(at - before, 3)

@@ -310,7 +310,7 @@ def deliveries_lines(results: list[dict]) -> list[str]:
                 "created/updated/unchanged/rejected",
             ],
         ),
-        f"(devices {first['devices']:,}, lifecycle events {first['events']:,}; raw baselines: the csv module and "
+        f"(devices {first.get('devices', 0):,}, lifecycle events {first.get('events', 0):,}; raw baselines: the csv module and "
         "executemany on SQLite, COPY on PostgreSQL; max RSS includes Django)",
     ]
 
