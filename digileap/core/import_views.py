@@ -123,7 +123,7 @@ def schools_for_import(user, target: str):
                 return school_model.objects.order_by("name", "number", "pk")
             path = school_model.scope_paths.get(assignment.scope_kind)
             if path:
-                condition |= Q(**{f"{path}__in" if path != "pk" else "pk__in": [assignment.scope_id]})
+                condition |= Q(**{f"{path}__in": [assignment.scope_id]})
     return school_model.objects.filter(condition).distinct().order_by("name", "number", "pk")
 
 
