@@ -7,9 +7,10 @@ with a coordinate system), school_year, pupils_isced_L, pupils_isced_L_grade_G, 
 (a check on the sum), teachers, ses_value, ses_scale, eligible_CODE.
 """
 
+import itertools
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
@@ -265,7 +266,7 @@ class SchoolImporter(Importer):
         self.site_fields = sites_option(profile)
         self._valid_years: set[str] = set()
         self.sites: SitePlanner | None = None
-        self._field_kinds: dict[str, Any] = {}
+        self._figure_fields_by_keys: dict[tuple[str, ...], list[tuple[str, Any]]] = {}
 
     # -- what the file provides ----------------------------------------------------------------
 
@@ -410,19 +411,25 @@ class SchoolImporter(Importer):
             )
         return number
 
+    def _figure_fields(self, values: dict) -> list[tuple[str, Any]]:
+        """The figure fields among ``values`` with their kinds; rows of one file share their keys."""
+        keys = tuple(values)
+        found = self._figure_fields_by_keys.get(keys)
+        if found is None:
+            found = [(name, kind) for name in keys if (kind := _field_kind(name)) is not _OTHER]
+            self._figure_fields_by_keys[keys] = found
+        return found
+
     def _figures(self, values: dict, year: str, fail, *, checks_sums: bool = True) -> Figures:
         """The row's figures. ``checks_sums`` is off when a count already failed: its sum would mislead."""
         column_of = self.column_of
         figures = Figures(replaces_year=self.replaces_year)
         totals: dict[int, int] = {}
         grades: dict[tuple[int, int], int] = {}
-        kinds = self._field_kinds
         eligible_fields = []
-        for name, value in values.items():
-            kind = kinds.get(name)
-            if kind is None:
-                kind = kinds[name] = _field_kind(name)
-            if value is None or kind is _OTHER:
+        for name, kind in self._figure_fields(values):
+            value = values[name]
+            if value is None:
                 continue
             if kind is _ELIGIBLE:
                 eligible_fields.append((name, value))
@@ -861,23 +868,49 @@ class SchoolImporter(Importer):
                 school_ids=school_ids,
                 authority_ids={code: authority.id for code, authority in self.authorities.items()},
             )
+        self._update_schools(data.updates)
+        figure_rows = [(ids[(r.authority_code, r.number)], r) for r in data.creates if r.year]
+        figure_rows += [(u.school_id, u.row) for u in data.updates if u.figures_changed]
+        write_figures(figure_rows, replace=bool(data.updates))
+        refresh_summaries([u.school_id for u in data.updates if u.figures_changed and u.row.figures.replaces_year])
+        if len(data.creates) + len(data.updates) >= ANALYZE_AFTER_ROWS:
+            analyze_registry_tables()
+        if not changes and not data.creates and not data.updates:
+            return  # nothing changed: re-importing the same file leaves no trace, not even in the audit trail
+        summary = audit.Change(
+            "import",
+            "schools.import",
+            self.profile.name,
+            _("School registry import (%(profile)s)") % {"profile": self.profile.name},
+            None,
+            {
+                "created": plan.created,
+                "updated": plan.updated,
+                "unchanged": plan.unchanged,
+                "rejected": plan.rejected_lines,
+            },
+        )
+        # One event per created or changed object, in chunks: the audit trail's JSON of 40,000
+        # schools is never held at once.
+        events = itertools.chain(changes, self._school_changes(data, ids), [summary])
+        while chunk := list(itertools.islice(events, AUDIT_CHUNK)):
+            audit.record_many(actor=self.actor, changes=chunk)
+
+    def _school_changes(self, data: SchoolPlan, ids: dict[tuple[str, str], int]) -> Iterator[audit.Change]:
+        """The audit events of the created and updated schools, with their figures and sites."""
         for row in data.creates:
-            school_id = ids[(row.authority_code, row.number)]
             after = {"number": row.number, **row.fields}
             if row.year and row.figures.kinds():
                 after["figures"] = {row.year: row.figures.as_json()}
             after.update(row.site_changes)
-            changes.append(
-                audit.Change(
-                    "create",
-                    "schools.school",
-                    str(school_id),
-                    f"{row.fields['name']} ({row.number})"[:300],
-                    None,
-                    after,
-                )
+            yield audit.Change(
+                "create",
+                "schools.school",
+                str(ids[(row.authority_code, row.number)]),
+                f"{row.fields['name']} ({row.number})"[:300],
+                None,
+                after,
             )
-        self._update_schools(data.updates)
         for update in data.updates:
             before, after = dict(update.before), dict(update.changed)
             if update.figures_changed:
@@ -885,40 +918,14 @@ class SchoolImporter(Importer):
                 after["figures"] = {update.row.year: update.row.figures.as_json(_audit_kinds(update.row.figures))}
             before.update(update.sites_before)
             after.update(update.row.site_changes)
-            changes.append(
-                audit.Change(
-                    "update",
-                    "schools.school",
-                    str(update.school_id),
-                    f"{update.row.fields['name']} ({update.row.number})"[:300],
-                    before,
-                    after,
-                )
+            yield audit.Change(
+                "update",
+                "schools.school",
+                str(update.school_id),
+                f"{update.row.fields['name']} ({update.row.number})"[:300],
+                before,
+                after,
             )
-        figure_rows = [(ids[(r.authority_code, r.number)], r) for r in data.creates if r.year]
-        figure_rows += [(u.school_id, u.row) for u in data.updates if u.figures_changed]
-        write_figures(figure_rows, replace=bool(data.updates))
-        refresh_summaries([u.school_id for u in data.updates if u.figures_changed and u.row.figures.replaces_year])
-        if len(data.creates) + len(data.updates) >= ANALYZE_AFTER_ROWS:
-            analyze_registry_tables()
-        if not changes:
-            return  # nothing changed: re-importing the same file leaves no trace, not even in the audit trail
-        changes.append(
-            audit.Change(
-                "import",
-                "schools.import",
-                self.profile.name,
-                _("School registry import (%(profile)s)") % {"profile": self.profile.name},
-                None,
-                {
-                    "created": plan.created,
-                    "updated": plan.updated,
-                    "unchanged": plan.unchanged,
-                    "rejected": plan.rejected_lines,
-                },
-            )
-        )
-        audit.record_many(actor=self.actor, changes=changes)
 
     def _insert_operators(self, new_operators: dict[tuple[str, str], dict[str, Any]]) -> list[audit.Change]:
         """Insert the new operators in bulk; their audit events as ``audit.snapshot`` would give them."""
@@ -1024,6 +1031,7 @@ class SchoolImporter(Importer):
 # touched: autovacuum may be off (or not yet run) right after a large import, and without them the
 # planner picks plans for empty tables.
 ANALYZE_AFTER_ROWS = 1000
+AUDIT_CHUNK = 5000
 
 
 def analyze_registry_tables() -> None:
