@@ -291,6 +291,7 @@ def _build_profile(data: dict[str, Any], *, is_builtin: bool) -> Profile:
             raise ProfileError(
                 _("profile %(name)s: a pattern column needs a pattern and a known type") % {"name": name}
             )
+    _check_field_references(profile)
     delimiter = profile.delimiter
     if not (delimiter == "auto" or (isinstance(delimiter, str) and len(delimiter) == 1 and delimiter not in '"\r\n')):
         raise ProfileError(
@@ -298,6 +299,53 @@ def _build_profile(data: dict[str, Any], *, is_builtin: bool) -> Profile:
             % {"name": name}
         )
     return profile
+
+
+def fields_read(profile: Profile) -> set[str]:
+    """The fields a row of this profile may have: columns, constants, code lists' fields, positions."""
+    names = set(profile.constants)
+    for column in profile.columns:
+        names.add(column.field)
+        if column.keep_code_as:
+            names.add(column.keep_code_as)
+        if column.type == "code":
+            for entry in profile.code_lists.get(column.codes, {}).values():
+                if isinstance(entry, dict):
+                    names.update(entry)
+    if profile.coordinates:
+        names |= {"latitude", "longitude"}
+    if profile.grades:
+        from .codelists import grade_table
+
+        table = grade_table(profile.grades)
+        for name in list(names):
+            match = re.match(r"^pupils_grade_(\w+)$", name)
+            if match and match.group(1) in table:
+                names.add(f"pupils_isced_{table[match.group(1)]}_grade_{match.group(1)}")
+    return names
+
+
+def _check_field_references(profile: Profile) -> None:
+    """Merge keys and conditions on fields must name fields the profile reads (else they never hold)."""
+    names = fields_read(profile)
+    patterns = [pattern["pattern"] for pattern in profile.pattern_columns]
+
+    def known(name: str) -> bool:
+        return name in names or any(re.match(pattern, name) for pattern in patterns)
+
+    references = [(_("merge key"), name) for name in profile.merge.get("key", [])]
+    references += [(_("filter"), condition["field"]) for condition in profile.filters if "field" in condition]
+    references += [
+        (_("condition of column %(field)s") % {"field": column.field}, column.when["field"])
+        for column in profile.columns
+        if column.when and "field" in column.when
+    ]
+    for where, name in references:
+        if not known(name):
+            raise ProfileError(
+                _("profile %(name)s, %(where)s: %(field)r is not a field the profile reads")
+                % {"name": profile.name, "where": where, "field": name}
+            )
 
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "profile.schema.json"

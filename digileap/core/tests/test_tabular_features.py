@@ -446,3 +446,25 @@ def test_merge_rules_may_name_grades_as_the_columns_do(tmp_path, shared_lists):
     (row,) = parse(tmp_path, ["Nr;Klasse 5;Zweig", "1;20;Gymnasium", "1;7;Realschule"], profile)
     assert row.errors == []
     assert row.values == {"number": "1", "track": "Gymnasium; Realschule", "pupils_isced_2_grade_5": 27}
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"merge": {"key": ["nummer"]}}, "profile t, merge key: 'nummer' is not a field the profile reads"),
+        (
+            {"filter": [{"field": "sektor", "equals": "x"}]},
+            "profile t, filter: 'sektor' is not a field the profile reads",
+        ),
+        (
+            {"columns": [{"field": "number", "source": "Nr", "when": {"field": "sektor", "equals": "x"}}]},
+            "profile t, condition of column number: 'sektor' is not a field the profile reads",
+        ),
+    ],
+)
+def test_references_to_fields_the_profile_does_not_read_are_profile_errors(change, message):
+    with pytest.raises(ProfileError) as error:
+        profile_from_dict(
+            {"name": "t", "target": "schools", "columns": [{"field": "number", "source": "Nr"}], **change}
+        )
+    assert str(error.value) == message
