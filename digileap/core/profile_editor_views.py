@@ -829,8 +829,9 @@ def _require_any_import(user) -> None:
 
 def _list_context(user, **forms_) -> dict[str, Any]:
     targets = _target_choices(user)
+    labels = dict(targets)
     return {
-        "saved": import_profiles_for(user),
+        "saved": [(profile, labels.get(profile.target, profile.target)) for profile in import_profiles_for(user)],
         "builtins": [
             (target, label, sorted(builtin_profiles(target).values(), key=lambda p: p.name))
             for target, label in targets

@@ -166,7 +166,7 @@ def test_saved_profiles_are_seen_by_whoever_may_import_their_target(client, role
     seen = {}
     for role in (Role.PROGRAMME_OWNER, Role.OPERATOR_STAFF, Role.SCHOOL_COORDINATOR, Role.SUPPLIER):
         client.force_login(role_users[role])
-        listed = [profile.name for profile in client.get(reverse("importprofile-list")).context["saved"]]
+        listed = [profile.name for profile, _label in client.get(reverse("importprofile-list")).context["saved"]]
         statuses = [client.get(reverse("importprofile-download"), {"id": p.pk}).status_code for p in (schools, lists)]
         seen[role] = (listed, statuses)
     assert seen == {
