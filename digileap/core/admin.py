@@ -35,6 +35,7 @@ class ImportProfileForm(forms.ModelForm):
 class ImportProfileAdmin(admin.ModelAdmin):
     form = ImportProfileForm
     list_display = ["name", "target", "updated_at"]
+    list_filter = ["target"]
 
 
 @admin.register(AuditEvent)

@@ -146,3 +146,36 @@ def test_an_importers_own_warnings_join_the_parsers(tmp_path, admin, monkeypatch
         RowError(1, "", "a warning of the importer"),
         RowError(2, "E-Mail", "'see(at)kiel.de' is not an e-mail address; left empty", "see(at)kiel.de"),
     ]
+
+
+def test_an_xlsx_with_its_header_on_row_4_of_the_second_sheet(tmp_path, admin):
+    import openpyxl
+
+    path = tmp_path / "skolas.xlsx"
+    book = openpyxl.Workbook()
+    book.active.title = "Info"
+    sheet = book.create_sheet("Skolas")
+    sheet.append(["Izglītības iestādes"])
+    sheet.append([])
+    sheet.append([])
+    sheet.append(["Dibinātājs", "Reģ. Nr.", "Nosaukums", "E-pasts", "Veids"])
+    sheet.append(["Rīgas valstspilsēta", "4313900001", "Rīgas 1. vidusskola", "r1@riga.lv", "vidusskola"])
+    sheet.append(["Rīgas valstspilsēta", "4313900002", "Rīgas 2. vidusskola", "r2@riga", "vidusskola"])
+    book.save(path)
+    profile = profile_from_dict(
+        {
+            **PROFILE,
+            "sheet": 2,
+            "header_row": 4,
+            "filter": [],
+            "columns": [
+                {"field": "operator_name", "source": "Dibinātājs", "required": True},
+                {"field": "number", "source": "Reģ. Nr.", "required": True},
+                {"field": "name", "source": "Nosaukums", "required": True},
+                {"field": "email", "source": "E-pasts", "type": "email", "on_invalid": "empty"},
+            ],
+        }
+    )
+    result = run_import(target="schools", source=path, profile=profile, actor=admin, dry_run=True)
+    assert (result.created, result.rows, result.file_format) == (2, 2, "xlsx")
+    assert result.warnings == [RowError(6, "E-pasts", "'r2@riga' is not an e-mail address; left empty", "r2@riga")]
