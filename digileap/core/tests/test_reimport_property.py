@@ -21,6 +21,7 @@ import datetime
 import io
 import json
 import string
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -38,7 +39,7 @@ from hypothesis import strategies as st
 from digileap.core.permissions import SystemActor
 from digileap.core.tabular.engine import ImportRejected, import_targets, run_import
 from digileap.core.tabular.profiles import Profile, builtin_profiles, get_profile, profile_from_dict
-from digileap.devices.models import DeviceType
+from digileap.devices.models import Device, DeviceType, Recipient
 from digileap.devices.tests.factories import DeviceFactory, DeviceModelFactory
 from digileap.devices.tests.factories_deliveries import delivery_setup
 from digileap.programmes.tests.factories import ProgrammeFactory
@@ -77,12 +78,23 @@ class GeneratedFile:
     rows: list[list[Any]]
     file_format: str = "cp1252"
     delimiter: str = ";"
+    # A OneRoster ZIP: the table is users.csv, these are the bundle's other files (name: rows).
+    bundle: dict[str, list[list[str]]] = field(default_factory=dict)
 
     @property
     def filename(self) -> str:
-        return "generated.xlsx" if self.file_format == "xlsx" else "generated.csv"
+        return {"xlsx": "generated.xlsx", "zip": "oneroster.zip"}.get(self.file_format, "generated.csv")
 
     def data(self) -> bytes:
+        if self.file_format == "zip":
+            buffer = io.BytesIO()
+            with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+                archive.writestr("manifest.csv", "propertyName,value\r\noneroster.version,1.2\r\n")
+                for name, rows in {"users.csv": [self.header, *self.rows], **self.bundle}.items():
+                    text = io.StringIO()
+                    csv.writer(text, lineterminator="\r\n").writerows(rows)
+                    archive.writestr(name, text.getvalue().encode("utf-8"))
+            return buffer.getvalue()
         if self.file_format == "xlsx":
             workbook = openpyxl.Workbook()
             sheet = workbook.active
@@ -706,6 +718,39 @@ def delivery_file(columns: dict[str, str]):
     return strategy
 
 
+def check_devices(reference, generated: GeneratedFile, result) -> None:
+    """Serials upper-case without spaces; asset tags and dates exactly as the file gives them."""
+    names = {header: index for index, header in enumerate(generated.header)}
+    fields = {
+        header: key
+        for columns in (GENERIC_DELIVERY, AUTOPILOT_DELIVERY)
+        for key, header in columns.items()
+        if header in names
+    }
+    expected = {}
+    for row in generated.rows:
+        cells = {fields[header]: row[index] for header, index in names.items()}
+        on = cells["delivered_on"]
+        day = on.date() if isinstance(on, datetime.datetime) else _parse_day(on)
+        expected[str(cells["serial"]).strip().upper()] = (str(cells.get("asset_tag", "")).strip(), day)
+    stored = {
+        serial: (asset_tag, delivered_on)
+        for serial, asset_tag, delivered_on in Device.objects.filter(serial__in=list(expected)).values_list(
+            "serial", "asset_tag", "delivered_on"
+        )
+    }
+    assert stored == expected
+
+
+def _parse_day(text: str) -> datetime.date:
+    for style in DATE_STYLES:
+        try:
+            return datetime.datetime.strptime(text, style).date()
+        except ValueError:
+            continue
+    raise AssertionError(text)
+
+
 case(
     target="deliveries",
     name="generic",
@@ -713,6 +758,7 @@ case(
     setup=deliveries_setup,
     table=delivery_file(GENERIC_DELIVERY),
     types=frozenset({"text", "date"}),
+    check=check_devices,
     builtin=("generic",),
 )
 case(
@@ -722,6 +768,7 @@ case(
     setup=deliveries_setup,
     table=delivery_file(AUTOPILOT_DELIVERY),
     types=frozenset({"text", "date"}),
+    check=check_devices,
     builtin=("autopilot-csv",),
 )
 
@@ -821,6 +868,32 @@ def class_list_file(draw, reference, file_format: str) -> GeneratedFile:
     return GeneratedFile(header=list(header), rows=rows, file_format=file_format)
 
 
+def _whole(cell: Any) -> int | None:
+    text = str(cell).strip()
+    return int(text) if text else None
+
+
+def check_recipients(reference, generated: GeneratedFile, result) -> None:
+    """References, classes, grades and levels exactly as the file gives them."""
+    names = {header: index for index, header in enumerate(generated.header)}
+    expected = {}
+    for row in generated.rows:
+        cells = {header: row[index] for header, index in names.items()}
+        expected[str(cells["reference"]).strip()] = (
+            str(cells.get("class", "")).strip(),
+            _whole(cells.get("grade", "")),
+            _whole(cells.get("level", "")),
+            str(cells.get("eligibility_group", "")).strip(),
+        )
+    stored = {
+        reference: (group, grade, level, eligibility)
+        for reference, group, grade, level, eligibility in Recipient.objects.filter(
+            school=reference.world.school
+        ).values_list("reference", "group", "grade", "isced_level", "eligibility_group")
+    }
+    assert stored == expected
+
+
 case(
     target="recipients",
     name="class-list",
@@ -828,6 +901,7 @@ case(
     setup=recipients_setup,
     table=class_list_file,
     types=frozenset({"text", "integer"}),
+    check=check_recipients,
     builtin=("class-list",),
 )
 
@@ -866,6 +940,62 @@ case(
     types=frozenset({"text"}),
     formats=("utf-8-sig",),
     builtin=("oneroster-users",),
+)
+
+
+ONEROSTER_12_USERS = ["sourcedId", "status", "dateLastModified", "enabledUser", "username", "userIds", "givenName"]
+ONEROSTER_12_USERS += ["familyName", "middleName", "identifier", "email", "sms", "phone", "agentSourcedIds", "grades"]
+ONEROSTER_12_USERS += ["password", "userMasterIdentifier", "resourceSourcedIds", "preferredGivenName"]
+ONEROSTER_12_USERS += ["preferredMiddleName", "preferredFamilyName", "primaryOrgSourcedId", "pronouns"]
+ONEROSTER_ORGS = [
+    ["sourcedId", "status", "dateLastModified", "name", "type", "identifier", "parentSourcedId"],
+    ["district-1", "active", "2024-09-01T00:00:00Z", "District", "district", "", ""],
+    ["org-a", "active", "2024-09-01T00:00:00Z", "INSIDE school", "school", "1001", "district-1"],
+]
+ONEROSTER_ROLES = ["sourcedId", "status", "dateLastModified", "userSourcedId", "roleType", "role", "beginDate"]
+ONEROSTER_ROLES += ["endDate", "orgSourcedId", "userProfileSourcedId"]
+
+
+@st.composite
+def oneroster_12_bundle(draw, reference, file_format: str) -> GeneratedFile:
+    count = draw(st.integers(1, 8))
+    ids = draw(st.lists(st.uuids().map(str), min_size=count, max_size=count, unique=True))
+    users, roles = [], [ONEROSTER_ROLES]
+    for number, sourced_id in enumerate(ids):
+        cells = dict.fromkeys(ONEROSTER_12_USERS, "")
+        cells.update(
+            sourcedId=sourced_id,
+            status="active",
+            dateLastModified="2024-09-01T00:00:00Z",
+            enabledUser="true",
+            givenName=draw(texts(BALTIC, max_size=20, tricky=False)),
+            grades=draw(st.sampled_from(["", "KG", "PK", "01", "05", "12", "09,10"])),
+            primaryOrgSourcedId="org-a",
+        )
+        users.append([cells[name] for name in ONEROSTER_12_USERS])
+        role = draw(st.sampled_from(["student", "teacher"]))
+        status = draw(st.sampled_from(["active", "active", "tobedeleted"]))
+        roles.append([f"r-{number}", status, "2024-09-01T00:00:00Z", sourced_id, "primary", role, "", "", "org-a", ""])
+        if draw(st.booleans()):
+            roles.append([f"r-{number}-2", "active", "", sourced_id, "secondary", "aide", "", "", "org-a", ""])
+    return GeneratedFile(
+        header=list(ONEROSTER_12_USERS),
+        rows=users,
+        file_format="zip",
+        delimiter=",",
+        bundle={"orgs.csv": ONEROSTER_ORGS, "roles.csv": roles},
+    )
+
+
+case(
+    target="recipients",
+    name="oneroster-1.2",
+    profile=lambda reference: "oneroster-1.2",
+    setup=recipients_setup,
+    table=oneroster_12_bundle,
+    types=frozenset({"text"}),
+    formats=("zip",),
+    builtin=("oneroster-1.2",),
 )
 
 
@@ -1017,13 +1147,9 @@ def test_every_import_target_has_a_strategy(target):
     missing = declared_types(target) - covered
     assert not missing, f"{target}: no case exercises the field type(s) {sorted(missing)}"
     exercised = {name for registered in cases for name in registered.builtin}
-    assert set(builtin_profiles(target)) <= exercised | SKIPPED_BUILTINS.get(target, set()), (
+    assert set(builtin_profiles(target)) <= exercised, (
         f"{target}: built-in profile(s) {sorted(set(builtin_profiles(target)) - exercised)} have no case"
     )
-
-
-# Built-in profiles that need more than one table (a ZIP bundle) and are covered by their own tests.
-SKIPPED_BUILTINS: dict[str, set[str]] = {"recipients": {"oneroster-1.2"}}
 
 
 def _run(target: str, profile, generated: GeneratedFile, actor):
