@@ -671,3 +671,32 @@ def test_a_belgian_list_with_one_row_per_site_through_the_editor(
         ("2345", "5003"),
     ]
     assert SharedSite.objects.get().school.number == "2345"
+
+
+def test_a_school_coordinator_writes_a_class_list_profile(client, role_users, world):
+    coordinator = role_users[Role.SCHOOL_COORDINATOR]
+    client = signed_in(client, coordinator)
+    content = "Schüler-ID;Klasse;Jahrgangsstufe\r\nP-1;4a;4\r\n".encode("cp1252")
+    assert start(client, target="recipients", content=content, name="klasse-4a.csv").status_code == 302
+    values = form_values(client.get(reverse("importprofile-editor")))
+    values[f"m{mapping_index(values, 'Schüler-ID')}-field"] = "reference"
+    values[f"m{mapping_index(values, 'Klasse')}-field"] = "group"
+    values[f"m{mapping_index(values, 'Jahrgangsstufe')}-field"] = "grade"
+    values[f"m{mapping_index(values, 'Jahrgangsstufe')}-type"] = "integer"
+    assert post(client, values, action="save").status_code == 302
+    saved = ImportProfile.objects.get(name="klasse-4a")
+    assert saved.target == "recipients"
+    event = AuditEvent.objects.get(object_type="core.importprofile")
+    assert (event.action, event.actor_id) == ("create", coordinator.pk)
+    # The same name for another target is another profile.
+    operator_staff = role_users[Role.OPERATOR_STAFF]
+    other = import_profile_create(
+        actor=operator_staff,
+        target="schools",
+        definition={"name": "klasse-4a", "target": "schools", "columns": [{"field": "number", "source": "Nr"}]},
+    )
+    assert sorted(ImportProfile.objects.filter(name="klasse-4a").values_list("target", flat=True)) == [
+        "recipients",
+        "schools",
+    ]
+    assert other.pk != saved.pk
