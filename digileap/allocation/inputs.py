@@ -117,7 +117,7 @@ def _registry_rows(allocation_round: AllocationRound, eligibility: Eligibility) 
     """One aggregated query: per candidate school its id, number and operator, its enrolment in the
     round's year as one text "level:grade,...;pupils,..." (level -1: none given; NULL: no
     enrolment), and its socio-economic index with the scale's direction (a school with indexes on
-    several scales has a row for each, newest last; none: NULLs)."""
+    several scales has a row for each, with the index row's id; none: NULLs)."""
     quote = connection.ops.quote_name
     candidates, params = _sql(
         candidate_schools(allocation_round, eligibility).order_by().values("id", "number", "operator_id")
@@ -134,19 +134,19 @@ def _registry_rows(allocation_round: AllocationRound, eligibility: Eligibility) 
     scale = quote(SocioEconomicScale._meta.db_table)
     flag = "is_higher_more_disadvantaged"
     if connection.vendor == "postgresql":
-        # A hash join of the schools with their enrolment grouped by school.
+        # A hash join of the schools with their enrolment grouped by school. The two aggregates of
+        # a group read its rows in the same order, so keys and pupils stay aligned; no sort.
         sql = f"""
-            SELECT s.id, s.number, s.operator_id, e.pupils, i.value, sc.{flag}
+            SELECT s.id, s.number, s.operator_id, e.pupils, i.id, i.value, sc.{flag}
             FROM ({candidates}) s
             LEFT JOIN (
                 SELECT e.school_id,
-                       string_agg(COALESCE(e.level, -1)::text || ':' || e.grade::text, ',' ORDER BY e.level, e.grade)
-                       || ';' || string_agg(e.pupils::text, ',' ORDER BY e.level, e.grade) AS pupils
+                       string_agg(COALESCE(e.level, -1)::text || ':' || e.grade::text, ',')
+                       || ';' || string_agg(e.pupils::text, ',') AS pupils
                 FROM {enrolment} e WHERE {" AND ".join(conditions[1:])} GROUP BY e.school_id
             ) e ON e.school_id = s.id
             LEFT JOIN {index} i ON i.school_id = s.id AND i.school_year = %s
-            LEFT JOIN {scale} sc ON sc.id = i.scale_id
-            ORDER BY s.number, s.id, i.id"""
+            LEFT JOIN {scale} sc ON sc.id = i.scale_id"""
         params = [*params, *enrolment_params, year]
     else:
         # SQLite: one look-up of the unique index (school, year, level, grade) per school.
@@ -155,11 +155,11 @@ def _registry_rows(allocation_round: AllocationRound, eligibility: Eligibility) 
                    (SELECT group_concat(COALESCE(e.level, -1) || ':' || e.grade, ',') || ';'
                            || group_concat(e.pupils, ',')
                     FROM {enrolment} e WHERE {" AND ".join(conditions)}),
-                   i.value, sc.{flag}
+                   i.id, i.value, sc.{flag}
             FROM ({candidates}) s
             LEFT JOIN {index} i ON i.school_id = s.id AND i.school_year = %s
             LEFT JOIN {scale} sc ON sc.id = i.scale_id
-            ORDER BY s.number, s.id, i.id"""
+            ORDER BY s.number, s.id"""
         params = [*enrolment_params, *params, year]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -198,7 +198,10 @@ def load_inputs(
     convert = _index_converter()
     keys_of: dict[str, tuple] = {}
     schools: dict[int, SchoolInput] = {}
-    for pk, number, operator_id, enrolment, value, higher_is_worse in _registry_rows(allocation_round, eligibility):
+    newest: dict[int, int] = {}  # school -> id of the index row it has (the newest, of several scales)
+    for pk, number, operator_id, enrolment, index_id, value, higher_is_worse in _registry_rows(
+        allocation_round, eligibility
+    ):
         school = schools.get(pk)
         if school is None:
             breakdown = {}
@@ -212,7 +215,8 @@ def load_inputs(
                     )
                 breakdown = dict(zip(parsed, map(int, pupils.split(",")), strict=True))
             school = schools[pk] = SchoolInput(school_id=pk, number=number, operator_id=operator_id, pupils=breakdown)
-        if value is not None:
+        if value is not None and index_id > newest.get(pk, 0):
+            newest[pk] = index_id
             value = convert(value)
             school.index = value
             school.disadvantage = value if higher_is_worse else -value
