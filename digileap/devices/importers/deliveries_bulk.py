@@ -55,7 +55,12 @@ FIELDS = (
     "programme",
     "supplier",
 )
+# Fields with few distinct values: kept dictionary-encoded (four bytes a row).
+FEW_VALUES = frozenset(
+    ("model", "condition", "school", "site", "note_number", "delivered_on", "order", "programme", "supplier")
+)
 CHUNK_ROWS = 65_536
+STAGE_SLICE = 200_000
 STAGE = "digileap_delivery_stage"
 STAGE_SPECS = "digileap_delivery_stage_specs"
 _NEEDS_PYTHON_STRIP = r"^[\x00-\x20]|[\x00-\x20]$"
@@ -96,7 +101,10 @@ class Columns:
             if not buffer:
                 return
             for name, values in zip(FIELDS, zip(*buffer, strict=True), strict=True):
-                chunks[name].append(pa.array(values, type=pa.string()))
+                array = pa.array(values, type=pa.string())
+                if name in FEW_VALUES:
+                    array = pc.fill_null(array, "").dictionary_encode()
+                chunks[name].append(array)
             lines.append(np.asarray(buffer_lines, dtype=np.int64))
             buffer.clear()
             buffer_lines.clear()
@@ -112,20 +120,40 @@ class Columns:
                 flush()
         flush()
         self.count = position
+        # Arrow's allocator keeps freed blocks for reuse; a file of a million rows leaves many.
+        pa.default_memory_pool().release_unused()
         self.line = np.concatenate(lines) if lines else np.zeros(0, dtype=np.int64)
-        self._columns = {
-            name: pa.chunked_array(parts, type=pa.string()).combine_chunks() if parts else pa.array([], pa.string())
-            for name, parts in chunks.items()
-        }
+        self._columns: dict[str, pa.Array] = {}
+        for name, parts in chunks.items():
+            if not parts:
+                self._columns[name] = pa.array([], pa.string())
+            elif name in FEW_VALUES:
+                self._columns[name] = pa.chunked_array(parts).unify_dictionaries().combine_chunks()
+            else:
+                self._columns[name] = pa.chunked_array(parts, type=pa.string()).combine_chunks()
+            parts.clear()
 
     def text(self, name: str) -> pa.Array:
         """The column with empty cells as ''."""
-        return pc.fill_null(self._columns[name], "")
+        column = self._columns[name]
+        if pa.types.is_dictionary(column.type):
+            return column.dictionary.take(column.indices)
+        return pc.fill_null(column, "")
 
     def encoded(self, name: str) -> tuple[np.ndarray, list[str]]:
-        """Codes per row and the distinct texts (empty cells as '')."""
-        encoded = self.text(name).dictionary_encode()
-        return encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64), encoded.dictionary.to_pylist()
+        """Codes per row (int32) and the distinct texts (empty cells as '')."""
+        column = self._columns[name]
+        if not pa.types.is_dictionary(column.type):
+            column = pc.fill_null(column, "").dictionary_encode()
+        return (
+            column.indices.to_numpy(zero_copy_only=False).astype(np.int32, copy=False),
+            column.dictionary.to_pylist(),
+        )
+
+    def drop(self, *names: str) -> None:
+        """Free columns that are no longer needed."""
+        for name in names:
+            self._columns.pop(name, None)
 
 
 def python_strip(values: pa.Array) -> pa.Array:
@@ -155,7 +183,7 @@ def combined_codes(*parts: tuple[np.ndarray, int]) -> tuple[np.ndarray, np.ndarr
     for codes, size in parts:
         key = key * max(size, 1) + codes
     _unique, first, inverse = np.unique(key, return_index=True, return_inverse=True)
-    return inverse.reshape(-1), first
+    return inverse.reshape(-1).astype(np.int32), first
 
 
 class RowErrors:
@@ -221,7 +249,7 @@ def plan_columns(importer, rows: Iterable[ParsedRow]) -> Plan:
 
     # 2. texts with a length limit.
     texts: dict[str, pa.Array] = {}
-    for step, name in enumerate(("asset_tag", "windows_product_id", "google_device_id", "note_number"), start=2):
+    for step, name in enumerate(("asset_tag", "windows_product_id", "google_device_id"), start=2):
         values = columns.text(name)
         texts[name] = values
         long_rows = np.flatnonzero(pc.utf8_length(values).to_numpy(zero_copy_only=False) > _LIMITS[name])
@@ -234,6 +262,18 @@ def plan_columns(importer, rows: Iterable[ParsedRow]) -> Plan:
                 _("longer than %(n)s characters") % {"n": _LIMITS[name]},
                 lambda p, python=python: python[p],
             )
+    note_codes, note_texts = columns.encoded("note_number")
+    columns.drop("note_number")
+    long_notes = [i for i, text in enumerate(note_texts) if len(text) > _LIMITS["note_number"]]
+    if long_notes:
+        errors.add(
+            5,
+            np.flatnonzero(np.isin(note_codes, long_notes)),
+            "note_number",
+            _("longer than %(n)s characters") % {"n": _LIMITS["note_number"]},
+            lambda p: note_texts[note_codes[p]],
+        )
+    has_note = np.asarray([bool(text) for text in note_texts], dtype=bool)[note_codes]
 
     # 6. MAC addresses: the usual spelling in Arrow, anything else through normalise_mac.
     mac = columns.text("mac_address")
@@ -265,7 +305,7 @@ def plan_columns(importer, rows: Iterable[ParsedRow]) -> Plan:
             lambda p: _("unknown condition %(value)r; use new or refurbished") % {"value": stripped_of[codes[p]]},
             lambda p: stripped_of[codes[p]],
         )
-    condition = np.asarray(condition_of, dtype=object)[codes]
+    condition_codes = codes
 
     # 8. delivery date.
     date_codes, date_texts = columns.encoded("delivered_on")
@@ -502,11 +542,7 @@ def plan_columns(importer, rows: Iterable[ParsedRow]) -> Plan:
         order_line_id = np.asarray([-1 if value is None else value for value in line_of], dtype=np.int64)[line_key]
 
     # 16. the delivery note of each remaining row: the first row of a note defines it.
-    note = texts["note_number"]
-    eligible = alive & ~errors.failed & has_model & has_serial & pc.not_equal(note, "").to_numpy(zero_copy_only=False)
-    encoded_note = note.dictionary_encode()
-    note_codes = encoded_note.indices.to_numpy(zero_copy_only=False).astype(np.int64)
-    note_texts = encoded_note.dictionary.to_pylist()
+    eligible = alive & ~errors.failed & has_model & has_serial & has_note
     positions = np.flatnonzero(eligible)
     spec_of_row = np.full(count, -1, dtype=np.int64)
     if len(positions):
@@ -605,24 +641,35 @@ def plan_columns(importer, rows: Iterable[ParsedRow]) -> Plan:
     candidate = spec_of_row >= 0
 
     # 17. serials the file repeats (per manufacturer), among the rows that name a known model.
-    manufacturer = pa.array(manufacturer_of, type=pa.string()).take(pa.array(model_key))
     tracked_positions = np.flatnonzero(tracked)
+    makers = pa.array(manufacturer_of, type=pa.string())
     groups: dict[tuple[str, str], list[int]] = defaultdict(list)
     if len(tracked_positions):
-        keys = pc.binary_join_element_wise(
-            manufacturer.take(pa.array(tracked_positions)), serial.take(pa.array(tracked_positions)), "\x00"
-        )
-        counts = pc.value_counts(keys)
-        repeated_keys = counts.field("values").filter(pc.greater(counts.field("counts"), 1))
-        if len(repeated_keys):
-            repeated_rows = tracked_positions[pc.is_in(keys, value_set=repeated_keys).to_numpy(zero_copy_only=False)]
-            groups: dict[str, list[int]] = defaultdict(list)
+        # Sorted by (manufacturer, serial), a repeated serial sits beside its twin: no hash table.
+        maker_codes = np.asarray([manufacturer_of.index(maker) for maker in manufacturer_of], dtype=np.int32)[
+            model_key[tracked_positions]
+        ]
+        tracked_serials = serial.take(pa.array(tracked_positions))
+        order = pc.sort_indices(
+            pa.table({"maker": maker_codes, "serial": tracked_serials}),
+            sort_keys=[("maker", "ascending"), ("serial", "ascending")],
+        ).to_numpy()
+        sorted_serials = tracked_serials.take(pa.array(order))
+        del tracked_serials
+        same = pc.equal(sorted_serials.slice(1), sorted_serials.slice(0, len(order) - 1)).to_numpy(
+            zero_copy_only=False
+        ) & (maker_codes[order[1:]] == maker_codes[order[:-1]])
+        del sorted_serials
+        if same.any():
+            twin = np.zeros(len(order), dtype=bool)
+            twin[1:] |= same
+            twin[:-1] |= same
+            repeated_rows = np.sort(tracked_positions[order[twin]])
             serial_rows = serial.take(pa.array(repeated_rows)).to_pylist()
-            maker_rows = manufacturer.take(pa.array(repeated_rows)).to_pylist()
+            maker_rows = makers.take(pa.array(model_key[repeated_rows])).to_pylist()
             for position, maker, text in zip(repeated_rows, maker_rows, serial_rows, strict=True):
                 groups[(maker, text)].append(int(position))
-    else:
-        groups = {}
+        del order, same
     plan.rejected.extend(errors.ordered())
     serial_column = importer.column("serial")
     for (maker, text), members in groups.items():
@@ -640,6 +687,8 @@ def plan_columns(importer, rows: Iterable[ParsedRow]) -> Plan:
             )
             candidate[position] = False
 
+    pa.default_memory_pool().release_unused()
+
     # 18. delivery notes already stored: link them; one that says otherwise rejects its rows.
     positions = np.flatnonzero(candidate)
     importer._check_existing_deliveries(
@@ -651,40 +700,45 @@ def plan_columns(importer, rows: Iterable[ParsedRow]) -> Plan:
     if not len(positions):
         return plan
 
-    # 19. stage the candidates and compare them with the stored devices in SQL.
-    spec_rows = spec_of_row[positions]
+    # 19. stage the candidates (a slice at a time) and compare them with the stored devices in SQL.
     existing_delivery = np.asarray(
         [spec.existing_id if spec.existing_id is not None else -1 for spec in data.specs], dtype=np.int64
     )
-    device_type_of = [model[2] if model else "" for model in model_info]
-    taken = pa.array(positions)
+    device_types = pa.array([model[2] if model else "" for model in model_info], type=pa.string())
+    conditions = pa.array(condition_of, type=pa.string())
+    hash_text = python_strip(columns.text("autopilot_hash"))
+    del columns
 
     def ids(values: np.ndarray) -> pa.Array:
         return pa.array(values, type=pa.int64(), mask=values < 0)
 
-    hash_text = python_strip(columns.text("autopilot_hash"))
-    staged = pa.table(
-        {
-            "line": pa.array(line[positions], type=pa.int32()),
-            "spec": pa.array(spec_rows, type=pa.int32()),
-            "manufacturer": manufacturer.take(taken),
-            "serial": serial.take(taken),
-            "model_id": pa.array(model_id[positions], type=pa.int64()),
-            "device_type": pa.array(device_type_of, type=pa.string()).take(pa.array(model_key[positions])),
-            "asset_tag": texts["asset_tag"].take(taken),
-            "mac_address": mac_normal.take(taken),
-            "autopilot_hash": hash_text.take(taken),
-            "windows_product_id": texts["windows_product_id"].take(taken),
-            "google_device_id": texts["google_device_id"].take(taken),
-            "condition": pa.array(condition[positions].tolist(), type=pa.string()),
-            "order_line_id": ids(order_line_id[positions]),
-            "site_id": ids(site_id[positions]),
-            "delivery_id": ids(existing_delivery[spec_rows]),
-        }
-    )
-    del columns
-    stage_rows(staged)
-    del staged
+    def staged(part: np.ndarray) -> pa.Table:
+        taken = pa.array(part)
+        models = pa.array(model_key[part], type=pa.int32())
+        spec_rows = spec_of_row[part]
+        return pa.table(
+            {
+                "line": pa.array(line[part], type=pa.int32()),
+                "spec": pa.array(spec_rows, type=pa.int32()),
+                "manufacturer": pa.DictionaryArray.from_arrays(models, makers),
+                "serial": serial.take(taken),
+                "model_id": pa.array(model_id[part], type=pa.int64()),
+                "device_type": pa.DictionaryArray.from_arrays(models, device_types),
+                "asset_tag": texts["asset_tag"].take(taken),
+                "mac_address": mac_normal.take(taken),
+                "autopilot_hash": hash_text.take(taken),
+                "windows_product_id": texts["windows_product_id"].take(taken),
+                "google_device_id": texts["google_device_id"].take(taken),
+                "condition": pa.DictionaryArray.from_arrays(
+                    pa.array(condition_codes[part], type=pa.int32()), conditions
+                ),
+                "order_line_id": ids(order_line_id[part]),
+                "site_id": ids(site_id[part]),
+                "delivery_id": ids(existing_delivery[spec_rows]),
+            }
+        )
+
+    stage_rows(staged(positions[start : start + STAGE_SLICE]) for start in range(0, len(positions), STAGE_SLICE))
     _decide_in_sql(importer, data, plan)
     return plan
 
@@ -702,7 +756,7 @@ def drop_stage() -> None:
         cursor.execute(f"DROP TABLE IF EXISTS {STAGE_SPECS}")
 
 
-def stage_rows(table: pa.Table) -> None:
+def stage_rows(tables: Iterable[pa.Table]) -> None:
     """Put the candidate rows in a TEMP table of this connection (COPY on PostgreSQL)."""
     drop_stage()
     definition = ", ".join(f"{name} {kind}" for name, kind in STAGE_COLUMNS)
@@ -713,16 +767,18 @@ def stage_rows(table: pa.Table) -> None:
         if connection.vendor == "postgresql":
             options = pa_csv.WriteOptions(include_header=False)
             with cursor.cursor.copy(f"COPY {STAGE} ({names}) FROM STDIN WITH (FORMAT csv)") as copy:
-                for batch in table.to_batches(max_chunksize=50_000):
-                    buffer = io.BytesIO()
-                    pa_csv.write_csv(batch, buffer, options)
-                    copy.write(buffer.getbuffer())
+                for table in tables:
+                    for batch in table.to_batches(max_chunksize=50_000):
+                        buffer = io.BytesIO()
+                        pa_csv.write_csv(batch, buffer, options)
+                        copy.write(buffer.getbuffer())
             cursor.execute(f"CREATE INDEX ON {STAGE} (spec)")
             cursor.execute(f"ANALYZE {STAGE}")
         else:
             sql = f"INSERT INTO {STAGE} ({names}) VALUES ({', '.join(['%s'] * len(STAGE_COLUMNS))})"
-            for batch in table.to_batches(max_chunksize=50_000):
-                cursor.executemany(sql, zip(*(column.to_pylist() for column in batch.columns), strict=True))
+            for table in tables:
+                for batch in table.to_batches(max_chunksize=50_000):
+                    cursor.executemany(sql, zip(*(column.to_pylist() for column in batch.columns), strict=True))
             cursor.execute(f"CREATE INDEX {STAGE}_spec ON {STAGE} (spec)")
 
 
