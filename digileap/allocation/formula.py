@@ -20,6 +20,14 @@ hypothesis and timed at 40,000 schools. The parts, applied in this order (docs/a
    it, its amount split over its schools, and the rest shared again among the others.
 
 Amounts are integers of the smallest unit (cents, or devices) inside; ``Decimal`` outside.
+
+``compute`` runs the vectorised path (``_compute_vectorised``): numpy arrays of integers in fixed
+units (amounts in 10^-E, weights in 10^-W, claims in 10^-4, limits and shares in cents or units), so
+every figure is exact; the water-filling compares in floats only where the margin makes the answer
+certain. The explanations are written as JSON text (keys sorted) from fragments that repeat. Inputs
+that could leave 64-bit integers, and a level given as None, take the reference path
+(``compute_reference``: one school at a time with ``Decimal`` and ``Fraction``), which defines the
+results: tests compare the two on random inputs, to the cent, unit and explanation.
 """
 
 from __future__ import annotations
