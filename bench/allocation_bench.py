@@ -327,9 +327,11 @@ def main() -> None:
     started = time.perf_counter()
     programme = build(args.schools, admin)
     build_seconds = time.perf_counter() - started
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:  # as autovacuum would, soon after a bulk load
+    with connection.cursor() as cursor:  # statistics after the bulk load (autovacuum may be off)
+        if connection.vendor == "postgresql":
             cursor.execute("VACUUM ANALYZE schools_school, schools_enrolment, schools_socioeconomicindex")
+        else:
+            cursor.execute("ANALYZE")
 
     result: dict = {
         "schools": programme.authority.schools.count(),
