@@ -60,6 +60,14 @@ def maxrss_mb() -> float:
 
 
 def build(devices: int) -> dict:
+    """The data, in one transaction (on SQLite one commit instead of one per batch)."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        return _build(devices)
+
+
+def _build(devices: int) -> dict:
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.utils import timezone
