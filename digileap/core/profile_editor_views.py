@@ -658,14 +658,12 @@ class Editor:
             if key not in {"columns", "constants", "filter", "merge", "code_lists", "sheet", "grades", "options"}
         }
         definition.update(
-            name=settings["name"],
-            target=self.draft["target"],
-            label=settings["label"] or settings["name"],
-            delimiter=settings["delimiter"],
-            encoding=settings["encoding"],
-            header_row=settings["header_row"],
-            duplicates=settings["duplicates"],
+            name=settings["name"], target=self.draft["target"], label=settings["label"] or settings["name"]
         )
+        # A setting at its default is written only when the profile had it: an edit changes nothing else.
+        for key, default in (("delimiter", "auto"), ("encoding", "auto"), ("header_row", 1), ("duplicates", "reject")):
+            if settings[key] != default or key in self.draft["definition"]:
+                definition[key] = settings[key]
         if settings["description"]:
             definition["description"] = settings["description"]
         else:

@@ -700,3 +700,19 @@ def test_a_school_coordinator_writes_a_class_list_profile(client, role_users, wo
         "schools",
     ]
     assert other.pk != saved.pk
+
+
+@pytest.mark.parametrize(("target", "name"), [("schools", "hamburg"), ("schools", "mv"), ("recipients", "class-list")])
+def test_a_built_in_profile_goes_through_the_editor_unchanged(client, role_users, target, name):
+    """Duplicate, open in the editor, save without a change: the same definition (only the name differs)."""
+    from digileap.core.profile_editor_views import builtin_definitions
+
+    client = signed_in(client, role_users[Role.ADMINISTRATOR])
+    assert client.post(reverse("importprofile-duplicate"), {"target": target, "name": name}).status_code == 302
+    copy = ImportProfile.objects.get(name=f"{name}-copy")
+    assert client.post(reverse("importprofile-edit"), {"id": copy.pk}).status_code == 302
+    values = form_values(client.get(reverse("importprofile-editor")))
+    response = post(client, values, action="save")
+    assert response.status_code == 302, response.context["editor"].errors
+    copy.refresh_from_db()
+    assert copy.definition == {**builtin_definitions(target)[name], "name": f"{name}-copy"}
