@@ -163,6 +163,12 @@ def file_sha256(source) -> str:
     return digest.hexdigest()
 
 
+def _close_unpacked(source, original) -> None:
+    """Close the stream ``unpack`` opened in place of the uploaded file (a member of a bundle)."""
+    if source is not original and hasattr(source, "close"):
+        source.close()
+
+
 def run_import(
     *,
     target: str,
@@ -193,16 +199,21 @@ def run_import(
             % {"profile": profile.name, "other": profile.target, "target": target}
         )
     sha256 = file_sha256(source)
+    original = source
     source, filename, context = importer_class.unpack(source, filename=filename)
-    table = open_table(
-        source,
-        filename=filename,
-        delimiter=profile.delimiter,
-        encoding=profile.encoding,
-        expected_headers=profile.expected_headers,
-        header_row=profile.header_row,
-        sheet=profile.sheet,
-    )
+    try:
+        table = open_table(
+            source,
+            filename=filename,
+            delimiter=profile.delimiter,
+            encoding=profile.encoding,
+            expected_headers=profile.expected_headers,
+            header_row=profile.header_row,
+            sheet=profile.sheet,
+        )
+    except BaseException:
+        _close_unpacked(source, original)
+        raise
     stats = ParseStats()
     warnings: list[RowError] = []
     try:
@@ -235,6 +246,7 @@ def run_import(
         plan = importer.plan(counted(parsed))
     finally:
         table.close()
+        _close_unpacked(source, original)
     if rows_seen == 0 and stats.filtered:
         raise ImportFileError(
             _("the profile's filter left out every row (%(count)s); nothing to import") % {"count": stats.filtered},

@@ -41,29 +41,37 @@ class Sample:
         return [warning for row in self.parsed for warning in row.warnings]
 
 
-def _fields(target: str) -> tuple:
+def _importer(target: str):
     from .engine import import_targets
 
-    importer = import_targets().get(target)
-    return importer.fields if importer is not None else ()
+    return import_targets().get(target)
 
 
 def sample(*, source, filename: str, profile: Profile, limit: int = SAMPLE_ROWS) -> Sample:
     """The headers, the first ``limit`` data rows and their parsed values. Raises ImportFileError
     only when the file itself cannot be read (encoding, an unknown sheet, an empty file, ...)."""
-    table = open_table(
-        source,
-        filename=filename,
-        delimiter=profile.delimiter,
-        encoding=profile.encoding,
-        expected_headers=profile.expected_headers,
-        header_row=profile.header_row,
-        sheet=profile.sheet,
-    )
+    importer = _importer(profile.target)
+    original = source
+    if importer is not None:
+        # A bundle (a OneRoster ZIP) is previewed by the member the engine would read.
+        source, filename, _context = importer.unpack(source, filename=filename)
     try:
-        rows = list(itertools.islice(table.rows(), limit))
+        table = open_table(
+            source,
+            filename=filename,
+            delimiter=profile.delimiter,
+            encoding=profile.encoding,
+            expected_headers=profile.expected_headers,
+            header_row=profile.header_row,
+            sheet=profile.sheet,
+        )
+        try:
+            rows = list(itertools.islice(table.rows(), limit))
+        finally:
+            table.close()
     finally:
-        table.close()
+        if source is not original and hasattr(source, "close"):
+            source.close()
     result = Sample(
         headers=list(table.headers),
         rows=rows,
@@ -82,7 +90,9 @@ def sample(*, source, filename: str, profile: Profile, limit: int = SAMPLE_ROWS)
     )
     stats = ParseStats()
     try:
-        result.parsed = list(parse_rows(buffered, profile, fields=_fields(profile.target), stats=stats))
+        result.parsed = list(
+            parse_rows(buffered, profile, fields=importer.fields if importer is not None else (), stats=stats)
+        )
     except ImportFileError as error:
         result.error = error.describe()
     result.filtered = stats.filtered

@@ -284,3 +284,16 @@ def test_a_member_larger_than_an_upload_may_be_is_refused(world, role_users, tmp
     assert error.value.describe() == (
         f"oneroster.zip: users.csv is {size} bytes unpacked, more than the 1000 bytes a file may have"
     )
+
+
+def test_the_profile_editor_previews_a_bundle_by_its_users_csv(tmp_path):
+    from digileap.core.tabular.preview import sample
+    from digileap.core.tabular.profiles import get_profile
+
+    path = bundle(tmp_path, {"users.csv": USERS_12, "roles.csv": ROLES_12, "orgs.csv": ORGS})
+    with open(path, "rb") as stream:
+        result = sample(source=stream, filename="oneroster.zip", profile=get_profile("recipients", "oneroster-1.2"))
+    assert result.error == ""
+    assert result.headers[:3] == ["sourcedId", "status", "dateLastModified"]
+    assert [row.values["reference"] for row in result.parsed] == ["u-1", "u-2", "u-3", "u-4", "u-5"]
+    assert [line for line, _cells in result.rows] == [2, 3, 4, 5, 6]
