@@ -1,11 +1,20 @@
 """Fixtures shared by every app's tests."""
 
+import os
+
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from digileap.accounts.models import Role
 from digileap.accounts.tests.factories import user_with_role
 from digileap.devices.tests.factories import SupplierFactory
 from digileap.schools.tests.factories import OperatorFactory, SchoolFactory
+
+# CI runs the property tests with a fixed seed and no example database: a run is reproducible, and
+# a failure found there fails the same way on a developer's machine (HYPOTHESIS_PROFILE=ci).
+hypothesis_settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+if os.environ.get("CI") or os.environ.get("HYPOTHESIS_PROFILE") == "ci":
+    hypothesis_settings.load_profile("ci")
 
 
 @pytest.fixture(autouse=True)
