@@ -48,6 +48,8 @@ from .tabular.errors import ImportFileError
 from .tabular.profiles import ProfileError, builtin_profiles, profile_from_dict, profile_json_schema
 
 DRAFT_KEY = "profile_editor_draft"
+SAMPLE_FOLDER = "imports/editor"
+SAMPLE_DAYS = 2
 MAX_SAMPLE_BYTES = 50 * 1024 * 1024
 BLANK_MAPPINGS = 2
 BLANK_CONSTANTS = 2
@@ -397,8 +399,27 @@ def _store_draft(request, draft: dict[str, Any]) -> None:
     request.session.modified = True
 
 
+def _delete_stale_samples() -> None:
+    """Delete sample files of drafts abandoned for more than ``SAMPLE_DAYS`` (their sessions expired)."""
+    import datetime
+
+    from django.utils import timezone
+
+    cutoff = timezone.now() - datetime.timedelta(days=SAMPLE_DAYS)
+    try:
+        folders, _files = default_storage.listdir(SAMPLE_FOLDER)
+        for folder in folders:
+            for name in default_storage.listdir(f"{SAMPLE_FOLDER}/{folder}")[1]:
+                path = f"{SAMPLE_FOLDER}/{folder}/{name}"
+                if default_storage.get_modified_time(path) < cutoff:
+                    default_storage.delete(path)
+    except (FileNotFoundError, NotImplementedError):
+        pass
+
+
 def _start_draft(request, *, target: str, definition: dict[str, Any], profile_id: int | None = None) -> dict:
     """A new draft, replacing (and deleting the sample of) the one being edited."""
+    _delete_stale_samples()
     old = request.session.get(DRAFT_KEY)
     if old:
         _delete_sample(old)
@@ -425,7 +446,7 @@ def _save_sample(uploaded) -> tuple[str, str]:
     if uploaded.size == 0:
         raise ValidationError(_("The file is empty."))
     original = os.path.basename(uploaded.name or "sample.csv")[:120]
-    stored = default_storage.save(f"imports/editor/{secrets.token_hex(8)}/{original}", uploaded)
+    stored = default_storage.save(f"{SAMPLE_FOLDER}/{secrets.token_hex(8)}/{original}", uploaded)
     return stored, original
 
 

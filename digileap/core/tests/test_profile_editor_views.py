@@ -716,3 +716,30 @@ def test_a_built_in_profile_goes_through_the_editor_unchanged(client, role_users
     assert response.status_code == 302, response.context["editor"].errors
     copy.refresh_from_db()
     assert copy.definition == {**builtin_definitions(target)[name], "name": f"{name}-copy"}
+
+
+def test_sample_files_are_deleted_when_saved_replaced_or_abandoned(client, role_users, settings, tmp_path):
+    import os
+    import time
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    client = signed_in(client, role_users[Role.ADMINISTRATOR])
+    start(client)
+    first = client.session["profile_editor_draft"]["file"]
+    assert (tmp_path / first).exists()
+    start(client)  # a new draft replaces the one being edited
+    second = client.session["profile_editor_draft"]["file"]
+    assert (not (tmp_path / first).exists(), (tmp_path / second).exists()) == (True, True)
+    old = time.time() - 3 * 24 * 3600
+    os.utime(tmp_path / second, (old, old))
+    client.session.flush()  # an abandoned draft: its session is gone
+    client.force_login(role_users[Role.ADMINISTRATOR])
+    start(client)
+    assert not (tmp_path / second).exists()
+    values = form_values(client.get(reverse("importprofile-editor")))
+    third = client.session["profile_editor_draft"]["file"]
+    for source, field in GERMAN_MAPPING.items():
+        values[f"m{mapping_index(values, source)}-field"] = field
+    values.update({"c0-field": "authority_code", "c0-value": "IN"})
+    assert post(client, values, action="save").status_code == 302
+    assert not (tmp_path / third).exists()
