@@ -480,8 +480,12 @@ class PupilsWithDevice(IndicatorKind):
         return queryset.order_by()
 
     def pupils(self, target, as_of: datetime.date) -> int:
-        """Distinct pupils with an open assignment: counted over the recipients with a semi-join
-        (PostgreSQL runs it in parallel; COUNT(DISTINCT) over millions of assignments sorts)."""
+        """Distinct pupils with an open assignment. PostgreSQL: counted over the recipients with a
+        semi-join (run in parallel, hashed; COUNT(DISTINCT) over millions of assignments sorts).
+        SQLite, which has no hash joins: COUNT(DISTINCT) over the open assignments (the semi-join
+        probes the assignments once per recipient, teachers too: a fifth slower at 300,000 devices)."""
+        if connection.vendor == "sqlite":
+            return self.holdings(target, as_of).aggregate(total=Count("recipient_id", distinct=True))["total"]
         parameters = target.indicator.parameters if target.indicator_id else {}
         end = day_end(as_of)
         holding = Assignment.objects.filter(
