@@ -516,6 +516,93 @@ case(
 )
 
 
+# One row per site (Belgium's implantations, Latvia's branches): sites from rows, a building shared by
+# schools, coordinates of the sites with 7-9 places, a school year's figures replaced.
+SITE_PROFILE = {
+    "name": "rows-per-site",
+    "target": "schools",
+    "label": "One row per site",
+    "delimiter": ";",
+    "constants": {"authority_code": "IN", "operator_name": "Pouvoir organisateur", "school_year": "2024/25"},
+    "columns": [
+        {"field": "number", "source": "N° FASE établissement", "required": True},
+        {"field": "name", "source": "Nom de l'établissement", "required": True},
+        {"field": "levels", "source": "Niveaux", "type": "levels"},
+        {"field": "site_code", "source": "N° FASE implantation", "required": True},
+        {"field": "site_name", "source": "Nom de l'implantation"},
+        {"field": "site_street", "source": "Adresse de l'implantation"},
+        {"field": "site_postal_code", "source": "Code postal"},
+        {"field": "site_city", "source": "Commune"},
+        {"field": "site_latitude", "source": "Latitude", "type": "decimal"},
+        {"field": "site_longitude", "source": "Longitude", "type": "decimal"},
+        {"field": "pupils_total", "source": "Élèves", "type": "count"},
+        {"field": "teachers", "source": "Enseignants", "type": "count", "on_invalid": "empty"},
+    ],
+    "merge": {
+        "key": ["number"],
+        "rules": {
+            "pupils_total": "sum",
+            "teachers": "sum",
+            "levels": "union",
+            **{name: "first" for name in ("site_code", "site_name", "site_street", "site_postal_code", "site_city")},
+            "site_latitude": "first",
+            "site_longitude": "first",
+        },
+        "default": "same",
+    },
+    "options": {"sites": True, "figures": "replace_year"},
+}
+SITE_HEADER = [column["source"] for column in SITE_PROFILE["columns"]]
+
+
+@st.composite
+def rows_per_site_file(draw, reference, file_format: str) -> GeneratedFile:
+    alphabet = WESTERN if file_format == "cp1252" else BALTIC
+    site_count = draw(st.integers(1, 5))
+    site_codes = draw(st.lists(st.integers(1, 99999).map(str), min_size=site_count, max_size=site_count, unique=True))
+    sites = {}
+    for code in site_codes:
+        located = draw(st.booleans())
+        name = draw(st.just("") | texts(alphabet, max_size=40))
+        sites[code] = {
+            "N° FASE implantation": code,
+            # Names and streets differ between sites: two sites of one school with the same name are
+            # test_two_sites_of_a_school_with_the_same_name_are_both_stored (a bug found here).
+            "Nom de l'implantation": f"{name} {code}" if name else "",
+            "Adresse de l'implantation": f"{draw(texts(alphabet, max_size=40, tricky=False))} {code}",
+            "Code postal": draw(st.sampled_from(["1180", "1190", "4000", "LV-1050"])),
+            "Commune": draw(texts(alphabet, max_size=30)),
+            "Latitude": decimal_cell(draw(coordinates(49, 51)), file_format, draw) if located else "",
+            "Longitude": decimal_cell(draw(coordinates(2, 6)), file_format, draw) if located else "",
+        }
+    school_count = draw(st.integers(1, 4))
+    numbers = draw(st.lists(st.integers(1, 9999).map(str), min_size=school_count, max_size=school_count, unique=True))
+    rows = []
+    for number in numbers:
+        school = {"N° FASE établissement": number, "Nom de l'établissement": draw(texts(alphabet, max_size=50))}
+        # A school's sites; two schools may name the same one (a shared building).
+        for code in draw(st.lists(st.sampled_from(site_codes), min_size=1, max_size=3, unique=True)):
+            row = {**school, **sites[code]}
+            row["Niveaux"] = draw(st.sampled_from(["", "0,1", "1", "2,3", "3"]))
+            row["Élèves"] = number_cell(draw(st.integers(0, 500)), file_format, draw)
+            row["Enseignants"] = draw(st.sampled_from(["", "12", "3", "beaucoup"]))
+            rows.append(row)
+    rows = draw(st.permutations(rows))
+    return GeneratedFile(
+        header=SITE_HEADER, rows=[[row[name] for name in SITE_HEADER] for row in rows], file_format=file_format
+    )
+
+
+case(
+    target="schools",
+    name="rows-per-site",
+    profile=lambda reference: profile_from_dict(json.loads(json.dumps(SITE_PROFILE)), is_builtin=False),
+    setup=schools_setup,
+    table=rows_per_site_file,
+    types=frozenset({"text", "decimal", "count", "levels"}),
+)
+
+
 # The two shipped Länder profiles, with files of their shape (see schools/tests/import_files.py).
 
 
@@ -1196,6 +1283,26 @@ def test_reimporting_the_same_file_changes_nothing(registered: Case, world):
             transaction.set_rollback(True)
 
     example()
+
+
+def test_two_sites_of_a_school_with_the_same_name_are_both_stored(world):
+    """Found by the property test: two buildings of one school whose names are equal (here: no name,
+    the same street) made the commit fail with the database's UNIQUE (school, name) error. A site is
+    identified by its code: both buildings are stored, and a re-import changes nothing."""
+    profile = profile_from_dict(json.loads(json.dumps(SITE_PROFILE)), is_builtin=False)
+    rows = [
+        ["1", "Athénée", "", "5001", "", "Rue de l'École 1", "1180", "Uccle", "", "", "100", ""],
+        ["1", "Athénée", "", "5002", "", "Rue de l'École 1", "1180", "Uccle", "", "", "50", ""],
+    ]
+    generated = GeneratedFile(header=SITE_HEADER, rows=rows, file_format="cp1252")
+    first = _run("schools", profile, generated, SYSTEM)
+    assert first.summary() == {"created": 1, "updated": 0, "unchanged": 0, "rejected": 0}
+    school = School.objects.get(authority=world.authority, number="1")
+    assert sorted(school.sites.values_list("code", flat=True)) == ["5001", "5002"]
+    before = database_dump()
+    again = _run("schools", profile, generated, SYSTEM)
+    assert again.summary() == {"created": 0, "updated": 0, "unchanged": 1, "rejected": 0}
+    assert database_dump() == before
 
 
 def test_the_dump_sees_a_changed_value(world):
