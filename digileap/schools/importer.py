@@ -7,6 +7,7 @@ with a coordinate system), school_year, pupils_isced_L, pupils_isced_L_grade_G, 
 (a check on the sum), teachers, ses_value, ses_scale, eligible_CODE.
 """
 
+import hashlib
 import itertools
 import re
 from collections import defaultdict
@@ -110,7 +111,7 @@ FIGURE_MODELS = {
 }
 
 
-@dataclass
+@dataclass(slots=True)
 class Figures:
     """A school's figures for one school year, as a row gives them (None: the row says nothing)."""
 
@@ -154,7 +155,7 @@ class Figures:
         return data
 
 
-@dataclass
+@dataclass(slots=True)
 class SchoolRow:
     """One school as a valid row describes it, ready to compare with the database."""
 
@@ -186,7 +187,7 @@ class SchoolRow:
         )
 
 
-@dataclass
+@dataclass(slots=True)
 class SchoolUpdate:
     """An existing school that a row changes: the changed fields before and after, and its figures."""
 
@@ -233,6 +234,17 @@ def _field_kind(name: str):
     if name.startswith("eligible_"):
         return _ELIGIBLE
     return _OTHER
+
+
+def operator_code_of(name: str) -> str:
+    """An operator's code from its name: its slug (as always), else a Unicode slug, else a digest.
+
+    A name with no Latin letters or digits ("/", a Cyrillic name) still gets a stable code.
+    """
+    if not name:
+        return ""
+    code = slugify(name)[:64] or slugify(name, allow_unicode=True)[:64]
+    return code or "operator-" + hashlib.sha256(name.encode()).hexdigest()[:16]
 
 
 def _text(values: dict, name: str) -> str:
@@ -326,7 +338,7 @@ class SchoolImporter(Importer):
                     _text(values, name)[:80],
                 )
         operator_name = _text(values, "operator_name")
-        operator_code = _text(values, "operator_code") or slugify(operator_name)[:64]
+        operator_code = _text(values, "operator_code") or operator_code_of(operator_name)
         if not operator_code:
             fail(column_of.get("operator_name", "operator_name"), _("no school operator"))
         sector = _text(values, "sector") or School.Sector.PUBLIC

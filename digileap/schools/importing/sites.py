@@ -48,7 +48,7 @@ def sites_option(profile) -> dict[str, str] | None:
     return {**DEFAULT_FIELDS, **option}
 
 
-@dataclass
+@dataclass(slots=True)
 class SiteRow:
     """A building as a school's row gives it."""
 

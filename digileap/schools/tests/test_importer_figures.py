@@ -317,3 +317,15 @@ def test_an_unknown_figures_option_is_refused(tmp_path, admin):
     path = write_csv(tmp_path / "a.csv", [FULL, ["70001", "KGS", "1", "2", "3"]], delimiter=";", encoding="cp1252")
     with pytest.raises(ImportFileError, match="the option figures must be 'add' or 'replace_year', not 'merge'"):
         run(path, state_profile(FULL_COLUMNS, options={"figures": "merge"}), admin)
+
+
+def test_an_operator_name_without_latin_letters_still_gets_a_stable_code(tmp_path, admin):
+    rows = [["Schulnummer", "Schulname", "Träger"], ["70001", "GS", "/"], ["70002", "Школа", "Управление образования"]]
+    columns = [{"field": "operator_name", "source": "Träger"}]
+    path = write_csv(tmp_path / "ni.csv", rows, delimiter=";", encoding="utf-8")
+    definition = {**state_profile(columns), "encoding": "utf-8"}
+    assert run(path, definition, admin).summary()["created"] == 2
+    codes = dict(School.objects.values_list("number", "operator__code"))
+    assert codes["70002"] == "управление-образования"
+    assert codes["70001"].startswith("operator-") and len(codes["70001"]) == len("operator-") + 16
+    assert run(path, definition, admin).summary() == {"created": 0, "updated": 0, "unchanged": 2, "rejected": 0}
