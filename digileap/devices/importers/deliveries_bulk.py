@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 from digileap.core.audit import _actor_fields
 from digileap.core.bulk import bulk_insert
 from digileap.core.tabular.engine import Plan
-from digileap.core.tabular.errors import RowError
+from digileap.core.tabular.errors import ImportFileError, RowError
 from digileap.core.tabular.parsing import ParsedRow
 
 from ..models import Delivery, Device, DeviceEvent, DeviceStatus
@@ -943,7 +943,7 @@ def commit_staged(importer, plan: Plan) -> None:
     with connection.cursor() as cursor:
         if postgres:
             cursor.execute(f"ANALYZE {STAGE_SPECS}")
-        cursor.execute(
+        insert_devices = (
             f"INSERT INTO {device} (serial, manufacturer, device_model_id, device_type, condition, asset_tag, "
             "mac_address, autopilot_hash, windows_product_id, google_device_id, programme_id, funding_source_id, "
             "school_id, site_id, supplier_id, delivery_id, order_line_id, status, status_changed_at, delivered_on, "
@@ -953,25 +953,35 @@ def commit_staged(importer, plan: Plan) -> None:
             "p.school_id, s.site_id, p.supplier_id, p.delivery_id, s.order_line_id, %s, p.status_at, "
             f"p.delivered_on, '', %s FROM {STAGE} s JOIN {STAGE_SPECS} p ON p.spec = s.spec "
             f"WHERE NOT EXISTS (SELECT 1 FROM {device} d WHERE d.manufacturer = s.manufacturer "
-            "AND d.serial = s.serial) ORDER BY s.line",
-            [DeviceStatus.DELIVERED, moment(now)],
+            "AND d.serial = s.serial) ORDER BY s.line"
         )
-        written = cursor.rowcount
+        event_columns = "device_id, status, previous_status, occurred_at, actor_id, actor_label, reason, data"
+        if postgres:
+            # The new ids come back from the INSERT itself and feed the events: no lookup at all.
+            cursor.execute(
+                f"WITH new AS ({insert_devices} RETURNING id, delivery_id) "
+                f"INSERT INTO {event} ({event_columns}) SELECT new.id, %s, '', p.status_at, %s, %s, p.reason, "
+                f"'{{}}'::jsonb FROM new JOIN {STAGE_SPECS} p ON p.delivery_id = new.delivery_id",
+                [DeviceStatus.DELIVERED, moment(now), DeviceStatus.DELIVERED, actor_id, actor_label],
+            )
+            written = cursor.rowcount
+        else:
+            cursor.execute(insert_devices, [DeviceStatus.DELIVERED, moment(now)])
+            written = cursor.rowcount
+            cursor.execute(
+                f"INSERT INTO {event} ({event_columns}) SELECT d.id, %s, '', p.status_at, %s, %s, p.reason, '{{}}' "
+                f"FROM {STAGE} s JOIN {STAGE_SPECS} p ON p.spec = s.spec JOIN {device} d "
+                "ON d.manufacturer = s.manufacturer AND d.serial = s.serial AND d.delivery_id = p.delivery_id "
+                "AND d.created_at = %s ORDER BY d.id",
+                [DeviceStatus.DELIVERED, actor_id, actor_label, moment(now)],
+            )
+            if cursor.rowcount != written:
+                raise ImportFileError(_("the lifecycle events do not match the devices written; import again"))
         if written != plan.created:
-            raise RuntimeError(
+            raise ImportFileError(
                 _("%(written)s devices written instead of %(planned)s: devices changed during the import; import again")
                 % {"written": written, "planned": plan.created}
             )
-        data_value = "'{}'::jsonb" if postgres else "'{}'"
-        cursor.execute(
-            f"INSERT INTO {event} (device_id, status, previous_status, occurred_at, actor_id, actor_label, reason, "
-            f"data) SELECT d.id, %s, '', p.status_at, %s, %s, p.reason, {data_value} FROM {STAGE} s "
-            f"JOIN {STAGE_SPECS} p ON p.spec = s.spec JOIN {device} d ON d.manufacturer = s.manufacturer "
-            "AND d.serial = s.serial AND d.delivery_id = p.delivery_id AND d.created_at = %s ORDER BY d.id",
-            [DeviceStatus.DELIVERED, actor_id, actor_label, moment(now)],
-        )
-        if cursor.rowcount != written:
-            raise RuntimeError("lifecycle events do not match the devices written")
         if postgres:
             for model in (Delivery, Device, DeviceEvent):
                 cursor.execute(f"ANALYZE {_quote(model._meta.db_table)}")

@@ -7,7 +7,7 @@ import io
 
 import openpyxl
 import pytest
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from digileap.core.models import AuditEvent
@@ -288,3 +288,39 @@ def test_python_strip_and_upper_match_python():
     texts = ["ab", " ab ", "\x1cab\x1f", "ümlaut-ß", "\u00a0x\u2003", "", "Ab-1"]
     assert python_strip(pa.array(texts)).to_pylist() == [text.strip() for text in texts]
     assert python_upper(pa.array(texts)).to_pylist() == [text.upper() for text in texts]
+
+
+def test_the_path_is_chosen_by_the_profile(setup):
+    from digileap.core.tabular.profiles import get_profile, profile_from_dict
+
+    generic = get_profile("deliveries", "generic")
+    assert DeliveryImporter(profile=generic, actor=SYSTEM).uses_bulk_path() is True
+    counted = profile_from_dict(
+        {
+            "name": "typed",
+            "target": "deliveries",
+            "columns": [
+                {"field": "serial", "source": "serial"},
+                {"field": "school", "source": "school", "type": "integer"},
+            ],
+        }
+    )
+    assert DeliveryImporter(profile=counted, actor=SYSTEM).uses_bulk_path() is False
+
+
+def test_the_staging_tables_are_gone_after_the_import(setup, monkeypatch):
+    from django.db import connection
+
+    from digileap.devices.importers.deliveries_bulk import STAGE, STAGE_SPECS
+
+    monkeypatch.setattr(DeliveryImporter, "bulk_path", True)
+    run_import(
+        target="deliveries",
+        source=io.BytesIO(excel_csv(good_rows())),
+        profile="generic",
+        actor=SYSTEM,
+        filename="delivery.csv",
+    )
+    for table in (STAGE, STAGE_SPECS):
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"SELECT 1 FROM {table}")
