@@ -132,3 +132,21 @@ def test_rejected_rows_from_a_profile_file_go_to_stderr(tmp_path, world):
         "nothing was imported: 1 row(s) rejected. With --skip-invalid the import would create 1, update 0 and "
         "leave 0 unchanged.",
     ]
+
+
+def test_warnings_go_to_stderr_and_do_not_cost_the_row(tmp_path, world):
+    data = write(
+        tmp_path / "schulen.csv", "Schulnummer;Name der Schule;Träger;E-Mail\r\n3001;Park;INSIDE operator;kein-mail\r\n"
+    )
+    profile = {
+        **SCHOOL_PROFILE,
+        "columns": [
+            *SCHOOL_PROFILE["columns"],
+            {"field": "email", "source": "E-Mail", "type": "email", "on_invalid": "empty"},
+        ],  # fmt: skip
+    }
+    path = write(tmp_path / "schulen.json", json.dumps(profile), "utf-8")
+    code, stdout, stderr = run("import_schools", data, "--profile-file", path)
+    assert (code, stdout) == (0, '{"created": 1, "updated": 0, "unchanged": 0, "rejected": 0, "warnings": 1}\n')
+    assert stderr.startswith(f"{data}, line 2, column 'E-Mail': warning: ")
+    assert School.objects.get(number="3001").email == ""
