@@ -16,6 +16,7 @@ generated files), but:
   staging table: no id is looked up per row. PostgreSQL then gets ``ANALYZE`` of the tables.
 """
 
+import contextlib
 import datetime
 import io
 from collections import defaultdict
@@ -738,12 +739,38 @@ def plan_columns(importer, rows: Iterable[ParsedRow]) -> Plan:
             }
         )
 
-    stage_rows(staged(positions[start : start + STAGE_SLICE]) for start in range(0, len(positions), STAGE_SLICE))
-    _decide_in_sql(importer, data, plan)
+    with unmapped():
+        stage_rows(staged(positions[start : start + STAGE_SLICE]) for start in range(0, len(positions), STAGE_SLICE))
+        _decide_in_sql(importer, data, plan)
     return plan
 
 
 # -- the staging table ---------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def unmapped():
+    """SQLite without memory-mapped reads while the import joins a million rows: the settings map
+    up to 256 MB of the database file into the process, which would count as the import's memory."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA mmap_size")
+        found = cursor.fetchone()  # nothing for an in-memory database
+        if not found or not found[0]:
+            size = None
+        else:
+            size = found[0]
+            cursor.execute("PRAGMA mmap_size=0")
+    if size is None:
+        yield
+        return
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA mmap_size={int(size)}")
 
 
 def _quote(name: str) -> str:
@@ -860,6 +887,11 @@ def _decide_in_sql(importer, data, plan: Plan) -> None:
 
 def commit_staged(importer, plan: Plan) -> None:
     """Write the plan of ``plan_columns``: deliveries, then devices and events from the staging table."""
+    with unmapped():
+        _commit_staged(importer, plan)
+
+
+def _commit_staged(importer, plan: Plan) -> None:
     from .deliveries import status_time
 
     data = plan.data
