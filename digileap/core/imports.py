@@ -58,7 +58,7 @@ def import_job_create(
     """Store an uploaded file as a new import job and schedule its preview.
 
     ``overrides`` are field values every row gets (``{"school": "1001"}`` for a class list whose
-    school was chosen on the form); they are kept beside the file and passed to the engine."""
+    school was chosen on the form); they are kept on the job and passed to the engine."""
     importer_for(target)
     _authorize_import(actor, target)
     try:
@@ -95,6 +95,7 @@ def import_job_create(
         school_year=school_year,
         phase="queued",
         language=translation.get_language() or settings.LANGUAGE_CODE,
+        overrides=dict(overrides or {}),
     )
     job.file.save(original_name, uploaded_file, save=False)
     job.save()
@@ -102,7 +103,6 @@ def import_job_create(
         job, ["target", "profile", "original_filename", "sha256", "size_bytes", "skip_invalid", "school_year"]
     )
     if overrides:
-        _store_overrides(job, overrides)
         after["overrides"] = dict(overrides)
     audit.record(actor=actor, action="create", instance=job, after=after)
     from .tasks import preview_import_task
@@ -215,28 +215,9 @@ def _outcome(job: ImportJob, result: ImportResult) -> dict:
     }
 
 
-def overrides_name(job: ImportJob) -> str:
-    return f"{job.file.name}.overrides.json"
-
-
-def _store_overrides(job: ImportJob, overrides: dict[str, str]) -> None:
-    # Beside the file, like the rejected rows: ImportJob has no field for them (yet).
-    import json
-
-    from django.core.files.base import ContentFile
-
-    default_storage.save(overrides_name(job), ContentFile(json.dumps(overrides).encode("utf-8")))
-
-
 def job_overrides(job: ImportJob) -> dict[str, str]:
-    """The field values the upload gave every row: the school year, and those kept beside the file."""
-    import json
-
-    overrides: dict[str, str] = {}
-    name = overrides_name(job) if job.file else ""
-    if name and default_storage.exists(name):
-        with default_storage.open(name, "rb") as stream:
-            overrides.update(json.loads(stream.read().decode("utf-8")))
+    """The field values the upload gave every row: the school year, and those kept on the job."""
+    overrides: dict[str, str] = dict(job.overrides or {})
     if job.school_year:
         overrides["school_year"] = job.school_year
     return overrides

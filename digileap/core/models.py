@@ -69,6 +69,12 @@ class ImportJob(models.Model):
     school_year = models.CharField(
         _("school year"), max_length=7, blank=True, help_text=_("Overrides the school year of every row.")
     )
+    overrides = models.JSONField(
+        _("values for every row"),
+        default=dict,
+        blank=True,
+        help_text=_("Field values chosen on the upload form that every row gets, such as a class list's school."),
+    )
     rows_total = models.PositiveIntegerField(_("rows"), null=True, blank=True)
     rows_processed = models.PositiveIntegerField(_("rows checked"), default=0)
     phase = models.CharField(_("phase"), max_length=40, blank=True)
