@@ -170,7 +170,7 @@ def baseline_cells(figure: dict | None, digits: int = 2) -> list[str]:
     if not baseline:
         return ["-", "-"]
     ratio = figure.get("ratio") or figure["seconds"] / baseline
-    return [f"{baseline:.{digits}f}", f"{ratio:.1f}x"]
+    return [f"{baseline:.{digits}f}" if baseline >= 1 else f"{baseline:.2g}", f"{ratio:.1f}x"]
 
 
 def import_lines(results: list[dict]) -> list[str]:
