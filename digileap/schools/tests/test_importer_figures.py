@@ -329,3 +329,14 @@ def test_an_operator_name_without_latin_letters_still_gets_a_stable_code(tmp_pat
     assert codes["70002"] == "управление-образования"
     assert codes["70001"].startswith("operator-") and len(codes["70001"]) == len("operator-") + 16
     assert run(path, definition, admin).summary() == {"created": 0, "updated": 0, "unchanged": 2, "rejected": 0}
+
+
+def test_the_database_keeps_one_total_of_all_levels_a_year_and_never_splits_it_by_grade(world):
+    from django.db import IntegrityError, transaction
+
+    Enrolment.objects.create(school=world.school, school_year="2024/25", level=None, pupils=300)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Enrolment.objects.create(school=world.school, school_year="2024/25", level=None, pupils=310)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Enrolment.objects.create(school=world.school, school_year="2023/24", level=None, grade=3, pupils=10)
+    assert str(Enrolment.objects.get()) == "2024/25 all levels: 300"
