@@ -616,12 +616,14 @@ class SchoolImporter(Importer):
         authority_ids = {code: a.id for code, a in self.authorities.items()}
         code_of = {a.id: code for code, a in self.authorities.items()}
         wanted_ids = [authority_ids[c] for c in {k[0] for k in by_key} if c in authority_ids]
-        existing: dict[tuple[str, str], dict] = {}
+        # Stored schools as tuples (a dict each only while its row is compared): less memory.
+        names = ("id", "authority_id", "number", *SCHOOL_FIELDS)
+        existing: dict[tuple[str, str], tuple] = {}
         for ids in chunked(wanted_ids):
-            for values in School.objects.filter(authority_id__in=ids).values(
-                "id", "authority_id", "number", *SCHOOL_FIELDS
-            ):
-                existing[(code_of[values["authority_id"]], values["number"])] = values
+            for values in School.objects.filter(authority_id__in=ids).values_list(*names):
+                key = (code_of[values[1]], values[2])
+                if key in by_key:
+                    existing[key] = values
         changeable: set[int] | None = None
         if existing and not self._may_all(Action.CHANGE, School):
             changeable = set()
@@ -632,7 +634,7 @@ class SchoolImporter(Importer):
                     )
                 )
         current = self._current_figures(
-            [v["id"] for v in existing.values()], {r.year for r in by_key.values() if r.year}, wanted_ids
+            [v[0] for v in existing.values()], {r.year for r in by_key.values() if r.year}, wanted_ids
         )
         if self.site_fields:
             self.sites = SitePlanner(
@@ -640,7 +642,8 @@ class SchoolImporter(Importer):
             )
         for key, row in by_key.items():
             row.fields["operator_id"] = self.operators.get(row.operator_key)
-            before = existing.get(key)
+            stored = existing.pop(key, None)
+            before = dict(zip(names, stored, strict=True)) if stored is not None else None
             school_id = before["id"] if before else None
             self._set_summary(row, current.latest_year.get(school_id) if school_id else None, before)
             if before is None:
