@@ -10,9 +10,11 @@ linked to the order's line for the same school and model. Without one, the progr
 ``programme`` (a column, a profile constant, or ``--programme``), and the supplier from
 ``supplier`` (``--supplier``) or the uploading supplier user's scope.
 
-Rows are kept as small tuples while the file streams, the existing serials of the manufacturers in
-play are read in a few queries, and the commit inserts deliveries, devices and their first
-lifecycle events in bulk (``core.bulk.bulk_insert``). See docs/devices-import.md.
+Two paths give the same counts, errors and stored rows (``tests/test_deliveries_bulk.py``):
+``deliveries_bulk`` (set-based: Arrow columns, checks per distinct value, a TEMP staging table,
+``INSERT … SELECT``) serves every profile whose delivery fields are plain text, which is every
+built-in one; the row-by-row path below (rows as small tuples, the existing serials read in a few
+queries, ``core.bulk.bulk_insert``) serves the rest. See docs/devices-import.md.
 """
 
 import datetime
