@@ -91,6 +91,12 @@ def sites_of(parsed: ParsedRow, fields: dict[str, str], column_of: dict[str, str
                 % {"code": code, "value": attributes[name], "other": first.attributes[name], "line": first.line},
                 str(attributes[name] or "")[:80],
             )
+    # A school's buildings need distinct names (the database holds them unique per school): a name
+    # given twice (two buildings without a name in the same street) gets the code added.
+    names = [site.attributes["name"] for site in sites.values()]
+    for site in sites.values():
+        if names.count(site.attributes["name"]) > 1:
+            site.attributes["name"] = f"{site.attributes['name'][:190]} ({site.code})"
     return list(sites.values())
 
 

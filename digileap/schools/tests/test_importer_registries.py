@@ -321,3 +321,14 @@ def test_latvian_workbook_with_its_header_on_row_4(tmp_path, admin):
     ]
     assert list(Enrolment.objects.order_by("pupils").values_list("level", "pupils")) == [(None, 1012), (None, 1530)]
     assert unchanged_again(path, LATVIA, admin) == NOTHING_CHANGED
+
+
+def test_fwb_two_buildings_of_a_school_in_the_same_street_keep_distinct_names(tmp_path, admin):
+    rows = [FWB_HEADER, FWB_ROWS[0], [*FWB_ROWS[0][:2], "5009", *FWB_ROWS[0][3:]]]
+    path = write_csv(tmp_path / "fwb.csv", rows, delimiter=";", encoding="cp1252")
+    assert run(path, FWB, admin).summary()["created"] == 1
+    assert list(Site.objects.order_by("code").values_list("code", "name", "is_main")) == [
+        ("5001", "Rue du Doyenné 1 (5001)", True),
+        ("5009", "Rue du Doyenné 1 (5009)", False),
+    ]
+    assert unchanged_again(path, FWB, admin) == NOTHING_CHANGED
