@@ -56,6 +56,7 @@ from ..models import (
     Supplier,
 )
 from .deliveries_bulk import FIELDS, commit_staged, plan_columns
+from .delivery_fields import DELIVERY_FIELDS
 
 register_profile_dir("deliveries", Path(__file__).resolve().parent.parent / "import_profiles" / "deliveries")
 
@@ -238,6 +239,7 @@ class DeliveryImporter(Importer):
     target = TARGET
     label = gettext_lazy("Deliveries (devices with serial numbers)")
     model = Delivery
+    fields = DELIVERY_FIELDS
     # None: choose the path by the profile (``uses_bulk_path``); True/False force one.
     bulk_path: bool | None = None
 
