@@ -4,6 +4,7 @@ from collections import defaultdict
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from digileap.core.audit import history_for
 from digileap.core.models import AuditEvent
@@ -69,11 +70,12 @@ def school_year_history(school: School) -> list[dict]:
         levels = [
             {
                 "level": level,
-                "label": IscedLevel(level).label,
+                "label": IscedLevel(level).label if level is not None else _("All levels (no breakdown given)"),
                 "total": values["total"],
                 "grades": sorted(values["grades"].items()),
             }
-            for level, values in sorted(data["levels"].items())
+            # The total over all levels (level None), when the source gave no breakdown, comes last.
+            for level, values in sorted(data["levels"].items(), key=lambda item: (item[0] is None, item[0] or 0))
         ]
         history.append(
             {

@@ -353,6 +353,8 @@ BOUND_TEXT = {
 
 def _pupils_label(key: str) -> str:
     level, _slash, grade = key.partition("/")
+    if level == "None":
+        return _("All levels (no breakdown given)")
     try:
         level_number, grade_number = int(level), int(grade or 0)
     except ValueError:

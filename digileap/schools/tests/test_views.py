@@ -257,6 +257,21 @@ class TestSchoolDetail:
         assert "Wismar" in content
         assert "update_figures" in content
 
+    def test_a_year_with_only_a_total_over_all_levels(self, client, world, role_users):
+        """A file that gives a school's pupils without a breakdown by level stores one row, level NULL."""
+        Enrolment.objects.create(school=world.school, school_year="2023/24", level=None, grade=0, pupils=412)
+        Enrolment.objects.create(school=world.school, school_year="2024/25", level=1, grade=0, pupils=210)
+        response = _client(client, role_users[Role.AUDITOR]).get(
+            reverse("schools:school-detail", args=[world.school.pk])
+        )
+        assert response.status_code == 200
+        history = response.context["history"]
+        assert [(year["school_year"], year["pupils"]) for year in history] == [("2024/25", 210), ("2023/24", 412)]
+        assert [(level["level"], level["label"], level["total"]) for level in history[1]["levels"]] == [
+            (None, "All levels (no breakdown given)", 412)
+        ]
+        assert "All levels (no breakdown given): <strong>412</strong>" in response.content.decode()
+
     def test_no_query_per_site_year_or_event(self, client, world, role_users, django_assert_num_queries):
         """Sites, school years, audit events and allocation lines each cost one query, however many there are."""
         admin = role_users[Role.ADMINISTRATOR]
