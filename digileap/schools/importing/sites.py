@@ -55,6 +55,12 @@ class SiteRow:
     code: str
     line: int
     attributes: dict[str, Any]
+    # The name as the file gives it, before a school's repeated names get their codes added: what
+    # another school's row naming the same building is compared with.
+    given_name: str = ""
+
+    def comparable(self) -> dict[str, Any]:
+        return {**self.attributes, "name": self.given_name or self.attributes["name"]}
 
 
 def sites_of(parsed: ParsedRow, fields: dict[str, str], column_of: dict[str, str], fail) -> list[SiteRow]:
@@ -95,6 +101,7 @@ def sites_of(parsed: ParsedRow, fields: dict[str, str], column_of: dict[str, str
     # given twice (two buildings without a name in the same street) gets the code added.
     names = [site.attributes["name"] for site in sites.values()]
     for site in sites.values():
+        site.given_name = site.attributes["name"]
         if names.count(site.attributes["name"]) > 1:
             site.attributes["name"] = f"{site.attributes['name'][:190]} ({site.code})"
     return list(sites.values())
@@ -175,7 +182,7 @@ class SitePlanner:
                     self.plan.new_shares.append((key, school_key))
                     changes.setdefault("shared_sites", []).append(site.code)
                 continue
-            self.claimed[key] = (school_key, site.line, site.attributes)
+            self.claimed[key] = (school_key, site.line, site.comparable())
             stored = self.existing.get(key)
             if stored is None:
                 self.plan.new_sites[key] = (school_key, site.attributes, first_own)
@@ -205,7 +212,8 @@ class SitePlanner:
             if claimed is None:
                 continue
             _holder, line, attributes = claimed
-            differing = [n for n in SITE_ATTRIBUTES if attributes[n] != site.attributes[n]]
+            given = site.comparable()
+            differing = [n for n in SITE_ATTRIBUTES if attributes[n] != given[n]]
             if differing:
                 return (
                     _("site %(code)s is given with another %(field)s (%(value)r) on line %(line)s")
