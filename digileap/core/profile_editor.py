@@ -232,7 +232,7 @@ FLAG_TRANSFORMS = ("upper", "lower", "school_year")
 CONDITION_TESTS = ("equals", "in", "not_in", "matches", "not_matches")
 LIST_TESTS = ("in", "not_in")
 # Column keys the editor's rows show; any other key of a column entry is kept as it was.
-ROW_KEYS = {"field", "source", "type", "required", "codes", "on_invalid", "combine", "transforms", "when"}
+ROW_KEYS = {"field", "source", "type", "required", "codes", "on_invalid", "combine", "transforms", "when", "default"}
 
 
 def transform_to_slot(transform: dict[str, Any]) -> tuple[str, str, str] | None:
@@ -350,6 +350,7 @@ def rows_from_definition(definition: dict[str, Any], headers: list[str]) -> list
                     "merge_rule": rules.get(column["field"], "") if first else "",
                     "transforms": slots if first else [],
                     "when": condition_to_inputs(when) if first else ("", "", ""),
+                    "default": _default_text(column.get("default")) if first else "",
                     "extra": extra if first else {},
                 }
             )
@@ -372,8 +373,20 @@ def empty_row(source: str = "") -> dict[str, Any]:
         "merge_rule": "",
         "transforms": [],
         "when": ("", "", ""),
+        "default": "",
         "extra": {},
     }
+
+
+def _default_text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _default_value(kind: str, text: str) -> Any:
+    """A column's default as the profile keeps it: a whole number for whole-number types."""
+    if kind in ("integer", "count") and text.strip().lstrip("-").isdigit():
+        return int(text.strip())
+    return text
 
 
 def rows_from_proposal(proposals: list[Proposal]) -> list[dict[str, Any]]:
@@ -425,6 +438,8 @@ def columns_from_rows(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]],
         when = inputs_to_condition(*row.get("when", ("", "", "")))
         if when:
             column["when"] = when
+        if row.get("default", "") != "":
+            column["default"] = _default_value(column.get("type", "text"), row["default"])
         for extra_key, value in extra.items():
             column.setdefault(extra_key, value)
         columns[name] = column

@@ -45,6 +45,7 @@ from .profile_services import (
 )
 from .tabular.engine import import_targets, importer_for, may_import
 from .tabular.errors import ImportFileError
+from .tabular.parsing import grade_renames
 from .tabular.profiles import ProfileError, builtin_profiles, profile_from_dict, profile_json_schema
 
 DRAFT_KEY = "profile_editor_draft"
@@ -256,6 +257,12 @@ class MappingForm(forms.Form):
     when_subject = forms.ChoiceField(label=gettext_lazy("Only where"), required=False)
     when_test = forms.ChoiceField(label=gettext_lazy("Test"), choices=TESTS, required=False)
     when_value = forms.CharField(label=gettext_lazy("Value"), required=False)
+    default = forms.CharField(
+        label=gettext_lazy("Value when empty"),
+        help_text=gettext_lazy("Used where the cell is empty or the condition does not hold."),
+        required=False,
+        strip=False,
+    )
     extra = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, headers, fields, codes, subjects, **kwargs):
@@ -302,13 +309,19 @@ class MappingForm(forms.Form):
                 if data.get(f"t{slot}_kind")
             ],
             "when": (data.get("when_subject", ""), data.get("when_test", ""), data.get("when_value", "")),
+            "default": data.get("default", ""),
             "extra": extra if isinstance(extra, dict) else {},
         }
 
 
 def _row_initial(row: dict[str, Any]) -> dict[str, Any]:
     initial = {key: row[key] for key in ("source", "field", "type", "required", "codes", "on_invalid", "combine")}
-    initial.update(merge_key=row["merge_key"], merge_rule=row["merge_rule"], extra=json.dumps(row["extra"]))
+    initial.update(
+        merge_key=row["merge_key"],
+        merge_rule=row["merge_rule"],
+        default=row.get("default", ""),
+        extra=json.dumps(row["extra"]),
+    )
     initial["when_subject"], initial["when_test"], initial["when_value"] = row["when"]
     for slot, (kind, first, second) in enumerate(row["transforms"][:TRANSFORM_SLOTS], start=1):
         initial.update({f"t{slot}_kind": kind, f"t{slot}_a": first, f"t{slot}_b": second})
@@ -502,6 +515,8 @@ def _preview(draft: dict[str, Any]) -> dict[str, Any]:
     except ImportFileError as error:
         return {"error": error.describe()}
     fields = list(dict.fromkeys([column.field for column in profile.columns] + list(profile.constants)))
+    # With a grade table, a pupils_grade_N column's value is kept under pupils_isced_L_grade_N.
+    renames = grade_renames(profile, fields)
     rows = []
     for parsed in sample.parsed:
         problems = [(error, "error") for error in parsed.errors] + [
@@ -510,7 +525,7 @@ def _preview(draft: dict[str, Any]) -> dict[str, Any]:
         rows.append(
             {
                 "line": parsed.line,
-                "values": [_shown(parsed.values.get(name)) for name in fields],
+                "values": [_shown(parsed.values.get(renames.get(name) or name)) for name in fields],
                 "problems": problems,
             }
         )
@@ -701,6 +716,10 @@ class Editor:
             self.errors.append(str(error))
             return None
         definition["columns"] = columns
+        # What the mapped fields imply (schools: site fields read sites from rows), unless set by hand.
+        implied = importer_for(self.draft["target"]).options_for_fields([column["field"] for column in columns])
+        for option, value in implied.items():
+            definition.setdefault("options", {}).setdefault(option, value)
         if merge:
             merge["default"] = settings["merge_default"]
             definition["merge"] = merge

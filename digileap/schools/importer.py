@@ -33,6 +33,7 @@ from digileap.core.tabular.parsing import ParsedRow
 from digileap.core.tabular.profiles import register_profile_dir
 
 from .importing.fields import SCHOOL_FIELDS as SCHOOL_FIELD_SPECS
+from .importing.sites import DEFAULT_FIELDS as DEFAULT_SITE_FIELDS
 from .importing.sites import SitePlanner, SiteRow, sites_of, sites_option, write_sites
 from .models import (
     SCHOOL_YEAR_VALIDATOR,
@@ -257,6 +258,11 @@ class SchoolImporter(Importer):
     label = gettext_lazy("Schools")
     model = School
     fields = SCHOOL_FIELD_SPECS
+
+    @classmethod
+    def options_for_fields(cls, field_names: list[str]) -> dict[str, Any]:
+        """A profile that maps the site code reads sites (buildings) from rows."""
+        return {"sites": True} if DEFAULT_SITE_FIELDS["code"] in field_names else {}
 
     def __init__(self, *, profile, actor):
         super().__init__(profile=profile, actor=actor)

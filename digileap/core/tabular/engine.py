@@ -107,6 +107,12 @@ class Importer(ABC):
         self.context: dict[str, Any] = {}
 
     @classmethod
+    def options_for_fields(cls, field_names: list[str]) -> dict[str, Any]:
+        """Target options that mapping these fields implies (the profile editor sets them unless
+        the user set them by hand). None by default."""
+        return {}
+
+    @classmethod
     def unpack(cls, source, *, filename: str) -> tuple[Any, str, dict[str, Any]]:
         """The table to read from ``source``, its file name, and a context for ``plan``.
 

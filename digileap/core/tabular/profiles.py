@@ -137,6 +137,9 @@ def _check_condition(condition: Any, where: str) -> dict[str, Any]:
     return dict(condition)
 
 
+_NATIONAL_GRADE = re.compile(r"^pupils_grade_\w+$")
+
+
 def profile_from_dict(data: dict[str, Any], *, is_builtin: bool = True) -> Profile:
     """Build and check a profile. Raises ProfileError naming the part that is wrong.
 
@@ -292,6 +295,16 @@ def _build_profile(data: dict[str, Any], *, is_builtin: bool) -> Profile:
                 _("profile %(name)s: a pattern column needs a pattern and a known type") % {"name": name}
             )
     _check_field_references(profile)
+    if not profile.grades:
+        national = [column.field for column in profile.columns if _NATIONAL_GRADE.match(column.field)]
+        if national:
+            # Without a table the value would reach no ISCED level and be dropped: refuse instead.
+            raise ProfileError(
+                _(
+                    'profile %(name)s: the field %(field)s is a national grade; choose the grade table ("grades") that gives its ISCED level'
+                )
+                % {"name": name, "field": national[0]}
+            )
     delimiter = profile.delimiter
     if not (delimiter == "auto" or (isinstance(delimiter, str) and len(delimiter) == 1 and delimiter not in '"\r\n')):
         raise ProfileError(

@@ -284,6 +284,18 @@ SCHOOL_FIELDS: tuple[FieldSpec, ...] = (
         help=_("Pupils of one grade (1–13) at one ISCED level; a level's total must equal its grades' sum."),
     ),
     FieldSpec(
+        "pupils_grade_G",
+        _("Pupils in a national grade"),
+        type="count",
+        maximum=MAX_PUPILS_PER_GRADE,
+        pattern=r"^pupils_grade_([1-9]|1[0-3])$",
+        aliases=("Klasse", "Jahrgang", "klase", "Leerjaar", "Année"),
+        help=_(
+            "Pupils of one grade as the country counts them (1–13); the profile's grade table gives its ISCED "
+            "level, and it is stored as pupils_isced_L_grade_G."
+        ),
+    ),
+    FieldSpec(
         "pupils_isced_L",
         _("Pupils in an ISCED level"),
         type="count",
