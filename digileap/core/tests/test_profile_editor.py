@@ -327,3 +327,36 @@ def test_families_of_fields_are_offered_member_by_member():
     members = editor.family_members(by_grade)
     assert (len(members), members[:2], members[-1]) == (65, ["pupils_isced_0_grade_1", "pupils_isced_0_grade_2"], "pupils_isced_4_grade_13")  # fmt: skip
     assert editor.family_members(eligible) == []
+
+
+def test_a_mappings_value_when_empty_goes_into_the_profile_and_back():
+    rows = [
+        {**editor.empty_row("Schulträger"), "field": "operator_name", "default": "Freie Träger"},
+        {**editor.empty_row("Klassen"), "field": "teachers", "type": "count", "default": "0"},
+    ]
+    columns, _merge = editor.columns_from_rows(rows)
+    assert columns == [
+        {"field": "operator_name", "source": "Schulträger", "default": "Freie Träger"},
+        {"field": "teachers", "source": "Klassen", "type": "count", "default": 0},
+    ]
+    back = editor.rows_from_definition({"columns": columns}, ["Schulträger", "Klassen"])
+    assert [(row["source"], row["default"]) for row in back] == [("Schulträger", "Freie Träger"), ("Klassen", "0")]
+
+
+def test_mapping_the_site_code_implies_sites_from_rows_for_schools_only():
+    assert importer_for("schools").options_for_fields(["number", "site_code"]) == {"sites": True}
+    assert importer_for("schools").options_for_fields(["number", "name"]) == {}
+    assert importer_for("recipients").options_for_fields(["site_code"]) == {}
+
+
+def test_a_national_grade_needs_a_grade_table():
+    from digileap.core.tabular.profiles import ProfileError, profile_from_dict
+
+    definition = {
+        "name": "ni",
+        "target": "schools",
+        "columns": [{"field": "pupils_grade_5", "source": "Jahrgang 5", "type": "count"}],
+    }
+    with pytest.raises(ProfileError, match="pupils_grade_5 is a national grade"):
+        profile_from_dict(definition)
+    assert profile_from_dict({**definition, "grades": "DE"}).grades == "DE"
