@@ -9,6 +9,7 @@ stay the file's physical lines); ``sheet`` chooses an XLSX sheet by name or numb
 """
 
 import codecs
+import contextlib
 import csv
 import io
 import os
@@ -292,7 +293,10 @@ def _open_csv(stream, filename, delimiter, encoding, expected, max_cell_chars, h
                 if cells and any(cell.strip() for cell in cells):
                     yield start, cells
         finally:
-            text.detach()
+            # Leave the binary stream open for its owner; an abandoned generator may be finalised
+            # after the owner closed it, and then there is nothing left to detach.
+            with contextlib.suppress(ValueError):
+                text.detach()
 
     return Table(filename, headers, "csv", _encoding_label(encoding), chosen, estimated, rows())
 
