@@ -46,7 +46,8 @@ lock:
 
 # Refresh the .po files from the code (needs GNU gettext).
 messages: install
-	$(PY) manage.py makemessages --all --ignore=.venv --ignore=var --no-obsolete
+	$(PY) manage.py makemessages -l nl -l fr -l de -l lv --ignore=.venv --ignore=var --ignore=bench \
+		--ignore=node_modules --ignore='*/tests/*' --ignore='*/static/*' --no-obsolete
 
 clean:
 	rm -rf $(VENV) var
