@@ -796,7 +796,7 @@ class RecipientImporter(Importer):
             "grade": grade,
             "group": " ".join(str(values.get("group") or "").split()),
             "isced_level": values.get("isced_level"),
-            "eligibility_group": str(values.get("eligibility_group") or "").strip(),
+            "eligibility_group": " ".join(str(values.get("eligibility_group") or "").split()),
             "display_name": " ".join(str(values.get("name") or "").split())[:200],
             "is_active": status != "tobedeleted",
         }

@@ -363,3 +363,13 @@ def test_a_profile_that_reads_the_source_from_a_column_is_refused(world, role_us
         "a constant of the profile"
     )
     assert not Recipient.objects.exists()
+
+
+def test_an_eligibility_group_with_a_line_break_is_stored_as_one_space(world, role_users, tmp_path):
+    """Found by the re-import property in CI: a quoted group with a line break kept the break."""
+    path = write(tmp_path, "klasse.csv", 'reference;grade;class;eligibility_group\nP-1;5;5a;"LV\nLOW"\n', "cp1252")
+    actor = role_users[Role.SCHOOL_COORDINATOR]
+    run_import(target="recipients", source=path, profile="class-list", actor=actor)
+    assert Recipient.objects.get(reference="P-1").eligibility_group == "LV LOW"
+    again = run_import(target="recipients", source=path, profile="class-list", actor=actor)
+    assert again.summary() == {"created": 0, "updated": 0, "unchanged": 1, "rejected": 0}
