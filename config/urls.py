@@ -19,6 +19,7 @@ def favicon(request):
 
 urlpatterns = [
     path("", include("digileap.core.urls")),
+    path("portal/", include("digileap.portal.urls")),
     path("accounts/", include("digileap.accounts.urls")),
     path("schools/", include("digileap.schools.urls")),
     path("programmes/", include("digileap.programmes.urls")),

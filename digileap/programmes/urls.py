@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import evidence_views, views
 
@@ -19,4 +19,6 @@ urlpatterns = [
     path("evidence-packs/<int:pk>/", evidence_views.evidencepack_detail, name="evidencepack-detail"),
     path("evidence-packs/<int:pk>/progress/", evidence_views.evidencepack_progress, name="evidencepack-progress"),
     path("evidence-packs/<int:pk>/download/", evidence_views.evidencepack_download, name="evidencepack-download"),
+    path("", include("digileap.programmes.manage_urls")),
+    path("", include("digileap.programmes.target_urls")),
 ]
