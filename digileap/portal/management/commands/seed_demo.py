@@ -1,4 +1,7 @@
-"""``manage.py seed_demo [--schools N] [--seed S]``: load the demo registry and users (idempotent)."""
+"""``manage.py seed_demo [--schools N] [--seed S]``: load the demo registry, users, programmes, allocation and devices (idempotent).
+
+It lives in the portal, the app at the top that may use every domain app.
+"""
 
 import time
 
