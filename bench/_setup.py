@@ -25,7 +25,7 @@ def migrate() -> None:
 
 def bench_admin():
     """The administrator the benchmarks act as, and the eligibility groups the demo registry counts in."""
-    from digileap.core.demo import DEMO_USERS, SeedReport, _ensure_assignment, _ensure_user, ensure_eligibility_groups
+    from digileap.portal.demo import DEMO_USERS, SeedReport, _ensure_assignment, _ensure_user, ensure_eligibility_groups
 
     report, changes = SeedReport(), []
     admin = _ensure_user(DEMO_USERS[0], report, changes)

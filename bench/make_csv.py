@@ -17,7 +17,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2024)
     args = parser.parse_args()
     setup()
-    from digileap.core.demo import SCHOOL_YEARS, generate, registry_csv
+    from digileap.portal.demo import SCHOOL_YEARS, generate, registry_csv
 
     registry = generate(schools=args.schools, seed=args.seed, flavours=("de", "nl"))
     text = registry_csv(registry, SCHOOL_YEARS[-1], delimiter=";", decimal_comma=True)

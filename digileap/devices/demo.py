@@ -68,6 +68,9 @@ from .models import (
     UserAgreement,
 )
 
+# The demo supplier (the portal's demo creates it with the registry; the devices demo uses it).
+SUPPLIER_NAME = "Nordlicht IT-Service GmbH (demo)"
+
 S = "deployed"
 D = Decimal
 
@@ -1139,7 +1142,6 @@ def seed_demo_devices(*, today: datetime.date | None = None) -> Counter:
     """Seed the demo devices of the five seed programmes and the demo programme; returns what was
     created (empty: nothing, the data were there)."""
     from digileap.accounts.models import User
-    from digileap.core.demo import SUPPLIER_NAME
     from digileap.programmes.demo import DEMO_CODE
     from digileap.programmes.models import Programme
 

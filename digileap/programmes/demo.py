@@ -21,7 +21,7 @@ from . import services
 from .models import FundingTransaction, Programme
 
 DEMO_CODE = "demo-nordhafen-digitalpakt"
-DEMO_AUTHORITY = "DEMO-NH"  # the demo users' authority (core/demo.py)
+DEMO_AUTHORITY = "DEMO-NH"  # the demo users' authority (portal/demo.py)
 PER_PUPIL = Decimal("290.00")
 
 

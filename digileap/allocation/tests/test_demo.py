@@ -9,7 +9,7 @@ import pytest
 from django.db.models import Sum
 
 from digileap.core import audit
-from digileap.core.demo import seed_demo
+from digileap.portal.demo import seed_demo
 from digileap.core.models import AuditEvent
 from digileap.programmes.demo import DEMO_CODE, seed_demo_programmes
 from digileap.schools.models import Enrolment, SocioEconomicIndex

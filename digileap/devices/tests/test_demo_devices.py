@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from digileap.allocation.demo import seed_demo_allocation
 from digileap.core import audit
-from digileap.core.demo import seed_demo
+from digileap.portal.demo import seed_demo
 from digileap.core.models import AuditEvent
 from digileap.devices import lifecycle
 from digileap.devices.demo import seed_demo_devices

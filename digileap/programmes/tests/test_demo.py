@@ -4,7 +4,7 @@ from decimal import Decimal
 from django.core.management import call_command
 
 from digileap.core import audit
-from digileap.core.demo import seed_demo
+from digileap.portal.demo import seed_demo
 from digileap.programmes.demo import DEMO_CODE, seed_demo_programmes
 from digileap.programmes.models import FundingTransaction, IndicatorSnapshot, Programme
 from digileap.programmes.selectors import target_progress

@@ -8,7 +8,7 @@ import time
 from django.core.management.base import BaseCommand, CommandParser
 
 from digileap.allocation.demo import seed_demo_allocation
-from digileap.core.demo import DEFAULT_SCHOOLS, DEFAULT_SEED, seed_demo
+from digileap.portal.demo import DEFAULT_SCHOOLS, DEFAULT_SEED, seed_demo
 from digileap.devices.demo import seed_demo_devices
 from digileap.programmes.demo import seed_demo_programmes
 

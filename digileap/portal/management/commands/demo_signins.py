@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from digileap.core.demo import demo_signins
+from digileap.portal.demo import demo_signins
 
 
 class Command(BaseCommand):

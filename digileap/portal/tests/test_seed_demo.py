@@ -3,7 +3,7 @@ from django.core.management import call_command
 
 from digileap.accounts.models import Role, RoleAssignment, User
 from digileap.core import audit
-from digileap.core.demo import (
+from digileap.portal.demo import (
     DEMO_PASSWORD,
     DEMO_USERS,
     SCHOOL_YEARS,

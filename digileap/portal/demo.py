@@ -20,12 +20,12 @@ from typing import Any
 from django.db import transaction
 
 from digileap.core import audit
+from digileap.devices.demo import SUPPLIER_NAME
 
 DEMO_PASSWORD = "digileap-demo"
 DEFAULT_SCHOOLS = 240
 DEFAULT_SEED = 2024
 SCHOOL_YEARS = ("2023/24", "2024/25")
-SUPPLIER_NAME = "Nordlicht IT-Service GmbH (demo)"
 
 ELIGIBILITY_GROUPS = [
     (
