@@ -352,7 +352,7 @@ def test_the_public_page_needs_no_sign_in(agreement):
     content = response.content.decode()
     assert "P-100 gets SN-100." in content
     assert "Accept the agreement" in content
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert "no-store" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
 
 
