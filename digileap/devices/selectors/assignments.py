@@ -18,7 +18,7 @@ from digileap.schools.models import School
 
 from .. import lifecycle
 from ..models import Assignment, Device, DeviceStatus, Recipient
-from ..services.assignments import already_handed_out_message
+from ..services.assignments import already_handed_out_message, damaged_message
 from .recipients import open_assignment_exists
 
 # How many further recipients the confirm step offers besides the proposed one.
@@ -64,8 +64,9 @@ def handout_propose(*, school: School, group: str, serial: str, user) -> Handout
     """Find the scanned device at ``school`` and propose the next recipient of ``group``.
 
     Raises ``ValidationError`` with a ``serial`` message for an unknown serial, a device at another
-    school, a device already handed out or not in a status to hand out, and when everybody of the
-    group has a device.
+    school, a device already handed out or not in a status to hand out, a device recorded as damaged
+    at the acceptance of its delivery (``services.assignments.damaged_message``), and when everybody
+    of the group has a device.
     """
     wanted = normalise_serial(serial)
     # As typed, too: a serial stored before the upper-case rule still matches exactly.
@@ -98,6 +99,9 @@ def handout_propose(*, school: School, group: str, serial: str, user) -> Handout
                 ]
             }
         )
+    damaged = damaged_message(device)
+    if damaged:
+        raise ValidationError({"serial": [damaged]})
     candidates = list(handout_candidates(school=school, group=group)[: CANDIDATES + 1])
     if not candidates:
         message = (

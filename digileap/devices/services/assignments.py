@@ -19,7 +19,7 @@ from digileap.core import audit
 from digileap.core.permissions import Action, authorize
 
 from .. import lifecycle
-from ..models import Assignment, Device, DeviceStatus, Recipient
+from ..models import Assignment, DeliveryDiscrepancy, Device, DeviceEvent, DeviceStatus, Recipient
 
 KIT_ITEMS = {"charger": gettext_lazy("Charger"), "bag": gettext_lazy("Bag")}
 DEFAULT_KIT = ("charger", "bag")
@@ -69,6 +69,50 @@ def _clean_kit(kit: Iterable[str] | None, field: str) -> list[str]:
     return [item for item in KIT_ITEMS if item in items]
 
 
+def damaged_message(device: Device) -> str:
+    """Why ``device`` may not be handed out because it was recorded as damaged when its delivery was
+    accepted, or "" when it was not (or has been repaired since: it came back from ``in_repair``)."""
+    if device.discrepancy != Device.Discrepancy.DAMAGED:
+        return ""
+    repaired = DeviceEvent.objects.filter(device=device, previous_status=DeviceStatus.IN_REPAIR)
+    if device.accepted_at is not None:
+        repaired = repaired.filter(occurred_at__gte=device.accepted_at)
+    if repaired.exists():
+        return ""
+    recorded = (
+        DeliveryDiscrepancy.objects.filter(device=device, kind=Device.Discrepancy.DAMAGED)
+        .select_related("delivery")
+        .order_by("-recorded_at", "-pk")
+        .first()
+    )
+    values = {"serial": device.serial}
+    if recorded is None:
+        return (
+            _("Device %(serial)s was recorded as damaged when its delivery was accepted; have it repaired first.")
+            % values
+        )
+    values["note"] = recorded.delivery.note_number
+    if recorded.note:
+        values["reason"] = recorded.note
+        return (
+            _(
+                "Device %(serial)s was recorded as damaged when delivery %(note)s was accepted (%(reason)s); "
+                "have it repaired first."
+            )
+            % values
+        )
+    return (
+        _("Device %(serial)s was recorded as damaged when delivery %(note)s was accepted; have it repaired first.")
+        % values
+    )
+
+
+def _raise_if_damaged(device: Device, field: str) -> None:
+    message = damaged_message(device)
+    if message:
+        raise ValidationError({field: [message]})
+
+
 def _raise_if_open(device: Device) -> None:
     open_assignment = (
         Assignment.objects.filter(device=device, returned_at__isnull=True).select_related("recipient").first()
@@ -94,8 +138,9 @@ def device_assign(
 
     Raises ``PermissionDenied`` unless the actor may change the device and hand out devices at the
     recipient's school; ``ValidationError`` (keys ``device``, ``recipient``, ``kit``) when the device
-    is already handed out, not in a status that can be handed out, at another school, or the
-    recipient is inactive or already holds a device of that type.
+    is already handed out, not in a status that can be handed out, recorded as damaged when its
+    delivery was accepted (and not repaired since), at another school, or the recipient is inactive
+    or already holds a device of that type.
     """
     authorize(actor, Action.CHANGE, device)
     authorize(actor, Action.ADD, Assignment(device=device, recipient=recipient))
@@ -111,6 +156,7 @@ def device_assign(
                 ]
             }
         )
+    _raise_if_damaged(locked, "device")
     recipient = Recipient.objects.select_for_update().get(pk=recipient.pk)
     if locked.school_id != recipient.school_id:
         raise ValidationError(

@@ -24,7 +24,9 @@ def test_a_parent_accepts_an_agreement_through_the_link(browser_session, world):
     session = browser_session
     page = session.page
     programme = ProgrammeFactory(code="AGR", name={"en": "Laptops for pupils"}, authority=world.authority)
-    template = AgreementTemplateFactory(programme=programme, title="Device agreement", body="{recipient} gets {serial}.")
+    template = AgreementTemplateFactory(
+        programme=programme, title="Device agreement", body="{recipient} gets {serial}."
+    )
     assignment = hand_out(programme=programme, school=world.school, reference="P-100", serial="SN-100")
     agreement = agreement_for(assignment, template)
     path = reverse("devices:useragreement-accept", kwargs={"token": agreement.token})
