@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 from digileap.core.exports import export_response
 from digileap.core.permissions import Action, permits
 
+from . import budget as budgets
 from . import dashboard, selectors
 from .charts import burn_up_svg, map_svg
 from .models import EvidencePack, Target
@@ -40,6 +41,9 @@ def programme_detail(request, pk: int):
         "budget": budget,
         "budget_total": sum((row["budget"] for row in budget), 0),
         "objectives": programme.objectives.order_by("position"),
+        "over_budget": budgets.over_budget(
+            budgets.source_budgets(programme, selectors.funding_transactions_for(request.user))
+        ),
     }
     return render(request, "programmes/programme_detail.html", context)
 
@@ -73,6 +77,9 @@ def programme_dashboard(request, pk: int):
         "unplaced": counts["unplaced"],
         "placed": counts["schools"] - counts["unplaced"],
         "may_read_evidence": permits(request.user, Action.VIEW, EvidencePack(target=Target(programme=programme))),
+        "over_budget": budgets.over_budget(
+            budgets.source_budgets(programme, selectors.funding_transactions_for(request.user))
+        ),
     }
     return render(request, "programmes/programme_dashboard.html", context)
 

@@ -1216,6 +1216,65 @@ case(
 )
 
 
+# -- commitments and payments ------------------------------------------------------------------------------
+
+
+def transactions_setup(world) -> SimpleNamespace:
+    from digileap.programmes.tests.factories import FundingSourceFactory
+
+    programme = ProgrammeFactory(code="TX-PROPERTY", authority=world.authority)
+    FundingSourceFactory(programme=programme, position=1, name={"en": "EU RRF", "nl": "EU HVF"})
+    FundingSourceFactory(programme=programme, position=2, name={"en": "Région, Flandre"})
+    return SimpleNamespace(world=world, programme=programme)
+
+
+@st.composite
+def transactions_file(draw, reference, file_format: str) -> GeneratedFile:
+    alphabet = WESTERN if file_format == "cp1252" else BALTIC
+    optional = [name for name in ("school", "reference") if draw(st.booleans())]
+    header = draw(st.permutations(["programme", "source", "kind", "amount", "date", *optional]))
+    kinds = ["commitment", "Payment", "paid", "Zahlung", "betaling", "paiement"]
+    if file_format != "cp1252":
+        kinds += ["maksājums", "saistības"]
+    rows = []
+    for _index in range(draw(st.integers(1, 8))):
+        day = draw(st.dates(datetime.date(2021, 1, 1), datetime.date(2025, 12, 31)))
+        cents = draw(st.integers(-(10**9), 10**11).filter(lambda n: n != 0))
+        cells = {
+            "programme": "TX-PROPERTY",
+            "source": draw(st.sampled_from(["1", "2", "EU RRF", "eu hvf", " Région,  Flandre "])),
+            "kind": draw(st.sampled_from(kinds)),
+            "amount": decimal_cell(Decimal(cents) / 100, file_format, draw),
+            "date": draw(
+                st.sampled_from(
+                    [day.isoformat(), day.strftime("%d.%m.%Y"), day.strftime("%d/%m/%Y")]
+                    + ([datetime.datetime.combine(day, datetime.time())] if file_format == "xlsx" else [])
+                )
+            ),
+            "school": draw(st.sampled_from(["", "1001", " 1001 "])),
+            "reference": draw(st.just("") | texts(alphabet, max_size=40)),
+        }
+        rows.append([cells[name] for name in header])
+        if draw(st.integers(0, 5)) == 0:  # the same entry twice: recorded twice, found twice
+            rows.append(list(rows[-1]))
+    return GeneratedFile(header=list(header), rows=rows, file_format=file_format)
+
+
+def transactions_profile(reference) -> str:
+    return "generic"
+
+
+case(
+    target="transactions",
+    name="generic",
+    profile=transactions_profile,
+    setup=transactions_setup,
+    table=transactions_file,
+    types=frozenset({"text", "decimal", "date"}),
+    builtin=("generic",),
+)
+
+
 # -- the tests --------------------------------------------------------------------------------------------
 
 
