@@ -138,7 +138,8 @@ LANGUAGES = [
     ("de", _("German")),
     ("lv", _("Latvian")),
 ]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The second path only holds Latvian month names in the locative for dates (config/formats/lv).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "config" / "formats" / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Brussels")
 USE_I18N = True
 FORMAT_MODULE_PATH = ["config.formats"]

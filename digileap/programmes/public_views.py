@@ -7,6 +7,7 @@ five languages; programme content falls back to English where a text is not tran
 
 import functools
 import json
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
@@ -52,8 +53,17 @@ def _json(data) -> HttpResponse:
 
 
 def _languages(request) -> list[dict]:
+    """This page in each language, named in that language: ``Nederlands`` → ``/p/x/?lang=nl``.
+
+    A plain link (no form, no script) that a visitor can share. The context key is
+    ``language_links``: ``base.html`` sets ``languages`` for its own switcher.
+    """
     return [
-        {"code": code, "name": translation.get_language_info(code)["name_local"], "query": f"?lang={code}"}
+        {
+            "code": code,
+            "name": translation.get_language_info(code)["name_local"],
+            "url": f"{request.path}?{urlencode({'lang': code})}",
+        }
         for code, _label in settings.LANGUAGES
     ]
 
@@ -65,7 +75,7 @@ def _summaries() -> list[dict]:
 
 @public_view
 def index(request, *, language: str):
-    context = {"programmes": _summaries(), "languages": _languages(request), "language": language}
+    context = {"programmes": _summaries(), "language_links": _languages(request), "language": language}
     return render(request, "programmes/public/index.html", context)
 
 
@@ -87,7 +97,7 @@ def _data(code: str, language: str) -> dict:
 @public_view
 def programme(request, code: str, *, language: str):
     data = _data(code, language)
-    context = {"data": data, "languages": _languages(request), "language": language}
+    context = {"data": data, "language_links": _languages(request), "language": language}
     return render(request, "programmes/public/programme.html", context)
 
 
