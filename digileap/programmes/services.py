@@ -129,6 +129,83 @@ def programme_update(*, actor, programme: Programme, data: dict[str, Any]) -> Pr
 
 
 @transaction.atomic
+def programme_publish(*, actor, programme: Programme, is_public: bool) -> Programme:
+    """Show (``is_public``) or hide the programme's public page. Audited as ``publish`` or ``unpublish``."""
+    programme = Programme.objects.select_for_update().get(pk=programme.pk)
+    authorize(actor, Action.CHANGE, programme)
+    if programme.is_public == is_public:
+        return programme
+    before = audit.snapshot(programme, ["is_public"])
+    programme.is_public = is_public
+    programme.save(update_fields=["is_public", "updated_at"])
+    audit.record(
+        actor=actor,
+        action="publish" if is_public else "unpublish",
+        instance=programme,
+        before=before,
+        after=audit.snapshot(programme, ["is_public"]),
+    )
+    return programme
+
+
+# What a copy takes from the programme it starts from. Not copied: the records indicators count
+# (funding transactions, manual values, evidence documents), snapshots and evidence packs, which
+# belong to the original's history; the copy starts planned and not public.
+COPIED_TARGET_FIELDS = [name for name in TARGET_FIELDS if name != "reported_status"]
+
+
+@transaction.atomic
+def programme_copy(*, actor, programme: Programme, code: str) -> Programme:
+    """A new programme under ``code`` with the texts, funding sources, objectives, milestones and
+    targets of ``programme`` and their indicator definitions, as the start of a new one.
+
+    One audit event ``copy`` for the new programme (naming the original) and one ``create`` per
+    copied row."""
+    original = Programme.objects.get(pk=programme.pk)
+    authorize(actor, Action.VIEW, original)
+    copy = Programme(
+        **{name: getattr(original, name) for name in PROGRAMME_FIELDS if name not in {"code", "status", "is_public"}},
+        code=(code or "").strip(),
+        status=Programme.Status.PLANNED,
+        is_public=False,
+    )
+    authorize(actor, Action.ADD, copy)
+    copy.full_clean()
+    copy.save()
+    after = audit.snapshot(copy)
+    after["copied_from"] = {"id": original.pk, "code": original.code}
+    changes = [audit.change_for("copy", copy, after=after)]
+
+    def add(instance: models.Model) -> models.Model:
+        authorize(actor, Action.ADD, instance)
+        instance.full_clean()
+        instance.save()
+        changes.append(audit.change_for("create", instance, after=audit.snapshot(instance)))
+        return instance
+
+    for source in original.funding_sources.order_by("position", "id"):
+        add(FundingSource(programme=copy, **{name: getattr(source, name) for name in FUNDING_SOURCE_FIELDS}))
+    for objective in original.objectives.order_by("position"):
+        add(Objective(programme=copy, **{name: getattr(objective, name) for name in OBJECTIVE_FIELDS}))
+    indicators: dict[int, IndicatorDefinition] = {}
+    for target in original.targets.select_related("indicator").order_by("position"):
+        if target.indicator_id is not None and target.indicator_id not in indicators:
+            indicator = target.indicator
+            indicators[indicator.pk] = add(
+                IndicatorDefinition(programme=copy, kind=indicator.kind, parameters=indicator.parameters)
+            )
+        add(
+            Target(
+                programme=copy,
+                indicator=indicators.get(target.indicator_id),
+                **{name: getattr(target, name) for name in COPIED_TARGET_FIELDS},
+            )
+        )
+    audit.record_many(actor=actor, changes=changes)
+    return copy
+
+
+@transaction.atomic
 def funding_source_create(*, actor, programme: Programme, data: dict[str, Any]) -> FundingSource:
     source = FundingSource(programme=programme)
     _apply(source, data, FUNDING_SOURCE_FIELDS)

@@ -2,7 +2,8 @@
 is a 404. The public pages (``/p/``) are in ``public_views.py``."""
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Sum
+from django.db.models import Count, OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -10,22 +11,39 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from digileap.core.exports import export_response
-from digileap.core.permissions import Action, permits
+from digileap.core.permissions import Action, can, permits
 
 from . import budget as budgets
 from . import dashboard, selectors
 from .charts import burn_up_svg, map_svg
-from .models import EvidencePack, Target
+from .models import EvidencePack, FundingSource, Programme, Target
 
 
 @login_required
 def programme_list(request):
+    # Subqueries, not joins: joining sources and targets at once would count each source once per
+    # target (a budget of 12 M with six targets read 72 M).
+    budget = (
+        FundingSource.objects.filter(programme=OuterRef("pk"))
+        .order_by()
+        .values("programme")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    target_count = (
+        Target.objects.filter(programme=OuterRef("pk"))
+        .order_by()
+        .values("programme")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
     programmes = (
         selectors.programmes_for(request.user)
-        .annotate(budget=Sum("funding_sources__amount"), target_count=Count("targets", distinct=True))
+        .annotate(budget=Subquery(budget), target_count=Coalesce(Subquery(target_count), 0))
         .order_by("code")
     )
-    return render(request, "programmes/programme_list.html", {"programmes": programmes})
+    context = {"programmes": programmes, "may_add": can(request.user, Action.ADD, Programme)}
+    return render(request, "programmes/programme_list.html", context)
 
 
 @login_required

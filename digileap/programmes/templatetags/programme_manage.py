@@ -1,0 +1,56 @@
+"""Links to the programme administration pages, for those who may change the programme."""
+
+from django import template
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+
+from digileap.core.permissions import Action, can, permits
+
+register = template.Library()
+
+# The milestones and targets pages live in another module; their link shows once the route exists.
+TARGET_ROUTE_NAMES = ("programmes:programme-targets", "programmes:programme-target-list")
+
+
+def _optional_url(names: tuple[str, ...], pk: int) -> str | None:
+    for name in names:
+        try:
+            return reverse(name, kwargs={"pk": pk})
+        except NoReverseMatch:
+            continue
+    return None
+
+
+def manage_links(user, programme) -> list[dict]:
+    """(key, label, url) of the administration pages of ``programme`` that ``user`` may open."""
+    if not permits(user, Action.CHANGE, programme):
+        return []
+    pk = programme.pk
+    links = [
+        ("edit", _("Edit"), reverse("programmes:programme-update", kwargs={"pk": pk})),
+        ("sources", _("Funding sources"), reverse("programmes:programme-sources", kwargs={"pk": pk})),
+        ("objectives", _("Objectives"), reverse("programmes:programme-objectives", kwargs={"pk": pk})),
+    ]
+    targets_url = _optional_url(TARGET_ROUTE_NAMES, pk)
+    if targets_url:
+        links.append(("targets", _("Milestones and targets"), targets_url))
+    publish_label = _("Unpublish") if programme.is_public else _("Publish")
+    links.append(("publish", publish_label, reverse("programmes:programme-publish", kwargs={"pk": pk})))
+    if permits(user, Action.ADD, type(programme)(authority_id=programme.authority_id)):
+        links.append(("copy", _("Copy"), reverse("programmes:programme-copy", kwargs={"pk": pk})))
+    return [{"key": key, "label": label, "url": url} for key, label, url in links]
+
+
+@register.inclusion_tag("programmes/manage/_links.html", takes_context=True)
+def programme_manage_links(context, programme, current: str = ""):
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return {"links": manage_links(user, programme), "current": current, "programme": programme}
+
+
+@register.simple_tag(takes_context=True)
+def may_add_programme(context) -> bool:
+    from digileap.programmes.models import Programme
+
+    request = context.get("request")
+    return can(getattr(request, "user", None), Action.ADD, Programme)
