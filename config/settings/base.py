@@ -233,6 +233,14 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     }
 }
+# The dashboard map (Leaflet, bundled): boundaries from a static GeoJSON the installation may replace;
+# background tiles only if it names a tile server ({z}/{x}/{y} URL), whose origin the CSP then allows.
+DIGILEAP_MAP_BOUNDARIES = os.environ.get("DIGILEAP_MAP_BOUNDARIES", "vendor/boundaries/europe-50m.geojson")
+DIGILEAP_MAP_TILE_URL = os.environ.get("DIGILEAP_MAP_TILE_URL", "")
+DIGILEAP_MAP_TILE_ATTRIBUTION = os.environ.get("DIGILEAP_MAP_TILE_ATTRIBUTION", "")
+if DIGILEAP_MAP_TILE_URL:
+    _tiles = DIGILEAP_MAP_TILE_URL.split("/")
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append("/".join(_tiles[:3]).replace("{s}", "*"))
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -1,8 +1,8 @@
 """Small server-rendered SVG charts: a burn-up chart per target and a map of schools.
 
 No chart library: each chart is a few lines, rects and circles, styled by classes from
-``programmes/programmes.css`` (inline SVG) or by presentation attributes (the map, served as an
-image). Every chart has a <title> and <desc>; the pages put a table next to it with the same data.
+``programmes/programmes.css`` and ``css/charts.css`` (inline SVG) or by presentation attributes (the
+map, served as an image: the no-script fallback of the interactive map, ``programme-map.js``). Every chart has a <title> and <desc>; the pages put a table next to it with the same data.
 """
 
 import datetime
@@ -15,8 +15,24 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-WIDTH, HEIGHT = 560, 260
-LEFT, RIGHT, TOP, BOTTOM = 80, 16, 14, 36
+# The burn-up chart has no viewBox: a user unit is a CSS pixel whatever the chart's width, so its
+# text is FONT_SIZE px on a phone as on a wide screen. Horizontal positions are percentages of the
+# chart's width; the actual values, a polyline, are drawn in a nested SVG stretched to that width
+# (PLOT_UNITS wide, strokes that do not scale). The value labels sit in a gutter left of the chart
+# (``overflow: visible``; the gutter's width comes from a class, by the longest label).
+HEIGHT = 260
+TOP, BOTTOM = 14, 30
+FONT_SIZE = 13
+PLOT_UNITS = 1000
+GUTTERS = ((4, "s"), (7, "m"), (10, "l"))
+
+
+def _gutter(labels: list[str]) -> str:
+    longest = max((len(label) for label in labels), default=1)
+    for length, name in GUTTERS:
+        if longest <= length:
+            return name
+    return "xl"
 
 
 def _number(value) -> str:
@@ -62,42 +78,51 @@ def burn_up_svg(chart: BurnUp, element_id: str) -> SafeString:
     step = _nice_step(high - low)
     high = math.ceil(high / step) * step
     low = math.floor(low / step) * step if low < 0 else 0.0
-    plot_width, plot_height = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    plot_height = HEIGHT - TOP - BOTTOM
 
-    def x(day: datetime.date) -> float:
-        return round(LEFT + plot_width * (day - first).days / days, 1)
+    def share(day: datetime.date) -> float:
+        return (day - first).days / days
+
+    def x(day: datetime.date) -> str:
+        return f"{round(100 * share(day), 2):g}%"
 
     def y(value) -> float:
         return round(TOP + plot_height * (1 - (float(value) - low) / ((high - low) or 1)), 1)
 
-    parts = []
+    parts, labels = [], []
     tick = low
     while tick <= high + step / 2:
+        label = _number(Decimal(str(tick)))
+        labels.append(label)
         parts.append(
-            f'<line class="chart__grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(tick)}" y2="{y(tick)}"/>'
-            f'<text x="{LEFT - 6}" y="{y(tick) + 4}" text-anchor="end">{escape(_number(Decimal(str(tick))))}</text>'
+            f'<line class="chart__grid" x1="0" x2="100%" y1="{y(tick)}" y2="{y(tick)}"/>'
+            f'<text x="-6" y="{y(tick) + 4}" text-anchor="end">{escape(label)}</text>'
         )
         tick += step
     parts.append(
-        f'<line class="chart__axis" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(low)}" y2="{y(low)}"/>'
-        f'<line class="chart__axis" x1="{LEFT}" x2="{LEFT}" y1="{TOP}" y2="{y(low)}"/>'
+        f'<line class="chart__axis" x1="0" x2="100%" y1="{y(low)}" y2="{y(low)}"/>'
+        f'<line class="chart__axis" x1="0" x2="0" y1="{TOP}" y2="{y(low)}"/>'
     )
     for day, anchor in ((first, "start"), (chart.due, "end" if chart.due >= last else "middle")):
         parts.append(
-            f'<text x="{x(day)}" y="{HEIGHT - BOTTOM + 16}" text-anchor="{anchor}">{escape(day.isoformat())}</text>'
+            f'<text x="{x(day)}" y="{HEIGHT - BOTTOM + 20}" text-anchor="{anchor}">{escape(day.isoformat())}</text>'
         )
     parts.append(
         f'<line class="chart__due" x1="{x(chart.due)}" x2="{x(chart.due)}" y1="{TOP}" y2="{y(low)}"/>'
-        f'<line class="chart__target" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(chart.target)}" y2="{y(chart.target)}"/>'
+        f'<line class="chart__target" x1="0" x2="100%" y1="{y(chart.target)}" y2="{y(chart.target)}"/>'
         f'<line class="chart__plan" x1="{x(chart.start)}" y1="{y(chart.baseline)}" x2="{x(chart.due)}" y2="{y(chart.target)}"/>'
     )
     if chart.actual:
-        points = " ".join(f"{x(day)},{y(value)}" for day, value in chart.actual)
         if len(chart.actual) == 1:
             day, value = chart.actual[0]
             parts.append(f'<circle class="chart__actual" cx="{x(day)}" cy="{y(value)}" r="3"/>')
         else:
-            parts.append(f'<polyline class="chart__actual" points="{points}"/>')
+            points = " ".join(f"{round(PLOT_UNITS * share(day), 1):g},{y(value)}" for day, value in chart.actual)
+            parts.append(
+                f'<svg class="chart__plot" x="0" y="0" width="100%" height="{HEIGHT}" '
+                f'viewBox="0 0 {PLOT_UNITS} {HEIGHT}" preserveAspectRatio="none" overflow="visible">'
+                f'<polyline class="chart__actual" vector-effect="non-scaling-stroke" points="{points}"/></svg>'
+            )
     if chart.forecast is not None and chart.actual and chart.today < chart.due:
         _day, value = chart.actual[-1]
         parts.append(
@@ -117,7 +142,8 @@ def burn_up_svg(chart: BurnUp, element_id: str) -> SafeString:
     }
     element_id = escape(element_id)
     svg = (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="burn-up burn-up--gutter-{_gutter(labels)}" '
+        f'width="100%" height="{HEIGHT}" font-size="{FONT_SIZE}" role="img" '
         f'aria-labelledby="{element_id}-title {element_id}-desc">'
         f'<title id="{element_id}-title">{escape(chart.title)}</title>'
         f'<desc id="{element_id}-desc">{escape(description)}</desc>' + "".join(parts) + "</svg>"

@@ -21,4 +21,5 @@ urlpatterns = [
     path("evidence-packs/<int:pk>/download/", evidence_views.evidencepack_download, name="evidencepack-download"),
     path("", include("digileap.programmes.manage_urls")),
     path("", include("digileap.programmes.target_urls")),
+    path("", include("digileap.programmes.map_urls")),
 ]

@@ -1,5 +1,10 @@
 import datetime
+import re
 from decimal import Decimal
+from pathlib import Path
+
+from django.conf import settings
+from django.utils import translation
 
 from digileap.programmes.charts import BurnUp, MapPoint, burn_up_svg, map_svg
 
@@ -26,14 +31,15 @@ def chart(**overrides) -> BurnUp:
 def test_burn_up_has_title_description_and_lines():
     svg = burn_up_svg(chart(), "c1")
     assert svg.startswith(
-        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 560 260" role="img" aria-labelledby="c1-title c1-desc">'
+        '<svg xmlns="http://www.w3.org/2000/svg" class="burn-up burn-up--gutter-s" width="100%" height="260" '
+        'font-size="13" role="img" aria-labelledby="c1-title c1-desc">'
     )
     assert '<title id="c1-title">401 Schools &lt;funded&gt;</title>' in svg
     assert (
         '<desc id="c1-desc">Target 100 schools by 2024-12-31; value on 2024-07-01: 50; forecast on the due date: 100.50.</desc>'
         in svg
     )
-    assert '<polyline class="chart__actual" points="' in svg
+    assert '<polyline class="chart__actual" vector-effect="non-scaling-stroke" points="' in svg
     assert svg.count('class="chart__forecast"') == 1
     assert svg.count('class="chart__target"') == 1
     assert svg.count('class="chart__plan"') == 1
@@ -69,3 +75,36 @@ def test_map_projects_within_the_bounding_box_and_merges_dots():
 def test_map_without_points():
     svg = map_svg([], "Empty", "no schools")
     assert "<circle" not in svg and "<title>Empty</title>" in svg
+
+
+def test_burn_up_text_is_in_css_pixels_at_any_width():
+    """Defect 14: the chart was drawn in a 560-unit viewBox and scaled down, so its 11-unit text
+    read about 7 px on a phone. Now the SVG has no viewBox (a user unit is a CSS pixel), positions
+    across are percentages, and the text is 13 px: on the SVG and in the stylesheet, which wins
+    over programmes.css's 11 px by specificity."""
+    svg = burn_up_svg(chart(), "c4")
+    root = svg[: svg.index(">") + 1]
+    assert "viewBox" not in root
+    assert 'font-size="13"' in root
+    # Only the nested plot of the actual values is stretched; it holds no text.
+    plot = re.search(r'<svg class="chart__plot"[^>]*>(.*?)</svg>', svg).group(1)
+    assert "<text" not in plot and plot.startswith("<polyline")
+    assert 'preserveAspectRatio="none"' in svg
+    # the x positions of the text and lines are percentages of the chart's width
+    assert '<text x="0%" y="250" text-anchor="start">2024-01-01</text>' in svg
+    assert '<text x="100%" y="250" text-anchor="end">2024-12-31</text>' in svg
+    assert '<line class="chart__due" x1="100%" x2="100%"' in svg
+    css = (Path(settings.BASE_DIR) / "digileap/static/css/charts.css").read_text()
+    assert ".chart svg.burn-up text { font-size: 13px;" in css
+    sizes = [int(size) for size in re.findall(r"font-size: (\d+)px", css)]
+    assert sizes and min(sizes) >= 12
+
+
+def test_burn_up_gutter_fits_the_longest_value_label():
+    assert 'class="burn-up burn-up--gutter-s"' in burn_up_svg(chart(), "g1")  # "100"
+    with translation.override("en"):
+        big = burn_up_svg(chart(target=D("12000000"), actual=[(day(2024, 7, 1), D("5000000"))]), "g2")
+    assert 'class="burn-up burn-up--gutter-l"' in big  # "15,000,000": 10 characters
+    assert ">15,000,000</text>" in big  # the top tick
+    huge = burn_up_svg(chart(target=D("1200000000"), actual=[(day(2024, 7, 1), D("5"))]), "g3")
+    assert 'class="burn-up burn-up--gutter-xl"' in huge

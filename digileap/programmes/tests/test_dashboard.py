@@ -114,7 +114,7 @@ def test_dashboard_page(role_users, programme):
     text = response.content.decode()
     assert response.status_code == 200
     assert '<progress max="100" value="50">' in text  # 2 of 4 schools
-    assert '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 560 260" role="img"' in text
+    assert '<svg xmlns="http://www.w3.org/2000/svg" class="burn-up burn-up--gutter-s" width="100%" height="260"' in text
     assert '<title id="burn-up-0-title">401 Schools funded</title>' in text
     assert 'class="chart__actual"' in text and 'class="chart__target"' in text
     assert "Second school" not in text  # the breakdowns load after the page, as fragments

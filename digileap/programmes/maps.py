@@ -1,0 +1,236 @@
+"""The data of the dashboard's map: for one layer (an indicator), the value of each school the user
+may see, with its position. ``static/js/programme-map.js`` draws it with Leaflet over bundled
+boundaries (and map tiles only where an installation configures a tile server).
+
+The layers are the money of the programme (committed, paid, and the share of the commitment paid,
+from the ledger the user may see) and every target whose indicator can be broken down by school: a
+kind breaks down by school when its evidence records name the school (a ``school_number`` column).
+A school's value is then the sum of the records' ``amount_eur`` (money kinds) or their count
+(devices, access points, pupils, schools reached: one row each). A kind may give its own breakdown
+with ``per_school(target, as_of) -> {school_id: Decimal}``. Kinds whose value is not about schools
+(a document approved, a figure typed in) are listed as not mappable, with the reason.
+
+Only schools of the programme's authority in the user's scope appear; a record about another
+school is not counted, so the map never shows more than the schools list does.
+"""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import FloatField, Q, Sum
+from django.db.models.functions import Cast
+from django.templatetags.static import static
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from . import selectors
+from .indicators import get_kind
+from .models import FundingTransaction, Programme, Target
+
+PAID, COMMITTED = FundingTransaction.Kind.PAID, FundingTransaction.Kind.COMMITTED
+DEFAULT_LAYER = "paid_share"
+DEFAULT_BOUNDARIES = "vendor/boundaries/europe-50m.geojson"
+
+# ISO 3166-1 numeric codes (the ``id`` of the bundled boundaries) of the alpha-2 codes programmes use.
+ISO_NUMERIC = {
+    "AT": "040",
+    "BE": "056",
+    "CZ": "203",
+    "DE": "276",
+    "DK": "208",
+    "EE": "233",
+    "ES": "724",
+    "FI": "246",
+    "FR": "250",
+    "IE": "372",
+    "IT": "380",
+    "LT": "440",
+    "LU": "442",
+    "LV": "428",
+    "NL": "528",
+    "PL": "616",
+    "PT": "620",
+    "SE": "752",
+}
+
+
+@dataclass(frozen=True)
+class Layer:
+    key: str
+    label: str
+    unit: str
+    mappable: bool = True
+    reason: str = ""
+
+    def as_dict(self) -> dict:
+        data = {"key": self.key, "label": self.label, "unit": self.unit, "mappable": self.mappable}
+        if self.reason:
+            data["reason"] = self.reason
+        return data
+
+
+def _programme_targets(user, programme: Programme):
+    return (
+        selectors.targets_for(user)
+        .filter(programme=programme, indicator__isnull=False)
+        .select_related("indicator")
+        .order_by("due_date", "position", "pk")
+    )
+
+
+def _breaks_down_by_school(target: Target) -> bool:
+    kind = get_kind(target.indicator.kind)
+    if kind is None:
+        return False
+    if hasattr(kind, "per_school"):
+        return True
+    return kind.code not in ("document_approved", "manual")
+
+
+def layers(user, programme: Programme) -> list[Layer]:
+    """The layers offered for the programme: money first, then its targets in the order of their deadlines."""
+    result = [
+        Layer("paid_share", _("Share of the committed money paid"), "%"),
+        Layer("committed", _("Money committed"), "EUR"),
+        Layer("paid", _("Money paid"), "EUR"),
+    ]
+    for target in _programme_targets(user, programme):
+        mappable = _breaks_down_by_school(target)
+        result.append(
+            Layer(
+                f"target-{target.pk}",
+                str(target),
+                target.unit,
+                mappable,
+                "" if mappable else _("This indicator is a figure for the whole programme, not one per school."),
+            )
+        )
+    return result
+
+
+def _money(user, programme: Programme) -> dict[int, dict[str, Decimal]]:
+    sums: dict[int, dict[str, Decimal]] = {}
+    for row in (
+        selectors.funding_transactions_for(user)
+        .filter(programme=programme, school__isnull=False)
+        .order_by()
+        .values("school_id")
+        .annotate(committed=Sum("amount", filter=Q(kind=COMMITTED)), paid=Sum("amount", filter=Q(kind=PAID)))
+    ):
+        sums[row["school_id"]] = {
+            # SQLite sums decimals as floating point: money is exact to the cent.
+            "committed": Decimal(row["committed"] or 0).quantize(Decimal("0.01")),
+            "paid": Decimal(row["paid"] or 0).quantize(Decimal("0.01")),
+        }
+    return sums
+
+
+def _money_values(user, programme: Programme, key: str) -> dict[int, Decimal]:
+    values = {}
+    for school_id, money in _money(user, programme).items():
+        if key == "paid_share":
+            if money["committed"] > 0:
+                values[school_id] = min(money["paid"] * 100 / money["committed"], Decimal(100)).quantize(Decimal("0.1"))
+        elif money[key]:
+            values[school_id] = money[key]
+    return values
+
+
+def _target_values(target: Target, as_of: datetime.date, numbers: dict[str, int]) -> dict[int, Decimal]:
+    """The value per school of a target's indicator on ``as_of``, for the schools in ``numbers``."""
+    kind = get_kind(target.indicator.kind)
+    if hasattr(kind, "per_school"):
+        return {pk: value for pk, value in kind.per_school(target, as_of).items() if pk in numbers.values()}
+    records = kind.records(target, as_of)
+    columns = list(records.columns)
+    if "school_number" not in columns:
+        return {}
+    number_at = columns.index("school_number")
+    amount_at = columns.index("amount_eur") if "amount_eur" in columns else None
+    values: dict[int, Decimal] = {}
+    for row in records.rows:
+        school_id = numbers.get(str(row[number_at] or ""))
+        if school_id is None:
+            continue
+        value = Decimal(str(row[amount_at])) if amount_at is not None else Decimal(1)
+        values[school_id] = values.get(school_id, Decimal(0)) + value
+    return values
+
+
+def _number(value: Decimal | None) -> int | float | None:
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def map_data(user, programme: Programme, layer_key: str | None, today: datetime.date) -> dict:
+    """The JSON of the map for one layer (``None`` or an unknown key: the default layer)."""
+    from digileap.schools.selectors import schools_for
+
+    offered = layers(user, programme)
+    by_key = {layer.key: layer for layer in offered if layer.mappable}
+    layer = by_key.get(layer_key or "", by_key[DEFAULT_LAYER])
+    schools = schools_for(user).filter(authority_id=programme.authority_id).order_by("number", "pk")
+    if layer.key.startswith("target-"):
+        target = _programme_targets(user, programme).get(pk=int(layer.key.removeprefix("target-")))
+        numbers = dict(schools.values_list("number", "pk"))
+        values = _target_values(target, today, numbers)
+    else:
+        values = _money_values(user, programme, layer.key)
+    rows, unplaced = [], 0
+    for pk, number, name, latitude, longitude in (
+        schools.annotate(lat=Cast("latitude", FloatField()), lon=Cast("longitude", FloatField()))
+        .values_list("pk", "number", "name", "lat", "lon")
+        .iterator(chunk_size=5000)
+    ):
+        if latitude is None or longitude is None:
+            unplaced += 1
+            continue
+        rows.append([number, name, latitude, longitude, _number(values.get(pk))])
+    total = sum(values.values(), Decimal(0)) if layer.key != "paid_share" else None
+    with_value = sum(1 for row in rows if row[4] is not None)
+    summary = ngettext(
+        "%(count)s school on the map, %(valued)s with a value.",
+        "%(count)s schools on the map, %(valued)s with a value.",
+        len(rows),
+    ) % {
+        "count": number_format(len(rows), force_grouping=True),
+        "valued": number_format(with_value, force_grouping=True),
+    }
+    if unplaced:
+        summary += " " + ngettext(
+            "%(count)s school has no position and is not shown.",
+            "%(count)s schools have no position and are not shown.",
+            unplaced,
+        ) % {"count": number_format(unplaced, force_grouping=True)}
+    return {
+        "programme": {"id": programme.pk, "code": programme.code, "country": programme.country},
+        "map": map_settings(programme),
+        "layers": [item.as_dict() for item in offered],
+        "layer": {**layer.as_dict(), "total": _number(total)},
+        "columns": ["number", "name", "latitude", "longitude", "value"],
+        "schools": rows,
+        "unplaced": unplaced,
+        "with_value": with_value,
+        "summary": summary,
+        "texts": {
+            "choose": _("Show on the map"),
+            "no_value": _("no value"),
+            "legend": _("Legend"),
+            "total": _("Total"),
+            "not_mappable": _("(a figure for the whole programme)"),
+        },
+    }
+
+
+def map_settings(programme: Programme) -> dict:
+    """What the page tells the script: the boundaries file, the optional tile server and the country."""
+    return {
+        "boundaries": static(getattr(settings, "DIGILEAP_MAP_BOUNDARIES", "") or DEFAULT_BOUNDARIES),
+        "tile_url": getattr(settings, "DIGILEAP_MAP_TILE_URL", ""),
+        "tile_attribution": getattr(settings, "DIGILEAP_MAP_TILE_ATTRIBUTION", ""),
+        "country": ISO_NUMERIC.get(programme.country.upper(), ""),
+    }
