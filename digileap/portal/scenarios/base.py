@@ -64,6 +64,7 @@ Rules every scenario keeps:
   (:func:`history_days`: every Monday, month end and event day), so that the burn-up charts show it.
 """
 
+import contextlib
 import csv
 import datetime
 import io
@@ -71,7 +72,7 @@ import math
 import random
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -118,6 +119,35 @@ class Scale:
 def moment(day: datetime.date, hour: int = 10, minute: int = 0) -> datetime.datetime:
     """``day`` at ``hour:minute`` in the installation's time zone."""
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
+
+
+@contextlib.contextmanager
+def clock(at: datetime.datetime) -> Iterator[None]:
+    """Within the block, ``django.utils.timezone.now()`` (and so ``localdate()``, ``auto_now`` and
+    the audit trail's time) is ``at``: services that stamp "now" (an acceptance, a verification, an
+    approval) stamp the day the programme's history says it happened. Nested blocks restore the
+    outer time. Only for the scenarios, which run alone in their process."""
+    real = timezone.now
+    timezone.now = lambda: at
+    try:
+        yield
+    finally:
+        timezone.now = real
+
+
+def working_days(start: datetime.date, end: datetime.date) -> list[datetime.date]:
+    """Monday to Friday from ``start`` to ``end``."""
+    days = (start + datetime.timedelta(days=offset) for offset in range((end - start).days + 1))
+    return [day for day in days if day.weekday() < 5]
+
+
+def add_working_days(day: datetime.date, count: int) -> datetime.date:
+    """The working day ``count`` working days after ``day``."""
+    while count > 0:
+        day += datetime.timedelta(days=1)
+        if day.weekday() < 5:
+            count -= 1
+    return day
 
 
 def spread_days(rng: random.Random, start: datetime.date, end: datetime.date, count: int) -> list[datetime.date]:
@@ -430,6 +460,86 @@ def ensure_eligibility_groups(run: "Run", groups: Iterable[tuple[str, str, str]]
     audit.record_many(actor=run.actor, changes=changes)
     run.add("eligibility groups", len(changes))
     return len(changes)
+
+
+# --- devices: catalogue, supplier, contract, delivery files ---------------------------------------
+
+
+def ensure_supplier(run: "Run", name: str, *, vat_number: str = "", email: str = ""):
+    """The supplier called ``name``, registered through ``supplier_create`` the first time."""
+    from digileap.devices.models import Supplier
+    from digileap.devices.services.catalogue import supplier_create
+
+    supplier = Supplier.objects.filter(name__iexact=name).first()
+    if supplier is None:
+        supplier = supplier_create(actor=run.actor, name=name, vat_number=vat_number, email=email)
+        run.add("suppliers", 1)
+    return supplier
+
+
+def ensure_device_model(
+    run: "Run",
+    *,
+    code: str,
+    manufacturer: str,
+    name: str,
+    device_type: str,
+    unit_price: Decimal,
+    warranty_months: int = 24,
+    specifications: dict | None = None,
+):
+    """The catalogue model of the programme's authority with this code, or with this manufacturer
+    and name (the demo may have added it already), added through ``device_model_create`` otherwise."""
+    from django.db.models import Q
+
+    from digileap.devices.models import DeviceModel
+    from digileap.devices.services.catalogue import device_model_create
+
+    authority = run.programme.authority
+    existing = (
+        DeviceModel.objects.filter(authority=authority)
+        .filter(Q(code=code) | Q(manufacturer=manufacturer, name=name))
+        .order_by("pk")
+        .first()
+    )
+    if existing is not None:
+        return existing
+    run.add("device models", 1)
+    return device_model_create(
+        actor=run.actor,
+        authority=authority,
+        code=code,
+        manufacturer=manufacturer,
+        name=name,
+        device_type=device_type,
+        unit_price=unit_price,
+        warranty_months=warranty_months,
+        specifications=specifications or {},
+    )
+
+
+def import_deliveries(run: "Run", rows: Sequence[dict[str, str]], *, filename: str) -> int:
+    """A delivery file (the generic delivery profile: ``serial``, ``model``, ``school``,
+    ``delivery_note``, ``delivered_on``, ``order``, ``condition``...) through the import engine,
+    the path suppliers use. Returns the number of devices created."""
+    from digileap.core.tabular.engine import run_import
+
+    if not rows:
+        return 0
+    columns = list(rows[0])
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    result = run_import(
+        target="deliveries",
+        profile="generic",
+        source=io.BytesIO(out.getvalue().encode("utf-8")),
+        actor=run.actor,
+        filename=filename,
+    )
+    run.add("devices", result.created)
+    return result.created
 
 
 # --- scenarios --------------------------------------------------------------------------------------
