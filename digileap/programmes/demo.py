@@ -23,6 +23,39 @@ from .models import FundingTransaction, Programme
 DEMO_CODE = "demo-nordhafen-digitalpakt"
 DEMO_AUTHORITY = "DEMO-NH"  # the demo users' authority (portal/demo.py)
 PER_PUPIL = Decimal("290.00")
+# Every text of the demo in the five languages (issue 11, defect 13: the titles were English only).
+TARGET_TITLES = {
+    "D1": {
+        "en": "Schools funded",
+        "nl": "Gefinancierde scholen",
+        "fr": "Écoles financées",
+        "de": "Geförderte Schulen",
+        "lv": "Finansētās skolas",
+    },
+    "D2": {
+        "en": "Money paid to school boards",
+        "nl": "Uitbetaald aan schoolbesturen",
+        "fr": "Montants versés aux pouvoirs organisateurs",
+        "de": "An Schulträger ausgezahlt",
+        "lv": "Skolu dibinātājiem izmaksātie līdzekļi",
+    },
+}
+FUNDING_NAMES = {
+    "eu_rrf": {
+        "en": "EU RRF (demo)",
+        "nl": "EU-herstelfaciliteit (demo)",
+        "fr": "FRR de l'UE (démo)",
+        "de": "EU-Aufbaufazilität (Demo)",
+        "lv": "ES ANM (demonstrācija)",
+    },
+    "regional": {
+        "en": "Regional budget (demo)",
+        "nl": "Regionaal budget (demo)",
+        "fr": "Budget régional (démo)",
+        "de": "Landeshaushalt (Demo)",
+        "lv": "Reģionālais budžets (demonstrācija)",
+    },
+}
 
 
 def _programme(actor, authority, schools: int) -> Programme:
@@ -37,12 +70,20 @@ def _programme(actor, authority, schools: int) -> Programme:
                 "en": "Digital Pact Nordhafen (demo)",
                 "de": "DigitalPakt Nordhafen (Demo)",
                 "nl": "Digitaal Pact Nordhafen (demo)",
+                "fr": "Pacte numérique Nordhafen (démo)",
+                "lv": "Digitālais pakts Nordhafen (demonstrācija)",
             },
             "description": {
                 "en": "A demo programme over the demo registry: every school is funded per pupil (EUR 290), "
                 "school boards buy the devices and are paid when they report them.",
                 "de": "Ein Demo-Programm: jede Schule erhält 290 EUR je Schülerin und Schüler; die Schulträger "
                 "beschaffen die Geräte selbst und werden nach dem Nachweis ausgezahlt.",
+                "nl": "Een demoprogramma over het demoregister: elke school krijgt 290 EUR per leerling; de "
+                "schoolbesturen kopen de toestellen zelf en worden betaald wanneer ze die melden.",
+                "fr": "Un programme de démonstration sur le registre de démo : chaque école reçoit 290 EUR par "
+                "élève ; les pouvoirs organisateurs achètent les appareils et sont payés lorsqu'ils les déclarent.",
+                "lv": "Demonstrācijas programma demonstrācijas reģistrā: katra skola saņem 290 EUR par katru "
+                "skolēnu; skolu dibinātāji paši iegādājas ierīces un saņem samaksu, kad par tām ziņo.",
             },
             "authority": authority,
             "country": "DE",
@@ -54,30 +95,41 @@ def _programme(actor, authority, schools: int) -> Programme:
             "climate_contribution": Decimal("0"),
             "digital_contribution": Decimal("100"),
             "sdgs": [4, 10],
-            "end_goal": {"en": "Every school of the region funded for a device per pupil."},
-            "gender_equality_impact": {"en": "This project contributes to the equal treatment of women and men."},
+            "end_goal": {
+                "en": "Every school of the region funded for a device per pupil.",
+                "nl": "Elke school van de regio gefinancierd voor een toestel per leerling.",
+                "fr": "Chaque école de la région financée pour un appareil par élève.",
+                "de": "Jede Schule der Region für ein Gerät je Schülerin und Schüler gefördert.",
+                "lv": "Katrai reģiona skolai finansējums vienai ierīcei katram skolēnam.",
+            },
+            "gender_equality_impact": {
+                "en": "This project contributes to the equal treatment of women and men.",
+                "nl": "Dit project draagt bij tot een gelijke behandeling van vrouwen en mannen.",
+                "fr": "Ce projet contribue à l'égalité de traitement entre les femmes et les hommes.",
+                "de": "Dieses Projekt trägt zur Gleichbehandlung von Frauen und Männern bei.",
+                "lv": "Šis projekts veicina vienlīdzīgu attieksmi pret sievietēm un vīriešiem.",
+            },
         },
     )
     services.funding_source_create(
         actor=actor,
         programme=programme,
-        data={"kind": "eu_rrf", "name": {"en": "EU RRF (demo)"}, "amount": Decimal("10000000.00"), "position": 1},
+        data={"kind": "eu_rrf", "name": FUNDING_NAMES["eu_rrf"], "amount": Decimal("10000000.00"), "position": 1},
     )
     services.funding_source_create(
         actor=actor,
         programme=programme,
         data={
             "kind": "regional",
-            "name": {"en": "Regional budget (demo)"},
+            "name": FUNDING_NAMES["regional"],
             "amount": Decimal("2000000.00"),
             "position": 2,
         },
     )
     for position, (number, title, value, kind, parameters) in enumerate(
         [
-            ("D1", {"en": "Schools funded", "de": "Geförderte Schulen"}, schools, "schools_reached", {}),
-            ("D2", {"en": "Money paid to school boards", "de": "An Schulträger ausgezahlt"}, 8_000_000,
-             "money", {"measure": "paid"}),
+            ("D1", TARGET_TITLES["D1"], schools, "schools_reached", {}),
+            ("D2", TARGET_TITLES["D2"], 8_000_000, "money", {"measure": "paid"}),
         ],
         start=1,
     ):  # fmt: skip

@@ -13,12 +13,14 @@ from decimal import Decimal
 
 from django.db.models import Sum
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .indicators import get_kind
-from .models import FundingTransaction, Programme
+from .models import FundingTransaction, Programme, Target
 from .selectors import target_progress
-from .translation import localized
+from .status import Status
+from .translation import localized, unit_label
 
 # The UN's short names of the 17 Sustainable Development Goals.
 SDG_TITLES = {
@@ -85,6 +87,20 @@ def cents(amount) -> Decimal:
     return Decimal(amount or 0).quantize(CENTS)
 
 
+def statuses_differ(status: str | None, reported_status: str) -> bool:
+    """Whether the status computed from the data and the one the programme reports tell different
+    stories: one says the target is reached and the other does not."""
+    if not status or not reported_status:
+        return False
+    return (status == Status.ACHIEVED) != (reported_status == Target.ReportedStatus.COMPLETED)
+
+
+def tag_labels(tags: list[str]) -> list[str]:
+    """Tags in the page's language where the catalogue knows them (the seed's are marked for
+    translation in seed_data.py); a tag nobody translated shows as it was typed."""
+    return [gettext(tag) if tag else tag for tag in tags]
+
+
 def sdgs(numbers: list[int]) -> list[dict]:
     return [{"number": number, "title": str(SDG_TITLES.get(number, number))} for number in numbers]
 
@@ -136,6 +152,7 @@ def _milestones(programme: Programme, as_of: datetime.date) -> list[dict]:
                 "baseline": target.baseline,
                 "target_value": target.target_value,
                 "unit": target.unit,
+                "unit_label": unit_label(target.unit),
                 "counting": target.accumulation,
                 "period_start": target.period_start,
                 "due_date": target.due_date,
@@ -148,6 +165,7 @@ def _milestones(programme: Programme, as_of: datetime.date) -> list[dict]:
                 "status": assessment.status if assessment else None,
                 "status_label": assessment.status_label if assessment else "",
                 "forecast": assessment.forecast if assessment else None,
+                "statuses_differ": statuses_differ(assessment.status if assessment else None, target.reported_status),
                 "is_due": target.due_date <= as_of,
             }
         )
@@ -197,7 +215,7 @@ def programme_data(programme: Programme, as_of: datetime.date, language: str) ->
         "climate_contribution": programme.climate_contribution,
         "digital_contribution": programme.digital_contribution,
         "sdgs": sdgs(programme.sdgs),
-        "tags": list(programme.tags),
+        "tags": tag_labels(programme.tags),
         "gender_equality_impact": programme.display_gender_equality_impact,
         "end_goal": programme.display_end_goal,
         "source_url": programme.source_url,

@@ -12,6 +12,8 @@ attaches them (the loader is idempotent).
 import datetime
 from decimal import Decimal
 
+from django.utils.translation import gettext_noop
+
 D = Decimal
 day = datetime.date
 
@@ -25,6 +27,10 @@ AUTHORITIES = {
 }
 
 BELGIAN_SDGS = [4, 8, 10]  # Kwaliteitsonderwijs, Waardig werk en economische groei, Ongelijkheid verminderen
+# Tags are stored in English and shown in the page's language (public.tag_labels); the plans'
+# own words were "Samenleving", "Onderwijs 2.0", "EU Funded" and, for Latvia, "Digitālā
+# transformācija", "2.3. Digitālās prasmes". Names (Digisprong, DigitalPakt Schule) and codes stay.
+BELGIAN_TAGS = [gettext_noop("Society"), gettext_noop("Education 2.0"), gettext_noop("EU funded")]
 BELGIAN_GENDER = {
     "nl": "Dit project draagt bij tot een gelijke behandeling van vrouwen en mannen.",
     "en": "This project contributes to the equal treatment of women and men.",
@@ -76,7 +82,7 @@ PROGRAMMES = [
         "climate_contribution": D("0.00"),
         "digital_contribution": D("100.00"),
         "sdgs": BELGIAN_SDGS,
-        "tags": ["Samenleving", "Onderwijs 2.0", "EU Funded"],
+        "tags": BELGIAN_TAGS,
         "gender_equality_impact": BELGIAN_GENDER,
         "end_goal": {
             "en": "3500 ICT devices and WIFI hotspots installed in secondary schools (deadline 2024)",
@@ -184,7 +190,7 @@ PROGRAMMES = [
         "climate_contribution": D("0.00"),
         "digital_contribution": D("100.00"),
         "sdgs": BELGIAN_SDGS,
-        "tags": ["Samenleving", "Onderwijs 2.0", "EU Funded"],
+        "tags": BELGIAN_TAGS,
         "gender_equality_impact": BELGIAN_GENDER,
         "end_goal": {
             "en": "3787 Number of schools/Institutions receiving funds to update their ICT infrastructure or equipment (deadline 2022)",
@@ -449,7 +455,7 @@ PROGRAMMES = [
         "climate_contribution": None,
         "digital_contribution": None,
         "sdgs": [],
-        "tags": ["Digitālā transformācija", "2.3. Digitālās prasmes", "2.3.2.3.i."],
+        "tags": [gettext_noop("Digital transformation"), gettext_noop("2.3. Digital skills"), "2.3.2.3.i."],
         "gender_equality_impact": {},
         "end_goal": {
             "lv": "26 620 IKT aprīkojuma vienības izglītojamajiem no mērķa grupas līdz 2023. gada 31. decembrim (kumulatīvi)",

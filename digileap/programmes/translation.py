@@ -7,7 +7,7 @@ language, else English, else the first language that has a text.
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 FALLBACK_LANGUAGE = "en"
@@ -30,6 +30,35 @@ def localized(values: dict | None, language: str | None = None) -> str:
         if values.get(code):
             return values[code]
     return ""
+
+
+# Units of targets as stored (English, as the plans state them) and as each language names them.
+# A target's unit is free text; one that is not listed here shows as it was typed.
+UNIT_CONTEXT = "unit of a target"
+UNITS = {
+    "schools": pgettext_lazy(UNIT_CONTEXT, "schools"),
+    "schools/institutions": pgettext_lazy(UNIT_CONTEXT, "schools/institutions"),
+    "devices": pgettext_lazy(UNIT_CONTEXT, "devices"),
+    "laptops": pgettext_lazy(UNIT_CONTEXT, "laptops"),
+    "pupils": pgettext_lazy(UNIT_CONTEXT, "pupils"),
+    "teachers": pgettext_lazy(UNIT_CONTEXT, "teachers"),
+    "document": pgettext_lazy(UNIT_CONTEXT, "document"),
+    "documents": pgettext_lazy(UNIT_CONTEXT, "documents"),
+    "access points": pgettext_lazy(UNIT_CONTEXT, "access points"),
+    "Wi-Fi hotspots": pgettext_lazy(UNIT_CONTEXT, "Wi-Fi hotspots"),
+    "ICT devices and Wi-Fi access points": pgettext_lazy(UNIT_CONTEXT, "ICT devices and Wi-Fi access points"),
+    "ICT equipment units": pgettext_lazy(UNIT_CONTEXT, "ICT equipment units"),
+    "EUR": "EUR",
+}
+
+
+def unit_label(unit: str | None) -> str:
+    """A target's unit in the active language: ``devices`` is ``Geräte`` on a German page."""
+    if not unit:
+        return ""
+    if unit in UNITS:
+        return str(UNITS[unit])
+    return pgettext(UNIT_CONTEXT, unit)
 
 
 def validate_translations(value) -> None:
