@@ -183,6 +183,7 @@ class Seeder:
     supplier: Supplier | None
     created: Counter = field(default_factory=Counter)
     changes: list = field(default_factory=list)
+    orders: list = field(default_factory=list)
 
     def user(self, name: str):
         return self.users.get(name)
@@ -235,11 +236,13 @@ class Seeder:
             self.audited(ContractItem.objects.create(contract=contract, device_model=model, unit_price=price))
         return contract
 
-    def order(self, programme, number: str, ordered_on: datetime.date, contract, operator=None, status="delivered"):
+    def order(self, programme, number: str, ordered_on: datetime.date, contract, operator=None):
+        """A placed order; its status follows the devices delivered against it once they are
+        written (``order_statuses``), as the delivery import makes it follow them."""
         source = programme.funding_sources.order_by("position").first()
         if source is None or self.supplier is None:
             return None
-        return self.audited(
+        order = self.audited(
             PurchaseOrder.objects.create(
                 programme=programme,
                 funding_source=source,
@@ -247,11 +250,27 @@ class Seeder:
                 contract=contract,
                 operator=operator,
                 number=number,
-                status=status,
+                status=PurchaseOrder.Status.PLACED,
                 ordered_on=ordered_on,
                 created_by=self.user("owner"),
             )
         )
+        self.orders.append(order)
+        return order
+
+    def order_statuses(self) -> None:
+        """Each order created by this run: placed, partly delivered or delivered, by the orders' own rule."""
+        from .services.orders import delivery_status
+
+        for order in self.orders:
+            status = delivery_status(order)
+            if status != order.status:
+                before = order.status
+                PurchaseOrder.objects.filter(pk=order.pk).update(status=status)
+                order.status = status
+                self.changes.append(
+                    audit.change_for("delivery_status", order, before={"status": before}, after={"status": status})
+                )
 
     def line(self, order, model, school_id: int, quantity: int, allocation_line_id=None):
         if order is None:
@@ -966,7 +985,7 @@ def _nordhafen(seeder: Seeder, programme, today: datetime.date) -> None:
         datetime.date(2024, 9, 1), datetime.date(2028, 8, 31), models,
     )  # fmt: skip
     day0 = today - datetime.timedelta(days=120)
-    order = seeder.order(programme, "NH-PO-0001", day0, contract, status="partly_delivered")
+    order = seeder.order(programme, "NH-PO-0001", day0, contract)
     laptop = models["laptop"]
     counter: Counter = Counter()
     plans: list[PlannedDevice] = []
@@ -1168,6 +1187,7 @@ def seed_demo_devices(*, today: datetime.date | None = None) -> Counter:
             step(seeder, programmes[code])
     if DEMO_CODE in programmes:
         _nordhafen(seeder, programmes[DEMO_CODE], today)
+    seeder.order_statuses()
     audit.record_many(actor=seeder.actor, changes=seeder.changes)
     return +seeder.created
 

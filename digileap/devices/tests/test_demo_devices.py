@@ -8,12 +8,11 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
-from django.db.models import Count
+from django.db.models import Count, Sum
 from django.utils import timezone
 
 from digileap.allocation.demo import seed_demo_allocation
 from digileap.core import audit
-from digileap.portal.demo import seed_demo
 from digileap.core.models import AuditEvent
 from digileap.devices import lifecycle
 from digileap.devices.demo import seed_demo_devices
@@ -34,6 +33,8 @@ from digileap.devices.models import (
     Ticket,
     UserAgreement,
 )
+from digileap.devices.services.orders import delivery_status
+from digileap.portal.demo import seed_demo
 from digileap.programmes.demo import DEMO_CODE, seed_demo_programmes
 from digileap.programmes.models import IndicatorSnapshot, Target
 from digileap.programmes.selectors import target_progress
@@ -180,6 +181,17 @@ def test_orders_follow_the_approved_allocation(seeded):
         assert line.allocation_line.school_id == line.school_id
         assert line.allocation_line.version.status in {"approved", "published"}
     assert not OrderLine.objects.filter(order__programme__code="ghent-digisprong").exists()
+
+
+def test_order_statuses_follow_the_devices_delivered(seeded):
+    """Issue 11, defect 11: the demo order showed "partly delivered" with 186 of 186 delivered."""
+    orders = PurchaseOrder.objects.filter(programme__code=DEMO_CODE)
+    units = dict(orders.values_list("number").annotate(n=Sum("lines__quantity")).values_list("number", "n"))
+    devices = dict(orders.values_list("number").annotate(n=Count("lines__devices")).values_list("number", "n"))
+    assert (units, devices) == ({"NH-PO-0001": 186, "NH-PO-0002": 8}, {"NH-PO-0001": 186, "NH-PO-0002": 8})
+    assert dict(orders.values_list("number", "status")) == {"NH-PO-0001": "delivered", "NH-PO-0002": "delivered"}
+    for order in PurchaseOrder.objects.all():
+        assert order.status == delivery_status(order), order.number
 
 
 def test_the_command_seeds_the_devices(capsys):

@@ -436,6 +436,27 @@ class TestDeliveryStatus:
         Device.objects.filter(order_line=tablets).update(order_line=None)
         assert services.order_refresh_delivery_status(order=order).status == Status.PARTLY_DELIVERED
 
+    def test_exact_status_for_0_100_186_of_186_and_more(self, s, owner):
+        """Issue 11, defect 11: "partly delivered" with 186 of 186 delivered."""
+        order = draft(s, owner, contract=None)
+        line = services.order_line_add(
+            actor=owner, order=order, device_model=s.laptop, school=s.school, quantity=186, unit_price=Decimal("1")
+        )
+        services.order_place(actor=owner, order=order, ordered_on=DAY)
+
+        def delivered_up_to(total):
+            missing = total - Device.objects.filter(order_line=line).count()
+            DeviceFactory.create_batch(
+                missing, programme=s.programme, school=s.school, device_model=s.laptop, order_line=line
+            )
+            order.refresh_from_db()
+            return services.delivery_status(order), services.order_refresh_delivery_status(order=order).status
+
+        assert delivered_up_to(0) == (Status.PLACED, Status.PLACED)
+        assert delivered_up_to(100) == (Status.PARTLY_DELIVERED, Status.PARTLY_DELIVERED)
+        assert delivered_up_to(186) == (Status.DELIVERED, Status.DELIVERED)
+        assert delivered_up_to(190) == (Status.DELIVERED, Status.DELIVERED)
+
     def test_a_cancelled_order_stays_cancelled(self, s, owner):
         order = draft(s, owner)
         services.order_cancel(actor=owner, order=order)
