@@ -60,7 +60,7 @@ class ImportUploadForm(forms.Form):
         targets = [name for name in import_targets() if may_import(user, name)]
         self.fields["target"].choices = [(name, import_targets()[name].label) for name in targets]
         self.fields["profile"].choices = [
-            (profile.name, f"{profile.label} ({profile.name})")
+            (profile.name, f"{profile.display_label} ({profile.name})")
             for target in targets
             for profile in sorted(available_profiles(target).values(), key=lambda p: p.name)
         ]

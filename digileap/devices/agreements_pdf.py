@@ -49,8 +49,15 @@ def url_fetcher():
     return RefusingFetcher(allowed_protocols=())
 
 
-def kit_text(kit) -> str:
-    """``["charger", "bag"]`` as "charger, bag" in the current language."""
+def kit_text(kit, language: str | None = None) -> str:
+    """``["charger", "bag"]`` as "charger, bag" in ``language`` (default: the current one).
+
+    An agreement's text is in the template's language, whatever the reader's interface language:
+    a German agreement lists "Ladegerät, Tasche" (issue 11, defect 13: it listed "charger, bag").
+    """
+    if language:
+        with translation.override(language):
+            return kit_text(kit)
     items = []
     for item in kit or []:
         if isinstance(item, dict):
@@ -91,20 +98,20 @@ def placeholder_values(agreement: UserAgreement) -> dict[str, str]:
         "recipient": assignment.recipient.reference,
         "device": str(device.device_model),
         "serial": device.serial,
-        "kit": kit_text(assignment.kit) or "–",
+        "kit": kit_text(assignment.kit, agreement.template.language) or "–",
         "date": timezone.localdate(assignment.assigned_at).isoformat(),
     }
 
 
-def sample_values(programme=None) -> dict[str, str]:
-    """Made-up values for a template's preview."""
+def sample_values(programme=None, language: str | None = None) -> dict[str, str]:
+    """Made-up values for a template's preview; the kit in the template's ``language``."""
     return {
         "programme": programme.display_name if programme is not None else _("Programme"),
         "school": _("Example school"),
         "recipient": "P-0042",
         "device": "Lenovo ThinkPad 11e",
         "serial": "PF0ABC12",
-        "kit": ", ".join([str(KIT_LABELS["charger"]), str(KIT_LABELS["bag"])]),
+        "kit": kit_text(["charger", "bag"], language),
         "date": timezone.localdate().isoformat(),
     }
 
@@ -138,7 +145,7 @@ def agreement_page(agreement: UserAgreement, accept_url: str = "") -> AgreementP
 
 
 def preview_page(template: AgreementTemplate) -> AgreementPage:
-    values = sample_values(template.programme)
+    values = sample_values(template.programme, template.language)
     return AgreementPage(
         agreement=None,
         title=template.title,

@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from digileap.core import audit
 from digileap.devices.demo import SUPPLIER_NAME
@@ -27,14 +28,15 @@ DEFAULT_SCHOOLS = 240
 DEFAULT_SEED = 2024
 SCHOOL_YEARS = ("2023/24", "2024/25")
 
+# Names are stored in English and shown in the reader's language (marked here for the catalogues).
 ELIGIBILITY_GROUPS = [
     (
         "low-income",
-        "Pupils from low-income families",
+        gettext_noop("Pupils from low-income families"),
         "Families receiving means-tested social assistance or a low-income status.",
     ),
-    ("large-family", "Pupils from large families", "Families raising three or more children."),
-    ("foster-care", "Pupils in foster or guardianship care", "Children in out-of-family care."),
+    ("large-family", gettext_noop("Pupils from large families"), "Families raising three or more children."),
+    ("foster-care", gettext_noop("Pupils in foster or guardianship care"), "Children in out-of-family care."),
 ]
 
 

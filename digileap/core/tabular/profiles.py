@@ -72,6 +72,14 @@ class Profile:
     options: dict[str, Any] = field(default_factory=dict)
 
     @property
+    def display_label(self) -> str:
+        """The label in the active language. Built-in profiles' labels are English, marked for
+        translation in ``profile_texts.py``; a saved profile's label shows as its author wrote it."""
+        if self.is_builtin and self.label:
+            return _(self.label)
+        return self.label
+
+    @property
     def expected_headers(self) -> set[str]:
         """Every header the profile reads: its columns' sources and the columns its conditions test."""
         headers = {source for column in self.columns for source in column.sources}

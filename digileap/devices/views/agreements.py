@@ -120,7 +120,7 @@ def agreement_template_create(request):
 def agreement_template_detail(request, pk: int):
     user = request.user
     template = selectors.agreement_template_get(user, pk)
-    values = agreements_pdf.sample_values(template.programme)
+    values = agreements_pdf.sample_values(template.programme, template.language)
     context = {
         "template": template,
         "preview": agreements_pdf.paragraphs(services.fill_placeholders(template.body, values)),
