@@ -2,7 +2,7 @@
 
 The profiles are JSON files that ``makemessages`` does not read; their English labels are listed
 here so that the catalogues carry them, and ``Profile.display_label`` shows them in the reader's
-language. A test (core/tests/test_profile_labels.py) fails when a built-in profile's label is
+language. A test (core/tests/test_translated_labels.py) fails when a built-in profile's label is
 missing from this list.
 """
 

@@ -110,7 +110,7 @@ def test_school_history_in_german(german_catalogue, role_users, closed_school):
 
 def test_every_builtin_profile_label_is_marked_for_translation():
     labels = set()
-    for target, directories in tabular_profiles._BUILTIN_DIRS.items():
+    for directories in tabular_profiles._BUILTIN_DIRS.values():
         for directory in directories:
             for path in directory.glob("*.json"):
                 labels.add(json.loads(path.read_text(encoding="utf-8"))["label"])
