@@ -18,6 +18,7 @@ def favicon(request):
 
 
 urlpatterns = [
+    path("", include("digileap.portal.root_urls")),  # the home page
     path("", include("digileap.core.urls")),
     path("portal/", include("digileap.portal.urls")),
     path("accounts/", include("digileap.accounts.urls")),

@@ -11,3 +11,6 @@ class AllocationConfig(AppConfig):
             indicators,  # noqa: F401  (adds "allocated" money and "allocation" reach to the programmes' kinds)
             permissions,  # noqa: F401  (registers the app's grants)
         )
+        from . import contributions
+
+        contributions.register()  # menu entries, home-page to-dos and panels (digileap.core.contributions)

@@ -78,7 +78,7 @@ class ImportUploadForm(forms.Form):
         return self.schools.get(pk)
 
     def clean_school_year(self):
-        from digileap.schools.models import SCHOOL_YEAR_VALIDATOR
+        from digileap.core.validators import SCHOOL_YEAR_VALIDATOR
 
         year = self.cleaned_data["school_year"].strip()
         if year:

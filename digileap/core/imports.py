@@ -66,7 +66,7 @@ def import_job_create(
     except ProfileError as error:
         raise ValidationError({"profile": str(error)}) from None
     if school_year:
-        from digileap.schools.models import SCHOOL_YEAR_VALIDATOR
+        from digileap.core.validators import SCHOOL_YEAR_VALIDATOR
 
         SCHOOL_YEAR_VALIDATOR(school_year)
     size = uploaded_file.size

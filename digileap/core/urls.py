@@ -5,7 +5,6 @@ from django.urls import include, path
 from . import views
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("audit/", views.audit_log, name="audit-log"),
 ]

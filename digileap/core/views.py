@@ -6,13 +6,11 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from digileap.accounts.models import Role
-from digileap.core.permissions import Action, can, has_role
+from digileap.core.permissions import has_role
 from digileap.core.selectors import audit_events_for
-from digileap.core.templatetags.digileap_navigation import imports_url
 
 AUDIT_PER_PAGE = 50
 
@@ -30,68 +28,6 @@ def healthz(request):
     return JsonResponse(
         {"status": "ok" if status == 200 else "error", "database": database, "vendor": connection.vendor}, status=status
     )
-
-
-def home(request):
-    """What Digileap is, for visitors; for a signed-in user, a tile for each part they can reach."""
-    user = request.user
-    if not user.is_authenticated:
-        return render(request, "core/home.html", {"tiles": []})
-    from digileap.schools import selectors as school_selectors
-    from digileap.schools.models import School, SchoolOperator
-
-    tiles = []
-    if can(user, Action.VIEW, School):
-        tiles.append(
-            {
-                "key": "schools",
-                "title": _("Schools"),
-                "count": school_selectors.schools_for(user).count(),
-                "text": _("The registry: enrolment, socio-economic index, sites and history."),
-                "href": reverse("schools:school-list"),
-            }
-        )
-    if can(user, Action.VIEW, SchoolOperator):
-        tiles.append(
-            {
-                "key": "operators",
-                "title": _("School operators"),
-                "count": school_selectors.operators_for(user).count(),
-                "text": _("The bodies that run schools, with their schools."),
-                "href": reverse("schools:operator-list"),
-            }
-        )
-    url = imports_url()
-    if url and can(user, Action.ADD, School):
-        tiles.append(
-            {
-                "key": "imports",
-                "title": _("Imports"),
-                "count": None,
-                "text": _("Load the official school lists from CSV or XLSX, with a preview."),
-                "href": url,
-            }
-        )
-    if has_role(user, Role.ADMINISTRATOR, Role.AUDITOR):
-        tiles.append(
-            {
-                "key": "audit",
-                "title": _("Audit log"),
-                "count": None,
-                "text": _("Every change: who, when, before and after. Tamper-evident."),
-                "href": reverse("audit-log"),
-            }
-        )
-    tiles.append(
-        {
-            "key": "api",
-            "title": _("API documentation"),
-            "count": None,
-            "text": _("The REST API with its OpenAPI schema, for exchange with other systems."),
-            "href": reverse("api-docs"),
-        }
-    )
-    return render(request, "core/home.html", {"tiles": tiles})
 
 
 def _object_type_choices():

@@ -12,3 +12,6 @@ class DevicesConfig(AppConfig):
             indicators,  # noqa: F401  (adds the device indicator kinds to the programmes' registry)
             permissions,  # noqa: F401  (registers the app's grants)
         )
+        from . import contributions
+
+        contributions.register()  # menu entries, home-page to-dos and panels (digileap.core.contributions)

@@ -19,5 +19,8 @@ class SchoolsConfig(AppConfig):
             permissions,  # noqa: F401  (registers the app's grants)
         )
 
+        from . import contributions
+
+        contributions.register()  # the menu's schools and operators (digileap.core.contributions)
         # Like content types: refreshed after every migrate, and after the flush of transactional tests.
         post_migrate.connect(_ensure_reference_data, sender=self, dispatch_uid="schools-reference-data")

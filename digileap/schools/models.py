@@ -1,8 +1,8 @@
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-SCHOOL_YEAR_VALIDATOR = RegexValidator(r"^\d{4}/\d{2}$", _("Use the form 2024/25."))
+from digileap.core.validators import SCHOOL_YEAR_VALIDATOR  # noqa: F401  (defined in core; importable here too)
 
 
 class IscedLevel(models.IntegerChoices):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_tables2 import RequestConfig
 
-from digileap.allocation.selectors import rounds as allocation_rounds
+from digileap.core.contributions import school_panels_for
 from digileap.core.exports import export_response
 from digileap.core.permissions import Action, can, permits
 
@@ -133,8 +133,8 @@ def school_detail(request, pk: int):
         "can_change_site": permits(user, Action.CHANGE, probe_site),
         "can_delete_site": permits(user, Action.DELETE, probe_site),
         "can_set_figures": permits(user, Action.CHANGE, Enrolment(school=school)),
-        # The school's lines in the allocation versions this user may see, the newest 50.
-        "allocation_lines": allocation_rounds.lines_for_school(user, school)[:50],
+        # The other apps' parts of the page (allocation lines, ...), from their contributions.
+        "panels": school_panels_for(request, school),
     }
     return render(request, "schools/school_detail.html", context)
 

@@ -578,7 +578,8 @@ def test_school_page_shows_the_schools_allocations(role_users, scenario):
     assert 'id="allocations-title"' not in text(operator_client.get(school_url))
     scenario.approve_and_publish()
     response = operator_client.get(school_url)
-    assert [line.version.number for line in response.context["allocation_lines"]] == [2]
+    (panel,) = [panel for panel in response.context["panels"] if panel.key == "allocation"]
+    assert [line.version.number for line in panel.context["lines"]] == [2]
     assert "EUR 1,000.00" not in text(response)
 
 

@@ -72,6 +72,9 @@ def allocationround_list(request):
     programme_id = _int_or_none(request.GET.get("programme"))
     if programme_id is not None:
         rounds = rounds.filter(programme_id=programme_id)
+    status = request.GET.get("status") if request.GET.get("status") in AllocationRound.Status.values else ""
+    if status:  # the home page's "rounds to approve" links here with status=computed
+        rounds = rounds.filter(status=status)
     page = Paginator(rounds, PER_PAGE).get_page(request.GET.get("page"))
     latest: dict[int, AllocationVersion] = {}
     for version in selectors.all_versions_for(user).filter(round__in=[r.pk for r in page]).order_by("round", "-number"):
@@ -81,6 +84,8 @@ def allocationround_list(request):
         "rows": [(r, latest.get(r.pk)) for r in page],
         "programmes": programmes,
         "programme_id": programme_id,
+        "status": status,
+        "statuses": AllocationRound.Status.choices,
         "can_add": can(user, Action.ADD, AllocationRound) and selectors.programmes_for_rounds(user).exists(),
     }
     return render(request, "allocation/round_list.html", context)

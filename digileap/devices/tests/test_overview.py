@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from digileap.accounts.models import Role
-from digileap.core.templatetags.digileap_navigation import device_sections
+from digileap.devices.navigation import device_sections
 from digileap.devices.models import Ticket
 
 from .factories import DeliveryFactory, DeviceFactory, ProgrammeFactory

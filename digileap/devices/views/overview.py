@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from digileap.core.permissions import Action, can, restrict
-from digileap.core.templatetags.digileap_navigation import device_sections
+from ..navigation import device_sections
 
 from ..models import Delivery, Ticket, UserAgreement
 
