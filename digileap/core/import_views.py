@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -22,6 +23,36 @@ from .tabular.engine import import_targets, importer_for, may_import
 from .tabular.profiles import available_profiles, get_profile
 
 TEMPLATE_PROFILE = ("schools", "generic")
+# The target the upload page starts with when the user may import it (the most common import).
+DEFAULT_TARGET = "schools"
+
+
+def uses_school_year(target: str) -> bool:
+    """Whether the target's rows carry a school year that the upload may set for every row. An
+    importer says so with ``uses_school_year``; without it, whether it declares a field of that name."""
+    importer = importer_for(target)
+    declared = getattr(importer, "uses_school_year", None)
+    if declared is not None:
+        return bool(declared)
+    return any(spec.name == "school_year" for spec in importer.fields)
+
+
+def template_profile(target: str):
+    """The profile whose columns make the target's template: its ``generic`` profile, else its first."""
+    profiles = available_profiles(target)
+    if "generic" in profiles:
+        return profiles["generic"]
+    builtin = sorted((p for p in profiles.values() if p.is_builtin), key=lambda p: p.name)
+    return builtin[0] if builtin else None
+
+
+def chosen_target(requested: str | None, targets: list[str]) -> str | None:
+    """The target the page is for: the one asked for, else the default, else the first."""
+    if requested in targets:
+        return requested
+    if DEFAULT_TARGET in targets:
+        return DEFAULT_TARGET
+    return targets[0] if targets else None
 
 
 class ImportUploadForm(forms.Form):
@@ -59,13 +90,19 @@ class ImportUploadForm(forms.Form):
         super().__init__(*args, **kwargs)
         targets = [name for name in import_targets() if may_import(user, name)]
         self.fields["target"].choices = [(name, import_targets()[name].label) for name in targets]
+        requested = self.data.get("target") if self.is_bound else self.initial.get("target")
+        # Each target offers its own profiles only (issue 11, defect 7).
+        self.target = chosen_target(requested, targets)
+        self.initial.setdefault("target", self.target)
         self.fields["profile"].choices = [
             (profile.name, f"{profile.display_label} ({profile.name})")
-            for target in targets
+            for target in ([self.target] if self.target else [])
             for profile in sorted(available_profiles(target).values(), key=lambda p: p.name)
         ]
+        if self.target is None or not uses_school_year(self.target):
+            del self.fields["school_year"]
         self.schools = {}
-        if SCHOOL_TARGET in targets:
+        if self.target == SCHOOL_TARGET:
             self.schools = {str(school.pk): school for school in schools_for_import(user, SCHOOL_TARGET)}
             self.fields["school"].choices = [("", _("the school column of the file"))] + [
                 (pk, f"{school.name} ({school.number})") for pk, school in self.schools.items()
@@ -146,6 +183,7 @@ def importjob_create(request):
     _require_import_right(request.user)
     initial = {key: request.GET[key] for key in ("target", "profile") if request.GET.get(key)}
     form = ImportUploadForm(request.POST or None, request.FILES or None, user=request.user, initial=initial)
+    targets = [(name, import_targets()[name].label) for name in import_targets() if may_import(request.user, name)]
     if request.method == "POST" and form.is_valid():
         try:
             job = import_job_create(
@@ -154,7 +192,7 @@ def importjob_create(request):
                 profile=form.cleaned_data["profile"],
                 uploaded_file=form.cleaned_data["file"],
                 skip_invalid=form.cleaned_data["skip_invalid"],
-                school_year=form.cleaned_data["school_year"],
+                school_year=form.cleaned_data.get("school_year", ""),
                 overrides=form.overrides(),
             )
         except ValidationError as error:
@@ -162,10 +200,16 @@ def importjob_create(request):
                 for field, errors in error.error_dict.items():
                     form.add_error(field if field in form.fields else None, errors)
             else:
-                form.add_error("school_year" if form.cleaned_data["school_year"] else None, error)
+                form.add_error("school_year" if form.cleaned_data.get("school_year") else None, error)
         else:
             return redirect("importjob-detail", pk=job.pk)
-    return render(request, "core/imports/job_create.html", {"form": form}, status=400 if form.errors else 200)
+    context = {
+        "form": form,
+        "targets": targets,
+        "target": form.target,
+        "has_template": bool(form.target and template_profile(form.target)),
+    }
+    return render(request, "core/imports/job_create.html", context, status=400 if form.errors else 200)
 
 
 def _status_context(request, job: ImportJob) -> dict:
@@ -225,8 +269,13 @@ def importjob_rejected(request, pk: int):
 @login_required
 @require_GET
 def importprofile_template(request):
-    """The generic template: a header row with every column the generic profile reads."""
-    target, name = TEMPLATE_PROFILE
-    profile = get_profile(target, name)
+    """The template of a target (``?target=``, default schools): a header row with every column its
+    generic profile (else its first built-in profile) reads."""
+    target = request.GET.get("target") or TEMPLATE_PROFILE[0]
+    if target not in import_targets():
+        raise Http404
+    profile = template_profile(target)
+    if profile is None:
+        raise Http404
     headers = [source for column in profile.columns for source in column.sources]
     return csv_response(slugify(f"digileap-{target}-template"), headers, [])
