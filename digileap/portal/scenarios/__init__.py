@@ -9,6 +9,9 @@ from importlib import import_module
 SCENARIOS: dict[str, str] = {
     "brussels": "digileap.portal.scenarios.brussels:Brussels",
     "flanders": "digileap.portal.scenarios.flanders:Flanders",
+    "ghent": "digileap.portal.scenarios.ghent:Ghent",
+    "latvia": "digileap.portal.scenarios.latvia:Latvia",
+    "mv": "digileap.portal.scenarios.mv:Mecklenburg",
 }
 
 
