@@ -75,6 +75,12 @@ class DecideSerializer(serializers.Serializer):
     decided_on = serializers.DateField()
     minutes_reference = serializers.CharField(max_length=120)
     decision_note = serializers.CharField(required=False, allow_blank=True, default="")
+    accept_over_cap = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Confirms an approval that puts a year or wave over its budget cap; without it such an "
+        "approval is refused (400, key accept_over_cap) with the years, totals and caps.",
+    )
 
 
 class ChangeRequestViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):

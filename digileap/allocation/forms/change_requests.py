@@ -152,3 +152,8 @@ class DecideForm(ServiceErrorsMixin, forms.Form):
         label=_("Minutes reference"), max_length=120, help_text=_("Where the decision is written down.")
     )
     decision_note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    accept_over_cap = forms.BooleanField(
+        label=_("The committee approved it over the budget cap"),
+        required=False,
+        help_text=_("Needed only when the approval puts a year or wave over its budget cap."),
+    )

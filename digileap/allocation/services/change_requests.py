@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from digileap.core import audit
@@ -190,6 +191,10 @@ def _check_decision(change_request: ChangeRequest, decision: str, decided_on, mi
         errors["decided_on"] = _("Enter the date of the decision.")
     elif decided_on > timezone.localdate():
         errors["decided_on"] = _("The date of the decision cannot be in the future.")
+    elif change_request.meeting_date is not None and decided_on < change_request.meeting_date:
+        errors["decided_on"] = _(
+            "The decision cannot be dated before the committee's meeting (%(date)s): the committee decides at or after it."
+        ) % {"date": change_request.meeting_date.isoformat()}
     elif decided_on < timezone.localdate(change_request.requested_at):
         errors["decided_on"] = _("The decision cannot be dated before the request was filed (%(date)s).") % {
             "date": timezone.localdate(change_request.requested_at).isoformat()
@@ -198,6 +203,35 @@ def _check_decision(change_request: ChangeRequest, decision: str, decided_on, mi
         errors["minutes_reference"] = _("Enter the reference of the committee's minutes.")
     if errors:
         raise ValidationError(errors)
+
+
+def over_cap_loads(change_request: ChangeRequest) -> list:
+    """The years or waves an approval would put over their budget cap, or further over it: those
+    whose planned cost grows with the change and ends above the cap (``PeriodLoad`` rows)."""
+    from ..selectors.change_requests import change_request_effect, entry_in_force
+
+    return [
+        load
+        for load in change_request_effect(change_request, entry_in_force(change_request))
+        if load.period.budget_cap is not None and load.after > load.planned and load.after > load.period.budget_cap
+    ]
+
+
+def over_cap_message(loads) -> str:
+    """The warning an approval over a cap needs confirmed, naming each year, its total and its cap."""
+    years = "; ".join(
+        _("%(period)s: EUR %(after)s against a cap of EUR %(cap)s")
+        % {
+            "period": load.period.label,
+            "after": number_format(load.after, 2, force_grouping=True),
+            "cap": number_format(load.period.budget_cap, 2, force_grouping=True),
+        }
+        for load in loads
+    )
+    return _(
+        "Approving this request puts the plan over its budget cap (%(years)s). "
+        "Confirm that the committee approved it over the cap."
+    ) % {"years": years}
 
 
 def _adopt_change(*, actor, change_request: ChangeRequest) -> RolloutVersion:
@@ -285,15 +319,28 @@ def change_request_decide(
     decided_on: datetime.date | None,
     minutes_reference: str,
     decision_note: str = "",
+    accept_over_cap: bool = False,
 ) -> ChangeRequest:
     """Record the committee's decision (``approved`` or ``rejected``) with its date and the reference
-    of the minutes. An approval adopts a new plan version with the change, linked as ``resulting_version``."""
+    of the minutes. An approval adopts a new plan version with the change, linked as ``resulting_version``.
+
+    The decision is dated neither before the committee's meeting nor in the future. An approval
+    that puts a year or wave over its budget cap (or further over it) is refused with the warning
+    (key ``accept_over_cap``) unless ``accept_over_cap`` confirms it; the audit event then records
+    the years over their cap."""
     change_request = _locked(change_request)
     authorize(actor, Action.CHANGE, change_request)
     minutes_reference = (minutes_reference or "").strip()
     _check_decision(change_request, decision, decided_on, minutes_reference)
     before = audit.snapshot(change_request, DECISION_FIELDS)
+    over_cap = []
     if decision == ChangeRequest.Status.APPROVED:
+        # Lock the plan's versions before reading the loads: two approvals of one plan then check
+        # the caps one after the other, each against the version the other adopted.
+        list(RolloutVersion.objects.select_for_update().filter(plan_id=change_request.plan_id).values_list("pk"))
+        over_cap = over_cap_loads(change_request)
+        if over_cap and not accept_over_cap:
+            raise ValidationError({"accept_over_cap": over_cap_message(over_cap)}, code="over_cap")
         change_request.resulting_version = _adopt_change(actor=actor, change_request=change_request)
     change_request.status = decision
     change_request.decided_on = decided_on
@@ -303,6 +350,10 @@ def change_request_decide(
     change_request.full_clean()
     change_request.save(update_fields=DECISION_FIELDS)
     changed_before, changed_after = audit.changed_fields(before, audit.snapshot(change_request, DECISION_FIELDS))
+    if over_cap:
+        changed_after["over_cap"] = {
+            load.period.label: {"after": str(load.after), "cap": str(load.period.budget_cap)} for load in over_cap
+        }
     action = "approve" if decision == ChangeRequest.Status.APPROVED else "reject"
     audit.record(actor=actor, action=action, instance=change_request, before=changed_before, after=changed_after)
     return change_request

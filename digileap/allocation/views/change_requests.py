@@ -167,11 +167,13 @@ def change_request_decide(request, pk: int):
                 messages.success(request, _("The request was rejected; the plan stays as it is."))
             return redirect("allocation:changerequest-detail", pk=change_request.pk)
     entry = selectors.entry_in_force(change_request)
+    over_cap = services.over_cap_loads(change_request)
     context = {
         "form": form,
         "change_request": change_request,
         "entry": entry,
         "effect": selectors.change_request_effect(change_request, entry),
+        "over_cap_warning": services.over_cap_message(over_cap) if over_cap else "",
     }
     return render(request, "allocation/changerequest_decide.html", context)
 
