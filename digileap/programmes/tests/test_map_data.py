@@ -202,3 +202,21 @@ def test_a_configured_tile_server_is_given_to_the_script(world):
         "tile_attribution": "© Example",
         "country": "428",
     }
+
+
+def test_the_dashboard_loads_the_map_from_static_files_only(role_users, programme):  # noqa: F811
+    """The map is drawn by bundled static files (no CDN, no inline script); without JavaScript the
+    SVG picture of the schools remains, with its legend."""
+    programme_, _second, _third = programme
+    client = client_for(role_users[Role.PROGRAMME_OWNER])
+    text = client.get(reverse("programmes:programme-dashboard", kwargs={"pk": programme_.pk})).content.decode()
+    url = reverse("programmes:programme-map-data", kwargs={"pk": programme_.pk})
+    assert f'data-programme-map data-url="{url}"' in text
+    for asset in ("vendor/leaflet/leaflet.css", "css/map.css", "css/charts.css"):
+        assert f'<link rel="stylesheet" href="/static/{asset}">' in text
+    for asset in ("vendor/leaflet/leaflet.js", "js/programme-map.js"):
+        assert f'<script src="/static/{asset}" defer></script>' in text
+    assert "<script>" not in text and "unpkg" not in text and "cdn" not in text.lower()
+    noscript = text[text.index("<noscript>") : text.index("</noscript>")]
+    assert f'<img src="{reverse("programmes:programme-map", kwargs={"pk": programme_.pk})}"' in noscript
+    assert "not reached: 1" in noscript and "fully paid: 1" in noscript

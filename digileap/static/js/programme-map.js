@@ -31,16 +31,17 @@
   function formatter(lang, unit) {
     var digits = unit === "%" ? 1 : 2;
     var number = new Intl.NumberFormat(lang || undefined, { maximumFractionDigits: digits });
-    return function (value) {
+    var format = function (value) {
       if (value === null || value === undefined) {
         return null;
       }
       var text = number.format(value);
-      if (!unit) {
-        return text;
-      }
-      return unit === "%" ? text + "\u00a0%" : text + "\u00a0" + unit;
+      return unit ? text + "\u00a0" + unit : text;
     };
+    format.number = function (value) {
+      return number.format(value);
+    };
+    return format;
   }
 
   /* Up to five classes: the values' quantiles, each upper bound the largest value in its class. */
@@ -103,6 +104,7 @@
     section.classList.add("map--interactive");
     var map = L.map(canvas, { preferCanvas: true, zoomSnap: 0.25, scrollWheelZoom: false });
     map.setView([50.5, 10], 4);
+    canvas.digileapMap = map; // for the browser tests
     var schools = L.layerGroup().addTo(map);
     var legend = L.control({ position: "bottomright" });
     var legendBox = element("div", "map-legend");
@@ -134,10 +136,10 @@
             style: function (feature) {
               var home = String(feature.id) === country;
               return {
-                color: home ? "#4a5568" : "#a0aec0",
+                color: home ? "#4a5568" : "#8896a8",
                 weight: home ? 1.5 : 0.8,
-                fillColor: home ? "#edf2f7" : "#f7fafc",
-                fillOpacity: home ? 0.9 : 0.6,
+                fillColor: home ? "#ffffff" : "#eef1f4",
+                fillOpacity: 1,
               };
             },
           }).addTo(map);
@@ -164,7 +166,7 @@
       bounds.forEach(function (bound, index) {
         var item = element("li");
         item.appendChild(swatch(colour(bounds, index)));
-        var text = lower === null || lower === bound ? format(bound) : format(lower) + " – " + format(bound);
+        var text = lower === null || lower === bound ? format(bound) : format.number(lower) + " – " + format(bound);
         if (index === 0 && bounds.length > 1) {
           text = "≤ " + format(bound);
         }
@@ -205,6 +207,8 @@
         .map(function (row) { return row[4]; })
         .filter(function (value) { return value !== null; });
       var bounds = classes(values);
+      // A tooltip left open (the pointer on a school) goes with its school.
+      schools.eachLayer(function (layer) { layer.unbindTooltip(); });
       schools.clearLayers();
       // The schools without a value first, so those with one are drawn over them.
       var rows = data.schools.slice().sort(function (a, b) {
@@ -235,7 +239,13 @@
         status.textContent = data.summary;
       }
       if (!fitted && latLngs.length) {
-        map.fitBounds(L.latLngBounds(latLngs), { padding: [16, 16], maxZoom: 12 });
+        // Keep the schools clear of the legend in the bottom right corner.
+        map.fitBounds(L.latLngBounds(latLngs), {
+          paddingTopLeft: [16, 16],
+          paddingBottomRight: [legendBox.offsetWidth + 24, 16],
+          maxZoom: 9,
+          animate: false,
+        });
         fitted = true;
       }
       section.dataset.state = "ready";
