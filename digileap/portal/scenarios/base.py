@@ -43,9 +43,16 @@ A scenario is a module in this package with one subclass of :class:`Scenario`, l
 Rules every scenario keeps:
 
 - **Writes go through the services** (``digileap/<app>/services``), or through the bulk paths the
-  services themselves offer (the import engine, ``core.bulk.bulk_insert`` with its audit events).
-  Dates are the programme's real ones: pass them to the services (``ordered_on``, ``date``,
-  ``at``...); :func:`moment` makes an aware datetime of a day.
+  services themselves offer (the import engine: :func:`load_registry` for schools,
+  :func:`import_deliveries` for delivery files). Dates are the programme's real ones: pass them to
+  the services (``ordered_on``, ``date``, ``installed_on``...), and wrap calls that stamp "now"
+  (acceptances, approvals, verifications) in ``with clock(moment(day, hour)):``, which makes
+  ``timezone.now()`` that moment. :func:`working_days` and :func:`add_working_days` plan the days.
+- **Shared helpers**: :func:`ensure_supplier`, :func:`ensure_device_model` (reuses a model the
+  demo may have put in the authority's catalogue), :func:`ensure_eligibility_groups`,
+  :func:`split_total` (exact shares). Brussels (``brussels.py``) shows orders, delivery files,
+  acceptance and access points; Flanders (``flanders.py``) money rounds, payments and
+  self-bought purchases.
 - **Sizes come from** ``run.count(n)``: ``n`` at ``--scale full`` (the seed's real figure), about a
   tenth at ``--scale small`` (at least 1). At small scale the programme's targets are scaled the
   same way (:meth:`Scenario.scale_targets`), so that a milestone met at full size is met at small
@@ -61,7 +68,8 @@ Rules every scenario keeps:
   target with an indicator (:func:`milestone_statuses`: "met" means reached by its due date) and
   ``seconds``. A scenario adds figures of its own in :meth:`Scenario.extra_summary`.
 - **History**: call :func:`record_history` last, with the days of the programme's real course
-  (:func:`history_days`: every Monday, month end and event day), so that the burn-up charts show it.
+  (:func:`history_days`: every Monday while the programme is active, every month end, and the
+  event days), so that the burn-up charts show it.
 """
 
 import contextlib
@@ -157,14 +165,22 @@ def spread_days(rng: random.Random, start: datetime.date, end: datetime.date, co
     return sorted(working[min(len(working) - 1, int(rng.random() * len(working)))] for _ in range(count))
 
 
-def history_days(start: datetime.date, end: datetime.date, extra: Iterable[datetime.date] = ()) -> list[datetime.date]:
-    """The days a burn-up needs from ``start`` to ``end``: every Monday, every month end, both
-    ends, and the ``extra`` days (the scenario's events, the due dates) that fall in between."""
+def history_days(
+    start: datetime.date,
+    end: datetime.date,
+    extra: Iterable[datetime.date] = (),
+    *,
+    weekly_until: datetime.date | None = None,
+) -> list[datetime.date]:
+    """The days a burn-up needs from ``start`` to ``end``: every Monday (until ``weekly_until``,
+    when the programme's activity ends; then month ends suffice), every month end, both ends, and
+    the ``extra`` days (the scenario's events, the due dates) that fall in between."""
     days = {start, end}
     day = start
     while day <= end:
         following = day + datetime.timedelta(days=1)
-        if day.weekday() == 0 or following.month != day.month:
+        weekly = weekly_until is None or day <= weekly_until
+        if (day.weekday() == 0 and weekly) or following.month != day.month:
             days.add(day)
         day = following
     days.update(d for d in extra if start <= d <= end)
@@ -254,6 +270,7 @@ class SchoolKind:
     pupils_per_teacher: float = 12.0
     languages: tuple[tuple[str, float], ...] = ()  # (language, weight); empty: the registry's language
     private_share: float = 0.0
+    grades: tuple[tuple[int, tuple[int, ...]], ...] = ()  # (level, its grades): pupils given by grade too
 
 
 @dataclass(frozen=True)
@@ -306,6 +323,7 @@ class RegistrySchool:
     teachers: int
     ses_value: Decimal | None
     eligible: dict[str, int] = field(default_factory=dict)
+    grade_pupils: dict[tuple[int, int], int] = field(default_factory=dict)
 
 
 def split_total(total: int, weights: Sequence[float]) -> list[int]:
@@ -343,6 +361,10 @@ def generate_registry(spec: RegistrySpec, scale: Scale, rng: random.Random) -> l
             size = round(low + (high - low) * rng.betavariate(2, 2.5))
             level_parts = split_total(size, [max(0.5, rng.gauss(1.0, 0.15)) for _level in kind.levels])
             pupils = dict(zip(kind.levels, level_parts, strict=True))
+            grade_pupils: dict[tuple[int, int], int] = {}
+            for level, grades in kind.grades:
+                parts = split_total(pupils.get(level, 0), [max(0.5, rng.gauss(1.0, 0.08)) for _grade in grades])
+                grade_pupils.update({(level, grade): n for grade, n in zip(grades, parts, strict=True)})
             schools.append(
                 RegistrySchool(
                     number=f"{spec.number_prefix}{index:05d}",
@@ -359,6 +381,7 @@ def generate_registry(spec: RegistrySpec, scale: Scale, rng: random.Random) -> l
                     teachers=max(3, round(size / kind.pupils_per_teacher * rng.uniform(0.9, 1.1))),
                     ses_value=spec.ses(rng) if spec.ses else None,
                     eligible=spec.eligible(rng, size) if spec.eligible else {},
+                    grade_pupils=grade_pupils,
                 )
             )
     return schools
@@ -393,9 +416,16 @@ REGISTRY_COLUMNS = [
 def registry_csv(spec: RegistrySpec, schools: Sequence[RegistrySchool]) -> bytes:
     """The schools as a CSV file of the generic school profile (``schools/import_profiles/generic.json``)."""
     groups = sorted({code for school in schools for code in school.eligible})
+    grades = sorted({key for school in schools for key in school.grade_pupils})
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([*REGISTRY_COLUMNS, *[f"eligible_{code}" for code in groups]])
+    writer.writerow(
+        [
+            *REGISTRY_COLUMNS,
+            *[f"pupils_isced_{level}_grade_{grade}" for level, grade in grades],
+            *[f"eligible_{code}" for code in groups],
+        ]
+    )
     domain = spec.authority_code.lower()
     for s in schools:
         row = [
@@ -421,6 +451,7 @@ def registry_csv(spec: RegistrySpec, schools: Sequence[RegistrySchool]) -> bytes
             str(s.teachers),
             "" if s.ses_value is None else str(s.ses_value),
             spec.ses_scale if s.ses_value is not None else "",
+            *[str(s.grade_pupils[key]) if key in s.grade_pupils else "" for key in grades],
             *[str(s.eligible.get(code, "")) for code in groups],
         ]
         writer.writerow(row)

@@ -52,6 +52,7 @@ from .base import (
     working_days,
 )
 
+WEEKLY_UNTIL = datetime.date(2023, 12, 31)  # the last activity: later, month ends suffice
 SCHOOL_YEAR = "2021/22"
 LAPTOPS = 3_500
 BY_OCTOBER = 2_200
@@ -427,7 +428,9 @@ class Brussels(Scenario):
 
     def history(self, run: Run) -> None:
         due_dates = list(run.programme.targets.values_list("due_date", flat=True))
-        record_history(run, history_days(datetime.date(2021, 5, 3), run.today, extra=due_dates))
+        record_history(
+            run, history_days(datetime.date(2021, 5, 3), run.today, extra=due_dates, weekly_until=WEEKLY_UNTIL)
+        )
 
     # -- helpers ----------------------------------------------------------------------------------
 

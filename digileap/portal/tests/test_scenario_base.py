@@ -11,7 +11,7 @@ from django.core.management import call_command
 
 from digileap.core.models import AuditEvent
 from digileap.portal.models import ScenarioStep
-from digileap.portal.scenarios import SCENARIOS, scenario_names
+from digileap.portal.scenarios import SCENARIOS, get_scenario, scenario_names
 from digileap.portal.scenarios.base import (
     Operator,
     RegistrySpec,
@@ -107,6 +107,8 @@ def test_registry_names_every_scenario():
     assert scenario_names()[:2] == ["brussels", "flanders"]
     assert set(SCENARIOS) >= {"brussels", "flanders"}
     assert all(path.startswith("digileap.portal.scenarios.") for path in SCENARIOS.values())
+    assert get_scenario("brussels").name == "brussels"
+    assert get_scenario("flanders").programme_code == "flanders-digisprong"
 
 
 @pytest.mark.django_db
