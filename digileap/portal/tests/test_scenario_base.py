@@ -157,3 +157,38 @@ def test_command_rejects_an_unknown_scenario():
 def test_summary_is_one_line_of_json():
     line = json.dumps({"scenario": "x", "milestones": {"405": "met"}})
     assert "\n" not in line
+
+
+@pytest.mark.django_db
+def test_seed_demo_refuses_unknown_scenarios_before_loading_anything():
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="atlantis"):
+        call_command("seed_demo", "--schools", "3", "--scenarios", "brussels,atlantis", stdout=StringIO())
+    assert not School.objects.exists()
+
+
+@pytest.mark.django_db
+def test_seed_demo_loads_the_scenarios_after_the_demo(monkeypatch):
+    """``--scenarios`` (all) plays every scenario after the demo, printing each one-line summary."""
+    from digileap.portal.management.commands import seed_demo as command
+
+    played = []
+
+    class Recorded:
+        def __init__(self, name):
+            self.name = name
+
+        def run(self, scale):
+            played.append((self.name, scale))
+            return {"scenario": self.name, "scale": scale}
+
+    monkeypatch.setattr(command, "seed_demo", lambda **kwargs: type("R", (), {"changed_anything": False})())
+    for name in ("seed_demo_programmes", "seed_demo_allocation", "seed_demo_devices"):
+        monkeypatch.setattr(command, name, lambda: None)
+    monkeypatch.setattr(command, "get_scenario", Recorded)
+    out = StringIO()
+    call_command("seed_demo", "--scenarios", "--scenario-scale", "small", stdout=out)
+    assert played == [(name, "small") for name in scenario_names()]
+    lines = out.getvalue().strip().splitlines()
+    assert json.loads(lines[-1]) == {"scenario": scenario_names()[-1], "scale": "small"}
