@@ -12,6 +12,7 @@ Each measurement runs in its own Python process (a clean Django set-up) with DAT
    that lists them all (first without statistics, then again), each in its own process;
 8. devices_scale.py: 3,000,000 devices: the device list page and API, device indicators, the
    programme dashboard, and the hand-out scan loop;
+9. scenarios_bench.py: the five seed scenarios at full scale (load_seed_scenario), each then again;
 and once, without a database, rollout_bench.py: a roll-out plan of 5,000 schools over 4 years.
 ``--only`` runs some of them (for example ``--only allocation,rollout``).
 
@@ -38,7 +39,18 @@ POSTGRES_DATABASE = "digileap_bench"
 DELIVERY_ROWS = int(os.environ.get("BENCH_DELIVERY_ROWS", "1000000"))
 DEVICES = int(os.environ.get("BENCH_DEVICES", "3000000"))
 EVIDENCE_DEVICES = int(os.environ.get("BENCH_EVIDENCE_DEVICES", "1000000"))
-PARTS = ("import", "lists", "memory", "programmes", "allocation", "rollout", "deliveries", "evidence", "devices")
+PARTS = (
+    "import",
+    "lists",
+    "memory",
+    "programmes",
+    "allocation",
+    "rollout",
+    "deliveries",
+    "evidence",
+    "devices",
+    "scenarios",
+)
 
 
 def log(message: str) -> None:
@@ -143,6 +155,10 @@ def bench_backend(
             figures["devices"] = run_json(
                 "devices_scale.py", "--schools", str(schools), "--devices", str(DEVICES), database_url=url
             )
+        if "scenarios" in parts:
+            url = backend.fresh()
+            log(f"{backend.name}: the seed scenarios at full scale (scenarios_bench.py)")
+            figures["scenarios"] = run_json("scenarios_bench.py", database_url=url)
     finally:
         backend.drop()
     return figures
@@ -370,6 +386,37 @@ def indicator_lines(results: list[dict]) -> list[str]:
     ]
 
 
+def scenario_lines(results: list[dict]) -> list[str]:
+    """The seed scenarios at full scale (scenarios_bench.py), each beside the same rows written raw."""
+    rows = []
+    for r in results:
+        for run in r.get("scenarios", {}).get("runs", []):
+            milestones = ", ".join(f"{key} {status}" for key, status in run["milestones"].items()) or "-"
+            rows.append(
+                [
+                    f"{r['backend']}: {run['scenario']}",
+                    f"{run['seconds']:.1f}",
+                    *baseline_cells(run),
+                    f"{run['rows']:,}",
+                    f"{run['schools']:,}",
+                    f"{run['devices']:,}",
+                    f"{run['again_seconds']:.2f}" + ("" if not run["again_created"] else " (WROTE)"),
+                    milestones,
+                ]
+            )
+    if not rows:
+        return []
+    return [
+        "",
+        "Seed scenarios at full scale (load_seed_scenario NAME --scale full; aim: a few minutes at most each)",
+        table(
+            rows, ["scenario", "seconds", "baseline s", "ratio", "rows", "schools", "devices", "again s", "milestones"]
+        ),  # fmt: skip
+        "(rows: every row the scenario added to the project's tables; raw baseline: as many rows of eight columns "
+        "inserted with executemany on SQLite, COPY on PostgreSQL; 'again': the second, idempotent run)",
+    ]
+
+
 def _aim_row(what, backend, scale, figure, seconds_aim, rss_aim=None, rss_key="max_rss_mb") -> list[str]:
     aim = f"<= {seconds_aim:g} s" + (f", <= {rss_aim:.0f} MB" if rss_aim is not None else "")
     if not figure or "seconds" not in figure:
@@ -451,6 +498,7 @@ def report(results: list[dict], schools: int, rollout: dict | None = None) -> st
     # delivery imports are rendered above, with their baselines.
     lines += devices_lines([{k: v for k, v in r.items() if k != "deliveries"} for r in results], table)
     lines += indicator_lines(results)
+    lines += scenario_lines(results)
     lines += aims_lines(results)
     return "\n".join(lines)
 
