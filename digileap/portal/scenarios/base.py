@@ -637,11 +637,14 @@ class Scenario:
         return programme
 
     def scale_targets(self, run: Run) -> None:
-        """Set the programme's quantitative targets (a target value above 1) to the seed's figure at
-        the run's scale: unchanged at full scale, a tenth at small scale. Writes only what differs."""
+        """At small scale, set the programme's quantitative targets (a target value above 1) to a
+        tenth of the seed's figure. Writes only what differs; at full scale the targets stay as the
+        seeding (or a person since) left them."""
         from digileap.programmes import services as programme_services
         from digileap.programmes.seed_data import PROGRAMMES
 
+        if run.scale.name == "full":
+            return
         spec = next((p for p in PROGRAMMES if p["code"] == self.programme_code), None)
         if spec is None:
             return
