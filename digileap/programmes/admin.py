@@ -1,7 +1,9 @@
 """The admin lists programmes for lookups; changes go through the pages, the API and the services,
-which write the audit trail, so the admin is read-only."""
+which write the audit trail, so the admin is read-only. Its "Add" leads to the programme pages
+(it used to answer 403, issue 11)."""
 
 from django.contrib import admin
+from django.shortcuts import redirect
 
 from .models import FundingSource, FundingTransaction, IndicatorSnapshot, Programme, Target
 
@@ -9,6 +11,9 @@ from .models import FundingSource, FundingTransaction, IndicatorSnapshot, Progra
 class ReadOnlyAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
+
+    def add_view(self, request, form_url="", extra_context=None):
+        return redirect("programmes:programme-list")
 
     def has_change_permission(self, request, obj=None):
         return False
@@ -39,6 +44,12 @@ class ProgrammeAdmin(ReadOnlyAdmin):
     search_fields = ["code"]
     list_select_related = ["authority"]
     inlines = [FundingSourceInline]
+
+    def has_add_permission(self, request):
+        return True  # the button leads to the programme pages, which check the role and scope
+
+    def add_view(self, request, form_url="", extra_context=None):
+        return redirect("programmes:programme-create")
 
 
 @admin.register(Target)

@@ -1,28 +1,17 @@
 """Links to the programme administration pages, for those who may change the programme."""
 
 from django import template
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from digileap.core.permissions import Action, can, permits
 
 register = template.Library()
 
-# The milestones and targets pages live in another module; their link shows once the route exists.
-TARGET_ROUTE_NAMES = ("programmes:programme-targets", "programmes:programme-target-list")
-
-
-def _optional_url(names: tuple[str, ...], pk: int) -> str | None:
-    for name in names:
-        try:
-            return reverse(name, kwargs={"pk": pk})
-        except NoReverseMatch:
-            continue
-    return None
-
 
 def manage_links(user, programme) -> list[dict]:
-    """(key, label, url) of the administration pages of ``programme`` that ``user`` may open."""
+    """(key, label, url) of the administration pages of ``programme`` that ``user`` may open. The
+    milestones, targets, evidence and money pages have links of their own (``targets/_links.html``)."""
     if not permits(user, Action.CHANGE, programme):
         return []
     pk = programme.pk
@@ -31,9 +20,6 @@ def manage_links(user, programme) -> list[dict]:
         ("sources", _("Funding sources"), reverse("programmes:programme-sources", kwargs={"pk": pk})),
         ("objectives", _("Objectives"), reverse("programmes:programme-objectives", kwargs={"pk": pk})),
     ]
-    targets_url = _optional_url(TARGET_ROUTE_NAMES, pk)
-    if targets_url:
-        links.append(("targets", _("Milestones and targets"), targets_url))
     publish_label = _("Unpublish") if programme.is_public else _("Publish")
     links.append(("publish", publish_label, reverse("programmes:programme-publish", kwargs={"pk": pk})))
     if permits(user, Action.ADD, type(programme)(authority_id=programme.authority_id)):
