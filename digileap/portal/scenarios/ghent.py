@@ -7,7 +7,7 @@ What the seed states, and how it is played:
   special secondary schools in Ghent and its districts. Names and addresses are invented.
 - **About 6,000 laptops from one supplier** (Signpost): a laptop for every pupil of the third stage
   of primary school (grades 5 and 6) and of secondary school, and, paid by the city, for their
-  teachers; exactly 6,000 in all (about 5,300 for pupils, the rest for teachers).
+  teachers; exactly 6,000 in all (5,355 for pupils, 645 for teachers).
 - **Preparation, until the autumn holiday 2021** (1 to 7 November): the counts are declared per
   school (September), the class lists loaded, the software image chosen per school type, the user
   agreement drawn up (a Dutch agreement text) and the management rules agreed; every school is on
@@ -26,7 +26,8 @@ What the seed states, and how it is played:
   when the aftercare closing report is approved: the aftercare milestone is met.
 - **History**: snapshots every Monday and month end from 1 September 2021 to today.
 
-``--scale small`` plays the same at a tenth (6 schools, 600 laptops) against the delivery target
+``--scale small`` plays the same at a tenth (6 schools, 600 laptops: 530 for pupils, 70 for
+teachers) against the delivery target
 scaled the same way.
 """
 
@@ -69,7 +70,8 @@ PREPARATION_STARTS = datetime.date(2021, 9, 1)
 AUTUMN_HOLIDAY = (datetime.date(2021, 11, 1), datetime.date(2021, 11, 7))
 CHRISTMAS_HOLIDAY = (datetime.date(2021, 12, 27), datetime.date(2022, 1, 9))
 DELIVERY_STARTS = datetime.date(2021, 11, 8)
-DELIVERY_ENDS = datetime.date(2022, 2, 25)  # the Friday before the Carnival holiday (28 Feb - 6 Mar 2022)
+DELIVERY_ENDS = datetime.date(2022, 2, 25)  # the Friday before the Carnival holiday
+CARNIVAL_HOLIDAY = (datetime.date(2022, 2, 28), datetime.date(2022, 3, 6))
 SCHOOL_YEAR_ENDS = datetime.date(2022, 6, 30)
 PREPARATION_APPROVED = datetime.date(2021, 10, 29)
 
@@ -104,7 +106,7 @@ REGISTRY = RegistrySpec(
             size=(60, 170),
             pupils_per_teacher=5,
         ),
-        SchoolKind("SO", "Stedelijk Secundair Onderwijs", (2, 3), count=12, size=(180, 560), pupils_per_teacher=9),
+        SchoolKind("SO", "Stedelijk Secundair Onderwijs", (2, 3), count=12, size=(150, 480), pupils_per_teacher=9),
         SchoolKind(
             "BUSO",
             "Stedelijke School voor Buitengewoon Secundair Onderwijs",
@@ -340,7 +342,7 @@ class Ghent(Scenario):
             run.add("devices", result.created)
             delivery = Delivery.objects.get(programme=run.programme, note_number=note, school=school)
             coordinator = self._coordinator(school)
-            accepted_on = add_working_days(day, 1)
+            accepted_on = add_school_days(day, 1)
             with clock(moment(accepted_on, 15)):
                 delivery_accept(delivery=delivery, actor=coordinator, note="Kant-en-klaar geleverd, volledig.")
                 checklist_tick(item=self._step(school, "delivery_received"), actor=coordinator)
@@ -364,7 +366,7 @@ class Ghent(Scenario):
         for delivery in deliveries:
             school = delivery.school
             coordinator = self._coordinator(school)
-            day = add_working_days(timezone_day(delivery.accepted_at), rng.randint(1, 3))
+            day = add_school_days(timezone_day(delivery.accepted_at), rng.randint(1, 3))
             pairs = []
             for kind in ("pupil", "teacher"):
                 recipients = Recipient.objects.filter(school=school, kind=kind).order_by("reference")
@@ -639,6 +641,16 @@ class Ghent(Scenario):
             ).count(),
             "tickets": Ticket.objects.filter(device__programme=run.programme).count(),
         }
+
+
+def add_school_days(day: datetime.date, count: int) -> datetime.date:
+    """The school day ``count`` school days after ``day``: Monday to Friday outside the Christmas
+    and Carnival holidays (schools receive and hand out nothing while they are closed)."""
+    while count > 0:
+        day += datetime.timedelta(days=1)
+        if day.weekday() < 5 and not any(start <= day <= end for start, end in (CHRISTMAS_HOLIDAY, CARNIVAL_HOLIDAY)):
+            count -= 1
+    return day
 
 
 def timezone_day(at: datetime.datetime) -> datetime.date:
