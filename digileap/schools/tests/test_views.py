@@ -255,7 +255,9 @@ class TestSchoolDetail:
         content = response.content.decode()
         assert "2024/25" in content
         assert "Wismar" in content
-        assert "update_figures" in content
+        # The history names the action in words, not by its stored code (issue 11, defect 13).
+        assert "<td>figures changed</td>" in content and "<td>changed</td>" in content
+        assert "update_figures" not in content
 
     def test_a_year_with_only_a_total_over_all_levels(self, client, world, role_users):
         """A file that gives a school's pupils without a breakdown by level stores one row, level NULL."""
