@@ -273,11 +273,11 @@ class Latvia(Scenario):
                 )
             order_place(actor=run.actor, order=order, ordered_on=ordered_on)
         run.add("orders", 1)
-        # One delivery a school, the schools spread over the working days of the phase.
+        # One delivery a school, the schools spread over the working days of the phase, first to last.
         days = working_days(first_day, last_day)
         by_day: dict[datetime.date, list] = defaultdict(list)
         for position, line in enumerate(lines):
-            by_day[days[position * len(days) // len(lines)]].append(line)
+            by_day[days[position * (len(days) - 1) // max(1, len(lines) - 1)]].append(line)
         serial = self._serials_so_far(run)
         for day, day_lines in sorted(by_day.items()):
             rows = []

@@ -1,0 +1,134 @@
+"""Seed 003, Latvia, at small scale: general schools with their vulnerable pupils, two allocation
+rounds, orders and deliveries, both laptop targets met on time, and a second run that writes nothing."""
+
+import datetime
+from collections import Counter
+
+import pytest
+from django.db.models import Max, Min, Sum
+
+from digileap.allocation.models import AllocationLine, AllocationRound
+from digileap.core.models import AuditEvent
+from digileap.devices.models import Delivery, Device, DeviceEvent, PurchaseOrder
+from digileap.portal.scenarios import get_scenario
+from digileap.portal.scenarios.base import moment
+from digileap.portal.scenarios.latvia import SEATS
+from digileap.programmes.models import IndicatorSnapshot, Programme
+from digileap.programmes.selectors import target_progress
+from digileap.schools.models import EligibleCount, School
+
+TODAY = datetime.date(2025, 1, 15)
+CODE = "latvia-dators-ikvienam-bernam"
+day = datetime.date
+
+
+def table_counts() -> dict[str, int]:
+    models = [School, EligibleCount, AllocationRound, AllocationLine, PurchaseOrder, Delivery, Device, DeviceEvent,
+              IndicatorSnapshot, AuditEvent]  # fmt: skip
+    return {model.__name__: model.objects.count() for model in models}
+
+
+@pytest.mark.django_db
+def test_latvia_small_meets_both_targets_on_time_and_a_second_run_writes_nothing():
+    summary = get_scenario("latvia").run("small", today=TODAY)
+    summary.pop("seconds")
+    created = summary.pop("created")
+    assert summary == SUMMARY
+    assert created == CREATED
+    programme = Programme.objects.get(code=CODE)
+
+    # The registry: general schools at their municipality's seat, with vulnerable pupils.
+    schools = School.objects.filter(authority__code="LV-IZM").select_related("operator")
+    assert Counter(schools.values_list("type_code", flat=True)) == KINDS
+    assert all(school.city == SEATS[school.operator.code][0] for school in schools)
+    groups = EligibleCount.objects.filter(school__in=schools, school_year="2022/23")
+    assert set(groups.values_list("group__code", flat=True)) == {"low-income", "large-family", "foster-care"}
+
+    # Two rounds of 1,331 laptops each, in proportion to the vulnerable pupils, approved on their days.
+    rounds = AllocationRound.objects.filter(programme=programme).order_by("code")
+    assert [(r.code, r.status, r.total) for r in rounds] == [
+        ("LV-DIB-2022", "approved", 1331),
+        ("LV-DIB-2023", "approved", 1331),
+    ]
+    for allocation_round, approved in zip(rounds, [day(2022, 9, 12), day(2023, 3, 13)], strict=True):
+        version = allocation_round.versions.get(status="approved")
+        assert version.approved_at.date() == approved
+        assert version.lines.aggregate(total=Sum("amount"))["total"] == 1331
+
+    # Orders and deliveries in their phases, each delivery accepted by the school.
+    orders = PurchaseOrder.objects.filter(programme=programme).order_by("number")
+    assert [(o.number, o.ordered_on, o.status) for o in orders] == [
+        ("IZM-DIB-2022-001", day(2022, 9, 20), "delivered"),
+        ("IZM-DIB-2023-001", day(2023, 4, 3), "delivered"),
+    ]
+    for order, first, last in [
+        (orders[0], day(2022, 10, 3), day(2022, 12, 16)),
+        (orders[1], day(2023, 9, 4), day(2023, 11, 30)),
+    ]:
+        deliveries = Delivery.objects.filter(order=order)
+        assert deliveries.count() == 60
+        assert deliveries.aggregate(first=Min("delivered_on"), last=Max("delivered_on")) == {
+            "first": first,
+            "last": last,
+        }
+        assert not deliveries.filter(accepted_at__isnull=True).exists()
+    devices = Device.objects.filter(programme=programme)
+    assert devices.count() == 2662
+    assert not devices.filter(order_line__isnull=True).exists()
+    assert set(devices.values_list("funding_source__kind", flat=True)) == {"eu_rrf"}
+
+    # The targets: 1,331 by 31 December 2022 and 2,662 by 31 December 2023, both met on time.
+    targets = programme.targets.order_by("position")
+    assert [(t.due_date, t.target_value) for t in targets] == [
+        (day(2022, 12, 31), 1331),
+        (day(2023, 12, 31), 2662),
+        (day(2024, 6, 30), 1),
+    ]
+    for target in targets[:2]:
+        (row,) = target_progress(programme.targets.filter(pk=target.pk), as_of=target.due_date)
+        assert (row["value"], row["assessment"].status) == (target.target_value, "achieved")
+    (survey,) = target_progress(programme.targets.filter(position=3), as_of=TODAY)
+    assert survey["assessment"].status == "late"
+    values = dict(targets[1].snapshots.values_list("date", "value"))
+    assert [values[d] for d in (day(2022, 9, 30), day(2022, 12, 31), day(2023, 6, 30), day(2023, 12, 31))] == [
+        0,
+        1331,
+        1331,
+        2662,
+    ]
+    accepted_2022 = devices.filter(accepted_at__lt=moment(day(2023, 1, 1), 0)).count()
+    assert accepted_2022 == 1331
+
+    before = table_counts()
+    again = get_scenario("latvia").run("small", today=TODAY)
+    assert again["created"] == {}
+    assert again["milestones"] == SUMMARY["milestones"]
+    assert table_counts() == before
+
+
+SUMMARY = {
+    "scenario": "latvia",
+    "scale": "small",
+    "programme": CODE,
+    "schools": 60,
+    "devices": 2662,
+    "vulnerable_pupils": 5284,
+    "schools_with_laptops": 60,
+    "accepted_by_2022_12_31": 1331,
+    "accepted_by_2023_12_31": 2662,
+    "milestones": {"#1": "met", "#2": "met", "#3": "late"},  # the survey comes with the connectivity scenario
+}
+CREATED = {
+    "allocation rounds": 2,
+    "deliveries": 120,
+    "device models": 1,
+    "devices": 2662,
+    "eligibility groups": 3,
+    "orders": 2,
+    "schools": 60,
+    "snapshots": 501,  # three targets on the 167 history days from 1 June 2022 to 15 January 2025
+    "suppliers": 1,
+    "targets scaled": 2,  # 13,310 -> 1,331 and 26,620 -> 2,662
+}
+# A tenth of each kind: 36, 240, 205, 38, 52 and 22 schools at full scale.
+KINDS = {"SAK": 4, "PAM": 24, "VID": 21, "GIM": 4, "SPEC": 5, "VAK": 2}
