@@ -29,9 +29,16 @@ GERMAN_ROWS = [
 ]
 # Who may import what (engine.may_import): the editor offers exactly these targets.
 TARGETS = {
-    Role.ADMINISTRATOR: ["schools", "deliveries", "autopilot_hashes", "management_reports", "recipients"],
-    Role.PROGRAMME_OWNER: ["schools", "autopilot_hashes"],
-    Role.FUNDING_ADMINISTRATOR: [],
+    Role.ADMINISTRATOR: [
+        "schools",
+        "deliveries",
+        "autopilot_hashes",
+        "management_reports",
+        "recipients",
+        "transactions",
+    ],
+    Role.PROGRAMME_OWNER: ["schools", "autopilot_hashes", "transactions"],
+    Role.FUNDING_ADMINISTRATOR: ["transactions"],
     Role.OPERATOR_STAFF: ["schools", "deliveries", "autopilot_hashes", "management_reports", "recipients"],
     Role.SCHOOL_COORDINATOR: ["deliveries", "autopilot_hashes", "management_reports", "recipients"],
     Role.SUPPLIER: ["deliveries", "autopilot_hashes"],
@@ -131,7 +138,7 @@ def test_a_role_that_may_not_import_schools_cannot_start_a_school_profile(client
     assert client.get(reverse("importprofile-editor")).status_code == 404
 
 
-@pytest.mark.parametrize("role", [Role.FUNDING_ADMINISTRATOR, Role.AUDITOR])
+@pytest.mark.parametrize("role", [Role.AUDITOR])
 def test_roles_that_import_nothing_are_refused_everywhere(client, role_users, world, role):
     saved = import_profile_create(actor=role_users[Role.ADMINISTRATOR], target="schools", definition=_definition())
     client = signed_in(client, role_users[role])
@@ -468,9 +475,11 @@ def test_the_json_schema_is_published(client):
 
 def test_the_upload_offers_the_schools_of_the_scope_for_class_lists(client, role_users, world):
     client = signed_in(client, role_users[Role.OPERATOR_STAFF])
-    form = client.get(reverse("importjob-create")).context["form"]
+    form = client.get(reverse("importjob-create"), {"target": "recipients"}).context["form"]
     assert form.fields["school"].choices == [("", "the school column of the file"), (str(world.school.pk), "INSIDE school (1001)")]  # fmt: skip
-    programme_owner_form = signed_in(client, role_users[Role.PROGRAMME_OWNER]).get(reverse("importjob-create"))
+    programme_owner_form = signed_in(client, role_users[Role.PROGRAMME_OWNER]).get(
+        reverse("importjob-create"), {"target": "recipients"}
+    )
     assert "school" not in programme_owner_form.context["form"].fields
 
 
@@ -509,21 +518,13 @@ def test_a_class_list_without_a_school_column_imports_into_the_chosen_school(
     assert Recipient.objects.count() == 0  # only previewed
 
 
-def test_a_school_is_refused_for_other_targets(client, role_users, world):
+def test_a_school_is_offered_for_class_lists_only(client, role_users, world):
+    """Each target shows only its own fields (issue 11, defect 7): no school picker for other targets."""
     client = signed_in(client, role_users[Role.ADMINISTRATOR])
-    response = client.post(
-        reverse("importjob-create"),
-        {
-            "target": "schools",
-            "profile": "generic",
-            "file": SimpleUploadedFile("s.csv", b"a;b\r\n1;2\r\n"),
-            "school": str(world.school.pk),
-        },  # fmt: skip
-    )
-    assert response.status_code == 400
-    assert response.context["form"].errors["school"] == [
-        "A school is chosen only for class lists; leave it empty for this import."
-    ]
+    for target in ("schools", "deliveries", "transactions"):
+        form = client.get(reverse("importjob-create"), {"target": target}).context["form"]
+        assert "school" not in form.fields, target
+    assert "school" in client.get(reverse("importjob-create"), {"target": "recipients"}).context["form"].fields
 
 
 def test_rows_per_school_and_track_are_merged_by_the_key_chosen_in_the_editor(
