@@ -59,7 +59,7 @@ def test_every_menu_entry_of_every_demo_role_opens(demo):
 def test_anonymous_menu_is_home_and_the_public_pages(client):
     from django.contrib.auth.models import AnonymousUser
 
-    assert [entry.key for entry in menu_for(AnonymousUser())] == ["home", "public", "api"][:2]
+    assert [entry.key for entry in menu_for(AnonymousUser())] == ["home", "public"]
 
 
 def test_each_to_do_links_to_a_list_of_exactly_its_items(demo):
