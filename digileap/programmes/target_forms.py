@@ -327,6 +327,6 @@ class TransactionImportForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["profile"].choices = [
-            (profile.name, f"{profile.label} ({profile.name})")
+            (profile.name, f"{profile.display_label} ({profile.name})")
             for profile in sorted(available_profiles("transactions").values(), key=lambda p: p.name)
         ]
