@@ -56,7 +56,9 @@ Rules every scenario keeps:
 - **Sizes come from** ``run.count(n)``: ``n`` at ``--scale full`` (the seed's real figure), about a
   tenth at ``--scale small`` (at least 1). At small scale the programme's targets are scaled the
   same way (:meth:`Scenario.scale_targets`), so that a milestone met at full size is met at small
-  size too, and the test suite plays the same story in seconds.
+  size too, and the test suite plays the same story in seconds. (``load_seed_programmes``, which
+  ``seed_demo`` runs, puts the seed's figures back; the next small run scales them again, and its
+  summary says so under ``created``: "targets scaled".)
 - **Randomness only from** ``run.rng(step)`` (``random.Random`` seeded by scenario, seed and step).
 - **Idempotent**: each step runs in its own transaction together with a
   :class:`~digileap.portal.models.ScenarioStep` marker; a step already marked is skipped, so a
