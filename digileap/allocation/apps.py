@@ -8,9 +8,9 @@ class AllocationConfig(AppConfig):
 
     def ready(self) -> None:
         from . import (
+            contributions,
             indicators,  # noqa: F401  (adds "allocated" money and "allocation" reach to the programmes' kinds)
             permissions,  # noqa: F401  (registers the app's grants)
         )
-        from . import contributions
 
         contributions.register()  # menu entries, home-page to-dos and panels (digileap.core.contributions)

@@ -67,9 +67,7 @@ def _todos(user) -> list[Todo]:
                 "change-requests-submitted",
                 ChangeRequest.Status.SUBMITTED,
                 submitted,
-                ngettext(
-                    "change request to put on an agenda", "change requests to put on an agenda", submitted
-                ),
+                ngettext("change request to put on an agenda", "change requests to put on an agenda", submitted),
                 _("Submitted by operators; schedule them for a committee meeting."),
             ),
             (

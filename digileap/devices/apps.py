@@ -8,10 +8,10 @@ class DevicesConfig(AppConfig):
 
     def ready(self) -> None:
         from . import (
+            contributions,
             importers,  # noqa: F401  (registers the delivery, recipient and management-report importers)
             indicators,  # noqa: F401  (adds the device indicator kinds to the programmes' registry)
             permissions,  # noqa: F401  (registers the app's grants)
         )
-        from . import contributions
 
         contributions.register()  # menu entries, home-page to-dos and panels (digileap.core.contributions)

@@ -8,10 +8,10 @@ class ProgrammesConfig(AppConfig):
 
     def ready(self) -> None:
         from . import (
+            contributions,
             importers,  # noqa: F401  (registers the commitments and payments importer)
             kinds,  # noqa: F401  (registers the built-in indicator kinds)
             permissions,  # noqa: F401  (registers the app's grants)
         )
-        from . import contributions
 
         contributions.register()  # menu entries, home-page to-dos and panels (digileap.core.contributions)

@@ -15,11 +15,10 @@ class SchoolsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import (
+            contributions,
             importer,  # noqa: F401  (registers the "schools" import target)
             permissions,  # noqa: F401  (registers the app's grants)
         )
-
-        from . import contributions
 
         contributions.register()  # the menu's schools and operators (digileap.core.contributions)
         # Like content types: refreshed after every migrate, and after the flush of transactional tests.

@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from digileap.core.permissions import Action, can, restrict
-from ..navigation import device_sections
 
 from ..models import Delivery, Ticket, UserAgreement
+from ..navigation import device_sections
 
 
 def _counts(user) -> dict[str, int | None]:

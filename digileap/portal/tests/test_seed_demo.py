@@ -3,6 +3,8 @@ from django.core.management import call_command
 
 from digileap.accounts.models import Role, RoleAssignment, User
 from digileap.core import audit
+from digileap.core.models import AuditEvent
+from digileap.devices.models import Supplier
 from digileap.portal.demo import (
     DEMO_PASSWORD,
     DEMO_USERS,
@@ -12,8 +14,6 @@ from digileap.portal.demo import (
     registry_digest,
     seed_demo,
 )
-from digileap.core.models import AuditEvent
-from digileap.devices.models import Supplier
 from digileap.schools.models import (
     Authority,
     EligibilityGroup,

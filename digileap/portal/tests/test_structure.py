@@ -15,7 +15,9 @@ DOMAIN_APPS = ("schools", "programmes", "allocation", "devices", "portal")
 
 def _modules(app: str) -> list[Path]:
     """Every module of ``app`` but its tests."""
-    return sorted(path for path in (PACKAGE_ROOT / app).rglob("*.py") if "tests" not in path.relative_to(PACKAGE_ROOT).parts)
+    return sorted(
+        path for path in (PACKAGE_ROOT / app).rglob("*.py") if "tests" not in path.relative_to(PACKAGE_ROOT).parts
+    )
 
 
 def _imported(path: Path) -> set[str]:
