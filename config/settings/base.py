@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "digileap.devices",
     "digileap.programmes",
     "digileap.allocation",
+    "digileap.funding",
     "digileap.portal",
 ]
 
