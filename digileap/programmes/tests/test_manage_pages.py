@@ -307,3 +307,13 @@ def test_the_administrator_reaches_the_pages_of_every_authority(world, role_user
     )
     assert response.status_code == 302
     assert Programme.objects.get(code="OUT-1").authority == world.other_authority
+
+
+def test_the_sources_page_writes_figures_in_the_reader_s_language(world, owner):
+    programme = ProgrammeFactory(authority=world.authority)
+    FundingSourceFactory(programme=programme, amount=D("7000000.00"), cofinancing_rate=D("37.50"), position=1)
+    FundingSourceFactory(programme=programme, amount=D("5000000.00"), position=2)
+    client = client_for(owner)
+    client.cookies["django_language"] = "de"
+    text = client.get(reverse("programmes:programme-sources", kwargs={"pk": programme.pk})).content.decode()
+    assert "12.000.000,00" in text and "7.000.000,00" in text and "37,5 %" in text
