@@ -13,15 +13,17 @@ from digileap.core.contributions import (
 )
 from digileap.core.contributions import (
     MenuEntry,
+    Panel,
     Section,
     Todo,
     register_actions,
     register_menu,
+    register_school_panel,
     register_section,
     register_todos,
     reverse_or_none,
 )
-from digileap.core.permissions import Action, can, has_role
+from digileap.core.permissions import Action, can, has_role, permits
 
 from .navigation import device_sections
 
@@ -158,8 +160,35 @@ def _todos(user) -> list[Todo]:
     return todos
 
 
+def _school_panel(request, school) -> Panel | None:
+    """The school page's devices part: the hand-out for those who hand out, and the deliveries
+    awaiting acceptance at this school."""
+    from .models import Assignment, Delivery, Recipient
+    from .selectors.deliveries import deliveries_for
+
+    user = request.user
+    may_hand_out = permits(user, Action.ADD, Assignment(recipient=Recipient(school=school)))
+    pending = None
+    if can(user, Action.VIEW, Delivery):
+        pending = deliveries_for(user).filter(school=school, acceptance=Delivery.Acceptance.PENDING).count()
+    if not may_hand_out and not pending:
+        return None
+    deliveries_url = _filtered("devices:delivery-list", school=school.pk, acceptance=Delivery.Acceptance.PENDING)
+    return Panel(
+        "devices",
+        "devices/_school_panel.html",
+        {
+            "school": school,
+            "handout_url": handout_url(school) if may_hand_out else None,
+            "pending_deliveries": pending or 0,
+            "deliveries_url": deliveries_url,
+        },
+    )
+
+
 def register() -> None:
     register_menu("devices", 300, _menu)
     register_section(Section("devices", lambda: reverse_or_none("devices:device-overview"), _section_pages))
     register_actions("devices.handout", 100, _actions)
     register_todos("devices", 300, _todos)
+    register_school_panel("devices", 300, _school_panel)

@@ -143,9 +143,24 @@ def test_nothing_waiting_says_so(role_users):
     assert "Nothing is waiting for you." in home.content.decode()
 
 
-def test_the_school_page_shows_the_allocation_panel_without_importing_allocation(world, role_users):
-    response = _client(role_users[Role.SCHOOL_COORDINATOR]).get(
-        reverse("schools:school-detail", kwargs={"pk": world.school.pk})
-    )
-    assert [panel.key for panel in response.context["panels"]] == ["allocation"]
-    assert list(response.context["panels"][0].context["lines"]) == []
+def test_the_school_page_gathers_the_apps_panels(world, role_users, programmes):
+    inside, _outside = programmes
+    DeliveryFactory(programme=inside, school=world.school, supplier=world.supplier)
+    url = reverse("schools:school-detail", kwargs={"pk": world.school.pk})
+    response = _client(role_users[Role.SCHOOL_COORDINATOR]).get(url)
+    panels = {panel.key: panel for panel in response.context["panels"]}
+    assert list(panels) == ["allocation", "devices"]
+    assert list(panels["allocation"].context["lines"]) == []
+    handout = reverse("devices:assignment-handout", kwargs={"school_pk": world.school.pk})
+    deliveries = reverse("devices:delivery-list") + f"?school={world.school.pk}&acceptance=pending"
+    assert (panels["devices"].context["handout_url"], panels["devices"].context["pending_deliveries"]) == (handout, 1)
+    assert panels["devices"].context["deliveries_url"] == deliveries
+    content = response.content.decode()
+    assert "1 delivery awaits acceptance" in content and f'href="{handout}"' in content
+    # The auditor reads what is pending, and gets no hand-out link.
+    DeliveryFactory(programme=inside, school=world.school, supplier=world.supplier)
+    response = _client(role_users[Role.AUDITOR]).get(url)
+    assert [panel.key for panel in response.context["panels"]] == ["allocation", "devices"]
+    assert response.context["panels"][1].context["handout_url"] is None
+    response = _client(role_users[Role.SUPPLIER]).get(url)
+    assert response.status_code == 404  # the supplier does not see the school at all
