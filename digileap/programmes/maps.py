@@ -167,19 +167,32 @@ def _number(value: Decimal | None) -> int | float | None:
 
 
 def map_data(user, programme: Programme, layer_key: str | None, today: datetime.date) -> dict:
-    """The JSON of the map for one layer (``None`` or an unknown key: the default layer)."""
+    """The JSON of the map for one layer. Without a layer (or with one that cannot be mapped): the
+    share of the committed money paid, or, where no money is on record yet, the first target that
+    can be mapped."""
     from digileap.schools.selectors import schools_for
 
     offered = layers(user, programme)
     by_key = {layer.key: layer for layer in offered if layer.mappable}
-    layer = by_key.get(layer_key or "", by_key[DEFAULT_LAYER])
     schools = schools_for(user).filter(authority_id=programme.authority_id).order_by("number", "pk")
-    if layer.key.startswith("target-"):
-        target = _programme_targets(user, programme).get(pk=int(layer.key.removeprefix("target-")))
-        numbers = dict(schools.values_list("number", "pk"))
-        values = _target_values(target, today, numbers)
+
+    def values_of(layer: Layer) -> dict[int, Decimal]:
+        if layer.key.startswith("target-"):
+            target = _programme_targets(user, programme).get(pk=int(layer.key.removeprefix("target-")))
+            return _target_values(target, today, dict(schools.values_list("number", "pk")))
+        return _money_values(user, programme, layer.key)
+
+    layer = by_key.get(layer_key or "")
+    if layer is None:
+        # The share paid; without any money on record, the first target that can be mapped.
+        layer = by_key[DEFAULT_LAYER]
+        values = values_of(layer)
+        if not values:
+            first_target = next((item for item in by_key.values() if item.key.startswith("target-")), None)
+            if first_target is not None:
+                layer, values = first_target, values_of(first_target)
     else:
-        values = _money_values(user, programme, layer.key)
+        values = values_of(layer)
     rows, unplaced = [], 0
     for pk, number, name, latitude, longitude in (
         schools.annotate(lat=Cast("latitude", FloatField()), lon=Cast("longitude", FloatField()))

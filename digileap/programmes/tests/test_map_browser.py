@@ -42,13 +42,17 @@ def test_the_map_draws_schools_with_tooltips_a_legend_and_a_layer_picker(
     # The bundled outlines (54 countries) and two schools drawn on a canvas, no tiles.
     expect(section).to_have_attribute("data-outlines", "54")
     assert page.locator(".map__canvas canvas").count() == 1
+    # The canvas is drawn at its own size (the site's "max-width: 100%" must not shrink it to nothing).
+    canvas_box = page.locator(".map__canvas canvas").bounding_box()
+    assert canvas_box["width"] > 1000 and canvas_box["height"] > 300
     assert page.locator(".leaflet-tile").count() == 0
     expect(section.locator(".map__status")).to_have_text(
         "2 schools on the map, 2 with a value. 1 school has no position and is not shown."
     )
     legend = section.locator(".map-legend")
     expect(legend.locator(".map-legend__title")).to_have_text("Share of the committed money paid")
-    expect(legend.locator("li")).to_have_text(["≤ 40\u00a0%", "40 – 100\u00a0%", "no value"])
+    expect(legend.locator(".map-legend__unit")).to_have_text("%")
+    expect(legend.locator("li")).to_have_text(["≤ 40", "40 – 100", "no value"])
     # Hover over the school in Brussels (50.85 N, 4.35 E): its tooltip.
     section.locator(".map__canvas").scroll_into_view_if_needed()
     box = _school_position(page, 50.85, 4.35)
@@ -68,7 +72,7 @@ def test_the_map_draws_schools_with_tooltips_a_legend_and_a_layer_picker(
     )
     picker.select_option("committed")
     expect(section).to_have_attribute("data-layer", "committed")
-    expect(legend.locator("li")).to_have_text(["≤ 1,000\u00a0EUR", "1,000 – 3,000\u00a0EUR", "no value"])
+    expect(legend.locator("li")).to_have_text(["≤ 1,000", "1,000 – 3,000", "no value"])
     expect(legend.locator(".map-legend__total")).to_have_text("Total: 4,000\u00a0EUR")
     page.mouse.move(0, 0)
     _hover(page, box)

@@ -220,3 +220,15 @@ def test_the_dashboard_loads_the_map_from_static_files_only(role_users, programm
     noscript = text[text.index("<noscript>") : text.index("</noscript>")]
     assert f'<img src="{reverse("programmes:programme-map", kwargs={"pk": programme_.pk})}"' in noscript
     assert "not reached: 1" in noscript and "fully paid: 1" in noscript
+
+
+def test_without_money_the_map_opens_on_the_first_target(role_users, programme):  # noqa: F811
+    programme_, _second, _third = programme
+    target = programme_.targets.get()
+    user = role_users[Role.PROGRAMME_OWNER]
+    assert get_map(user, programme_)["layer"]["key"] == "paid_share"
+    FundingTransaction.objects.filter(programme=programme_).delete()
+    assert get_map(user, programme_)["layer"]["key"] == f"target-{target.pk}"
+    # asked for by name, the share paid shows even without money (no school has a value)
+    data = get_map(user, programme_, layer="paid_share")
+    assert data["layer"]["key"] == "paid_share" and data["with_value"] == 0

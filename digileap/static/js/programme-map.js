@@ -157,18 +157,27 @@
         });
     }
 
+    /* The legend: the layer's name and unit, a swatch per class with its range (numbers only),
+       "no value", and the total where adding up makes sense. */
     function showLegend(data, bounds, format) {
       legendBox.replaceChildren();
-      legendBox.appendChild(element("h3", "map-legend__title", data.layer.label));
+      var title = element("h3", "map-legend__title", data.layer.label);
+      title.title = data.layer.label;
+      legendBox.appendChild(title);
+      if (data.layer.unit) {
+        legendBox.appendChild(element("p", "map-legend__unit", data.layer.unit));
+      }
       var list = element("ul", "map-legend__list");
       list.setAttribute("aria-label", data.texts.legend);
       var lower = null;
       bounds.forEach(function (bound, index) {
         var item = element("li");
         item.appendChild(swatch(colour(bounds, index)));
-        var text = lower === null || lower === bound ? format(bound) : format.number(lower) + " – " + format(bound);
+        var text = format.number(bound);
         if (index === 0 && bounds.length > 1) {
-          text = "≤ " + format(bound);
+          text = "≤ " + text;
+        } else if (lower !== null) {
+          text = format.number(lower) + " – " + text;
         }
         item.appendChild(document.createTextNode(text));
         list.appendChild(item);
@@ -212,7 +221,7 @@
       schools.clearLayers();
       // The schools without a value first, so those with one are drawn over them.
       var rows = data.schools.slice().sort(function (a, b) {
-        return (a[4] === null ? -Infinity : a[4]) - (b[4] === null ? -Infinity : b[4]);
+        return (a[4] === null ? -1 : 0) - (b[4] === null ? -1 : 0);
       });
       var radius = rows.length < 500 ? 6 : rows.length < 5000 ? 4 : 2.5;
       var latLngs = [];
@@ -243,7 +252,7 @@
         map.fitBounds(L.latLngBounds(latLngs), {
           paddingTopLeft: [16, 16],
           paddingBottomRight: [legendBox.offsetWidth + 24, 16],
-          maxZoom: 9,
+          maxZoom: 12,
           animate: false,
         });
         fitted = true;
