@@ -25,6 +25,25 @@ DYNAMIC_CHOICES = {
     "measure": lambda: [(code, str(measure.label)) for code, measure in sorted(money_measures().items())],
     "via": lambda: [(code, str(source.label)) for code, source in sorted(reach_sources().items())],
 }
+# What a person reads for the parameters of the built-in kinds (the schemas are in English, for
+# programmers); a kind of another app shows its schema's ``title`` and ``description``.
+PARAMETER_TEXTS = {
+    ("document_approved", "document"): (_("Document"), _("What the document is, for people.")),
+    ("manual", "source"): (_("Source of the figures"), _("Where the figures come from.")),
+    ("money", "measure"): (_("Measure"), _("Which money counts: committed, paid (or allocated).")),
+    ("money", "source_kinds"): (
+        _("Kinds of funding source"),
+        _("Only money from these kinds of source; none ticked: all."),
+    ),
+    ("schools_reached", "via"): (
+        _("Reached through"),
+        _("What makes a school count as reached; none ticked: a funding decision."),
+    ),
+    ("schools_reached", "transaction_kinds"): (
+        _("Kinds of entry"),
+        _("Which entries make a school reached; none ticked: both."),
+    ),
+}
 CHOICE_LABELS = {
     **{value: label for value, label in FundingSource.Kind.choices},
     **{value: label for value, label in FundingTransaction.Kind.choices},
@@ -38,8 +57,9 @@ def parameter_field_name(kind: IndicatorKind, name: str) -> str:
 def _field_for(kind: IndicatorKind, name: str, schema: dict) -> forms.Field:
     """A form field for one property of a kind's parameter schema. Never required by itself: the
     kind's own validation (``validate_parameters``) judges the parameters of the chosen kind."""
-    label = schema.get("title") or name.replace("_", " ").capitalize()
-    help_text = schema.get("description", "")
+    label, help_text = PARAMETER_TEXTS.get((kind.code, name), (None, None))
+    label = label or schema.get("title") or name.replace("_", " ").capitalize()
+    help_text = help_text or schema.get("description", "")
     kind_of_value = schema.get("type", "string")
     common = {"label": label, "help_text": help_text, "required": False}
     dynamic = DYNAMIC_CHOICES.get(name)
