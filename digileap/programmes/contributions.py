@@ -38,6 +38,13 @@ def _evidence_url(programme_pk: int) -> str | None:
     )
 
 
+def _names(ids) -> dict[int, str]:
+    """Each programme's name in the current language, by id."""
+    from .models import Programme
+
+    return {programme.pk: programme.display_name for programme in Programme.objects.filter(pk__in=list(ids))}
+
+
 def _todos(user) -> list[Todo]:
     from .models import EvidenceDocument, IndicatorSnapshot, Programme
     from .selectors import evidence_documents_for, programmes_for, targets_for
@@ -54,6 +61,8 @@ def _todos(user) -> list[Todo]:
             .annotate(count=Count("pk"))
             .order_by("programme__code")
         )
+        waiting = list(waiting)
+        names = _names(row["programme_id"] for row in waiting)
         for row in waiting:
             url = _evidence_url(row["programme_id"])
             if url:
@@ -66,7 +75,7 @@ def _todos(user) -> list[Todo]:
                             "evidence documents to approve in %(programme)s",
                             count,
                         )
-                        % {"programme": row["programme__code"]},
+                        % {"programme": names[row["programme_id"]]},
                         count,
                         url,
                         _("Uploaded by someone else; a second person's approval makes them count."),
@@ -86,6 +95,8 @@ def _todos(user) -> list[Todo]:
             .annotate(count=Count("pk"), late=Count("pk", filter=Q(latest_status="late")))
             .order_by("programme__code")
         )
+        rows = list(rows)
+        names = _names(row["programme_id"] for row in rows)
         for row in rows:
             url = reverse_or_none("programmes:programme-dashboard", kwargs={"pk": row["programme_id"]})
             if url:
@@ -98,7 +109,7 @@ def _todos(user) -> list[Todo]:
                             "targets at risk or late in %(programme)s",
                             count,
                         )
-                        % {"programme": row["programme__code"]},
+                        % {"programme": names[row["programme_id"]]},
                         count,
                         url,
                         ngettext("%(late)s of them is late.", "%(late)s of them are late.", row["late"])
