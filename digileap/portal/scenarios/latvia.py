@@ -6,9 +6,9 @@ What the seed states, and how it is played:
 - **The registry**: Latvia's general schools, run by the 43 municipalities (7 state cities and 36
   counties since the 2021 reform): 36 primary schools (sākumskolas), 240 basic schools
   (pamatskolas), 205 secondary schools (vidusskolas), 38 gymnasiums, 52 special schools and 22
-  evening (shift) secondary schools: 593 schools with about 210,000 pupils in the school year
+  evening (shift) secondary schools: 593 schools with about 233,000 pupils in the school year
   2022/23. Each school counts its pupils from socially vulnerable groups (low-income families,
-  large families, out-of-family care): about 47,000 in all. Names and addresses are invented.
+  large families, out-of-family care): about 52,500 in all. Names and addresses are invented.
 - **13,310 laptops by 31 December 2022**: allocation round ``LV-DIB-2022`` (computed 5 September,
   approved 12 September 2022) splits 13,310 laptops over the schools in proportion to their pupils
   of the vulnerable groups (largest remainder); the ministry orders them under its framework
