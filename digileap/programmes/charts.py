@@ -103,9 +103,17 @@ def burn_up_svg(chart: BurnUp, element_id: str) -> SafeString:
         f'<line class="chart__axis" x1="0" x2="100%" y1="{y(low)}" y2="{y(low)}"/>'
         f'<line class="chart__axis" x1="0" x2="0" y1="{TOP}" y2="{y(low)}"/>'
     )
-    for day, anchor in ((first, "start"), (chart.due, "end" if chart.due >= last else "middle")):
+    # Under the axis: the first and the last day. A deadline before the last day is named at the
+    # top of its line, inside the plot, so it never runs into the dates under the axis.
+    for day, anchor in ((first, "start"), (last, "end")):
         parts.append(
             f'<text x="{x(day)}" y="{HEIGHT - BOTTOM + 20}" text-anchor="{anchor}">{escape(day.isoformat())}</text>'
+        )
+    if chart.due < last:
+        anchor, shift = ("start", 4) if share(chart.due) < 0.6 else ("end", -4)
+        parts.append(
+            f'<text class="chart__due-label" x="{x(chart.due)}" dx="{shift}" y="{TOP + 13}" '
+            f'text-anchor="{anchor}">{escape(chart.due.isoformat())}</text>'
         )
     parts.append(
         f'<line class="chart__due" x1="{x(chart.due)}" x2="{x(chart.due)}" y1="{TOP}" y2="{y(low)}"/>'

@@ -108,3 +108,20 @@ def test_burn_up_gutter_fits_the_longest_value_label():
     assert ">15,000,000</text>" in big  # the top tick
     huge = burn_up_svg(chart(target=D("1200000000"), actual=[(day(2024, 7, 1), D("5"))]), "g3")
     assert 'class="burn-up burn-up--gutter-xl"' in huge
+
+
+def test_a_deadline_before_today_is_named_at_the_top_of_its_line():
+    """The deadline's date stood under the axis next to the first day's and ran into it when the
+    deadline was near the start (Brussels: 2021-05-03 and 2021-10-31 on a chart up to today)."""
+    svg = burn_up_svg(
+        chart(start=day(2021, 5, 3), due=day(2021, 10, 31), today=day(2026, 12, 6), actual=[(day(2021, 6, 1), D("5"))]),
+        "d1",
+    )
+    labels = re.findall(r"<text([^>]*)>(\d{4}-\d\d-\d\d)</text>", svg)
+    assert labels == [
+        (' x="0%" y="250" text-anchor="start"', "2021-05-03"),
+        (' x="100%" y="250" text-anchor="end"', "2026-12-06"),
+        (' class="chart__due-label" x="8.86%" dx="4" y="27" text-anchor="start"', "2021-10-31"),
+    ]
+    late = burn_up_svg(chart(due=day(2024, 11, 30), today=day(2024, 12, 31), forecast=None), "d2")
+    assert '<text class="chart__due-label" x="91.51%" dx="-4" y="27" text-anchor="end">2024-11-30</text>' in late

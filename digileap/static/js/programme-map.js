@@ -106,13 +106,9 @@
     map.setView([50.5, 10], 4);
     canvas.digileapMap = map; // for the browser tests
     var schools = L.layerGroup().addTo(map);
-    var legend = L.control({ position: "bottomright" });
+    // The legend stands under the map, so it never hides a school (phones included).
     var legendBox = element("div", "map-legend");
-    legend.onAdd = function () {
-      L.DomEvent.disableClickPropagation(legendBox);
-      return legendBox;
-    };
-    legend.addTo(map);
+    canvas.insertAdjacentElement("afterend", legendBox);
     var fitted = false;
     var background = false;
 
@@ -248,13 +244,7 @@
         status.textContent = data.summary;
       }
       if (!fitted && latLngs.length) {
-        // Keep the schools clear of the legend in the bottom right corner.
-        map.fitBounds(L.latLngBounds(latLngs), {
-          paddingTopLeft: [16, 16],
-          paddingBottomRight: [legendBox.offsetWidth + 24, 16],
-          maxZoom: 12,
-          animate: false,
-        });
+        map.fitBounds(L.latLngBounds(latLngs), { padding: [16, 16], maxZoom: 12, animate: false });
         fitted = true;
       }
       section.dataset.state = "ready";
