@@ -4,7 +4,6 @@ import datetime
 import json
 from decimal import Decimal
 
-import pytest
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -180,15 +179,9 @@ def test_texts_follow_the_language(role_users, programme):  # noqa: F811
     assert data["texts"]["legend"] == "Légende"
 
 
-@pytest.mark.parametrize(
-    ("tile_url", "img_src"),
-    [
-        ("", ["'self'", "data:"]),
-    ],
-)
-def test_tiles_are_off_by_default(settings, tile_url, img_src):
-    assert settings.DIGILEAP_MAP_TILE_URL == tile_url
-    assert settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"] == img_src
+def test_tiles_are_off_by_default(settings):
+    assert settings.DIGILEAP_MAP_TILE_URL == ""
+    assert settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"] == ["'self'", "data:"]
 
 
 @override_settings(
@@ -232,3 +225,23 @@ def test_without_money_the_map_opens_on_the_first_target(role_users, programme):
     # asked for by name, the share paid shows even without money (no school has a value)
     data = get_map(user, programme_, layer="paid_share")
     assert data["layer"]["key"] == "paid_share" and data["with_value"] == 0
+
+
+def test_a_configured_tile_server_is_allowed_by_the_csp():
+    """The settings add the tile server's origin to img-src only when one is configured."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "from config.settings import base; "
+        "print(base.CONTENT_SECURITY_POLICY['DIRECTIVES']['img-src'], repr(base.DIGILEAP_MAP_TILE_URL))"
+    )
+    environment = {**os.environ, "DIGILEAP_MAP_TILE_URL": "https://{s}.tiles.example.org/{z}/{x}/{y}.png"}
+    output = subprocess.run(
+        [sys.executable, "-c", code], env=environment, capture_output=True, text=True, check=True
+    ).stdout
+    assert (
+        output
+        == "[\"'self'\", 'data:', 'https://*.tiles.example.org'] 'https://{s}.tiles.example.org/{z}/{x}/{y}.png'\n"
+    )
