@@ -161,6 +161,8 @@ def test_an_owner_edits_a_programme_a_source_and_an_objective(world, owner):
 
     page = client.get(reverse("programmes:programme-update", kwargs={"pk": programme.pk})).content.decode()
     assert 'value="Oude naam"' in page and 'value="P-1"' in page
+    assert 'value="4" id="id_sdgs_3" checked' in page and 'value="5" id="id_sdgs_4" checked' not in page
+    assert 'name="tags" value="a"' in page
 
     data = programme_post(world, code="P-1", **texts("name", {"en": "New name", "nl": "Oude naam"}), sdgs=["4", "17"])
     response = client.post(reverse("programmes:programme-update", kwargs={"pk": programme.pk}), data)
