@@ -368,7 +368,8 @@ class ApplicationSchool(models.Model):
 
 class CostLine(models.Model):
     """One cost of an application: for a school, or for the operator as a whole (``school`` empty).
-    ``amount`` is quantity times unit price, rounded half up to the cent."""
+    ``amount`` is quantity times unit price, rounded half up to the cent; ``funding`` is what the
+    call pays of it (``rules.line_figures``), kept so that sums over many lines stay in SQL."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="cost_lines")
     position = models.PositiveIntegerField(_("line"))
@@ -380,6 +381,11 @@ class CostLine(models.Model):
     quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=2)
     unit_price = models.DecimalField(_("unit price (EUR)"), **MONEY)
     amount = models.DecimalField(_("amount (EUR)"), **MONEY)
+    funding = models.DecimalField(
+        _("funding requested (EUR)"),
+        help_text=_("The amount times the category's funding rate, rounded down."),
+        **MONEY,
+    )
 
     scope_paths = _under("application", APPLICATION_SCOPE)
 
@@ -392,6 +398,10 @@ class CostLine(models.Model):
             models.CheckConstraint(name="cost_line_quantity_positive", condition=models.Q(quantity__gt=0)),
             _not_negative("cost_line_unit_price_not_negative", "unit_price"),
             _not_negative("cost_line_amount_not_negative", "amount"),
+            models.CheckConstraint(
+                name="cost_line_funding_within_amount",
+                condition=models.Q(funding__gte=0, funding__lte=models.F("amount")),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -74,14 +74,17 @@ def test_cost_lines_need_a_positive_quantity_and_no_negative_money():
     category = CostCategoryFactory(call=application.call)
 
     def line(position, **values):
-        data = {"quantity": Decimal("1"), "unit_price": Decimal("1"), "amount": Decimal("1"), **values}
+        data = {"quantity": Decimal("1"), "unit_price": Decimal("1"), "amount": Decimal("1"), "funding": Decimal("1")}
+        data.update(values)
         return CostLine.objects.create(
             application=application, position=position, category=category, description="x", **data
         )
 
     assert refused(lambda: line(1, quantity=Decimal("0")))
     assert refused(lambda: line(1, unit_price=Decimal("-0.01")))
-    assert refused(lambda: line(1, amount=Decimal("-0.01")))
+    assert refused(lambda: line(1, amount=Decimal("-0.01"), funding=Decimal(0)))
+    assert refused(lambda: line(1, funding=Decimal("1.01")))
+    assert refused(lambda: line(1, funding=Decimal("-0.01")))
     line(1)
     assert refused(lambda: line(1))
 
