@@ -82,3 +82,15 @@ def test_each_target_downloads_its_own_template(admin_client):
     header = b"".join(response.streaming_content).decode("utf-8-sig").strip().split(";")
     assert header == ["programme", "source", "kind", "amount", "date", "school", "reference"]
     assert admin_client.get(reverse("importprofile-template"), {"target": "nothing"}).status_code == 404
+
+
+def test_the_job_page_counts_warnings_and_says_where_money_over_budget_is_shown(db):
+    from django.template.loader import render_to_string
+
+    from digileap.core.models import ImportJob
+
+    job = ImportJob(target="transactions", profile="generic", status=ImportJob.Status.PREVIEWED)
+    context = {"job": job, "summary": {"created": 2, "updated": 0, "unchanged": 0, "rejected": 0, "warnings": 1}}
+    html = render_to_string("core/imports/_job_status.html", {**context, "Status": ImportJob.Status})
+    assert "<dt>Warnings</dt><dd>1</dd>" in html
+    assert "Some rows take a funding source over its budget" in html
