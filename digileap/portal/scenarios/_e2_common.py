@@ -128,7 +128,6 @@ def pdf_file(name: str, title: str) -> ContentFile:
 
 
 def hand_out_in_bulk(
-    run: Run,
     *,
     pairs: Sequence[tuple[int, int]],
     at,
@@ -165,6 +164,8 @@ def hand_out_in_bulk(
         assignment.device_id: assignment
         for assignment in Assignment.objects.filter(device_id__in=device_ids, returned_at__isnull=True)
     }
+    for assignment in assignments.values():
+        assignment.assigned_at = at  # the same moment, in the caller's time zone, as the service records it
     actor_id, actor_label = _actor_fields(by)
     bulk_insert(
         DeviceEvent,
@@ -204,18 +205,23 @@ def hand_out_in_bulk(
          "scan_sha256", "recorded_by", "reminder_count", "last_reminded_at"],
         rows,
     )  # fmt: skip
-    agreements = list(UserAgreement.objects.filter(assignment__in=[a.pk for a in assignments.values()]))
+    device_of = {assignment.pk: device_id for device_id, assignment in assignments.items()}
+    agreements = list(UserAgreement.objects.filter(assignment__in=list(device_of)))
+    for agreement in agreements:
+        agreement.sent_at = at
+        if agreement.accepted_at is not None:
+            agreement.accepted_at = accepted[device_of[agreement.assignment_id]][0]
     changes = [audit.change_for("create", a, after=audit.snapshot(a, ASSIGNMENT_FIELDS)) for a in assignments.values()]
     acceptances = []
     for agreement in agreements:
-        issued = {**audit.snapshot(agreement, AUDITED_FIELDS), "status": "pending", "accepted_at": None,
-                  "accepted_via": "", "signed_by": ""}  # fmt: skip
+        issued_acceptance = {"status": "pending", "accepted_at": None, "accepted_via": "", "signed_by": ""}
+        issued = {**audit.snapshot(agreement, AUDITED_FIELDS), **issued_acceptance}
         changes.append(audit.change_for("create", agreement, after=issued))
         if agreement.status == "accepted":
             change = audit.change_for(
                 "accept",
                 agreement,
-                before={"status": "pending", "accepted_at": None, "accepted_via": "", "signed_by": ""},
+                before={**issued_acceptance, "scan": "", "scan_sha256": "", "recorded_by": None},
                 after=audit.snapshot(agreement, ACCEPTANCE_FIELDS),
             )
             acceptances.append((agreement.accepted_at, change))

@@ -394,7 +394,6 @@ class Ghent(Scenario):
                 else:
                     with clock(at):
                         hand_out_in_bulk(
-                            run,
                             pairs=[(device.pk, recipient.pk) for device, recipient in group],
                             at=at,
                             by=coordinator,

@@ -47,6 +47,65 @@ def test_school_days_skip_weekends_and_the_holidays():
 
 
 @pytest.mark.django_db
+def test_a_hand_out_in_bulk_writes_what_the_hand_out_service_writes(world):
+    from digileap.core.permissions import SystemActor
+    from digileap.devices.services.agreements import agreement_accept_in_app
+    from digileap.devices.services.assignments import device_assign
+    from digileap.devices.tests.factories import DeviceFactory, RecipientFactory
+    from digileap.devices.tests.factories_agreements import AgreementTemplateFactory
+    from digileap.portal.scenarios._e2_common import hand_out_in_bulk
+    from digileap.portal.scenarios.base import clock
+    from digileap.programmes.tests.factories import ProgrammeFactory
+
+    programme = ProgrammeFactory(authority=world.authority)
+    template = AgreementTemplateFactory(programme=programme)
+    delivered = moment(day(2022, 1, 5), 10)
+    one, two = (DeviceFactory(programme=programme, school=world.school, status_changed_at=delivered) for _ in range(2))
+    first, second = (RecipientFactory(school=world.school) for _ in range(2))
+    actor, at = SystemActor("scenario"), moment(day(2022, 1, 10), 9)
+    accepted = moment(day(2022, 1, 12), 19, 30)
+    with clock(at):
+        device_assign(device=one, recipient=first, actor=actor, at=at)
+    with clock(accepted):
+        agreement_accept_in_app(token=UserAgreement.objects.get(assignment__device=one).token, signed_by="parent")
+    with clock(at):
+        hand_out_in_bulk(
+            pairs=[(two.pk, second.pk)], at=at, by=actor, template=template, accepted={two.pk: (accepted, "parent")}
+        )
+
+    def written(device) -> dict:
+        device.refresh_from_db()
+        assignment = Assignment.objects.get(device=device)
+        event = DeviceEvent.objects.filter(device=device).latest("occurred_at", "id")
+        agreement = UserAgreement.objects.get(assignment=assignment)
+        audits = AuditEvent.objects.filter(
+            object_type__in=["devices.assignment", "devices.useragreement"],
+            object_id__in=[str(assignment.pk), str(agreement.pk)],
+        ).order_by("id")
+        return {
+            "device": (device.status, device.status_changed_at, device.first_deployed_on),
+            "assignment": (assignment.kit, assignment.assigned_at, assignment.assigned_by_id, assignment.returned_at),
+            "event": (event.status, event.previous_status, event.occurred_at, event.actor_label, event.reason,
+                      list(event.data)),
+            "agreement": (agreement.template_id, agreement.status, agreement.sent_at, agreement.accepted_at,
+                          agreement.accepted_via, agreement.signed_by, len(agreement.token)),
+            "audit": [
+                (a.object_type, a.action, a.occurred_at, a.actor_label, sorted(a.after),
+                 {k: v for k, v in a.after.items() if k not in ("device", "recipient", "assignment")}, a.before)
+                for a in audits
+            ],
+        }  # fmt: skip
+
+    assert written(two) == written(one)
+    assert written(one)["device"] == ("deployed", at, day(2022, 1, 10))
+    assert [(action, actor) for _type, action, _at, actor, *_rest in written(one)["audit"]] == [
+        ("create", "scenario"),
+        ("create", "scenario"),
+        ("accept", "in-app acceptance"),
+    ]
+
+
+@pytest.mark.django_db
 def test_ghent_small_plays_the_three_phases_and_a_second_run_writes_nothing():
     summary = get_scenario("ghent").run("small", today=TODAY)
     summary.pop("seconds")
