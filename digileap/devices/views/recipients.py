@@ -44,7 +44,12 @@ def recipient_list(request):
     query = request.GET.copy()
     query.pop("page", None)
     school = filter_form.cleaned_data.get("school") if filter_form.is_bound and filter_form.is_valid() else None
-    group = " ".join((filter_form.cleaned_data.get("group") or "").split()) if school else ""
+    if school is None and not request.GET.get("school"):
+        # One school in scope (a coordinator): its hand-out is offered without filtering first.
+        only = list(filter_form.fields["school"].queryset[:2])
+        school = only[0] if len(only) == 1 else None
+    valid = filter_form.is_bound and filter_form.is_valid()
+    group = " ".join((filter_form.cleaned_data.get("group") or "").split()) if school and valid else ""
     context = {
         "filter_form": filter_form,
         "page": page,

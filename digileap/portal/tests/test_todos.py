@@ -130,11 +130,17 @@ def test_a_coordinator_of_several_schools_chooses_in_the_list(world, role_users)
     assert [(e.key, e.url) for e in menu_for(coordinator) if e.key == "handout"] == [("handout", url)]
     home = _client(coordinator).get(reverse("home"))
     assert [action.url for action in home.context["actions"]] == [url]
+    # The recipient list offers the one school's hand-out without filtering first.
+    recipients = _client(coordinator).get(reverse("devices:recipient-list"))
+    assert (recipients.context["school"], recipients.context["can_hand_out"]) == (world.school, True)
+    assert f'href="{url}"' in recipients.content.decode()
     operator_user = role_users[Role.OPERATOR_STAFF]
     SchoolFactory(operator=world.operator, authority=world.authority, name="INSIDE second school")
     assert [e for e in menu_for(operator_user) if e.key == "handout"] == []
     home = _client(operator_user).get(reverse("home"))
     assert len(home.context["actions"]) == 2  # one link per school, up to five
+    recipients = _client(operator_user).get(reverse("devices:recipient-list"))
+    assert (recipients.context["school"], recipients.context["can_hand_out"]) == (None, False)
 
 
 def test_nothing_waiting_says_so(role_users):
