@@ -19,6 +19,7 @@ from digileap.programmes.models import FundingSource, Programme
 
 from ..entitlements import DefinitionError, parse_definition
 from ..models import Call, CallOperator, CostCategory, RequiredDocument
+from ..rules import percent
 
 CALL_FIELDS = (
     "code",
@@ -155,8 +156,8 @@ def _check_category(category: CostCategory) -> None:
         raise ValidationError(
             {
                 "funding_rate": [
-                    _("The funding rate and the call's co-financing of %(rate)s %% add up to more than 100 %%.")
-                    % {"rate": category.call.cofinancing_rate}
+                    _("The funding rate and the call's co-financing of %(rate)s add up to more than 100 %%.")
+                    % {"rate": percent(category.call.cofinancing_rate)}
                 ]
             }
         )
