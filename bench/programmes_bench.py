@@ -11,7 +11,7 @@ of snapshots. Then times, in this process (Django's test Client, no network):
 - the staff dashboard /programmes/<id>/dashboard/ as the programme owner (median and p95), and the
   two fragments it loads after itself (the breakdowns by operator and by school);
 - the public page /p/<code>/ without login, and its JSON (median and p95);
-- the map image and the breakdown export by school (median of a few);
+- the map image, the map's JSON and the breakdown export by school (median of a few);
 - an evidence pack of the schools-reached target (once; the background job does the same work).
 
 Prints one JSON line. Nothing is asserted (see bench/README.md).
@@ -235,6 +235,8 @@ def main() -> None:
         ("public page /p/<code>/", series(public, reverse("public:programme", kwargs={"code": programme.code}), args.requests)),
         ("public JSON /p/<code>.json", series(public, reverse("public:programme-json", kwargs={"code": programme.code}), args.requests)),
         ("map image (SVG)", series(staff, reverse("programmes:programme-map", kwargs={"pk": programme.pk}), 5)),
+        ("map JSON, share paid", series(staff, reverse("programmes:programme-map-data", kwargs={"pk": programme.pk}), 5)),
+        ("map JSON, first target", series(staff, reverse("programmes:programme-map-data", kwargs={"pk": programme.pk}) + f"?layer=target-{targets[0].pk}", 5)),
         (
             "breakdown by school (CSV export)",
             series(staff, reverse("programmes:programme-breakdown", kwargs={"pk": programme.pk}) + "?by=school", 3),

@@ -7,7 +7,9 @@ from the ledger the user may see) and every target whose indicator can be broken
 kind breaks down by school when its evidence records name the school (a ``school_number`` column).
 A school's value is then the sum of the records' ``amount_eur`` (money kinds) or their count
 (devices, access points, pupils, schools reached: one row each). A kind may give its own breakdown
-with ``per_school(target, as_of) -> {school_id: Decimal}``. Kinds whose value is not about schools
+with ``per_school(target, as_of) -> {school_id: Decimal}``; the built-in money, schools-reached and
+device kinds are grouped by school in the database (``_fast_per_school``), with the same result
+as the records. Kinds whose value is not about schools
 (a document approved, a figure typed in) are listed as not mappable, with the reason.
 
 Only schools of the programme's authority in the user's scope appear; a record about another
@@ -19,7 +21,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import FloatField, Q, Sum
+from django.db.models import Count, FloatField, Q, Sum
 from django.db.models.functions import Cast
 from django.templatetags.static import static
 from django.utils.formats import number_format
@@ -27,7 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from . import selectors
-from .indicators import get_kind
+from .indicators import get_kind, money_measures, reach_sources
 from .models import FundingTransaction, Programme, Target
 
 PAID, COMMITTED = FundingTransaction.Kind.PAID, FundingTransaction.Kind.COMMITTED
@@ -139,11 +141,58 @@ def _money_values(user, programme: Programme, key: str) -> dict[int, Decimal]:
     return values
 
 
+def _grouped(queryset, value) -> dict[int, Decimal]:
+    """``{school_id: value}`` from a queryset with a ``school`` (rows without one are left out)."""
+    return {
+        school_id: Decimal(total)
+        for school_id, total in queryset.filter(school__isnull=False)
+        .order_by()
+        .values("school_id")
+        .annotate(total=value)
+        .values_list("school_id", "total")
+        if total
+    }
+
+
+def _fast_per_school(kind, target: Target, as_of: datetime.date) -> dict[int, Decimal] | None:
+    """The breakdown in one grouped query, for the kinds whose rows can be grouped by school in the
+    database (the records, read row by row, take seconds over 40,000 schools). ``None``: no fast way."""
+    parameters = target.indicator.parameters or {}
+    if kind.code == "schools_reached":
+        start, end = target.counting_window(as_of)
+        sources = reach_sources()
+        reached: set[int] = set()
+        for code in parameters.get("via", getattr(kind, "default_via", ("funding",))):
+            if code in sources:
+                queryset = sources[code].schools(target, start, end, parameters).order_by()
+                reached.update(queryset.values_list("school_id", flat=True).distinct())
+        reached.discard(None)
+        return dict.fromkeys(reached, Decimal(1))
+    if kind.code == "money":
+        start, end = target.counting_window(as_of)
+        measure = money_measures().get(parameters.get("measure", ""))
+        if measure is None:
+            return {}
+        entries = measure.entries(target, start, end, parameters)
+        if parameters.get("source_kinds"):
+            entries = entries.filter(**{f"{measure.source_path}__kind__in": parameters["source_kinds"]})
+        # SQLite sums decimals as floating point: money is exact to the cent.
+        return {pk: value.quantize(Decimal("0.01")) for pk, value in _grouped(entries, Sum("amount")).items()}
+    for method in ("devices", "installations"):  # the device kinds count rows, one per device
+        if callable(getattr(kind, method, None)):
+            return _grouped(getattr(kind, method)(target, as_of), Count("pk"))
+    return None
+
+
 def _target_values(target: Target, as_of: datetime.date, numbers: dict[str, int]) -> dict[int, Decimal]:
     """The value per school of a target's indicator on ``as_of``, for the schools in ``numbers``."""
     kind = get_kind(target.indicator.kind)
+    schools = set(numbers.values())
     if hasattr(kind, "per_school"):
-        return {pk: value for pk, value in kind.per_school(target, as_of).items() if pk in numbers.values()}
+        return {pk: value for pk, value in kind.per_school(target, as_of).items() if pk in schools}
+    fast = _fast_per_school(kind, target, as_of)
+    if fast is not None:
+        return {pk: value for pk, value in fast.items() if pk in schools}
     records = kind.records(target, as_of)
     columns = list(records.columns)
     if "school_number" not in columns:

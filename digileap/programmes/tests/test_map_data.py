@@ -245,3 +245,47 @@ def test_a_configured_tile_server_is_allowed_by_the_csp():
         output
         == "[\"'self'\", 'data:', 'https://*.tiles.example.org'] 'https://{s}.tiles.example.org/{z}/{x}/{y}.png'\n"
     )
+
+
+def test_the_grouped_breakdown_equals_the_records_breakdown(role_users, programme, world):  # noqa: F811
+    """For the built-in kinds the map groups by school in the database; the result is the one the
+    evidence records give (sum of amount_eur, or one per row), school by school."""
+    from digileap.devices.tests.factories import DeviceFactory
+    from digileap.programmes.indicators import get_kind
+
+    programme_, second, _third = programme
+    today = timezone.localdate()
+    for school, count in ((world.school, 3), (second, 1)):
+        for _ in range(count):
+            DeviceFactory(programme=programme_, school=school, accepted_at=timezone.now())  # accepted: they count
+    money = TargetFactory(
+        programme=programme_,
+        target_value=D("10000"),
+        due_date=today + datetime.timedelta(days=30),
+        indicator=IndicatorFactory(programme=programme_, kind="money", parameters={"measure": "committed"}),
+    )
+    devices = TargetFactory(
+        programme=programme_,
+        target_value=D("10"),
+        due_date=today + datetime.timedelta(days=30),
+        indicator=IndicatorFactory(programme=programme_, kind="devices_delivered"),
+    )
+    reached = programme_.targets.get(number="401")
+    numbers = {"1001": world.school.pk, "1002": second.pk}
+    expected = {
+        money: {world.school.pk: D("1000.00"), second.pk: D("3000.00")},
+        devices: {world.school.pk: 3, second.pk: 1},
+        reached: {world.school.pk: 1, second.pk: 1},
+    }
+    for target, values in expected.items():
+        kind = get_kind(target.indicator.kind)
+        fast = maps._fast_per_school(kind, target, today)
+        assert fast == values, target.indicator.kind
+        records = kind.records(target, today)
+        columns = list(records.columns)
+        from_records: dict[int, D] = {}
+        for row in records.rows:
+            pk = numbers[row[columns.index("school_number")]]
+            amount = D(str(row[columns.index("amount_eur")])) if "amount_eur" in columns else 1
+            from_records[pk] = from_records.get(pk, 0) + amount
+        assert from_records == fast, target.indicator.kind
