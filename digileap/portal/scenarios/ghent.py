@@ -362,7 +362,12 @@ class Ghent(Scenario):
         rng = run.rng("hand_outs")
         template = AgreementTemplate.objects.get(programme=run.programme, language="nl", is_active=True)
         in_app, on_paper = [], []
-        deliveries = Delivery.objects.filter(programme=run.programme).select_related("school").order_by("delivered_on")
+        # The registry's schools only (the demo may have delivered devices of the programme elsewhere).
+        deliveries = (
+            Delivery.objects.filter(programme=run.programme, school__authority_id=run.programme.authority_id)
+            .select_related("school")
+            .order_by("delivered_on", "note_number")
+        )
         for delivery in deliveries:
             school = delivery.school
             coordinator = self._coordinator(school)
@@ -442,9 +447,11 @@ class Ghent(Scenario):
         desk = self._person("signpost.servicedesk")
         schools = list(run.schools())
         # Every school goes into aftercare once its laptops are out, until the end of the school year.
+        ours = Assignment.objects.filter(
+            device__programme=programme, recipient__school__authority_id=programme.authority_id
+        )
         first_hand_out = dict(
-            Assignment.objects.filter(device__programme=programme)
-            .order_by()
+            ours.order_by()
             .values_list("recipient__school_id")
             .annotate(first=Min("assigned_at"))
             .values_list("recipient__school_id", "first")
@@ -463,11 +470,7 @@ class Ghent(Scenario):
             with clock(moment(add_working_days(day, 10), 10)):
                 checklist_tick(item=self._step(school, "first_check_in_done"), actor=coordinator)
         # Tickets: about 3 % of the laptops, from a week after the hand-out to mid-June.
-        assignments = list(
-            Assignment.objects.filter(device__programme=programme)
-            .select_related("device", "recipient__school")
-            .order_by("device__serial")
-        )
+        assignments = list(ours.select_related("device", "recipient__school").order_by("device__serial"))
         chosen = rng.sample(assignments, run.count(round(LAPTOPS * TICKET_SHARE)))
         plans = []
         for assignment in chosen:
@@ -550,7 +553,9 @@ class Ghent(Scenario):
     def _step(school, code: str):
         from digileap.devices.models import ChecklistItem
 
-        return ChecklistItem.objects.get(rollout__school=school, code=code)
+        return ChecklistItem.objects.get(
+            rollout__school=school, rollout__programme__code=Ghent.programme_code, code=code
+        )
 
     @staticmethod
     def _delivery_days() -> list[datetime.date]:
