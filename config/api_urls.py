@@ -8,6 +8,7 @@ from digileap.allocation.api import urls as allocation_api
 from digileap.core.api import urls as core_api
 from digileap.core.api.views import ThrottledObtainAuthToken
 from digileap.devices.api import urls as devices_api
+from digileap.funding.api import urls as funding_api
 from digileap.programmes.api import urls as programmes_api
 from digileap.schools.api import urls as schools_api
 
@@ -30,6 +31,7 @@ schools_api.register(router)
 programmes_api.register(router)
 allocation_api.register(router)
 devices_api.register(router)
+funding_api.register(router)
 
 urlpatterns = [
     path("auth/token/", ThrottledObtainAuthToken.as_view(), name="api-token"),

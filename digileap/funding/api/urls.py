@@ -1,0 +1,8 @@
+from . import views
+
+
+def register(router) -> None:
+    """Add this app's viewsets to the API router; basenames are the model names."""
+    router.register("funding-calls", views.CallViewSet, basename="call")
+    router.register("funding-entitlements", views.EntitlementViewSet, basename="entitlement")
+    router.register("funding-applications", views.ApplicationViewSet, basename="application")
