@@ -90,8 +90,44 @@ LEVELS_SCHEMA = {
 }
 ACCEPTED_ONLY_SCHEMA = {
     "type": "boolean",
-    "description": "Only devices the school accepted on or before the day.",
+    "description": "The older form of count: true is count 'accepted', false is count 'delivered'.",
 }
+# Which devices count (``count``): the rule is stated in the evidence pack's summary and manifest.
+COUNT_ACCEPTED = "accepted"
+COUNT_DELIVERED = "delivered"
+COUNT_ALL_NOT_DAMAGED = "all_not_damaged"
+COUNT_RULES = {
+    COUNT_ACCEPTED: _(
+        "Only devices the school accepted on or before the day count (devices the school bought and "
+        "reported itself count as accepted); devices recorded as missing or damaged at acceptance do not."
+    ),
+    COUNT_DELIVERED: _(
+        "Every device delivered counts, whether or not the school has accepted it yet, damaged devices "
+        "included; only devices recorded as missing at acceptance do not."
+    ),
+    COUNT_ALL_NOT_DAMAGED: _(
+        "Every device delivered counts, whether or not the school has accepted it yet, except devices "
+        "recorded as missing or damaged at acceptance."
+    ),
+}
+COUNT_SCHEMA = {
+    "type": "string",
+    "enum": list(COUNT_RULES),
+    "description": "Which devices count: 'accepted' (the default) only those the school accepted, neither "
+    "missing nor damaged; 'delivered' every delivered device not missing; 'all_not_damaged' every delivered "
+    "device neither missing nor damaged.",
+}
+DAMAGED = Device.Discrepancy.DAMAGED
+
+
+def count_rule(parameters: dict) -> str:
+    """The ``count`` rule of the parameters: ``count`` itself, else the older ``accepted_only``
+    (true: accepted, false: delivered), else the default, ``accepted``."""
+    if parameters.get("count"):
+        return parameters["count"]
+    if "accepted_only" in parameters:
+        return COUNT_ACCEPTED if parameters["accepted_only"] else COUNT_DELIVERED
+    return COUNT_ACCEPTED
 
 
 def day_end(day: datetime.date) -> datetime.datetime:
@@ -207,6 +243,7 @@ class DeviceKind(IndicatorKind):
             "condition": CONDITION_SCHEMA,
             "target_group": TARGET_GROUP_SCHEMA,
             "levels": LEVELS_SCHEMA,
+            "count": COUNT_SCHEMA,
             "accepted_only": ACCEPTED_ONLY_SCHEMA,
         },
         "additionalProperties": False,
@@ -214,6 +251,15 @@ class DeviceKind(IndicatorKind):
 
     def validate_parameters(self, parameters: dict) -> None:
         validate_against(self.parameter_schema, parameters)
+        if "count" in parameters and "accepted_only" in parameters:
+            raise ValidationError(
+                {"parameters": _("count and accepted_only: give count only (accepted_only is its older form).")}
+            )
+
+    def counting_rule(self, target) -> str:
+        """The counting rule of the target's parameters, in words (the evidence pack states it)."""
+        parameters = target.indicator.parameters if target.indicator_id else {}
+        return str(COUNT_RULES[count_rule(parameters)])
 
     def devices(self, target, as_of: datetime.date, *, counting: bool = False) -> QuerySet:
         """The devices that count toward the target on ``as_of`` (a queryset without ordering);
@@ -230,8 +276,12 @@ class DeviceKind(IndicatorKind):
             queryset = queryset.filter(condition=parameters["condition"])
         if parameters.get("levels"):
             queryset = queryset.filter(_levels_q("school__", parameters["levels"]))
-        if parameters.get("accepted_only"):
-            queryset = queryset.filter(accepted_at__lt=day_end(as_of))
+        rule = count_rule(parameters)
+        if rule == COUNT_ACCEPTED:
+            # A school's own purchase is accepted by reporting it.
+            queryset = queryset.filter(Q(accepted_at__lt=day_end(as_of)) | Q(purchase__isnull=False))
+        if rule in (COUNT_ACCEPTED, COUNT_ALL_NOT_DAMAGED):
+            queryset = queryset.exclude(discrepancy=DAMAGED)
         if parameters.get("target_group"):
             first = (
                 Assignment.objects.filter(device=OuterRef("pk"), assigned_at__lt=day_end(as_of))
@@ -318,9 +368,9 @@ class DevicesDelivered(DeviceKind):
     code = "devices_delivered"
     label = _("Devices delivered")
     description = _(
-        "Devices of the programme delivered to schools (or bought by schools and reported) by the day, "
-        "without those the school marked as missing; optionally by type, condition, target group, "
-        "level of the school, and only those accepted."
+        "Devices of the programme delivered to schools (or bought by schools and reported) by the day; by "
+        "default only those the school accepted, neither missing nor damaged (parameter 'count'); optionally "
+        "by type, condition, target group and level of the school."
     )
     date_field = "delivered_on"
 
@@ -333,8 +383,9 @@ class DevicesDeployed(DeviceKind):
     label = _("Devices deployed")
     description = _(
         "Devices of the programme handed out to pupils or teachers for the first time by the day (devices "
-        "returned, lost or retired later still count); optionally by type, condition, target group, level "
-        "of the school, and only those accepted."
+        "returned, lost or retired later still count); by default only those the school accepted, neither "
+        "missing nor damaged (parameter 'count'); optionally by type, condition, target group and level of "
+        "the school."
     )
     date_field = "first_deployed_on"
     extra_columns = ["first_deployed_on", "status"]

@@ -734,6 +734,8 @@ def _build_pack(target: Target, as_of: datetime.date, progress: Progress | None)
     )
     head = chain_head_hash()
     moment = f"{as_of.isoformat()}T00:00:00Z"
+    # Which records count, in words, where the kind has such a rule (the device kinds' ``count``).
+    counting_rule = kind.counting_rule(target) if hasattr(kind, "counting_rule") else ""
 
     def summary_context(totals: list[SchoolTotal], record_count: int) -> dict:
         return {
@@ -750,6 +752,7 @@ def _build_pack(target: Target, as_of: datetime.date, progress: Progress | None)
             "total_amount": sum((t.amount for t in totals if t.amount is not None), Decimal("0")),
             "has_amounts": any(t.amount is not None for t in totals),
             "chain_head": head,
+            "counting_rule": counting_rule,
         }
 
     report(10)
@@ -790,7 +793,12 @@ def _build_pack(target: Target, as_of: datetime.date, progress: Progress | None)
         "as_of": as_of.isoformat(),
         "value": str(value),
         "status": assessment.status,
-        "method": {"indicator": kind.code, "label": str(kind.label), "parameters": target.indicator.parameters},
+        "method": {
+            "indicator": kind.code,
+            "label": str(kind.label),
+            "parameters": target.indicator.parameters,
+            **({"counting_rule": counting_rule} if counting_rule else {}),
+        },
         "record_count": record_count,
         "files": dict(sorted(files_meta.items())),
         "audit_chain_head": head,

@@ -157,12 +157,15 @@ def test_the_seed_programmes_targets_move(seeded):
         for row in target_progress(targets, TODAY)
     }
     assert values == {
-        ("brussels-digitale-omkeer", "405"): Decimal("103"),  # one laptop of the first delivery is missing
+        # Accepted only, neither missing nor damaged (103 delivered, one laptop of the first delivery missing).
+        ("brussels-digitale-omkeer", "405"): Decimal("60"),
         ("brussels-digitale-omkeer", "2"): Decimal("18"),  # two access points not verified yet
-        ("ghent-digisprong", "2"): Decimal("180"),
+        ("ghent-digisprong", "2"): Decimal("144"),  # accepted only: one school's 36 laptops wait for acceptance
         ("latvia-dators-ikvienam-bernam", "1"): Decimal("260"),
         ("latvia-dators-ikvienam-bernam", "2"): Decimal("260"),
-        (DEMO_CODE, "D3"): Decimal("185"),  # the missing laptop left out; the waiting delivery counts
+        # Accepted only: 4 x 30 + 26 at the coordinator's school less the missing and the damaged laptop;
+        # the coordinator's second delivery (10) and the last school's (30) wait for acceptance.
+        (DEMO_CODE, "D3"): Decimal("144"),
         (DEMO_CODE, "D4"): Decimal("22"),  # 20 pupils and 2 teachers; the loan laptop is not deployed
         (DEMO_CODE, "D5"): Decimal("10.53"),  # 20 pupils of the coordinator's school's 190
         (DEMO_CODE, "D6"): Decimal("6"),

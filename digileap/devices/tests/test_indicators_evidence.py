@@ -32,7 +32,8 @@ D = Decimal
 def _target(data, kind: str, parameters=None, **fields) -> Target:
     fields.setdefault("programme", data.programme)
     fields.setdefault("number", "405")
-    indicator = IndicatorFactory(programme=fields["programme"], kind=kind, parameters=parameters or {})
+    parameters = test_indicators_kinds.delivered_rule(kind, parameters)
+    indicator = IndicatorFactory(programme=fields["programme"], kind=kind, parameters=parameters)
     return TargetFactory(title={"en": "Devices delivered"}, unit="devices", indicator=indicator, **fields)
 
 
@@ -56,7 +57,9 @@ def test_the_pack_of_a_devices_target_lists_every_device(data):
     assert manifest["method"] == {
         "indicator": "devices_delivered",
         "label": "Devices delivered",
-        "parameters": {"device_types": ["laptop", "tablet"]},
+        "parameters": {"device_types": ["laptop", "tablet"], "count": "delivered"},
+        "counting_rule": "Every device delivered counts, whether or not the school has accepted it yet, damaged "
+        "devices included; only devices recorded as missing at acceptance do not.",
     }
     rows = _csv(files["records.csv"])
     assert rows[0] == [
@@ -132,7 +135,9 @@ def test_values_computed_outside_a_transaction_are_cached_until_the_data_change(
     from .factories import DeviceFactory
 
     device = DeviceFactory(programme__authority=world.authority, serial="SN-CACHE-1")
-    indicator = IndicatorFactory(programme=device.programme, kind="devices_delivered")
+    indicator = IndicatorFactory(
+        programme=device.programme, kind="devices_delivered", parameters={"count": "delivered"}
+    )
     target = Target.objects.select_related("indicator").get(
         pk=TargetFactory(programme=device.programme, indicator=indicator).pk
     )

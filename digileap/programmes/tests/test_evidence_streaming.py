@@ -227,7 +227,7 @@ def test_records_that_change_between_the_two_queries_are_read_again_through_pyth
     ("kind", "parameters", "day"),
     [
         ("devices_delivered", {}, JUNE_30),
-        ("devices_delivered", {"device_types": ["laptop"], "levels": [2]}, JUNE_30),
+        ("devices_delivered", {"device_types": ["laptop"], "levels": [2], "count": "delivered"}, JUNE_30),
         ("devices_deployed", {}, JUNE_30),
         ("access_points_installed", {}, datetime.date(2024, 7, 31)),
         ("pupils_with_device", {"as_ratio": True}, datetime.date(2024, 9, 1)),
