@@ -42,7 +42,11 @@ def programme_list(request):
         .annotate(budget=Subquery(budget), target_count=Coalesce(Subquery(target_count), 0))
         .order_by("code")
     )
-    context = {"programmes": programmes, "may_add": can(request.user, Action.ADD, Programme)}
+    context = {
+        "programmes": programmes,
+        "may_add": can(request.user, Action.ADD, Programme),
+        "changeable": set(selectors.programmes_for(request.user, Action.CHANGE).values_list("pk", flat=True)),
+    }
     return render(request, "programmes/programme_list.html", context)
 
 

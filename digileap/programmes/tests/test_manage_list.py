@@ -52,3 +52,20 @@ def test_new_programme_shows_only_for_those_who_may_add_one(world, role_users):
         response = client.get(reverse("programmes:programme-list"))
         shows = f'href="{url}"' in response.content.decode()
         assert shows == (role in {Role.ADMINISTRATOR, Role.PROGRAMME_OWNER}), role
+
+
+def test_each_programme_the_user_may_change_has_an_edit_link(world, role_users):
+    inside = ProgrammeFactory(code="INSIDE-p", authority=world.authority)
+    outside = ProgrammeFactory(code="OUTSIDE-p", authority=world.other_authority)
+    edit = {p: f'href="{reverse("programmes:programme-update", kwargs={"pk": p.pk})}"' for p in (inside, outside)}
+    expected = {
+        Role.ADMINISTRATOR: [True, True],
+        Role.PROGRAMME_OWNER: [True, False],
+        Role.FUNDING_ADMINISTRATOR: [False, False],
+        Role.AUDITOR: [False, False],
+    }
+    for role, shown in expected.items():
+        client = Client()
+        client.force_login(role_users[role])
+        text = client.get(reverse("programmes:programme-list")).content.decode()
+        assert [edit[inside] in text, edit[outside] in text] == shown, role
