@@ -105,7 +105,16 @@
     var map = L.map(canvas, { preferCanvas: true, zoomSnap: 0.25, scrollWheelZoom: false });
     map.setView([50.5, 10], 4);
     canvas.digileapMap = map; // for the browser tests
-    var schools = L.layerGroup().addTo(map);
+    var schools = L.featureGroup().addTo(map);
+    // One tooltip object per school only once it is pointed at (40,000 schools draw in a second).
+    function showTooltip(event) {
+      var marker = event.layer;
+      if (!marker.getTooltip()) {
+        marker.bindTooltip(marker.options.label, { direction: "top", className: "map-tooltip" });
+      }
+      marker.openTooltip();
+    }
+    schools.on("mouseover click", showTooltip);
     // The legend stands under the map, so it never hides a school (phones included).
     var legendBox = element("div", "map-legend");
     canvas.insertAdjacentElement("afterend", legendBox);
@@ -213,7 +222,11 @@
         .filter(function (value) { return value !== null; });
       var bounds = classes(values);
       // A tooltip left open (the pointer on a school) goes with its school.
-      schools.eachLayer(function (layer) { layer.unbindTooltip(); });
+      schools.eachLayer(function (layer) {
+        if (layer.getTooltip()) {
+          layer.unbindTooltip();
+        }
+      });
       schools.clearLayers();
       // The schools without a value first, so those with one are drawn over them.
       var rows = data.schools.slice().sort(function (a, b) {
@@ -230,9 +243,8 @@
           weight: 0.6,
           fillColor: fill,
           fillOpacity: 0.9,
+          label: row[1] + " (" + row[0] + "): " + (value === null ? data.texts.no_value : format(value)),
         });
-        var label = row[1] + " (" + row[0] + "): " + (value === null ? data.texts.no_value : format(value));
-        marker.bindTooltip(label, { direction: "top", className: "map-tooltip" });
         schools.addLayer(marker);
         latLngs.push([row[2], row[3]]);
       });
@@ -253,6 +265,9 @@
 
     function load(key) {
       section.dataset.state = "loading";
+      if (status && section.dataset.loadingText) {
+        status.textContent = section.dataset.loadingText;
+      }
       var url = section.dataset.url + (key ? "?layer=" + encodeURIComponent(key) : "");
       return getJSON(url)
         .then(function (data) {
