@@ -1,6 +1,6 @@
 """Funding calls, entitlements and applications (issue 12, capability C6 of the product brief).
 
-A **call** of a programme's funding source says who may apply (``CallOperator``), for what
+A **call** of a programme's funding source says who may apply (``CallEligibility``), for what
 (``CostCategory`` with a funding rate and optional caps), with which documents
 (``RequiredDocument``) and until when. An **entitlement** is the most an operator may apply for in
 a call. An **application** of an operator names some of its schools (``ApplicationSchool``) and
@@ -27,7 +27,7 @@ MONEY = {"max_digits": 14, "decimal_places": 2}
 
 # A call is reached from the authority of its programme and, for operator staff, from the
 # operators that may apply to it.
-CALL_SCOPE = {"authority": "programme__authority", "operator": "call_operators__operator"}
+CALL_SCOPE = {"authority": "programme__authority", "operator": "eligibilities__operator"}
 # An application is reached from the call's authority and from the operator that made it.
 APPLICATION_SCOPE = {"authority": "call__programme__authority", "operator": "operator"}
 
@@ -123,10 +123,11 @@ class Call(models.Model):
         return self.opens_at <= moment < self.closes_at
 
 
-class CallOperator(models.Model):
-    """An operator that may apply to a call."""
+class CallEligibility(models.Model):
+    """An operator's eligibility for a call: the operator may apply to it. (Not named
+    ``CallOperator``: route and kwarg names ending in "operator" must keep meaning the school operator.)"""
 
-    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="call_operators")
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="eligibilities")
     operator = models.ForeignKey("schools.SchoolOperator", on_delete=models.PROTECT, related_name="funding_calls")
 
     scope_paths = {"authority": "call__programme__authority", "operator": "operator"}
@@ -135,7 +136,7 @@ class CallOperator(models.Model):
         verbose_name = _("operator of a call")
         verbose_name_plural = _("operators of a call")
         ordering = ["call", "operator__name"]
-        constraints = [models.UniqueConstraint(fields=["call", "operator"], name="call_operator_once")]
+        constraints = [models.UniqueConstraint(fields=["call", "operator"], name="call_eligibility_once")]
 
     def __str__(self) -> str:
         return f"{self.call.code}: {self.operator}"

@@ -18,7 +18,7 @@ FULL = {"view", "add", "change", "delete"}
 
 CALL_MODELS = [
     "funding.call",
-    "funding.calloperator",
+    "funding.calleligibility",
     "funding.costcategory",
     "funding.requireddocument",
     "funding.entitlement",

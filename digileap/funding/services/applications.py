@@ -39,7 +39,7 @@ from ..models import (
     ApplicationState,
     ApplicationVersion,
     Call,
-    CallOperator,
+    CallEligibility,
     CostCategory,
     CostLine,
     RequiredDocument,
@@ -162,7 +162,7 @@ def application_draft(
     """A new draft of ``operator`` in ``call`` for ``schools`` (default: all its open schools), with
     the registry's pupils. The operator must be one of the call's and the call open."""
     # Locking the operator's place in the call numbers its applications one after the other.
-    listing = CallOperator.objects.select_for_update().filter(call=call, operator=operator).first()
+    listing = CallEligibility.objects.select_for_update().filter(call=call, operator=operator).first()
     application = Application(call=call, operator=operator, title=title[:200], rollout_year=rollout_year)
     authorize(actor, Action.ADD, application)
     if listing is None:

@@ -18,7 +18,7 @@ from digileap.core.services import create_audited, update_audited
 from digileap.programmes.models import FundingSource, Programme
 
 from ..entitlements import DefinitionError, parse_definition
-from ..models import Call, CallOperator, CostCategory, RequiredDocument
+from ..models import Call, CallEligibility, CostCategory, RequiredDocument
 from ..rules import percent
 
 CALL_FIELDS = (
@@ -104,7 +104,7 @@ def call_update(*, actor, call: Call, data: dict[str, Any]) -> Call:
 
 
 @transaction.atomic
-def call_operators_set(*, actor, call: Call, operators) -> list[CallOperator]:
+def call_operators_set(*, actor, call: Call, operators) -> list[CallEligibility]:
     """Exactly ``operators`` may apply to ``call``: missing ones are added, others removed (unless
     they have applied). Operators must belong to the programme's authority."""
     call = Call.objects.select_for_update().get(pk=call.pk)
@@ -121,7 +121,7 @@ def call_operators_set(*, actor, call: Call, operators) -> list[CallOperator]:
                 ]
             }
         )
-    current = {row.operator_id: row for row in call.call_operators.all()}
+    current = {row.operator_id: row for row in call.eligibilities.all()}
     removed = [row for operator_id, row in current.items() if operator_id not in wanted]
     applied = sorted(
         row.operator.name for row in removed if call.applications.filter(operator_id=row.operator_id).exists()
@@ -135,10 +135,10 @@ def call_operators_set(*, actor, call: Call, operators) -> list[CallOperator]:
             }
         )
     added = [
-        CallOperator(call=call, operator=wanted[operator_id]) for operator_id in wanted if operator_id not in current
+        CallEligibility(call=call, operator=wanted[operator_id]) for operator_id in wanted if operator_id not in current
     ]
-    CallOperator.objects.bulk_create(added)
-    CallOperator.objects.filter(pk__in=[row.pk for row in removed]).delete()
+    CallEligibility.objects.bulk_create(added)
+    CallEligibility.objects.filter(pk__in=[row.pk for row in removed]).delete()
     if added or removed:
         audit.record(
             actor=actor,
@@ -147,7 +147,7 @@ def call_operators_set(*, actor, call: Call, operators) -> list[CallOperator]:
             before={"operators": sorted(current)},
             after={"operators": sorted(wanted)},
         )
-    return list(call.call_operators.select_related("operator"))
+    return list(call.eligibilities.select_related("operator"))
 
 
 def _check_category(category: CostCategory) -> None:

@@ -27,7 +27,7 @@ from ..rules import parse_money
 def entitlement_set(*, actor, call: Call, operator: SchoolOperator, amount: Any) -> Entitlement:
     """Type in ``operator``'s entitlement in ``call``."""
     call = Call.objects.select_for_update().get(pk=call.pk)
-    if not call.call_operators.filter(operator=operator).exists():
+    if not call.eligibilities.filter(operator=operator).exists():
         raise ValidationError(
             {"operator": [_("%(operator)s may not apply to this call.") % {"operator": operator.name}]}
         )
@@ -75,7 +75,7 @@ def entitlements_compute(*, actor, call: Call) -> dict[str, int]:
     except DefinitionError as error:
         raise ValidationError({"entitlement_definition": [str(error)]}) from None
     amounts = compute(definition, school_facts(call))
-    operator_ids = list(call.call_operators.values_list("operator_id", flat=True))
+    operator_ids = list(call.eligibilities.values_list("operator_id", flat=True))
     published = set(call.entitlements.filter(published_at__isnull=False).values_list("operator_id", flat=True))
     before = {
         operator_id: str(amount)

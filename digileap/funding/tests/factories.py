@@ -10,7 +10,7 @@ from factory.django import DjangoModelFactory
 from digileap.programmes.tests.factories import FundingSourceFactory, ProgrammeFactory
 from digileap.schools.tests.factories import OperatorFactory
 
-from ..models import Application, Call, CallOperator, CostCategory, Entitlement, RequiredDocument
+from ..models import Application, Call, CallEligibility, CostCategory, Entitlement, RequiredDocument
 
 
 class CallFactory(DjangoModelFactory):
@@ -27,9 +27,9 @@ class CallFactory(DjangoModelFactory):
     cofinancing_payer = Call.CofinancingPayer.STATE
 
 
-class CallOperatorFactory(DjangoModelFactory):
+class CallEligibilityFactory(DjangoModelFactory):
     class Meta:
-        model = CallOperator
+        model = CallEligibility
 
     call = factory.SubFactory(CallFactory)
     operator = factory.SubFactory(OperatorFactory)

@@ -11,7 +11,7 @@ from digileap.accounts.models import Role
 from digileap.core.models import AuditEvent
 from digileap.programmes.tests.factories import FundingSourceFactory, ProgrammeFactory
 
-from ..models import Call, CallOperator, CostCategory, RequiredDocument
+from ..models import Call, CallEligibility, CostCategory, RequiredDocument
 from ..services.calls import (
     call_create,
     call_operators_set,
@@ -192,7 +192,9 @@ def test_operators_come_from_the_programmes_authority_and_applicants_stay(mv_cal
     assert error.value.message_dict == {
         "operators": ["These operators have applied and stay in the call: INSIDE operator"]
     }
-    assert list(CallOperator.objects.filter(call=mv_call).values_list("operator_id", flat=True)) == [world.operator.pk]
+    assert list(CallEligibility.objects.filter(call=mv_call).values_list("operator_id", flat=True)) == [
+        world.operator.pk
+    ]
 
 
 def test_required_document_validity_must_be_positive(mv_call, owner):

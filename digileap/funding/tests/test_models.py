@@ -12,8 +12,8 @@ from digileap.schools.tests.factories import OperatorFactory
 from ..models import ApplicationEvent, ApplicationVersion, CostLine
 from .factories import (
     ApplicationFactory,
+    CallEligibilityFactory,
     CallFactory,
-    CallOperatorFactory,
     CostCategoryFactory,
     EntitlementFactory,
     RequiredDocumentFactory,
@@ -65,8 +65,8 @@ def test_one_entitlement_and_one_listing_per_operator():
     EntitlementFactory(call=call, operator=operator)
     assert refused(lambda: EntitlementFactory(call=call, operator=operator))
     assert refused(lambda: EntitlementFactory(amount=Decimal("-1")))
-    CallOperatorFactory(call=call, operator=operator)
-    assert refused(lambda: CallOperatorFactory(call=call, operator=operator))
+    CallEligibilityFactory(call=call, operator=operator)
+    assert refused(lambda: CallEligibilityFactory(call=call, operator=operator))
 
 
 def test_cost_lines_need_a_positive_quantity_and_no_negative_money():
