@@ -160,6 +160,7 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 IMPORT_MAX_FILE_BYTES = int(os.environ.get("IMPORT_MAX_FILE_BYTES", str(500 * 1024 * 1024)))
+DIGILEAP_UPLOAD_MAX_BYTES = int(os.environ.get("DIGILEAP_UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
 
 # Background tasks: django-tasks with the database backend (no extra server).
 TASKS = {

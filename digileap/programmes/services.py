@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from digileap.core import audit
 from digileap.core.permissions import Action, authorize
+from digileap.core.uploads import check_upload
 
 from .indicators import get_kind, require_kind
 from .models import (
@@ -297,11 +298,12 @@ def evidence_document_upload(
         programme=programme,
         target=target,
         title=title,
-        sha256=_sha256(file),
         uploaded_by=actor if getattr(actor, "pk", None) else None,
         uploaded_at=timezone.now(),
     )
     authorize(actor, Action.ADD, document)
+    check_upload(file, field="file")  # by content: a PDF, an image or an office file, within the size limit
+    document.sha256 = _sha256(file)
     document.file.save(file.name.rsplit("/", 1)[-1], file, save=False)
     document.full_clean()
     document.save()

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 
 from digileap.core import audit
 from digileap.core.permissions import Action, authorize
+from digileap.core.uploads import SCANS, check_upload
 
 from ..models import AgreementTemplate, Assignment, Recipient, UserAgreement
 
@@ -38,12 +39,6 @@ PLACEHOLDERS = {
     "kit": gettext_lazy("what came with the device (charger, bag)"),
     "date": gettext_lazy("the day of the hand-out"),
 }
-SCAN_KINDS = {
-    "application/pdf": (b"%PDF-",),
-    "image/jpeg": (b"\xff\xd8\xff",),
-    "image/png": (b"\x89PNG\r\n\x1a\n",),
-}
-SCAN_EXTENSIONS = {"pdf": "application/pdf", "jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png"}
 SCAN_MAX_BYTES = getattr(settings, "DEVICES_AGREEMENT_SCAN_MAX_BYTES", 10 * 1024 * 1024)
 TOKEN_BYTES = 32
 # Fields of an agreement the audit trail keeps: everything but the token.
@@ -347,28 +342,11 @@ class CheckedScan:
 
 
 def check_scan(scan) -> CheckedScan:
-    """A signed scan must be a PDF, JPEG or PNG (by its content, not just its name) within the size limit."""
+    """A signed scan must be a PDF, JPEG or PNG (by its content, and named as what it is) within the size limit."""
     if scan is None:
         raise ValidationError({"scan": _("Upload the signed agreement (PDF, JPEG or PNG).")})
-    size = getattr(scan, "size", None) or 0
-    if size == 0:
-        raise ValidationError({"scan": _("The uploaded file is empty.")})
-    if size > SCAN_MAX_BYTES:
-        raise ValidationError(
-            {
-                "scan": _("The scan is %(size)s MB; at most %(limit)s MB are accepted.")
-                % {"size": f"{size / 1048576:.1f}", "limit": f"{SCAN_MAX_BYTES / 1048576:.0f}"}
-            }
-        )
-    name = getattr(scan, "name", "") or ""
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    scan.seek(0)
-    head = scan.read(16)
-    content_type = next((kind for kind, magics in SCAN_KINDS.items() if head.startswith(magics)), None)
-    if content_type is None:
-        raise ValidationError({"scan": _("%(name)s is not a PDF, JPEG or PNG file.") % {"name": name or _("The file")}})
-    if SCAN_EXTENSIONS.get(extension) != content_type:
-        extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}[content_type]
+    kind = check_upload(scan, allowed=SCANS, max_bytes=SCAN_MAX_BYTES, field="scan")
+    content_type, extension, size = kind.content_type, kind.extension, scan.size
     digest = hashlib.sha256()
     scan.seek(0)
     for chunk in scan.chunks() if hasattr(scan, "chunks") else iter(lambda: scan.read(65536), b""):

@@ -146,9 +146,9 @@ def test_accept_needs_a_scan_and_a_signer(role_users, agreement):
     response = client.post(url, {"signed_by": "teacher", "scan": SimpleUploadedFile("s.pdf", PDF)}, format="multipart")
     assert response.json() == {"signed_by": ["This agreement is signed by: Parent or guardian, Pupil."]}
     response = client.post(
-        url, {"signed_by": "parent", "scan": SimpleUploadedFile("s.txt", b"hello")}, format="multipart"
+        url, {"signed_by": "parent", "scan": SimpleUploadedFile("s.pdf", b"hello")}, format="multipart"
     )
-    assert response.json() == {"scan": ["s.txt is not a PDF, JPEG or PNG file."]}
+    assert response.json() == {"scan": ["s.pdf is not a PDF: its content is text."]}
     assert client.post(url, {"signed_by": "parent"}, format="json").status_code == 415
     agreement.refresh_from_db()
     assert agreement.status == UserAgreement.Status.PENDING

@@ -291,19 +291,24 @@ def test_paper_acceptance_keeps_the_scan(agreement, role_users, content, name, s
     assert event.actor_id == coordinator.pk
 
 
-def test_a_misnamed_scan_is_stored_under_its_real_kind(agreement, role_users):
-    accepted = services.agreement_accept_paper(
-        actor=role_users[Role.OPERATOR_STAFF], agreement=agreement, signed_by="pupil", scan=scan(PNG, "scan.pdf")
-    )
-    assert accepted.scan.name.endswith(".png")
+def test_a_misnamed_scan_is_refused(agreement, role_users):
+    # The name must agree with the content (digileap/core/uploads.py): a PNG named .pdf is refused.
+    with pytest.raises(ValidationError) as error:
+        services.agreement_accept_paper(
+            actor=role_users[Role.OPERATOR_STAFF], agreement=agreement, signed_by="pupil", scan=scan(PNG, "scan.pdf")
+        )
+    assert error.value.message_dict == {"scan": ["scan.pdf is not a PDF: its content is a PNG image."]}
+    agreement.refresh_from_db()
+    assert (agreement.status, agreement.scan.name) == ("pending", "")
 
 
 @pytest.mark.parametrize(
     ("content", "name", "message"),
     [
-        (b"", "empty.pdf", "The uploaded file is empty."),
-        (b"GIF89a....", "a.gif", "a.gif is not a PDF, JPEG or PNG file."),
-        (b"name;serial\n", "list.pdf", "list.pdf is not a PDF, JPEG or PNG file."),
+        (b"", "empty.pdf", "empty.pdf is empty."),
+        (b"GIF89a....", "a.gif", "a.gif: .gif files are not accepted here; accepted are PDF, PNG, JPEG."),
+        (b"name;serial\n", "list.pdf", "list.pdf is not a PDF: its content is text."),
+        (b"PK\x03\x04zip", "archive.pdf", "archive.pdf is not a PDF: its content is a ZIP archive."),
     ],
 )
 def test_bad_scans_are_refused(agreement, role_users, content, name, message):
@@ -323,7 +328,7 @@ def test_a_scan_over_the_limit_is_refused(agreement, role_users, monkeypatch):
         services.agreement_accept_paper(
             actor=role_users[Role.SCHOOL_COORDINATOR], agreement=agreement, signed_by="parent", scan=big
         )
-    assert error.value.message_dict == {"scan": ["The scan is 3.0 MB; at most 2 MB are accepted."]}
+    assert error.value.message_dict == {"scan": ["big.pdf is 3.1 MB; the limit is 2 MB."]}
 
 
 def test_who_signs_depends_on_the_recipient(agreement, role_users, programme, world):

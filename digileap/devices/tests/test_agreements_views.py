@@ -191,7 +191,7 @@ def test_a_bad_scan_is_shown_on_the_form(role_users, agreement):
     url = reverse("devices:useragreement-record", kwargs={"pk": agreement.pk})
     response = client.post(url, {"signed_by": "parent", "scan": SimpleUploadedFile("s.docx", b"PK\x03\x04word")})
     assert response.status_code == 200
-    assert "s.docx is not a PDF, JPEG or PNG file." in response.content.decode()
+    assert "s.docx: .docx files are not accepted here; accepted are PDF, PNG, JPEG." in response.content.decode()
     response = client.post(url, {"signed_by": "teacher"})
     content = response.content.decode()
     assert "Select a valid choice. teacher is not one of the available choices." in content

@@ -203,7 +203,11 @@ class TestDocumentApproved:
         target = _target(programme, "document_approved", kind=Target.Kind.MILESTONE, target_value=D("1"))
         uploader = user_with_role(Role.PROGRAMME_OWNER, programme.authority)
         document = services.evidence_document_upload(
-            actor=uploader, programme=programme, target=target, title="Report", file=ContentFile(b"x", name="r.txt")
+            actor=uploader,
+            programme=programme,
+            target=target,
+            title="Report",
+            file=ContentFile(b"%PDF-x", name="r.pdf"),
         )
         with pytest.raises(ValidationError):
             services.evidence_document_approve(actor=uploader, document=document)

@@ -118,7 +118,7 @@ def programmes(world):
         actor=administrator,
         programme=public,
         title="SECRETDOC report",
-        file=ContentFile(b"the report", name="SECRETDOC.pdf"),
+        file=ContentFile(b"%PDF-1.4 the report", name="SECRETDOC.pdf"),
         target=report,
     )
     services.evidence_document_approve(actor=owner, document=document)

@@ -262,7 +262,7 @@ def test_values_are_not_entered_for_computed_indicators(programme, role_users):
 def test_the_uploader_cannot_approve_their_own_document_in_the_service(programme, role_users):
     owner = role_users[Role.PROGRAMME_OWNER]
     document = services.evidence_document_upload(
-        actor=owner, programme=programme, title="Report", file=SimpleUploadedFile("report.pdf", b"%PDF")
+        actor=owner, programme=programme, title="Report", file=SimpleUploadedFile("report.pdf", b"%PDF-1.4")
     )
     with pytest.raises(ValidationError) as refused:
         services.evidence_document_approve(actor=owner, document=document)
@@ -284,7 +284,7 @@ def test_documents_are_uploaded_by_one_person_and_approved_by_another(programme,
     assert (document.title, document.target, document.uploaded_by) == ("Delivery report", target, uploader)
     # The owner uploads one too and sees that another person approves it.
     own = services.evidence_document_upload(
-        actor=owner, programme=programme, title="Own", file=SimpleUploadedFile("own.pdf", b"%PDF")
+        actor=owner, programme=programme, title="Own", file=SimpleUploadedFile("own.pdf", b"%PDF-1.4")
     )
     page = client_for(owner).get(url).content.decode()
     approve = reverse("programmes:evidencedocument-approve", args=[document.pk])
