@@ -274,11 +274,15 @@ class Ghent(Scenario):
             for school in schools:
                 checklist_tick(item=self._step(school, "os_profile_chosen"), actor=run.actor)
         owner, director = self._person("gent.projectleider"), self._person("gent.directeur")
-        with clock(moment(datetime.date(2021, 10, 12), 11)):
-            agreement_template_create(
-                actor=owner, programme=programme, language="nl", title=AGREEMENT_TITLE, body=AGREEMENT_BODY
-            )
-        run.add("agreement templates", 1)
+        from digileap.devices.models import AgreementTemplate
+
+        # The demo (seed_demo) may have given the programme its Dutch agreement already: it is used.
+        if not AgreementTemplate.objects.filter(programme=programme, language="nl", is_active=True).exists():
+            with clock(moment(datetime.date(2021, 10, 12), 11)):
+                agreement_template_create(
+                    actor=owner, programme=programme, language="nl", title=AGREEMENT_TITLE, body=AGREEMENT_BODY
+                )
+            run.add("agreement templates", 1)
         with clock(moment(datetime.date(2021, 10, 20), 16)):
             for school in schools:
                 checklist_tick(item=self._step(school, "agreements_sent"), actor=run.actor)
