@@ -1,0 +1,216 @@
+"""The funding pages: calls for the authority, applications for operator staff, errors inline."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from digileap.accounts.models import Role
+
+from ..models import Application, Call, CostLine
+from ..services.applications import application_draft, cost_line_add
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def application(mv_call, world, staff):
+    return application_draft(actor=staff, call=mv_call, operator=world.operator)
+
+
+def test_the_call_list_and_page_show_categories_entitlements_and_applications(mv_call, application, owner):
+    client = signed_in(owner)
+    listing = client.get(reverse("funding:call-list"))
+    assert listing.status_code == 200
+    assert "DigitalPakt 2026" in listing.content.decode()
+    page = client.get(reverse("funding:call-detail", args=[mv_call.pk]))
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "Pupil devices" in text and "EUR 25,000.00 per school" in text and "20 % of the entitlement" in text
+    assert "200,000.00" in text  # the entitlement
+    assert "Publish to the operators" in text
+    assert reverse("funding:application-detail", args=[application.pk]) in text
+
+
+def test_the_call_page_in_german_formats_numbers_in_german(mv_call, owner):
+    client = signed_in(owner)
+    text = client.get(reverse("funding:call-detail", args=[mv_call.pk]), HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "200.000,00" in text
+
+
+def test_a_programme_owner_creates_a_call_through_the_page(world, owner):
+    from digileap.programmes.tests.factories import FundingSourceFactory, ProgrammeFactory
+
+    programme = ProgrammeFactory(code="P-NEW", authority=world.authority)
+    source = FundingSourceFactory(programme=programme)
+    response = signed_in(owner).post(
+        reverse("funding:call-create"),
+        {
+            "programme": programme.pk,
+            "funding_source": source.pk,
+            "code": "NEW-1",
+            "title_en": "A new call",
+            "title_de": "Ein neuer Aufruf",
+            "opens_at": "2026-01-01T08:00",
+            "closes_at": "2026-03-31T18:00",
+            "cofinancing_rate": "10",
+            "cofinancing_payer": "applicant",
+            "uses_entitlements": "on",
+        },
+    )
+    call = Call.objects.get(code="NEW-1")
+    assert response.status_code == 302 and response["Location"] == reverse("funding:call-detail", args=[call.pk])
+    assert call.title == {"en": "A new call", "de": "Ein neuer Aufruf"}
+    assert (call.cofinancing_rate, call.cofinancing_payer) == (Decimal("10.00"), "applicant")
+
+
+def test_a_call_without_a_title_is_shown_back_with_the_error(world, owner):
+    from digileap.programmes.tests.factories import FundingSourceFactory, ProgrammeFactory
+
+    programme = ProgrammeFactory(code="P-NEW", authority=world.authority)
+    source = FundingSourceFactory(programme=programme)
+    response = signed_in(owner).post(
+        reverse("funding:call-create"),
+        {
+            "programme": programme.pk,
+            "funding_source": source.pk,
+            "code": "NEW-1",
+            "opens_at": "2026-01-01T08:00",
+            "closes_at": "2026-03-31T18:00",
+            "cofinancing_rate": "0",
+            "cofinancing_payer": "applicant",
+        },
+    )
+    assert response.status_code == 200
+    assert "Give the call a title in at least one language." in response.content.decode()
+    assert not Call.objects.exists()
+
+
+@pytest.mark.parametrize("role", [Role.OPERATOR_STAFF, Role.SCHOOL_COORDINATOR, Role.SUPPLIER, Role.AUDITOR])
+def test_others_cannot_open_the_new_call_form(role_users, role):
+    assert signed_in(role_users[role]).get(reverse("funding:call-create")).status_code == 403
+
+
+def test_operator_staff_start_an_application_prefilled_from_the_registry(mv_call, world, staff):
+    client = signed_in(staff)
+    page = client.get(reverse("funding:application-create", args=[mv_call.pk]))
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "INSIDE Gymnasium (1002)" in text and "INSIDE school (1001)" in text
+    assert "EUR 200,000.00" in text and "800" in text
+    response = client.post(
+        reverse("funding:application-create", args=[mv_call.pk]),
+        {"operator": world.operator.pk, "schools": [world.school.pk], "title": "WLAN", "rollout_year": "2026"},
+    )
+    application = Application.objects.get()
+    assert response["Location"] == reverse("funding:application-detail", args=[application.pk])
+    assert list(application.application_schools.values_list("school_id", flat=True)) == [world.school.pk]
+    assert (application.title, application.rollout_year) == ("WLAN", 2026)
+
+
+def test_lines_are_added_and_a_refused_line_shows_its_message_on_the_form(application, world, staff):
+    client = signed_in(staff)
+    devices = application.call.cost_categories.get(code="pupil-devices")
+    url = reverse("funding:application-addline", args=[application.pk])
+    ok = client.post(
+        url,
+        {
+            "category": devices.pk,
+            "school": world.school.pk,
+            "description": "Tablets",
+            "quantity": "50",
+            "unit_price": "500",
+        },
+    )
+    assert ok.status_code == 302
+    refused = client.post(
+        url,
+        {
+            "category": devices.pk,
+            "school": world.school.pk,
+            "description": "More",
+            "quantity": "6",
+            "unit_price": "500",
+        },
+    )
+    assert refused.status_code == 400
+    assert (
+        "Line 2: Pupil devices for INSIDE school comes to EUR 25,200.00, over the cap of EUR 25,000.00 per school "
+        "(rule: cap per school)." in refused.content.decode()
+    )
+    assert CostLine.objects.count() == 1
+    bad = client.post(
+        url, {"category": devices.pk, "school": "", "description": "x", "quantity": "-1", "unit_price": "1"}
+    )
+    assert bad.status_code == 400
+    assert "Line 2: The quantity cannot be negative. (rule: amount)" in bad.content.decode()
+
+
+def test_a_line_over_the_cap_after_a_change_shows_inline_on_its_row(application, world, staff, owner):
+    devices = application.call.cost_categories.get(code="pupil-devices")
+    cost_line_add(
+        actor=staff,
+        application=application,
+        data={
+            "category": devices,
+            "school": world.school,
+            "description": "Tablets",
+            "quantity": "1",
+            "unit_price": "20000",
+        },
+    )
+    from ..services.calls import cost_category_update
+
+    cost_category_update(actor=owner, category=devices, data={"cap_per_school": Decimal("10000")})
+    text = signed_in(staff).get(reverse("funding:application-detail", args=[application.pk])).content.decode()
+    assert 'class="funding-row--error"' in text
+    assert (
+        "Line 1: Pupil devices for INSIDE school comes to EUR 18,000.00, over the cap of EUR 10,000.00 per school"
+        in text
+    )
+
+
+def test_submitting_without_documents_lists_them_and_changes_nothing(application, world, staff):
+    network = application.call.cost_categories.get(code="network")
+    cost_line_add(
+        actor=staff,
+        application=application,
+        data={"category": network, "school": None, "description": "Switch", "quantity": "1", "unit_price": "100"},
+    )
+    response = signed_in(staff).post(
+        reverse("funding:application-submit", args=[application.pk]), {"declarations_confirmed": "on"}
+    )
+    assert response.status_code == 400
+    assert "Media development plan is missing (rule: documents present)." in response.content.decode()
+    application.refresh_from_db()
+    assert application.state == "draft"
+
+
+def test_outside_and_unauthorised_reach(mv_call, application, role_users, world):
+    supplier = signed_in(role_users[Role.SUPPLIER])
+    assert supplier.get(reverse("funding:call-detail", args=[mv_call.pk])).status_code == 404
+    assert supplier.get(reverse("funding:application-detail", args=[application.pk])).status_code == 404
+    funding_admin = signed_in(role_users[Role.FUNDING_ADMINISTRATOR])
+    assert funding_admin.get(reverse("funding:application-detail", args=[application.pk])).status_code == 200
+    network = mv_call.cost_categories.get(code="network")
+    response = funding_admin.post(
+        reverse("funding:application-addline", args=[application.pk]),
+        {"category": network.pk, "school": "", "description": "x", "quantity": "1", "unit_price": "1"},
+    )
+    assert response.status_code == 403
+    staff = signed_in(role_users[Role.OPERATOR_STAFF])
+    assert staff.post(reverse("funding:call-publish", args=[mv_call.pk])).status_code == 403
+    assert not CostLine.objects.exists()
+
+
+def test_a_closed_call_offers_no_application(mv_call, staff):
+    Call.objects.filter(pk=mv_call.pk).update(closes_at=timezone.now() - datetime.timedelta(minutes=1))
+    text = signed_in(staff).get(reverse("funding:call-detail", args=[mv_call.pk])).content.decode()
+    assert "Start an application" not in text

@@ -1,0 +1,294 @@
+"""Pages of funding calls and applications.
+
+Reads go through the selectors: a call or application outside the user's scope is a 404, an action
+the role does not have a 403. Writes are POSTs that call the services; a ``ValidationError``
+becomes a form error or a message, and nothing is written.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Sum
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from digileap.core.permissions import Action, can, permits
+from digileap.schools.selectors import operators_for
+
+from .forms import ApplicationStartForm, CallForm, CostLineForm, SubmitForm, add_service_errors
+from .models import Application, ApplicationState, Call, CostLine
+from .selectors import application_prefill, applications_for, calls_for, entitlements_for
+from .services import applications as application_services
+from .services import calls as call_services
+from .services import entitlements as entitlement_services
+
+
+def _messages_of(error: ValidationError) -> list[str]:
+    return error.messages
+
+
+# Calls.
+
+
+@login_required
+@require_GET
+def call_list(request):
+    calls = calls_for(request.user).annotate(application_count=Count("applications")).order_by("-opens_at", "code")
+    if not can(request.user, Action.VIEW, Call):
+        raise PermissionDenied
+    return render(
+        request,
+        "funding/call_list.html",
+        {"calls": calls, "can_add": can(request.user, Action.ADD, Call), "now": timezone.now()},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def call_create(request):
+    if not can(request.user, Action.ADD, Call):
+        raise PermissionDenied
+    form = CallForm(request.POST or None, user=request.user, initial={"cofinancing_rate": 0, "uses_entitlements": True})
+    if request.method == "POST" and form.is_valid():
+        try:
+            call = call_services.call_create(
+                actor=request.user,
+                programme=form.cleaned_data["programme"],
+                funding_source=form.cleaned_data["funding_source"],
+                data=form.call_data(),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The call %(code)s was created.") % {"code": call.code})
+            return redirect("funding:call-detail", pk=call.pk)
+    return render(request, "funding/call_form.html", {"form": form, "call": None})
+
+
+def _call_or_404(request, pk: int) -> Call:
+    return get_object_or_404(calls_for(request.user), pk=pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def call_update(request, pk: int):
+    call = _call_or_404(request, pk)
+    if not permits(request.user, Action.CHANGE, call):
+        raise PermissionDenied
+    form = CallForm(request.POST or None, user=request.user, call=call, initial=CallForm.initial_for(call))
+    if request.method == "POST" and form.is_valid():
+        data = form.call_data()
+        data["funding_source"] = form.cleaned_data["funding_source"]
+        try:
+            call_services.call_update(actor=request.user, call=call, data=data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The call was saved."))
+            return redirect("funding:call-detail", pk=call.pk)
+    return render(request, "funding/call_form.html", {"form": form, "call": call})
+
+
+@login_required
+@require_GET
+def call_detail(request, pk: int):
+    call = _call_or_404(request, pk)
+    user = request.user
+    entitlements = entitlements_for(user).filter(call=call).order_by("operator__name")
+    applications = applications_for(user).filter(call=call).annotate(funding=Sum("cost_lines__funding"))
+    by_state = {
+        row["state"]: row["count"] for row in applications.order_by().values("state").annotate(count=Count("id"))
+    }
+    my_operators = operators_for(user).filter(funding_calls__call=call)
+    can_apply = any(
+        permits(user, Action.ADD, Application(call=call, operator=operator)) for operator in my_operators
+    ) and call.is_open_at(timezone.now())
+    return render(
+        request,
+        "funding/call_detail.html",
+        {
+            "call": call,
+            "categories": call.cost_categories.all(),
+            "documents": call.required_documents.all(),
+            "entitlements": entitlements,
+            "entitlement_total": sum(entitlement.amount for entitlement in entitlements),
+            "applications": applications.order_by("operator__name", "number"),
+            "states": [(label, by_state.get(value, 0)) for value, label in ApplicationState.choices],
+            "can_change": permits(user, Action.CHANGE, call),
+            "can_apply": can_apply,
+            "is_open": call.is_open_at(timezone.now()),
+        },
+    )
+
+
+@login_required
+@require_POST
+def call_publish(request, pk: int):
+    call = _call_or_404(request, pk)
+    count = entitlement_services.entitlements_publish(actor=request.user, call=call)
+    messages.success(request, _("%(count)s entitlements were published.") % {"count": count})
+    return redirect("funding:call-detail", pk=call.pk)
+
+
+@login_required
+@require_POST
+def call_compute(request, pk: int):
+    call = _call_or_404(request, pk)
+    try:
+        result = entitlement_services.entitlements_compute(actor=request.user, call=call)
+    except ValidationError as error:
+        for message in _messages_of(error):
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("%(written)s entitlements were computed; %(kept)s published ones were kept.")
+            % {"written": result["written"], "kept": result["kept_published"]},
+        )
+    return redirect("funding:call-detail", pk=call.pk)
+
+
+# Applications.
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_create(request, call_pk: int):
+    call = _call_or_404(request, call_pk)
+    operators = [
+        operator
+        for operator in operators_for(request.user).filter(funding_calls__call=call).order_by("name")
+        if permits(request.user, Action.ADD, Application(call=call, operator=operator))
+    ]
+    if not operators:
+        raise PermissionDenied
+    chosen = next(
+        (operator for operator in operators if str(operator.pk) == request.POST.get("operator")), operators[0]
+    )
+    prefill = application_prefill(call, chosen)
+    schools = [
+        {"id": school["id"], "label": f"{school['name']} ({school['number']})", **school}
+        for school in prefill["schools"]
+    ]
+    form = ApplicationStartForm(
+        request.POST or None,
+        operators=operators,
+        schools=schools,
+        initial={"operator": chosen.pk, "schools": [school["id"] for school in schools]},
+    )
+    if request.method == "POST" and form.is_valid():
+        selected = chosen.schools.filter(pk__in=[int(pk) for pk in form.cleaned_data["schools"]]).order_by("name", "id")
+        try:
+            application = application_services.application_draft(
+                actor=request.user,
+                call=call,
+                operator=chosen,
+                schools=list(selected),
+                title=form.cleaned_data["title"],
+                rollout_year=form.cleaned_data["rollout_year"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The draft application was created."))
+            return redirect("funding:application-detail", pk=application.pk)
+    return render(
+        request,
+        "funding/application_form.html",
+        {"call": call, "form": form, "prefill": prefill, "schools": schools, "operator": chosen},
+    )
+
+
+def _application_or_404(request, pk: int) -> Application:
+    return get_object_or_404(applications_for(request.user), pk=pk)
+
+
+def _application_page(request, application: Application, *, line_form=None, submit_form=None, status=200):
+    result = application_services.application_check(application, submission=True)
+    lines = list(application.cost_lines.select_related("category", "school").order_by("position"))
+    rows = [{"line": line, "problems": result.for_line(line.position)} for line in lines]
+    can_edit = application.state in application_services.EDITABLE_STATES and permits(
+        request.user, Action.CHANGE, application
+    )
+    return render(
+        request,
+        "funding/application_detail.html",
+        {
+            "application": application,
+            "call": application.call,
+            "schools": application.application_schools.select_related("school").order_by("school__name"),
+            "rows": rows,
+            "result": result,
+            "general_problems": [problem for problem in result.problems if problem.line is None],
+            "documents": application.documents.select_related("required_document", "school"),
+            "events": application.events.order_by("occurred_at", "id"),
+            "versions": application.versions.order_by("number"),
+            "can_edit": can_edit,
+            "line_form": line_form or CostLineForm(application=application),
+            "submit_form": submit_form or SubmitForm(),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def application_detail(request, pk: int):
+    return _application_page(request, _application_or_404(request, pk))
+
+
+@login_required
+@require_POST
+def application_addline(request, pk: int):
+    application = _application_or_404(request, pk)
+    if not permits(request.user, Action.CHANGE, application):
+        raise PermissionDenied
+    form = CostLineForm(request.POST, application=application)
+    if form.is_valid():
+        try:
+            line = application_services.cost_line_add(
+                actor=request.user, application=application, data=form.line_data()
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Line %(line)s was added.") % {"line": line.position})
+            return redirect("funding:application-detail", pk=application.pk)
+    return _application_page(request, application, line_form=form, status=400)
+
+
+@login_required
+@require_POST
+def application_submit(request, pk: int):
+    application = _application_or_404(request, pk)
+    if not permits(request.user, Action.CHANGE, application):
+        raise PermissionDenied
+    form = SubmitForm(request.POST)
+    form.is_valid()
+    try:
+        version = application_services.application_submit(
+            actor=request.user,
+            application=application,
+            declarations_confirmed=form.cleaned_data.get("declarations_confirmed", False),
+        )
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return _application_page(request, application, submit_form=form, status=400)
+    messages.success(request, _("The application was submitted as version %(number)s.") % {"number": version.number})
+    return redirect("funding:application-detail", pk=application.pk)
+
+
+@login_required
+@require_POST
+def costline_delete(request, pk: int):
+    line = get_object_or_404(CostLine.objects.filter(application__in=applications_for(request.user)), pk=pk)
+    try:
+        application_services.cost_line_delete(actor=request.user, line=line)
+    except ValidationError as error:
+        for message in _messages_of(error):
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Line %(line)s was removed.") % {"line": line.position})
+    return redirect("funding:application-detail", pk=line.application_id)
