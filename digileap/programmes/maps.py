@@ -83,13 +83,14 @@ def _programme_targets(user, programme: Programme):
     )
 
 
-def _breaks_down_by_school(target: Target) -> bool:
+def _not_mappable_because(target: Target) -> str:
+    """Why a target's indicator cannot be shown per school ("" if it can)."""
     kind = get_kind(target.indicator.kind)
-    if kind is None:
-        return False
-    if hasattr(kind, "per_school"):
-        return True
-    return kind.code not in ("document_approved", "manual")
+    if kind is None or (not hasattr(kind, "per_school") and kind.code in ("document_approved", "manual")):
+        return _("This indicator is a figure for the whole programme, not one per school.")
+    if (target.indicator.parameters or {}).get("as_ratio"):
+        return _("This indicator is a share of all pupils; the map shows counts per school only.")
+    return ""
 
 
 def layers(user, programme: Programme) -> list[Layer]:
@@ -100,16 +101,8 @@ def layers(user, programme: Programme) -> list[Layer]:
         Layer("paid", _("Money paid"), "EUR"),
     ]
     for target in _programme_targets(user, programme):
-        mappable = _breaks_down_by_school(target)
-        result.append(
-            Layer(
-                f"target-{target.pk}",
-                str(target),
-                target.unit,
-                mappable,
-                "" if mappable else _("This indicator is a figure for the whole programme, not one per school."),
-            )
-        )
+        reason = _not_mappable_because(target)
+        result.append(Layer(f"target-{target.pk}", str(target), target.unit, not reason, reason))
     return result
 
 

@@ -289,3 +289,19 @@ def test_the_grouped_breakdown_equals_the_records_breakdown(role_users, programm
             amount = D(str(row[columns.index("amount_eur")])) if "amount_eur" in columns else 1
             from_records[pk] = from_records.get(pk, 0) + amount
         assert from_records == fast, target.indicator.kind
+
+
+def test_a_share_of_pupils_is_not_offered_per_school(role_users, programme):  # noqa: F811
+    programme_, _second, _third = programme
+    share = TargetFactory(
+        programme=programme_,
+        number="404",
+        unit="%",
+        target_value=D("80"),
+        indicator=IndicatorFactory(programme=programme_, kind="pupils_with_device", parameters={"as_ratio": True}),
+    )
+    layers = {layer["key"]: layer for layer in get_map(role_users[Role.PROGRAMME_OWNER], programme_)["layers"]}
+    assert layers[f"target-{share.pk}"]["mappable"] is False
+    assert layers[f"target-{share.pk}"]["reason"] == (
+        "This indicator is a share of all pupils; the map shows counts per school only."
+    )
