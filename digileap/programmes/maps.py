@@ -276,7 +276,7 @@ def map_data(user, programme: Programme, layer_key: str | None, today: datetime.
             "no_value": _("no value"),
             "legend": _("Legend"),
             "total": _("Total"),
-            "not_mappable": _("(a figure for the whole programme)"),
+            "not_mappable": _("(not per school)"),
         },
     }
 

@@ -206,6 +206,9 @@
         var option = element("option", "", layer.label + (layer.mappable ? "" : " " + data.texts.not_mappable));
         option.value = layer.key;
         option.disabled = !layer.mappable;
+        if (layer.reason) {
+          option.title = layer.reason;
+        }
         picker.appendChild(option);
       });
       picker.value = data.layer.key;
