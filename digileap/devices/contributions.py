@@ -55,7 +55,8 @@ def _single_handout_school(user):
 
     if not can(user, Action.ADD, Assignment):
         return None
-    schools = list(handout_schools(user)[:2])
+    # Unordered: every page's menu asks, and an administrator's scope holds every school.
+    schools = list(handout_schools(user).order_by()[:2])
     return schools[0] if len(schools) == 1 else None
 
 
