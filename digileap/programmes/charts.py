@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -25,6 +25,11 @@ TOP, BOTTOM = 14, 30
 FONT_SIZE = 13
 PLOT_UNITS = 1000
 GUTTERS = ((4, "s"), (7, "m"), (10, "l"))
+
+
+def _short_date(day: datetime.date) -> str:
+    """An axis date as the active language writes it briefly (31/12/2024, 31.12.2024, 2024.31.12.)."""
+    return date_format(day, "SHORT_DATE_FORMAT")
 
 
 def _gutter(labels: list[str]) -> str:
@@ -107,13 +112,13 @@ def burn_up_svg(chart: BurnUp, element_id: str) -> SafeString:
     # top of its line, inside the plot, so it never runs into the dates under the axis.
     for day, anchor in ((first, "start"), (last, "end")):
         parts.append(
-            f'<text x="{x(day)}" y="{HEIGHT - BOTTOM + 20}" text-anchor="{anchor}">{escape(day.isoformat())}</text>'
+            f'<text x="{x(day)}" y="{HEIGHT - BOTTOM + 20}" text-anchor="{anchor}">{escape(_short_date(day))}</text>'
         )
     if chart.due < last:
         anchor, shift = ("start", 4) if share(chart.due) < 0.6 else ("end", -4)
         parts.append(
             f'<text class="chart__due-label" x="{x(chart.due)}" dx="{shift}" y="{TOP + 13}" '
-            f'text-anchor="{anchor}">{escape(chart.due.isoformat())}</text>'
+            f'text-anchor="{anchor}">{escape(_short_date(chart.due))}</text>'
         )
     parts.append(
         f'<line class="chart__due" x1="{x(chart.due)}" x2="{x(chart.due)}" y1="{TOP}" y2="{y(low)}"/>'
@@ -143,8 +148,8 @@ def burn_up_svg(chart: BurnUp, element_id: str) -> SafeString:
     ) % {
         "target": _number(chart.target),
         "unit": chart.unit,
-        "due": chart.due.isoformat(),
-        "today": chart.today.isoformat(),
+        "due": date_format(chart.due),
+        "today": date_format(chart.today),
         "value": _number(current) if current is not None else "–",
         "forecast": _number(chart.forecast) if chart.forecast is not None else "–",
     }

@@ -36,7 +36,7 @@ def test_burn_up_has_title_description_and_lines():
     )
     assert '<title id="c1-title">401 Schools &lt;funded&gt;</title>' in svg
     assert (
-        '<desc id="c1-desc">Target 100 schools by 2024-12-31; value on 2024-07-01: 50; forecast on the due date: 100.50.</desc>'
+        '<desc id="c1-desc">Target 100 schools by 31 December 2024; value on 1 July 2024: 50; forecast on the due date: 100.50.</desc>'
         in svg
     )
     assert '<polyline class="chart__actual" vector-effect="non-scaling-stroke" points="' in svg
@@ -48,7 +48,7 @@ def test_burn_up_has_title_description_and_lines():
 def test_burn_up_axis_ticks_are_round_numbers():
     svg = burn_up_svg(chart(forecast=None), "c2")
     labels = [part.rsplit(">", 1)[1] for part in svg.split("</text>")[:-1]]
-    assert labels[:6] == ["0", "25", "50", "75", "100", "2024-01-01"]
+    assert labels[:6] == ["0", "25", "50", "75", "100", "01/01/2024"]
     assert "chart__forecast" not in svg
 
 
@@ -91,8 +91,8 @@ def test_burn_up_text_is_in_css_pixels_at_any_width():
     assert "<text" not in plot and plot.startswith("<polyline")
     assert 'preserveAspectRatio="none"' in svg
     # the x positions of the text and lines are percentages of the chart's width
-    assert '<text x="0%" y="250" text-anchor="start">2024-01-01</text>' in svg
-    assert '<text x="100%" y="250" text-anchor="end">2024-12-31</text>' in svg
+    assert '<text x="0%" y="250" text-anchor="start">01/01/2024</text>' in svg
+    assert '<text x="100%" y="250" text-anchor="end">31/12/2024</text>' in svg
     assert '<line class="chart__due" x1="100%" x2="100%"' in svg
     css = (Path(settings.BASE_DIR) / "digileap/static/css/charts.css").read_text()
     assert ".chart svg.burn-up text { font-size: 13px;" in css
@@ -117,11 +117,22 @@ def test_a_deadline_before_today_is_named_at_the_top_of_its_line():
         chart(start=day(2021, 5, 3), due=day(2021, 10, 31), today=day(2026, 12, 6), actual=[(day(2021, 6, 1), D("5"))]),
         "d1",
     )
-    labels = re.findall(r"<text([^>]*)>(\d{4}-\d\d-\d\d)</text>", svg)
+    labels = re.findall(r"<text([^>]*)>(\d\d/\d\d/\d{4})</text>", svg)
     assert labels == [
-        (' x="0%" y="250" text-anchor="start"', "2021-05-03"),
-        (' x="100%" y="250" text-anchor="end"', "2026-12-06"),
-        (' class="chart__due-label" x="8.86%" dx="4" y="27" text-anchor="start"', "2021-10-31"),
+        (' x="0%" y="250" text-anchor="start"', "03/05/2021"),
+        (' x="100%" y="250" text-anchor="end"', "06/12/2026"),
+        (' class="chart__due-label" x="8.86%" dx="4" y="27" text-anchor="start"', "31/10/2021"),
     ]
     late = burn_up_svg(chart(due=day(2024, 11, 30), today=day(2024, 12, 31), forecast=None), "d2")
-    assert '<text class="chart__due-label" x="91.51%" dx="-4" y="27" text-anchor="end">2024-11-30</text>' in late
+    assert '<text class="chart__due-label" x="91.51%" dx="-4" y="27" text-anchor="end">30/11/2024</text>' in late
+
+
+def test_burn_up_dates_follow_the_language():
+    """Axis dates and the description were ISO (2024-12-31) in every language."""
+    from django.utils import translation
+
+    with translation.override("de"):
+        svg = burn_up_svg(chart(forecast=None), "c9")
+    assert '<text x="0%" y="250" text-anchor="start">01.01.2024</text>' in svg
+    assert '<text x="100%" y="250" text-anchor="end">31.12.2024</text>' in svg
+    assert "bis 31. Dezember 2024" in svg or "by 31. Dezember 2024" in svg
