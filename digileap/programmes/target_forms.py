@@ -13,6 +13,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from digileap.core.uploads import DocumentFileField
+
 from .forms import DateInput, ServiceFormMixin, TranslationsField
 from .indicators import IndicatorKind, get_kind, kinds, money_measures, reach_sources
 from .models import EvidenceDocument, FundingSource, FundingTransaction, Programme, Target
@@ -276,7 +278,7 @@ class ManualValueForm(forms.Form):
 
 class EvidenceUploadForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=255)
-    file = forms.FileField(label=_("File"))
+    file = DocumentFileField(label=_("File"))  # checked by content; tells the browser and the person what is accepted
     target = forms.ModelChoiceField(
         label=_("Milestone or target"), queryset=Target.objects.none(), required=False, empty_label=_("none")
     )

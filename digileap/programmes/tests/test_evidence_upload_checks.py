@@ -69,3 +69,15 @@ def test_the_api_accepts_a_real_office_document(role_users, programme):
     )
     assert response.status_code == 201, response.content
     assert EvidenceDocument.objects.get().file.name.endswith(".xlsx")
+
+
+def test_the_upload_form_says_what_is_accepted(role_users, programme):
+    page = signed_in(role_users[Role.FUNDING_ADMINISTRATOR]).get(
+        reverse("programmes:programme-documents", args=[programme.pk])
+    )
+    content = page.content.decode()
+    assert (
+        'accept=".pdf,.png,.jpg,.jpeg,.jpe,.gif,.webp,.tif,.tiff,.docx,.xlsx,.pptx,.odt,.ods,.odp,.doc,.xls,.ppt"'
+        in content
+    )
+    assert "PDF, PNG, JPEG, GIF, WebP, TIFF, DOCX, XLSX, PPTX, ODT, ODS, ODP, DOC, XLS, PPT, at most 20 MB." in content
