@@ -1,0 +1,37 @@
+"""Defects found by walking issue 11's "done means" in a browser, each with its test."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from digileap.accounts.models import Role
+from digileap.programmes.models import Target
+
+from .factories import ProgrammeFactory, TargetFactory
+
+
+@pytest.fixture
+def milestone_405(world):
+    """Like Brussels' milestone 405: the plan states its deadline in Dutch ("oktober 2021")."""
+    programme = ProgrammeFactory(code="walk-405", name={"en": "Digital shift"}, authority=world.authority)
+    TargetFactory(
+        programme=programme,
+        number="405",
+        title={"en": "Equip schools"},
+        target_value=Decimal("2200"),
+        unit="devices",
+        due_date=datetime.date(2021, 10, 31),
+        due_label="oktober 2021",
+        reported_status=Target.ReportedStatus.COMPLETED,
+    )
+    return programme
+
+
+@pytest.mark.parametrize("route", ["programmes:programme-dashboard", "programmes:programme-detail"])
+def test_an_english_page_shows_the_deadline_without_the_plans_dutch_wording(client, role_users, milestone_405, route):
+    client.force_login(role_users[Role.ADMINISTRATOR])
+    html = client.get(reverse(route, kwargs={"pk": milestone_405.pk}) + "?lang=en").content.decode()
+    assert '<td class="nowrap">31 October 2021</td>' in html
+    assert "oktober 2021" not in html
