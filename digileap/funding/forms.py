@@ -7,9 +7,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from digileap.core.permissions import Action, restrict
+from digileap.core.uploads import DocumentFileField
 from digileap.programmes.models import FundingSource, Programme
 
-from .models import Call, CostCategory
+from .models import Call, CostCategory, RequiredDocument
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -157,6 +158,37 @@ class CostLineForm(forms.Form):
         data = dict(self.cleaned_data)
         data["school"] = int(data["school"]) if data.get("school") else None
         return data
+
+
+class TransitionForm(forms.Form):
+    """A change of state with its reason; the choices are the states the application may move to."""
+
+    state = forms.ChoiceField(label=_("New state"))
+    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, states, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["state"].choices = states
+
+
+class DocumentForm(forms.Form):
+    """An upload for one of the call's required documents."""
+
+    required_document = forms.ModelChoiceField(label=_("Document"), queryset=RequiredDocument.objects.none())
+    school = forms.ChoiceField(label=_("School"), required=False)
+    issued_on = forms.DateField(label=_("Issued on"), widget=forms.DateInput(attrs={"type": "date"}))
+    file = DocumentFileField(label=_("File"))
+
+    def __init__(self, *args, application, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["required_document"].queryset = application.call.required_documents.all()
+        self.fields["required_document"].label_from_instance = lambda document: (
+            f"{document.display_name} ({document.get_scope_display()})"
+        )
+        self.fields["school"].choices = [("", _("None (operator or application)"))] + [
+            (row.school_id, f"{row.school.name} ({row.school.number})")
+            for row in application.application_schools.select_related("school")
+        ]
 
 
 class SubmitForm(forms.Form):

@@ -18,5 +18,7 @@ urlpatterns = [
     path("applications/<int:pk>/", views.application_detail, name="application-detail"),
     path("applications/<int:pk>/lines/", views.application_addline, name="application-addline"),
     path("applications/<int:pk>/submit/", views.application_submit, name="application-submit"),
+    path("applications/<int:pk>/documents/", views.application_upload, name="application-upload"),
+    path("applications/<int:pk>/transition/", views.application_transition, name="application-transition"),
     path("lines/<int:pk>/delete/", views.costline_delete, name="costline-delete"),
 ]

@@ -17,7 +17,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from digileap.core.permissions import Action, can, permits
 from digileap.schools.selectors import operators_for
 
-from .forms import ApplicationStartForm, CallForm, CostLineForm, SubmitForm, add_service_errors
+from .forms import (
+    ApplicationStartForm,
+    CallForm,
+    CostLineForm,
+    DocumentForm,
+    SubmitForm,
+    TransitionForm,
+    add_service_errors,
+)
 from .models import Application, ApplicationState, Call, CostLine
 from .selectors import application_prefill, applications_for, calls_for, entitlements_for
 from .services import applications as application_services
@@ -205,7 +213,30 @@ def _application_or_404(request, pk: int) -> Application:
     return get_object_or_404(applications_for(request.user), pk=pk)
 
 
-def _application_page(request, application: Application, *, line_form=None, submit_form=None, status=200):
+def _transition_states(user, application: Application) -> list[tuple[str, str]]:
+    """The states this user may move the application to (submission has its own form)."""
+    side_allowed = {
+        True: permits(user, Action.CHANGE, application),  # the operator's side
+        False: permits(user, Action.CHANGE, application.call),  # the authority's side
+    }
+    return [
+        (state, ApplicationState(state).label)
+        for state in application_services.allowed_next(application.state)
+        if state not in application_services.SUBMISSION_STATES
+        and side_allowed[state in application_services.OPERATOR_STATES]
+    ]
+
+
+def _application_page(
+    request,
+    application: Application,
+    *,
+    line_form=None,
+    submit_form=None,
+    transition_form=None,
+    document_form=None,
+    status=200,
+):
     result = application_services.application_check(application, submission=True)
     lines = list(application.cost_lines.select_related("category", "school").order_by("position"))
     rows = [{"line": line, "problems": result.for_line(line.position)} for line in lines]
@@ -228,6 +259,8 @@ def _application_page(request, application: Application, *, line_form=None, subm
             "can_edit": can_edit,
             "line_form": line_form or CostLineForm(application=application),
             "submit_form": submit_form or SubmitForm(),
+            "document_form": document_form or DocumentForm(application=application),
+            "transition_form": transition_form or TransitionForm(states=_transition_states(request.user, application)),
         },
         status=status,
     )
@@ -292,3 +325,57 @@ def costline_delete(request, pk: int):
     else:
         messages.success(request, _("Line %(line)s was removed.") % {"line": line.position})
     return redirect("funding:application-detail", pk=line.application_id)
+
+
+@login_required
+@require_POST
+def application_transition(request, pk: int):
+    application = _application_or_404(request, pk)
+    states = _transition_states(request.user, application)
+    if not states:
+        raise PermissionDenied
+    form = TransitionForm(request.POST, states=states)
+    if form.is_valid():
+        try:
+            application_services.application_transition(
+                actor=request.user,
+                application=application,
+                state=form.cleaned_data["state"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            application.refresh_from_db()
+            messages.success(
+                request, _("The application is now %(state)s.") % {"state": application.get_state_display().lower()}
+            )
+            return redirect("funding:application-detail", pk=application.pk)
+    return _application_page(request, application, transition_form=form, status=400)
+
+
+@login_required
+@require_POST
+def application_upload(request, pk: int):
+    application = _application_or_404(request, pk)
+    if not permits(request.user, Action.CHANGE, application):
+        raise PermissionDenied
+    form = DocumentForm(request.POST, request.FILES, application=application)
+    if form.is_valid():
+        school_id = form.cleaned_data["school"]
+        school = application.application_schools.filter(school_id=school_id).first() if school_id else None
+        try:
+            application_services.application_document_add(
+                actor=request.user,
+                application=application,
+                required_document=form.cleaned_data["required_document"],
+                school=school.school if school else None,
+                file=form.cleaned_data["file"],
+                issued_on=form.cleaned_data["issued_on"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The document was uploaded."))
+            return redirect("funding:application-detail", pk=application.pk)
+    return _application_page(request, application, document_form=form, status=400)

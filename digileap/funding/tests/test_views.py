@@ -214,3 +214,70 @@ def test_a_closed_call_offers_no_application(mv_call, staff):
     Call.objects.filter(pk=mv_call.pk).update(closes_at=timezone.now() - datetime.timedelta(minutes=1))
     text = signed_in(staff).get(reverse("funding:call-detail", args=[mv_call.pk])).content.decode()
     assert "Start an application" not in text
+
+
+def test_the_operator_uploads_documents_and_the_authority_moves_the_application(
+    application, world, staff, funding_admin
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from ..services.applications import application_submit
+
+    client = signed_in(staff)
+    call = application.call
+    network = call.cost_categories.get(code="network")
+    cost_line_add(
+        actor=staff,
+        application=application,
+        data={"category": network, "school": None, "description": "Switch", "quantity": "1", "unit_price": "100"},
+    )
+    upload_url = reverse("funding:application-upload", args=[application.pk])
+    pdf = b"%PDF-1.4\n%%EOF\n"
+    refused = client.post(
+        upload_url,
+        {
+            "required_document": call.required_documents.get(code="mep").pk,
+            "issued_on": "2026-01-05",
+            "file": SimpleUploadedFile("plan.pdf", b"not a pdf at all"),
+        },
+    )
+    assert refused.status_code == 400
+    assert "plan.pdf is not a PDF" in refused.content.decode()
+    for code, school in (
+        ("mep", ""),
+        ("technical-concept", ""),
+        ("mbk", world.school.pk),
+        ("mbk", world.second_school.pk),
+    ):
+        response = client.post(
+            upload_url,
+            {
+                "required_document": call.required_documents.get(code=code).pk,
+                "school": school,
+                "issued_on": "2026-01-05",
+                "file": SimpleUploadedFile(f"{code}.pdf", pdf),
+            },
+        )
+        assert response.status_code == 302, response.content.decode()[:2000]
+    assert application.documents.count() == 4
+    application_submit(actor=staff, application=application, declarations_confirmed=True)
+    # The operator may only withdraw now; the funding administrator takes it into formal check.
+    page = client.get(reverse("funding:application-detail", args=[application.pk])).content.decode()
+    assert '<option value="withdrawn">' in page and '<option value="formal_check">' not in page
+    assert (
+        client.post(
+            reverse("funding:application-transition", args=[application.pk]), {"state": "formal_check"}
+        ).status_code
+        == 400
+    )
+    admin_client = signed_in(funding_admin)
+    response = admin_client.post(
+        reverse("funding:application-transition", args=[application.pk]), {"state": "formal_check"}
+    )
+    assert response.status_code == 302
+    missing_reason = admin_client.post(
+        reverse("funding:application-transition", args=[application.pk]), {"state": "more_information", "reason": ""}
+    )
+    assert missing_reason.status_code == 400 and "Give a reason." in missing_reason.content.decode()
+    application.refresh_from_db()
+    assert application.state == "formal_check"
