@@ -135,7 +135,6 @@ OOXML_MAIN_PARTS = {
 }
 ODF_KINDS = {kind.content_type: kind for kind in (ODT, ODS, ODP)}
 ZIP_KINDS = frozenset(OOXML_MAIN_PARTS) | frozenset(ODF_KINDS.values())
-OLE2_KINDS = frozenset({DOC, XLS, PPT})
 
 
 def max_upload_bytes() -> int:
@@ -318,10 +317,10 @@ def sniff(file, head: bytes, display_name: str, expected: UploadKind) -> UploadK
         return WEBP
     if head.startswith((b"II*\0", b"MM\0*")):
         return TIFF
-    # The deeper reads only when the name claims such a file: a ZIP named .pdf is "a ZIP archive",
-    # whether or not its directory is readable.
-    if head.startswith(OLE2_MAGIC) and expected in OLE2_KINDS:
+    if head.startswith(OLE2_MAGIC):
         return _ole2_kind(file)
+    # The ZIP directory is read only when the name claims an office file: a ZIP named .pdf is
+    # "a ZIP archive", whether or not its directory is readable.
     if head.startswith(b"PK\x03\x04") and expected in ZIP_KINDS:
         return _zip_kind(file, display_name)
     return None

@@ -248,6 +248,9 @@ def test_wrong_extension_for_a_real_kind_is_refused():
     assert refusal("report.odt", odf_bytes("application/vnd.oasis.opendocument.spreadsheet")) == [
         "report.odt is not an OpenDocument text (ODT): its content is an OpenDocument spreadsheet (ODS)."
     ]
+    assert refusal("letter.pdf", ole2_bytes("WordDocument")) == [
+        "letter.pdf is not a PDF: its content is a Word 97-2003 document (DOC)."
+    ]
     assert refusal("old.xls", ole2_bytes("WordDocument")) == [
         "old.xls is not an Excel 97-2003 workbook (XLS): its content is a Word 97-2003 document (DOC)."
     ]
