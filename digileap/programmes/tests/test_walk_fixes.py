@@ -35,3 +35,29 @@ def test_an_english_page_shows_the_deadline_without_the_plans_dutch_wording(clie
     html = client.get(reverse(route, kwargs={"pk": milestone_405.pk}) + "?lang=en").content.decode()
     assert '<td class="nowrap">31 October 2021</td>' in html
     assert "oktober 2021" not in html
+
+
+# A table wider than a phone scrolls in its container; a keyboard user reaches it only if the
+# container can take the focus (axe: scrollable-region-focusable, found at 390 px).
+@pytest.mark.parametrize(
+    ("route", "regions"),
+    [
+        ("programmes:programme-detail", ["targets-title", "budget-title"]),
+        ("programmes:programme-dashboard", ["progress-title", "budget-title"]),
+        ("programmes:programme-transactions", ["budget-title"]),
+    ],
+)
+def test_scrolling_tables_can_take_the_focus(client, role_users, milestone_405, route, regions):
+    client.force_login(role_users[Role.ADMINISTRATOR])
+    html = client.get(reverse(route, kwargs={"pk": milestone_405.pk})).content.decode()
+    for heading in regions:
+        assert f'<div class="table-container" tabindex="0" role="region" aria-labelledby="{heading}">' in html
+    if route == "programmes:programme-transactions":
+        assert '<div class="table-container" tabindex="0" role="region" aria-label="The ledger, newest first">' in html
+
+
+def test_the_public_budget_table_can_take_the_focus(client, milestone_405):
+    milestone_405.is_public = True
+    milestone_405.save()
+    html = client.get(reverse("public:programme", kwargs={"code": milestone_405.code}) + "?lang=en").content.decode()
+    assert '<div class="table-container" tabindex="0" role="region" aria-labelledby="budget-title">' in html
