@@ -61,3 +61,20 @@ def test_the_public_budget_table_can_take_the_focus(client, milestone_405):
     milestone_405.save()
     html = client.get(reverse("public:programme", kwargs={"code": milestone_405.code}) + "?lang=en").content.decode()
     assert '<div class="table-container" tabindex="0" role="region" aria-labelledby="budget-title">' in html
+
+
+@pytest.mark.parametrize(
+    ("route", "heading"),
+    [("programmes:programme-operators", "operators-title"), ("programmes:programme-schools", "schools-title")],
+)
+def test_the_dashboard_breakdowns_can_take_the_focus(client, role_users, milestone_405, route, heading):
+    client.force_login(role_users[Role.ADMINISTRATOR])
+    html = client.get(reverse(route, kwargs={"pk": milestone_405.pk})).content.decode()
+    assert f'<div class="table-container" tabindex="0" role="region" aria-labelledby="{heading}">' in html
+
+
+def test_the_targets_table_can_take_the_focus(client, role_users, milestone_405):
+    client.force_login(role_users[Role.ADMINISTRATOR])
+    html = client.get(reverse("programmes:programme-targets", kwargs={"pk": milestone_405.pk})).content.decode()
+    assert '<div class="table-container" tabindex="0" role="region" aria-labelledby="targets-caption">' in html
+    assert '<caption class="visually-hidden" id="targets-caption">Milestones and targets with their value on' in html
