@@ -304,10 +304,16 @@ def evidence_document_upload(
     authorize(actor, Action.ADD, document)
     check_upload(file, field="file")  # by content: a PDF, an image or an office file, within the size limit
     document.sha256 = _sha256(file)
+    # Everything but the file is checked before the file is stored: a refused document leaves no
+    # file behind. If the row cannot be written after all, the stored file is removed again.
+    document.full_clean(exclude=["file"])
     document.file.save(file.name.rsplit("/", 1)[-1], file, save=False)
-    document.full_clean()
-    document.save()
-    audit.record(actor=actor, action="create", instance=document, after=audit.snapshot(document))
+    try:
+        document.save()
+        audit.record(actor=actor, action="create", instance=document, after=audit.snapshot(document))
+    except Exception:
+        document.file.delete(save=False)
+        raise
     return document
 
 

@@ -81,3 +81,20 @@ def test_the_upload_form_says_what_is_accepted(role_users, programme):
         in content
     )
     assert "PDF, PNG, JPEG, GIF, WebP, TIFF, DOCX, XLSX, PPTX, ODT, ODS, ODP, DOC, XLS, PPT, at most 20 MB." in content
+
+
+def test_a_document_refused_for_another_reason_leaves_no_file(role_users, programme, settings):
+    """The file was stored before the row was validated: a refused title left an orphan file."""
+    from django.core.exceptions import ValidationError
+
+    from digileap.programmes.services import evidence_document_upload
+
+    with pytest.raises(ValidationError) as refused:
+        evidence_document_upload(
+            actor=role_users[Role.FUNDING_ADMINISTRATOR],
+            programme=programme,
+            title="x" * 300,  # longer than the title may be
+            file=SimpleUploadedFile("report.pdf", b"%PDF-1.4\n%%EOF\n"),
+        )
+    assert "title" in refused.value.message_dict
+    assert_nothing_written(settings)
