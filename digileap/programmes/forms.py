@@ -212,7 +212,13 @@ class ProgrammeForm(ServiceFormMixin, forms.Form):
             kwargs.setdefault("initial", self.initial_from(programme))
         super().__init__(*args, **kwargs)
         self.programme = programme
-        self.fields["authority"].queryset = authorities_usable(user, action)
+        authority = self.fields["authority"]
+        authority.queryset = authorities_usable(user, action)
+        only = list(authority.queryset[:2])
+        if len(only) == 1:
+            # One authority to choose from: preselect it and offer no empty choice.
+            authority.empty_label = None
+            self.initial.setdefault("authority", only[0].pk)
 
     @staticmethod
     def initial_from(programme: Programme) -> dict:
