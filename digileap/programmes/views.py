@@ -63,6 +63,7 @@ def programme_detail(request, pk: int):
         "budget": budget,
         "budget_total": sum((row["budget"] for row in budget), 0),
         "objectives": programme.objectives.order_by("position"),
+        "may_change": permits(request.user, Action.CHANGE, programme),
         "over_budget": budgets.over_budget(
             budgets.source_budgets(programme, selectors.funding_transactions_for(request.user))
         ),
@@ -99,6 +100,7 @@ def programme_dashboard(request, pk: int):
         "unplaced": counts["unplaced"],
         "placed": counts["schools"] - counts["unplaced"],
         "may_read_evidence": permits(request.user, Action.VIEW, EvidencePack(target=Target(programme=programme))),
+        "may_change": permits(request.user, Action.CHANGE, programme),
         "over_budget": budgets.over_budget(
             budgets.source_budgets(programme, selectors.funding_transactions_for(request.user))
         ),
