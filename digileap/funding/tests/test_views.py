@@ -171,6 +171,8 @@ def test_a_line_over_the_cap_after_a_change_shows_inline_on_its_row(application,
     cost_category_update(actor=owner, category=devices, data={"cap_per_school": Decimal("10000")})
     text = signed_in(staff).get(reverse("funding:application-detail", args=[application.pk])).content.decode()
     assert 'class="funding-row--error"' in text
+    # The table scrolls on a phone: it takes the keyboard focus, named by its heading.
+    assert '<div class="table-container" tabindex="0" role="region" aria-labelledby="lines-title">' in text
     assert (
         "Line 1: Pupil devices for INSIDE school comes to EUR 18,000.00, over the cap of EUR 10,000.00 per school"
         in text
