@@ -20,7 +20,7 @@ from .indicators import get_kind
 from .models import FundingTransaction, Programme, Target
 from .selectors import target_progress
 from .status import Status
-from .translation import localized, unit_label
+from .translation import localized, place_label, unit_label
 
 # The UN's short names of the 17 Sustainable Development Goals.
 SDG_TITLES = {
@@ -178,9 +178,9 @@ def programme_summary(programme: Programme) -> dict:
     return {
         "code": programme.code,
         "name": programme.display_name,
-        "authority": programme.authority.name,
+        "authority": place_label(programme.authority.name),
         "country": programme.country,
-        "region": programme.region,
+        "region": place_label(programme.region),
         "status": programme.status,
         "status_label": str(programme.get_status_display()),
         "period_start": programme.period_start,
@@ -205,9 +205,9 @@ def programme_data(programme: Programme, as_of: datetime.date, language: str) ->
         "as_of": as_of,
         "name": programme.display_name,
         "description": programme.display_description,
-        "authority": {"code": programme.authority.code, "name": programme.authority.name},
+        "authority": {"code": programme.authority.code, "name": place_label(programme.authority.name)},
         "country": programme.country,
-        "region": programme.region,
+        "region": place_label(programme.region),
         "period_start": programme.period_start,
         "period_end": programme.period_end,
         "status": programme.status,

@@ -61,6 +61,16 @@ def unit_label(unit: str | None) -> str:
     return pgettext(UNIT_CONTEXT, unit)
 
 
+def place_label(name: str | None) -> str:
+    """An authority's or region's name in the active language, where the seed data gives it
+    (``Brussels-Capital Region`` is ``Région de Bruxelles-Capitale`` on a French page)."""
+    if not name:
+        return ""
+    from .seed_data import PLACE_NAMES
+
+    return localized(PLACE_NAMES.get(name)) or name
+
+
 def validate_translations(value) -> None:
     """A mapping of known language codes to strings."""
     if not isinstance(value, dict):
