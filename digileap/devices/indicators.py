@@ -40,12 +40,15 @@ from django.utils.translation import gettext_lazy as _
 
 from digileap.programmes.evidence import QueryRows
 from digileap.programmes.indicators import (
+    ENUM_LABELS,
     IndicatorKind,
     ReachSource,
     Records,
+    plain_schema,
     register_indicator_kind,
     register_reach_source,
 )
+from digileap.schools.models import IscedLevel
 
 from .models import (
     AccessPointInstallation,
@@ -59,6 +62,7 @@ from .models import (
 )
 
 LEVELS = [0, 1, 2, 3, 4]
+LEVEL_LABELS = {level: IscedLevel(level).label for level in LEVELS}
 MISSING = Device.Discrepancy.MISSING
 # A school year ("2024/25") runs from 1 August to 31 July (the legal school year in Germany; the
 # Belgian and Latvian ones start on 1 September, inside the same span).
@@ -66,30 +70,37 @@ SCHOOL_YEAR_STARTS = (8, 1)
 
 DEVICE_TYPES_SCHEMA = {
     "type": "array",
-    "items": {"type": "string", "enum": list(DeviceType.values)},
+    "items": {"type": "string", "enum": list(DeviceType.values), ENUM_LABELS: dict(DeviceType.choices)},
     "minItems": 1,
     "uniqueItems": True,
+    "title": _("Device types"),
     "description": "Only devices of these types.",
 }
 CONDITION_SCHEMA = {
     "type": "string",
     "enum": list(Condition.values),
+    ENUM_LABELS: dict(Condition.choices),
+    "title": _("Condition"),
     "description": "Only new or only refurbished devices.",
 }
 TARGET_GROUP_SCHEMA = {
     "type": "string",
     "enum": list(Recipient.Kind.values),
+    ENUM_LABELS: dict(Recipient.Kind.choices),
+    "title": _("Target group"),
     "description": "Only devices whose first hand-out (on or before the day) went to a pupil, or to a teacher.",
 }
 LEVELS_SCHEMA = {
     "type": "array",
-    "items": {"type": "integer", "enum": LEVELS},
+    "items": {"type": "integer", "enum": LEVELS, ENUM_LABELS: LEVEL_LABELS},
     "minItems": 1,
     "uniqueItems": True,
+    "title": _("Levels"),
     "description": "ISCED levels: only schools that teach at least one of them.",
 }
 ACCEPTED_ONLY_SCHEMA = {
     "type": "boolean",
+    "title": _("Only accepted devices (older form of Count)"),
     "description": "The older form of count: true is count 'accepted', false is count 'delivered'.",
 }
 # Which devices count (``count``): the rule is stated in the evidence pack's summary and manifest.
@@ -113,6 +124,12 @@ COUNT_RULES = {
 COUNT_SCHEMA = {
     "type": "string",
     "enum": list(COUNT_RULES),
+    ENUM_LABELS: {
+        COUNT_ACCEPTED: _("Accepted devices"),
+        COUNT_DELIVERED: _("Delivered devices, damaged included"),
+        COUNT_ALL_NOT_DAMAGED: _("Delivered devices, damaged excluded"),
+    },
+    "title": _("Count"),
     "description": "Which devices count: 'accepted' (the default) only those the school accepted, neither "
     "missing nor damaged; 'delivered' every delivered device not missing; 'all_not_damaged' every delivered "
     "device neither missing nor damaged.",
@@ -351,7 +368,8 @@ def validate_against(schema: dict, parameters: dict) -> None:
     """Check ``parameters`` against ``schema``; the error names the parameter and what is wrong."""
     if not isinstance(parameters, dict):
         raise ValidationError({"parameters": _("Give the parameters as a JSON object.")})
-    error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(schema).iter_errors(parameters))
+    validator = jsonschema.Draft202012Validator(plain_schema(schema))
+    error = jsonschema.exceptions.best_match(validator.iter_errors(parameters))
     if error is None:
         return
     where = ".".join(str(part) for part in error.absolute_path)
@@ -477,12 +495,17 @@ class PupilsWithDevice(IndicatorKind):
     parameter_schema = {
         "type": "object",
         "properties": {
-            "as_ratio": {"type": "boolean", "description": "The coverage ratio in percent instead of a count."},
+            "as_ratio": {
+                "type": "boolean",
+                "title": _("As a ratio (%)"),
+                "description": "The coverage ratio in percent instead of a count.",
+            },
             "levels": {
                 "type": "array",
-                "items": {"type": "integer", "enum": LEVELS},
+                "items": {"type": "integer", "enum": LEVELS, ENUM_LABELS: LEVEL_LABELS},
                 "minItems": 1,
                 "uniqueItems": True,
+                "title": _("Levels"),
                 "description": "ISCED levels of the pupils (and of the enrolment the ratio divides by).",
             },
             "eligibility_groups": {
@@ -490,12 +513,18 @@ class PupilsWithDevice(IndicatorKind):
                 "items": {"type": "string", "minLength": 1},
                 "minItems": 1,
                 "uniqueItems": True,
+                "title": _("Eligibility groups"),
                 "description": "Only pupils of these eligibility groups (and, for the ratio, the pupils counted "
                 "in them).",
             },
             "enrolment_of": {
                 "type": "string",
                 "enum": ["programme_authority", "schools_with_recipients"],
+                ENUM_LABELS: {
+                    "programme_authority": _("Every school of the programme's authority"),
+                    "schools_with_recipients": _("Only schools with recipients of the programme's devices"),
+                },
+                "title": _("Enrolment of"),
                 "description": "Whose pupils the ratio divides by: every school of the programme's authority "
                 "(the default), or only the schools with recipients of the programme's devices.",
             },

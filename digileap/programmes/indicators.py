@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 import jsonschema
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
@@ -42,6 +43,30 @@ class Records:
 
     columns: Sequence[str]
     rows: Iterable[Sequence[Any]] = field(default_factory=list)
+
+
+# A schema property may carry what a person reads: ``title`` (the field's label) and, for an
+# ``enum`` (or an array's ``items`` enum), ``x-enum-labels`` mapping each value to its label. Both may
+# be lazy translations; ``plain_schema`` turns them into strings for jsonschema and for JSON output.
+ENUM_LABELS = "x-enum-labels"
+
+
+def plain_schema(schema: Any) -> Any:
+    """``schema`` with its lazy (translatable) texts as plain strings, in the active language."""
+    if isinstance(schema, Promise):
+        return str(schema)
+    if isinstance(schema, dict):
+        return {key: plain_schema(value) for key, value in schema.items()}
+    if isinstance(schema, list | tuple):
+        return [plain_schema(value) for value in schema]
+    return schema
+
+
+def enum_label(schema: dict, value: Any) -> str:
+    """What a person reads for ``value`` of the enum of ``schema``: its label, else the value."""
+    labels = schema.get(ENUM_LABELS) or {}
+    label = labels.get(value, labels.get(str(value)))
+    return str(label) if label is not None else str(value)
 
 
 class IndicatorKind:
@@ -64,7 +89,7 @@ class IndicatorKind:
 
     def validate_parameters(self, parameters: dict) -> None:
         try:
-            jsonschema.validate(parameters, self.parameter_schema)
+            jsonschema.validate(parameters, plain_schema(self.parameter_schema))
         except jsonschema.ValidationError as error:
             raise ValidationError({"parameters": error.message}) from None
 
@@ -83,7 +108,7 @@ def register_indicator_kind(kind: IndicatorKind) -> IndicatorKind:
     existing = _KINDS.get(kind.code)
     if existing is not None and type(existing).__qualname__ != type(kind).__qualname__:
         raise ValueError(f"Indicator kind {kind.code!r} is already registered by {type(existing).__module__}.")
-    jsonschema.Draft202012Validator.check_schema(kind.parameter_schema)
+    jsonschema.Draft202012Validator.check_schema(plain_schema(kind.parameter_schema))
     _KINDS[kind.code] = kind
     return kind
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from digileap.core.uploads import DocumentFileField
 
 from .forms import DateInput, ServiceFormMixin, TranslationsField
-from .indicators import IndicatorKind, get_kind, kinds, money_measures, reach_sources
+from .indicators import ENUM_LABELS, IndicatorKind, enum_label, get_kind, kinds, money_measures, reach_sources
 from .models import EvidenceDocument, FundingSource, FundingTransaction, Programme, Target
 
 PREFIX = "param__"
@@ -56,6 +56,16 @@ def parameter_field_name(kind: IndicatorKind, name: str) -> str:
     return f"{PREFIX}{kind.code}__{name}"
 
 
+def _choices(schema: dict) -> list[tuple[Any, str]]:
+    """The choices of an enum: the schema's labels (``x-enum-labels``), else the built-in labels of
+    funding codes, else the value itself."""
+    labels = schema.get(ENUM_LABELS) or {}
+    return [
+        (value, enum_label(schema, value) if labels else str(CHOICE_LABELS.get(value, value)))
+        for value in schema["enum"]
+    ]
+
+
 def _field_for(kind: IndicatorKind, name: str, schema: dict) -> forms.Field:
     """A form field for one property of a kind's parameter schema. Never required by itself: the
     kind's own validation (``validate_parameters``) judges the parameters of the chosen kind."""
@@ -68,13 +78,19 @@ def _field_for(kind: IndicatorKind, name: str, schema: dict) -> forms.Field:
     if kind_of_value == "array":
         items = schema.get("items", {})
         if "enum" in items or dynamic:
-            choices = dynamic() if dynamic else [(value, CHOICE_LABELS.get(value, value)) for value in items["enum"]]
+            choices = dynamic() if dynamic else _choices(items)
+            if items.get("type") == "integer":  # ISCED levels: the kind's schema wants numbers
+                return forms.TypedMultipleChoiceField(
+                    choices=choices, coerce=int, widget=forms.CheckboxSelectMultiple, **common
+                )
             return forms.MultipleChoiceField(choices=choices, widget=forms.CheckboxSelectMultiple, **common)
         return forms.CharField(
             **{**common, "help_text": help_text or _("Several values separated by commas.")},
         )
     if "enum" in schema or dynamic:
-        choices = dynamic() if dynamic else [(value, CHOICE_LABELS.get(value, value)) for value in schema["enum"]]
+        choices = dynamic() if dynamic else _choices(schema)
+        if kind_of_value == "integer":
+            return forms.TypedChoiceField(choices=[("", "—"), *choices], coerce=int, empty_value=None, **common)
         return forms.ChoiceField(choices=[("", "—"), *choices], **common)
     if kind_of_value == "boolean":
         return forms.BooleanField(**common)
