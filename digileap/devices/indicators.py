@@ -74,21 +74,21 @@ DEVICE_TYPES_SCHEMA = {
     "minItems": 1,
     "uniqueItems": True,
     "title": _("Device types"),
-    "description": "Only devices of these types.",
+    "description": _("Only devices of these types; none ticked: all."),
 }
 CONDITION_SCHEMA = {
     "type": "string",
     "enum": list(Condition.values),
     ENUM_LABELS: dict(Condition.choices),
     "title": _("Condition"),
-    "description": "Only new or only refurbished devices.",
+    "description": _("Only new or only refurbished devices."),
 }
 TARGET_GROUP_SCHEMA = {
     "type": "string",
     "enum": list(Recipient.Kind.values),
     ENUM_LABELS: dict(Recipient.Kind.choices),
     "title": _("Target group"),
-    "description": "Only devices whose first hand-out (on or before the day) went to a pupil, or to a teacher.",
+    "description": _("Only devices whose first hand-out (on or before the day) went to a pupil, or to a teacher."),
 }
 LEVELS_SCHEMA = {
     "type": "array",
@@ -96,12 +96,12 @@ LEVELS_SCHEMA = {
     "minItems": 1,
     "uniqueItems": True,
     "title": _("Levels"),
-    "description": "ISCED levels: only schools that teach at least one of them.",
+    "description": _("Only schools that teach at least one of these levels; none ticked: all."),
 }
 ACCEPTED_ONLY_SCHEMA = {
     "type": "boolean",
     "title": _("Only accepted devices (older form of Count)"),
-    "description": "The older form of count: true is count 'accepted', false is count 'delivered'.",
+    "description": _("The older form of Count: ticked counts accepted devices, not ticked delivered ones."),
 }
 # Which devices count (``count``): the rule is stated in the evidence pack's summary and manifest.
 COUNT_ACCEPTED = "accepted"
@@ -130,9 +130,10 @@ COUNT_SCHEMA = {
         COUNT_ALL_NOT_DAMAGED: _("Delivered devices, damaged excluded"),
     },
     "title": _("Count"),
-    "description": "Which devices count: 'accepted' (the default) only those the school accepted, neither "
-    "missing nor damaged; 'delivered' every delivered device not missing; 'all_not_damaged' every delivered "
-    "device neither missing nor damaged.",
+    "description": _(
+        "Which devices count. By default only those the school accepted; devices recorded as missing at "
+        "acceptance never count."
+    ),
 }
 DAMAGED = Device.Discrepancy.DAMAGED
 
@@ -498,7 +499,7 @@ class PupilsWithDevice(IndicatorKind):
             "as_ratio": {
                 "type": "boolean",
                 "title": _("As a ratio (%)"),
-                "description": "The coverage ratio in percent instead of a count.",
+                "description": _("The coverage ratio in percent instead of a count."),
             },
             "levels": {
                 "type": "array",
@@ -506,7 +507,7 @@ class PupilsWithDevice(IndicatorKind):
                 "minItems": 1,
                 "uniqueItems": True,
                 "title": _("Levels"),
-                "description": "ISCED levels of the pupils (and of the enrolment the ratio divides by).",
+                "description": _("Levels of the pupils (and of the enrolment the ratio divides by)."),
             },
             "eligibility_groups": {
                 "type": "array",
@@ -514,8 +515,9 @@ class PupilsWithDevice(IndicatorKind):
                 "minItems": 1,
                 "uniqueItems": True,
                 "title": _("Eligibility groups"),
-                "description": "Only pupils of these eligibility groups (and, for the ratio, the pupils counted "
-                "in them).",
+                "description": _(
+                    "Only pupils of these eligibility groups (and, for the ratio, the pupils counted in them)."
+                ),
             },
             "enrolment_of": {
                 "type": "string",
@@ -525,8 +527,9 @@ class PupilsWithDevice(IndicatorKind):
                     "schools_with_recipients": _("Only schools with recipients of the programme's devices"),
                 },
                 "title": _("Enrolment of"),
-                "description": "Whose pupils the ratio divides by: every school of the programme's authority "
-                "(the default), or only the schools with recipients of the programme's devices.",
+                "description": _(
+                    "Whose pupils the ratio divides by (by default every school of the programme's authority)."
+                ),
             },
         },
         "additionalProperties": False,

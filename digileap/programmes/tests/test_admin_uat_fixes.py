@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 
 from digileap.accounts.models import Role
@@ -187,3 +188,13 @@ def test_the_target_page_shows_the_labels_and_levels_are_saved_as_numbers(world,
         {"indicator_kind": "access_points_installed", "param__access_points_installed__levels": ["1", "2"]},
     )
     assert response.json()["error"] == ""
+
+
+def test_device_parameter_help_is_for_people_and_translatable():
+    fields = parameter_fields("devices_delivered")
+    assert str(fields["count"].help_text) == (
+        "Which devices count. By default only those the school accepted; devices recorded as missing at "
+        "acceptance never count."
+    )
+    assert isinstance(fields["count"].help_text, Promise)
+    assert "'" not in str(fields["accepted_only"].help_text)
