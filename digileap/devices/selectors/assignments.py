@@ -18,7 +18,7 @@ from digileap.schools.models import School
 
 from .. import lifecycle
 from ..models import Assignment, Device, DeviceStatus, Recipient
-from ..services.assignments import already_handed_out_message, damaged_message
+from ..services.assignments import already_handed_out_message, damaged_message, pending_delivery_message
 from .recipients import open_assignment_exists
 
 # How many further recipients the confirm step offers besides the proposed one.
@@ -64,7 +64,8 @@ def handout_propose(*, school: School, group: str, serial: str, user) -> Handout
     """Find the scanned device at ``school`` and propose the next recipient of ``group``.
 
     Raises ``ValidationError`` with a ``serial`` message for an unknown serial, a device at another
-    school, a device already handed out or not in a status to hand out, a device recorded as damaged
+    school, a device already handed out or not in a status to hand out, a device from a delivery not
+    accepted yet (``services.assignments.pending_delivery_message``), a device recorded as damaged
     at the acceptance of its delivery (``services.assignments.damaged_message``), and when everybody
     of the group has a device.
     """
@@ -75,7 +76,11 @@ def handout_propose(*, school: School, group: str, serial: str, user) -> Handout
         raise ValidationError({"serial": [_("Scan or type a serial number.")]})
     open_assignments = Assignment.objects.filter(device=OuterRef("pk"), returned_at__isnull=True)
     devices = list(
-        restrict(Device.objects.filter(school=school, serial__in={wanted, typed}), user, Action.CHANGE).annotate(
+        restrict(
+            Device.objects.filter(school=school, serial__in={wanted, typed}).select_related("delivery"),
+            user,
+            Action.CHANGE,
+        ).annotate(
             open_reference=Subquery(open_assignments.values("recipient__reference")[:1]),
             open_since=Subquery(open_assignments.values("assigned_at")[:1]),
         )[:2]
@@ -99,6 +104,9 @@ def handout_propose(*, school: School, group: str, serial: str, user) -> Handout
                 ]
             }
         )
+    pending = pending_delivery_message(device)
+    if pending:
+        raise ValidationError({"serial": [pending]})
     damaged = damaged_message(device)
     if damaged:
         raise ValidationError({"serial": [damaged]})

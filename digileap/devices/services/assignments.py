@@ -107,6 +107,25 @@ def damaged_message(device: Device) -> str:
     )
 
 
+def pending_delivery_message(device: Device) -> str:
+    """Why ``device`` may not be handed out because its delivery has not been accepted yet, or ""
+    when it has (or the device came without a delivery note)."""
+    if device.delivery_id is None:
+        return ""
+    delivery = device.delivery
+    if delivery.acceptance != delivery.Acceptance.PENDING:
+        return ""
+    return _(
+        "Device %(serial)s belongs to delivery %(note)s which has not been accepted yet; accept the delivery first."
+    ) % {"serial": device.serial, "note": delivery.note_number}
+
+
+def _raise_if_pending_delivery(device: Device, field: str) -> None:
+    message = pending_delivery_message(device)
+    if message:
+        raise ValidationError({field: [message]})
+
+
 def _raise_if_damaged(device: Device, field: str) -> None:
     message = damaged_message(device)
     if message:
@@ -138,7 +157,8 @@ def device_assign(
 
     Raises ``PermissionDenied`` unless the actor may change the device and hand out devices at the
     recipient's school; ``ValidationError`` (keys ``device``, ``recipient``, ``kit``) when the device
-    is already handed out, not in a status that can be handed out, recorded as damaged when its
+    is already handed out, not in a status that can be handed out, from a delivery not accepted yet,
+    recorded as damaged when its
     delivery was accepted (and not repaired since), at another school, or the recipient is inactive
     or already holds a device of that type.
     """
@@ -156,6 +176,7 @@ def device_assign(
                 ]
             }
         )
+    _raise_if_pending_delivery(locked, "device")
     _raise_if_damaged(locked, "device")
     recipient = Recipient.objects.select_for_update().get(pk=recipient.pk)
     if locked.school_id != recipient.school_id:
