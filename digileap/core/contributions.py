@@ -50,6 +50,17 @@ class Action:
 
 
 @dataclass(frozen=True)
+class Tile:
+    """A part of the platform on the home page: its title, how many (or None), a line, its page."""
+
+    key: str
+    title: str
+    count: int | None
+    text: str
+    href: str
+
+
+@dataclass(frozen=True)
 class Panel:
     """A part of the school page that belongs to another app: a template and its context."""
 
@@ -79,11 +90,13 @@ MenuProvider = Callable[[Any], Iterable[MenuEntry]]
 TodoProvider = Callable[[Any], Iterable[Todo]]
 ActionProvider = Callable[[Any], Iterable[Action]]
 PanelProvider = Callable[[Any, Any], Panel | None]
+TileProvider = Callable[[Any], Iterable[Tile]]
 
 _menu: dict[str, tuple[int, MenuProvider]] = {}
 _todos: dict[str, tuple[int, TodoProvider]] = {}
 _actions: dict[str, tuple[int, ActionProvider]] = {}
 _school_panels: dict[str, tuple[int, PanelProvider]] = {}
+_tiles: dict[str, tuple[int, TileProvider]] = {}
 _sections: dict[str, Section] = {}
 
 
@@ -110,6 +123,11 @@ def register_todos(name: str, order: int, provider: TodoProvider) -> None:
 def register_actions(name: str, order: int, provider: ActionProvider) -> None:
     """``provider(user)`` gives the home page's direct links into the user's daily work."""
     _actions[name] = (order, provider)
+
+
+def register_tiles(name: str, order: int, provider: TileProvider) -> None:
+    """``provider(user)`` gives the home page's tiles of one app (only parts the user may open)."""
+    _tiles[name] = (order, provider)
 
 
 def register_school_panel(name: str, order: int, provider: PanelProvider) -> None:
@@ -141,6 +159,12 @@ def actions_for(user) -> list[Action]:
     if user is None or not user.is_authenticated:
         return []
     return [action for provider in _ordered(_actions) for action in provider(user)]
+
+
+def tiles_for(user) -> list[Tile]:
+    if user is None or not user.is_authenticated:
+        return []
+    return [tile for provider in _ordered(_tiles) for tile in provider(user)]
 
 
 def section_pages_for(user, path: str) -> list[MenuEntry]:

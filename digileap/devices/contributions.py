@@ -15,11 +15,13 @@ from digileap.core.contributions import (
     MenuEntry,
     Panel,
     Section,
+    Tile,
     Todo,
     register_actions,
     register_menu,
     register_school_panel,
     register_section,
+    register_tiles,
     register_todos,
     reverse_or_none,
 )
@@ -161,6 +163,18 @@ def _todos(user) -> list[Todo]:
     return todos
 
 
+def _tiles(user) -> list[Tile]:
+    """The devices tile: how many devices the user's scope holds, and the devices overview."""
+    from .models import Device
+    from .selectors.devices import devices_for
+
+    url = reverse_or_none("devices:device-overview")
+    if not url or not can(user, Action.VIEW, Device) or not device_sections(user):
+        return []
+    text = _("Deliveries, hand-outs, user agreements, repairs and the device register.")
+    return [Tile("devices", _("Devices"), devices_for(user).count(), text, url)]
+
+
 def _school_panel(request, school) -> Panel | None:
     """The school page's devices part: the hand-out for those who hand out, and the deliveries
     awaiting acceptance at this school."""
@@ -192,4 +206,5 @@ def register() -> None:
     register_section(Section("devices", lambda: reverse_or_none("devices:device-overview"), _section_pages))
     register_actions("devices.handout", 100, _actions)
     register_todos("devices", 300, _todos)
+    register_tiles("devices", 300, _tiles)
     register_school_panel("devices", 300, _school_panel)

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from digileap.accounts.models import Role
-from digileap.core.contributions import actions_for, todos_for
+from digileap.core.contributions import actions_for, tiles_for, todos_for
 from digileap.core.menu import imports_url
 from digileap.core.permissions import Action, can, has_role
 from digileap.schools import selectors as school_selectors
@@ -57,6 +57,8 @@ def _tiles(user) -> list[dict]:
                 "href": reverse("audit-log"),
             }
         )
+    # The apps' own parts (devices), each shown only to those who may open it.
+    tiles.extend(vars(tile) for tile in tiles_for(user))
     tiles.append(
         {
             "key": "api",
