@@ -165,6 +165,8 @@ def _milestones(programme: Programme, as_of: datetime.date) -> list[dict]:
                 "status": assessment.status if assessment else None,
                 "status_label": assessment.status_label if assessment else "",
                 "forecast": assessment.forecast if assessment else None,
+                "reached_on": row["reached_on"],
+                "reached_late": row["reached_late"],
                 "statuses_differ": statuses_differ(assessment.status if assessment else None, target.reported_status),
                 "is_due": target.due_date <= as_of,
             }

@@ -4,7 +4,7 @@
 import datetime
 from decimal import Decimal
 
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery, Sum
+from django.db.models import F, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -136,11 +136,28 @@ def latest_snapshots(targets, as_of: datetime.date | None = None) -> dict[int, I
     return {snapshot.target_id: snapshot for snapshot in queryset}
 
 
+def reached_dates(targets, as_of: datetime.date | None = None) -> dict[int, datetime.date]:
+    """The first snapshot day (on or before ``as_of``) on which each target's value had reached its
+    target value, by target id; targets that never reached it are left out. A target that goes down
+    (a baseline above the target value) is reached when the value is at or below it. One query."""
+    snapshots = IndicatorSnapshot.objects.filter(target__in=targets).filter(
+        Q(target__target_value__gte=F("target__baseline"), value__gte=F("target__target_value"))
+        | Q(target__target_value__lt=F("target__baseline"), value__lte=F("target__target_value"))
+    )
+    if as_of is not None:
+        snapshots = snapshots.filter(date__lte=as_of)
+    rows = snapshots.order_by().values("target_id").annotate(first=Min("date")).values_list("target_id", "first")
+    return dict(rows)
+
+
 def target_progress(targets, as_of: datetime.date) -> list[dict]:
     """Each target with its value and status on ``as_of``, computed from the data now, and the
-    trend of its stored snapshots (for targets without an installed indicator: no value)."""
+    trend of its stored snapshots (for targets without an installed indicator: no value).
+
+    An achieved target has ``reached_on``: the first snapshot day its value reached the target
+    (``reached_dates``), and ``reached_late`` when that day is after its due date."""
     from .indicators import get_kind
-    from .status import assess, target_start
+    from .status import Status, assess, target_start
 
     targets = list(targets.select_related("indicator", "programme"))
     since = as_of - datetime.timedelta(days=60)
@@ -149,10 +166,11 @@ def target_progress(targets, as_of: datetime.date) -> list[dict]:
         target__in=targets, date__gte=since, date__lt=as_of
     ).values_list("target_id", "date", "value"):
         history[target_id].append((day, value))
+    reached = reached_dates(targets, as_of)
     rows = []
     for target in targets:
         kind = get_kind(target.indicator.kind) if target.indicator_id else None
-        row = {"target": target, "kind": kind, "value": None, "assessment": None}
+        row = {"target": target, "kind": kind, "value": None, "assessment": None, "reached_on": None}
         if kind is not None:
             row["value"] = kind.compute(target, as_of)
             row["assessment"] = assess(
@@ -164,5 +182,8 @@ def target_progress(targets, as_of: datetime.date) -> list[dict]:
                 start=target_start(target),
                 snapshots=history[target.pk],
             )
+            if row["assessment"].status == Status.ACHIEVED:
+                row["reached_on"] = reached.get(target.pk)
+        row["reached_late"] = row["reached_on"] is not None and row["reached_on"] > target.due_date
         rows.append(row)
     return rows
