@@ -124,3 +124,53 @@ def test_chart_text_is_readable_and_the_map_fits_the_width(
     expect(section).to_have_attribute("data-layer", "committed")
     total = {"de": "4.000\u00a0EUR", "fr": "4\u202f000\u00a0EUR"}[language]
     expect(section.locator(".map-legend__total")).to_have_text(re.compile(": " + re.escape(total) + "$"))
+
+
+# Every school's marker, as drawn, against the map's box (issue 11 acceptance walk: at 390 px the
+# map was not fitted to the schools and one was cut off at the right edge).
+MARKERS_OUTSIDE_THE_MAP = """() => {
+  const container = document.querySelector(".map__canvas");
+  const map = container.digileapMap;
+  const box = container.getBoundingClientRect();
+  const outside = [];
+  map.eachLayer((layer) => {
+    if (!(layer instanceof L.CircleMarker)) return;
+    const point = map.latLngToContainerPoint(layer.getLatLng());
+    const r = layer.getRadius();
+    const x = box.left + point.x, y = box.top + point.y;
+    if (x - r < box.left || x + r > box.right || y - r < box.top || y + r > box.bottom) {
+      outside.push([layer.options.label, x, y, box.left, box.right, box.top, box.bottom]);
+    }
+  });
+  return outside;
+}"""
+
+
+@pytest.mark.parametrize("first_width", [390, 1366])
+def test_at_390_px_every_school_is_inside_the_map(
+    browser_session,  # noqa: F811
+    role_users,
+    programme,  # noqa: F811
+    first_width,
+):
+    """Opened on a phone, or on a wide screen made narrow (a window resized, a phone turned): the
+    map is fitted to the schools of the box it has."""
+    page = browser_session.page
+    programme_, _second, _third = programme
+    page.set_viewport_size({"width": first_width, "height": 844})
+    browser_session.sign_in_with_cookie(role_users[Role.PROGRAMME_OWNER])
+    section = dashboard(browser_session, programme_)
+    expect(section).to_have_attribute("data-outlines", "54")
+    page.set_viewport_size({"width": 390, "height": 844})
+    section.locator(".map__canvas").scroll_into_view_if_needed()
+    page.wait_for_function(
+        """() => { const c = document.querySelector(".map__canvas");
+        return c.digileapMap.getSize().x === c.clientWidth; }"""
+    )
+    page.wait_for_timeout(300)  # a refit after a resize is not animated; let Leaflet settle
+    count = page.evaluate(
+        """() => { let n = 0; document.querySelector(".map__canvas").digileapMap.eachLayer(
+        (layer) => { if (layer instanceof L.CircleMarker) n += 1; }); return n; }"""
+    )
+    assert count == 2
+    assert page.evaluate(MARKERS_OUTSIDE_THE_MAP) == []

@@ -120,6 +120,42 @@
     canvas.insertAdjacentElement("afterend", legendBox);
     var fitted = false;
     var background = false;
+    // The schools' bounds, once drawn: the map is fitted to them, and fitted again when its box
+    // changes size (a window resized, a phone turned) until the reader moves the map.
+    var schoolBounds = null;
+    var moved = false;
+    map.on("dragstart", function () { moved = true; });
+    var fitting = false;
+    map.on("zoomstart", function () {
+      if (!fitting) {
+        moved = true; // the zoom buttons, the keyboard, a double click
+      }
+    });
+    function fitSchools() {
+      if (!schoolBounds) {
+        return;
+      }
+      fitting = true;
+      map.invalidateSize({ animate: false });
+      map.fitBounds(schoolBounds, { padding: [16, 16], maxZoom: 12, animate: false });
+      fitting = false;
+    }
+    if (window.ResizeObserver) {
+      var lastWidth = canvas.clientWidth;
+      var lastHeight = canvas.clientHeight;
+      new ResizeObserver(function () {
+        if (canvas.clientWidth === lastWidth && canvas.clientHeight === lastHeight) {
+          return;
+        }
+        lastWidth = canvas.clientWidth;
+        lastHeight = canvas.clientHeight;
+        if (moved) {
+          map.invalidateSize({ animate: false });
+        } else {
+          fitSchools();
+        }
+      }).observe(canvas);
+    }
 
     /* Once: the tiles (if any) and the outlines, from the first answer's settings. */
     function showBackground(settings) {
@@ -259,7 +295,8 @@
         status.textContent = data.summary;
       }
       if (!fitted && latLngs.length) {
-        map.fitBounds(L.latLngBounds(latLngs), { padding: [16, 16], maxZoom: 12, animate: false });
+        schoolBounds = L.latLngBounds(latLngs);
+        fitSchools();
         fitted = true;
       }
       section.dataset.state = "ready";
