@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from digileap.accounts.models import Role
+from digileap.accounts.tests.factories import user_with_role
 from digileap.core.tests.translations import extra_translations
 from digileap.programmes import selectors
 from digileap.programmes.models import FundingTransaction, IndicatorSnapshot, Programme, Target
@@ -187,3 +188,10 @@ def test_brussels_scenario_milestone_405_reached_in_october_2021_in_five_languag
         item = re.search(r"<h3>405 · .*?</li>", html, re.S)
         assert item, language
         assert reached_spans(item.group(0)) == [sentence]
+    # And on the dashboard of the Brussels programme owner, beside "Achieved".
+    owner = user_with_role(Role.PROGRAMME_OWNER, programme.authority, username="brussels-owner")
+    for language in ("en", "de"):
+        html = dashboard(owner, programme, language)
+        row = re.search(r"<td>405 [^<]*</td>.*?</tr>", html, re.S)
+        assert row, language
+        assert reached_spans(row.group(0)) == [expected[language]]
