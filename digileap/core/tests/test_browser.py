@@ -276,4 +276,10 @@ def test_home_tiles_count_what_the_user_may_see(browser_session, world, role_use
     tiles = browser_session.page.locator(".tile")
     assert [
         (tile.locator("h2").inner_text(), tile.locator(".tile__count").all_inner_texts()) for tile in tiles.all()
-    ] == [("Schools", ["2"]), ("School operators", ["1"]), ("Imports", []), ("Devices", ["0"]), ("API documentation", [])]
+    ] == [
+        ("Schools", ["2"]),
+        ("School operators", ["1"]),
+        ("Imports", []),
+        ("Devices", ["0"]),
+        ("API documentation", []),
+    ]
