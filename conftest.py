@@ -22,6 +22,18 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _language():
+    """Each test starts in the default language and leaves none behind: a request in Latvian
+    (LocaleMiddleware activates it for the thread) must not make the next test's services speak
+    Latvian."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def world(db):
     """Two authorities with an operator and a school each: one inside test users' scopes, one outside.

@@ -19,7 +19,7 @@ is visible here. Tabular imports (CSV, XLSX, ZIP of CSVs) have their own readers
 from __future__ import annotations
 
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django import forms
 from django.conf import settings
@@ -50,7 +50,9 @@ class UploadKind:
     content_type: str
     extensions: tuple[str, ...]
     short_name: str
-    label: object  # a lazy translation: "a PDF"
+    # A lazy translation ("a PDF"). Not part of equality or the hash: a lazy string hashes as the
+    # active language writes it, so a kind would not be found in a set built in another language.
+    label: object = field(compare=False)
 
     def __str__(self) -> str:
         return self.short_name

@@ -40,12 +40,23 @@ NAVIGATION = {
         "Imports",
         "API",
     ],
-    Role.FUNDING_ADMINISTRATOR: ["Home", "Programmes", *ALLOCATION, "Devices", "Schools", "School operators", "API"],
+    # Funding administrators import commitments and payments (the transactions target).
+    Role.FUNDING_ADMINISTRATOR: [
+        "Home",
+        "Programmes",
+        *ALLOCATION,
+        "Devices",
+        "Schools",
+        "School operators",
+        "Imports",
+        "API",
+    ],
     # Operator staff, coordinators and suppliers import delivery files, class lists and device reports.
     Role.OPERATOR_STAFF: [
         "Home",
         "Programmes",
         *ALLOCATION,
+        "Hand out devices",  # the user has one school: its hand-out, without filtering first
         "Devices",
         "Schools",
         "School operators",
@@ -56,6 +67,7 @@ NAVIGATION = {
         "Home",
         "Programmes",
         *ALLOCATION,
+        "Hand out devices",  # the user has one school: its hand-out, without filtering first
         "Devices",
         "Schools",
         "School operators",

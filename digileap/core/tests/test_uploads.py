@@ -376,3 +376,16 @@ def test_the_validator_in_a_serializer():
 
 def test_a_content_file_without_upload_attributes():
     assert check_upload(ContentFile(pdf_bytes(), name="made.pdf")) == uploads.PDF
+
+
+def test_a_kind_is_allowed_whatever_the_active_language():
+    """Found by the full suite: a kind's hash held its lazy label, so in Dutch a PDF was "not accepted
+    here" (the set of allowed kinds had been built in English)."""
+    from django.utils import translation
+
+    from digileap.core.uploads import DOCUMENTS, PDF, check_upload
+
+    assert PDF in DOCUMENTS
+    with translation.override("nl"):
+        assert PDF in DOCUMENTS
+        assert check_upload(ContentFile(b"%PDF-1.4\n%%EOF\n", name="verslag.pdf")) == PDF

@@ -188,12 +188,12 @@ def test_school_detail_shows_enrolment_and_audit_history(browser_session, regist
     ]
     history = page.get_by_role("region", name="Change history").locator("tbody tr")
     assert [row.locator("td").all_inner_texts()[1:3] for row in history.all()] == [
-        ["admin", "update_figures"],
-        ["admin", "update_figures"],
-        ["admin", "update"],
-        ["admin", "create"],
+        ["admin", "figures changed"],
+        ["admin", "figures changed"],
+        ["admin", "changed"],
+        ["admin", "created"],
     ]
-    assert history.nth(2).locator(".changes li").first.inner_text() == "city: Güstrow → Bützow"
+    assert history.nth(2).locator(".changes li").first.inner_text() == "City: Güstrow → Bützow"
     assert history.nth(0).locator(".changes li").inner_text() == (
         '2024/25: {"enrolment": {}, "ses": {}, "teachers": null} → {"enrolment": {"1/0": 196}, "ses": {}, "teachers": 13}'
     )
