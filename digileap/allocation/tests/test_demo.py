@@ -9,8 +9,8 @@ import pytest
 from django.db.models import Sum
 
 from digileap.core import audit
-from digileap.portal.demo import seed_demo
 from digileap.core.models import AuditEvent
+from digileap.portal.demo import seed_demo
 from digileap.programmes.demo import DEMO_CODE, seed_demo_programmes
 from digileap.schools.models import Enrolment, SocioEconomicIndex
 

@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from digileap.accounts.models import Role
-from digileap.devices.navigation import device_sections
 from digileap.devices.models import Ticket
+from digileap.devices.navigation import device_sections
 
 from .factories import DeliveryFactory, DeviceFactory, ProgrammeFactory
 
