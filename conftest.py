@@ -34,6 +34,15 @@ def _language():
     translation.deactivate()
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: rate-limit counters (the public agreement page allows a
+    few requests a minute per address) must not carry over from the previous test in the process."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def world(db):
     """Two authorities with an operator and a school each: one inside test users' scopes, one outside.
