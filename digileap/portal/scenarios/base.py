@@ -74,6 +74,7 @@ Rules every scenario keeps:
   event days), so that the burn-up charts show it.
 """
 
+import abc
 import contextlib
 import csv
 import datetime
@@ -607,17 +608,17 @@ class Run:
         return School.objects.filter(authority_id=self.programme.authority_id).order_by("number", "pk")
 
 
-class Scenario:
+class Scenario(abc.ABC):
     """Base of the seed scenarios; see the module's docstring for how one is written."""
 
     name: str = ""
     programme_code: str = ""
     seed: int = 0
 
+    @abc.abstractmethod
     def steps(self) -> list[Callable[[Run], None]]:
         """The steps, in order: methods taking the run. Each runs once per database (its method
         name is its marker), in one transaction with its marker."""
-        raise NotImplementedError
 
     def extra_summary(self, run: Run) -> dict:
         """Figures of the scenario's own for the summary (computed from the database: the same on
