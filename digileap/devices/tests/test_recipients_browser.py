@@ -76,6 +76,8 @@ def test_escape_cancels_a_proposal(browser_session, world, role_users):
     DeviceFactory(programme=ProgrammeFactory(authority=world.school.authority), school=world.school, serial="SN-001")
     session.sign_in_with_cookie(role_users[Role.SCHOOL_COORDINATOR])
     session.goto(reverse("devices:assignment-handout", kwargs={"school_pk": world.school.pk}) + "?group=5A")
+    # Type only once the page's script has put the focus in the scan field (CI typed into <body>).
+    assert focused(page) == "serial"
     page.keyboard.type("SN-001")
     page.keyboard.press("Enter")
     page.get_by_role("heading", name="Hand SN-001 to P-01?").wait_for()
