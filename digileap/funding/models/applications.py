@@ -12,7 +12,8 @@ Money is EUR with two decimals. Rates and shares are percentages (0 to 100). Tex
 for a call (titles, category and document names) are stored per language, as programmes do
 (``{"en": ..., "de": ...}``, read with ``localized``).
 
-Reviews, decisions, grants, claims, invoices and proof of use are not modelled yet (docs/funding.md).
+Reviews and decisions are in ``review.py``; grants, claims, invoices, payments and proof of use in
+``grants.py``.
 """
 
 from django.conf import settings
