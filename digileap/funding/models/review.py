@@ -3,9 +3,9 @@
 A programme owner assigns **reviewers** (funding administrators) to a call (``CallReviewer``); a
 reviewer sees only the applications of the calls they are assigned to. Before opening an
 application a reviewer declares that they have no conflict of interest (``ConflictDeclaration``);
-anyone with a role at the applying operator is refused. The call's **checklist** (``ChecklistItem``,
+anyone with a role at the applying operator is refused. The call's **checklist** (``ReviewItem``,
 one list per stage: application, claim, proof of use) is answered yes, no or not applicable with a
-note (``ChecklistAnswer``), and optional **scored criteria** (``ScoringCriterion``) get a score per
+note (``ReviewAnswer``), and optional **scored criteria** (``ScoringCriterion``) get a score per
 application (``CriterionScore``).
 
 A **decision** (``Decision``, append-only: an amendment is a new number) sets the approved funding
@@ -24,7 +24,7 @@ from digileap.programmes.translation import localized, validate_translations
 from .applications import APPLICATION_SCOPE, CALL_SCOPE, MONEY, Application, Call, CostLine, _not_negative, _under
 
 
-class ChecklistStage(models.TextChoices):
+class ReviewStage(models.TextChoices):
     APPLICATION = "application", _("Application")
     CLAIM = "claim", _("Claim")
     PROOF_OF_USE = "proof_of_use", _("Proof of use")
@@ -52,11 +52,11 @@ class CallReviewer(models.Model):
         return f"{self.call.code}: {self.user}"
 
 
-class ChecklistItem(models.Model):
+class ReviewItem(models.Model):
     """A question of a call's checklist for one stage, answered yes, no or not applicable."""
 
-    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="checklist_items")
-    stage = models.CharField(_("stage"), max_length=16, choices=ChecklistStage.choices)
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="review_items")
+    stage = models.CharField(_("stage"), max_length=16, choices=ReviewStage.choices)
     code = models.SlugField(_("code"), max_length=40)
     text = models.JSONField(_("question"), default=dict, validators=[validate_translations])
     position = models.PositiveSmallIntegerField(_("position"), default=0)
@@ -68,10 +68,8 @@ class ChecklistItem(models.Model):
         verbose_name_plural = _("checklist items")
         ordering = ["call", "stage", "position", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["call", "stage", "code"], name="funding_checklist_item_code_unique"),
-            models.CheckConstraint(
-                name="funding_checklist_item_stage_known", condition=models.Q(stage__in=ChecklistStage.values)
-            ),
+            models.UniqueConstraint(fields=["call", "stage", "code"], name="review_item_code_unique"),
+            models.CheckConstraint(name="review_item_stage_known", condition=models.Q(stage__in=ReviewStage.values)),
         ]
 
     def __str__(self) -> str:
@@ -82,7 +80,7 @@ class ChecklistItem(models.Model):
         return localized(self.text) or self.code
 
 
-class ChecklistAnswer(models.Model):
+class ReviewAnswer(models.Model):
     """The answer to a checklist item for exactly one application, claim or proof of use."""
 
     class Answer(models.TextChoices):
@@ -90,15 +88,15 @@ class ChecklistAnswer(models.Model):
         NO = "no", _("No")
         NOT_APPLICABLE = "not_applicable", _("Not applicable")
 
-    item = models.ForeignKey(ChecklistItem, on_delete=models.PROTECT, related_name="answers")
+    item = models.ForeignKey(ReviewItem, on_delete=models.PROTECT, related_name="answers")
     application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, null=True, blank=True, related_name="checklist_answers"
+        Application, on_delete=models.CASCADE, null=True, blank=True, related_name="review_answers"
     )
     claim = models.ForeignKey(
-        "funding.Claim", on_delete=models.CASCADE, null=True, blank=True, related_name="checklist_answers"
+        "funding.Claim", on_delete=models.CASCADE, null=True, blank=True, related_name="review_answers"
     )
     proof_of_use = models.ForeignKey(
-        "funding.ProofOfUse", on_delete=models.CASCADE, null=True, blank=True, related_name="checklist_answers"
+        "funding.ProofOfUse", on_delete=models.CASCADE, null=True, blank=True, related_name="review_answers"
     )
     answer = models.CharField(_("answer"), max_length=16, choices=Answer.choices)
     note = models.TextField(_("note"), blank=True)
@@ -115,10 +113,10 @@ class ChecklistAnswer(models.Model):
         ordering = ["item__stage", "item__position", "id"]
         constraints = [
             models.CheckConstraint(
-                name="checklist_answer_known", condition=models.Q(answer__in=["yes", "no", "not_applicable"])
+                name="review_answer_known", condition=models.Q(answer__in=["yes", "no", "not_applicable"])
             ),
             models.CheckConstraint(
-                name="checklist_answer_one_subject",
+                name="review_answer_one_subject",
                 condition=models.Q(application__isnull=False, claim__isnull=True, proof_of_use__isnull=True)
                 | models.Q(application__isnull=True, claim__isnull=False, proof_of_use__isnull=True)
                 | models.Q(application__isnull=True, claim__isnull=True, proof_of_use__isnull=False),
@@ -126,17 +124,17 @@ class ChecklistAnswer(models.Model):
             models.UniqueConstraint(
                 fields=["item", "application"],
                 condition=models.Q(application__isnull=False),
-                name="checklist_answer_once_per_application",
+                name="review_answer_once_per_application",
             ),
             models.UniqueConstraint(
                 fields=["item", "claim"],
                 condition=models.Q(claim__isnull=False),
-                name="checklist_answer_once_per_claim",
+                name="review_answer_once_per_claim",
             ),
             models.UniqueConstraint(
                 fields=["item", "proof_of_use"],
                 condition=models.Q(proof_of_use__isnull=False),
-                name="checklist_answer_once_per_proof",
+                name="review_answer_once_per_proof",
             ),
         ]
 

@@ -1,9 +1,15 @@
 """INSIDE and OUTSIDE objects of the funding models for the permission walk
 (digileap/core/tests/test_permission_walk.py): a call of each authority with its operator, a
-published entitlement, a draft application with one cost line. OUTSIDE ones carry the marker."""
+published entitlement, a draft application with one cost line. OUTSIDE ones carry the marker.
+
+Later parts of the app add theirs in ``walk_<part>.py`` beside this file, each with
+``extend(*, side, made, world, role_users) -> dict[label, instance]``; they run in the order of
+``PARTS`` and see what the parts before them made (``made``), so a claim can use the grant."""
 
 import datetime
 from decimal import Decimal
+from importlib import import_module
+from importlib.util import find_spec
 
 from django.utils import timezone
 
@@ -13,6 +19,15 @@ from digileap.programmes.tests.factories import FundingSourceFactory, ProgrammeF
 from ..models import CallEligibility, Entitlement
 from ..services.applications import application_draft, cost_line_add
 from ..services.calls import call_create, cost_category_create, required_document_create
+
+PARTS = ["review", "grants", "claims", "proofs", "reports"]
+
+
+def _parts():
+    for part in PARTS:
+        name = f"{__package__}.walk_{part}"
+        if find_spec(name) is not None:
+            yield import_module(name)
 
 
 def walk_objects(*, world, role_users) -> dict:
@@ -71,6 +86,8 @@ def walk_objects(*, world, role_users) -> dict:
             "funding.application": application,
             "funding.costline": line,
         }
+        for part in _parts():
+            made.update(part.extend(side=side, made=made, world=world, role_users=role_users))
         for label, instance in made.items():
             objects.setdefault(label, []).append(instance)
     return {label: tuple(pair) for label, pair in objects.items()}
