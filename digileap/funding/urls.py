@@ -1,7 +1,7 @@
 """Pages of funding calls and applications. Route names start with the model they act on; ``pk`` is
 that model's key, ``call_pk`` a call's (see core/tests/test_permission_walk.py)."""
 
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -21,4 +21,11 @@ urlpatterns = [
     path("applications/<int:pk>/documents/", views.application_upload, name="application-upload"),
     path("applications/<int:pk>/transition/", views.application_transition, name="application-transition"),
     path("lines/<int:pk>/delete/", views.costline_delete, name="costline-delete"),
+    # Each later part of the app keeps its routes in its own module.
+    path("", include("digileap.funding.config_urls")),
+    path("", include("digileap.funding.review_urls")),
+    path("", include("digileap.funding.claim_urls")),
+    path("", include("digileap.funding.proof_urls")),
+    path("", include("digileap.funding.report_urls")),
+    path("", include("digileap.funding.dossier_urls")),
 ]
