@@ -25,6 +25,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
@@ -193,7 +194,13 @@ def line_label(position: int) -> str:
 
 
 def _line_problem(line: Line, rule: str, message: str, field_name: str = "") -> Problem:
-    return Problem(rule=rule, line=line.position, field=field_name, message=f"{line_label(line.position)}: {message}")
+    # Translators: a cost line's label ("Line 3") and what is wrong with it.
+    labelled = _("%(line)s: %(message)s") % {"line": line_label(line.position), "message": message}
+    return Problem(rule=rule, line=line.position, field=field_name, message=labelled)
+
+
+# Translators: "The quantity 'abc' is not a number." The name is a field's name with its article.
+NOT_A_NUMBER = gettext_lazy("%(name)s %(value)s is not a number.")
 
 
 def parse_money(
@@ -205,9 +212,9 @@ def parse_money(
     try:
         number = Decimal(str(value).strip()) if not isinstance(value, Decimal) else value
     except (InvalidOperation, ValueError):
-        return None, _("%(name)s %(value)r is not a number.") % {"name": name, "value": str(value)}
+        return None, NOT_A_NUMBER % {"name": name, "value": repr(str(value))}
     if not number.is_finite():
-        return None, _("%(name)s %(value)r is not a number.") % {"name": name, "value": str(value)}
+        return None, NOT_A_NUMBER % {"name": name, "value": repr(str(value))}
     if number < 0:
         return None, _("%(name)s cannot be negative.") % {"name": name}
     if number != number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_DOWN):
@@ -300,7 +307,9 @@ def _check_line(terms: Terms, draft: Draft, line: Line, result: Result) -> Categ
     for error, field_name in ((quantity_error, "quantity"), (price_error, "unit_price")):
         if error:
             ok = False
-            result.problems.append(_line_problem(line, RULE_AMOUNT, f"{error} " + _("(rule: amount)"), field_name))
+            result.problems.append(
+                _line_problem(line, RULE_AMOUNT, _("%(error)s (rule: amount)") % {"error": error}, field_name)
+            )
     if not ok:
         return None
     figures = line_figures(quantity, unit_price, category.funding_rate)

@@ -477,13 +477,13 @@ class ApplicationEvent(models.Model):
     database refuses to update a row (migration 0002), and no code deletes one."""
 
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="events")
-    from_state = models.CharField(_("from"), max_length=20, choices=ApplicationState.choices, blank=True)
-    to_state = models.CharField(_("to"), max_length=20, choices=ApplicationState.choices)
+    from_state = models.CharField(_("previous state"), max_length=20, choices=ApplicationState.choices, blank=True)
+    to_state = models.CharField(_("new state"), max_length=20, choices=ApplicationState.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    actor_label = models.CharField(_("by"), max_length=150, blank=True)
-    occurred_at = models.DateTimeField(_("at"))
+    actor_label = models.CharField(_("changed by"), max_length=150, blank=True)
+    occurred_at = models.DateTimeField(_("changed at"))
     reason = models.TextField(_("reason"), blank=True)
     version = models.ForeignKey(
         ApplicationVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="events"
