@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from digileap.core import audit
 from digileap.core.audit import _actor_fields
 from digileap.core.permissions import Action, authorize, permits
+from digileap.core.uploads import check_upload
 from digileap.schools.models import School, SchoolOperator
 
 from .. import rules
@@ -46,7 +47,6 @@ from ..models import (
 )
 from ..selectors.applications import applied_elsewhere
 from ..selectors.calls import published_entitlement
-from .uploads import inspect_upload
 
 S = ApplicationState
 
@@ -503,14 +503,18 @@ def application_document_add(
         raise ValidationError({"issued_on": [_("Give the date the document was issued.")]})
     if issued_on > timezone.localdate():
         raise ValidationError({"issued_on": [_("The date cannot be in the future.")]})
-    content, kind, digest = inspect_upload(file)
+    kind = check_upload(file, field="file")
+    file.seek(0)
+    content = file.read()
+    file.seek(0)
+    digest = hashlib.sha256(content).hexdigest()
     name = (getattr(file, "name", "") or "document").rsplit("/", 1)[-1][:255]
     document = ApplicationDocument(
         application=application,
         required_document=required_document,
         school=school,
         original_filename=name,
-        content_type=kind,
+        content_type=kind.content_type,
         size_bytes=len(content),
         sha256=digest,
         issued_on=issued_on,
