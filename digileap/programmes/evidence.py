@@ -51,6 +51,9 @@ from django.utils.translation import gettext as _
 
 from digileap.core.audit import chain_head_hash
 from digileap.core.exports import safe_cell, safe_cell_sql
+from digileap.core.packs import MANIFEST, Verification, sha256, verify_manifest
+from digileap.core.packs import csv_bytes as _csv_bytes
+from digileap.core.packs import zip_info as _zip_info
 
 from .indicators import get_kind
 from .models import Target
@@ -58,13 +61,11 @@ from .status import assess, target_start
 
 logger = logging.getLogger(__name__)
 
-MANIFEST = "manifest.json"
 RECORDS = "records.csv"
 SUMMARY = "summary.pdf"
 TOTALS = "totals_by_school.csv"
 PDF_SCHOOLS = 200
 FORMAT_VERSION = 1
-ZIP_DIRECTORY_MODE = 0o644 << 16
 CHUNK_SIZE = 5000  # rows a server-side cursor fetches at a time (records read through Python)
 FETCH_ROWS = 20_000  # rows fetched at a time on SQLite
 STREAM_BYTES = 1 << 20  # bytes of CSV rows gathered before they are written and hashed
@@ -353,15 +354,6 @@ def ensure_statistics(tables: Sequence[str]) -> list[str]:
 
 
 # --- the CSV files ---------------------------------------------------------------------------------
-
-
-def _csv_bytes(header: Iterable[str], rows: Iterable[Iterable]) -> bytes:
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(list(header))
-    for row in rows:
-        writer.writerow([safe_cell(value) for value in row])
-    return buffer.getvalue().encode("utf-8")
 
 
 class _Deflated:
@@ -656,18 +648,6 @@ def _records_through_sql(rows: QueryRows, columns: list[str], summary: Callable[
     return spool.finish(), totals, count, pdf
 
 
-def _zip_info(name: str, day: datetime.date) -> zipfile.ZipInfo:
-    info = zipfile.ZipInfo(name, date_time=(day.year, day.month, day.day, 0, 0, 0))
-    info.compress_type = zipfile.ZIP_DEFLATED
-    info.create_system = 3  # Unix, whatever machine makes the pack
-    info.external_attr = ZIP_DIRECTORY_MODE
-    return info
-
-
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
 def _summary_pdf(context: dict) -> bytes:
     from weasyprint import HTML
 
@@ -821,33 +801,14 @@ def pack_filename(target: Target, as_of: datetime.date) -> str:
     return f"evidence-{target.programme.code}-{label}-{as_of.isoformat()}.zip"
 
 
-@dataclass
-class Verification:
-    ok: bool
-    problems: list[str]
-    manifest: dict
-
-
 def verify_pack(file: IO[bytes] | str, expected_chain_head: str | None = None) -> Verification:
     """Check that every file the manifest lists is in the ZIP with the SHA-256 it states, and
-    nothing else is; with ``expected_chain_head``, also that the audit chain's head matches."""
-    problems: list[str] = []
-    with zipfile.ZipFile(file) as archive:
-        names = archive.namelist()
-        if MANIFEST not in names:
-            return Verification(False, [f"{MANIFEST} is missing"], {})
-        manifest = json.loads(archive.read(MANIFEST))
-        listed = manifest.get("files", {})
-        for name, facts in sorted(listed.items()):
-            if name not in names:
-                problems.append(f"{name} is listed but missing")
-                continue
-            digest = sha256(archive.read(name))
-            if digest != facts.get("sha256"):
-                problems.append(f"{name}: SHA-256 {digest} differs from the manifest's {facts.get('sha256')}")
-        for name in names:
-            if name != MANIFEST and name not in listed:
-                problems.append(f"{name} is not in the manifest")
-    if expected_chain_head is not None and manifest.get("audit_chain_head") != expected_chain_head:
-        problems.append("the audit chain's head differs from the manifest's")
-    return Verification(not problems, problems, manifest)
+    nothing else is (``core.packs.verify_manifest``, which also checks a grant dossier); with
+    ``expected_chain_head``, also that the audit chain's head matches."""
+    result = verify_manifest(file)
+    if not result.manifest:
+        return result
+    if expected_chain_head is not None and result.manifest.get("audit_chain_head") != expected_chain_head:
+        result.problems.append("the audit chain's head differs from the manifest's")
+        result.ok = False
+    return result
