@@ -1,0 +1,317 @@
+"""Reads of the funding reports: a call's overview, an operator's funding page and the rows of the
+exports, restricted to what the acting user may see.
+
+The money figures, everywhere the same:
+
+- **requested**: the funding of the cost lines of applications that are not withdrawn;
+- **approved**: ``Grant.approved_amount``;
+- **claimed**: ``Claim.amount`` of claims submitted, approved or paid;
+- **paid**: ``Claim.amount`` of paid claims, minus repayment claims that were repaid.
+
+Every figure is an SQL aggregate: one query per group of figures, and the per-operator table is
+one query per page (each figure a correlated subquery; sorted by an amount, only that figure is
+computed for every operator before the page is cut). Nothing loops over operators in Python, so
+the number of queries of a page is fixed whatever the call's size.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.paginator import Paginator
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from digileap.core.permissions import Action, can, restrict
+from digileap.schools.selectors import operators_for
+
+from ..models import (
+    Application,
+    ApplicationState,
+    Call,
+    CallEligibility,
+    Claim,
+    ClaimState,
+    CostLine,
+    Entitlement,
+    Grant,
+    ProofOfUse,
+    ProofState,
+    RepaymentClaim,
+)
+from .applications import applications_for
+from .calls import calls_for, entitlements_for
+
+ZERO = Decimal("0.00")
+MONEY_FIELD = DecimalField(max_digits=16, decimal_places=2)
+CLAIMED_STATES = (ClaimState.SUBMITTED, ClaimState.APPROVED, ClaimState.PAID)
+OPERATORS_PER_PAGE = 50
+# The per-operator table sorts by these (a leading "-" for the largest first).
+SORTS = ("name", "entitlement", "requested", "approved", "claimed", "paid", "applications")
+
+
+def _zero(expression):
+    return Coalesce(expression, Value(ZERO), output_field=MONEY_FIELD)
+
+
+def _sum_of(queryset: QuerySet, group: str, amount: str):
+    """A correlated subquery: the sum of ``amount`` over the rows of ``queryset`` whose ``group``
+    is the outer row's ``operator_id`` (0.00 when there are none)."""
+    subquery = (
+        queryset.filter(**{group: OuterRef("operator_id")})
+        .order_by()
+        .values(group)
+        .annotate(total=Sum(amount))
+        .values("total")
+    )
+    return _zero(Subquery(subquery, output_field=MONEY_FIELD))
+
+
+# The querysets every figure comes from, restricted to the user.
+
+
+def _applications(user, call: Call) -> QuerySet[Application]:
+    return applications_for(user).filter(call=call)
+
+
+def _counted_applications(user, call: Call) -> QuerySet[Application]:
+    return _applications(user, call).exclude(state=ApplicationState.WITHDRAWN)
+
+
+def _requested_lines(user, call: Call) -> QuerySet[CostLine]:
+    return CostLine.objects.filter(application__in=_counted_applications(user, call).values("pk"))
+
+
+def _grants(user, call: Call) -> QuerySet[Grant]:
+    return restrict(Grant.objects.filter(call=call), user)
+
+
+def _claims(user, call: Call) -> QuerySet[Claim]:
+    return restrict(Claim.objects.filter(grant__call=call), user)
+
+
+def _repaid(user, call: Call) -> QuerySet[RepaymentClaim]:
+    return restrict(RepaymentClaim.objects.filter(grant__call=call, state=RepaymentClaim.State.REPAID), user)
+
+
+# The call's overview.
+
+
+@dataclass(frozen=True)
+class CallFigures:
+    """A call's money against its funding source's budget, and its applications per state."""
+
+    budget: Decimal
+    requested: Decimal
+    approved: Decimal
+    claimed: Decimal
+    paid: Decimal
+    states: list[tuple[str, str, int]]  # (state, label, count) in the states' order
+    applications: int
+
+    def share(self, amount: Decimal) -> Decimal | None:
+        """``amount`` as a percentage of the budget, to one decimal (None without a budget)."""
+        if not self.budget:
+            return None
+        return (Decimal(100) * amount / self.budget).quantize(Decimal("0.1"))
+
+
+def call_figures(user, call: Call) -> CallFigures:
+    """The call's figures over what ``user`` may see (five queries)."""
+    counts = dict(_applications(user, call).order_by().values_list("state").annotate(count=Count("pk")))
+    states = [(value, label, counts.get(value, 0)) for value, label in ApplicationState.choices]
+    requested = _requested_lines(user, call).aggregate(total=Sum("funding"))["total"] or ZERO
+    approved = _grants(user, call).aggregate(total=Sum("approved_amount"))["total"] or ZERO
+    claims = _claims(user, call).aggregate(
+        claimed=Sum("amount", filter=Q(state__in=CLAIMED_STATES)),
+        paid=Sum("amount", filter=Q(state=ClaimState.PAID)),
+    )
+    repaid = _repaid(user, call).aggregate(total=Sum("amount"))["total"] or ZERO
+    return CallFigures(
+        budget=call.funding_source.amount,
+        requested=requested,
+        approved=approved,
+        claimed=claims["claimed"] or ZERO,
+        paid=(claims["paid"] or ZERO) - repaid,
+        states=states,
+        applications=sum(counts.values()),
+    )
+
+
+def _sort_expression(sort: str):
+    descending = sort.startswith("-")
+    key = sort.lstrip("-")
+    if key not in SORTS:
+        key, descending = "name", False
+    if key == "name":
+        fields = [F("operator__name").desc() if descending else F("operator__name").asc()]
+    else:
+        fields = [F(key).desc() if descending else F(key).asc(), F("operator__name").asc()]
+    return [*fields, F("operator_id").asc()], ("-" if descending else "") + key
+
+
+def operator_rows(user, call: Call) -> QuerySet[CallEligibility]:
+    """One row per operator of the call the user may see (their own only, for operator staff),
+    annotated with ``entitlement`` (None when there is none the user may see), ``requested``,
+    ``approved``, ``claimed``, ``paid`` and ``applications``."""
+    counted = _counted_applications(user, call)
+    entitlement = (
+        entitlements_for(user).filter(call=call, operator_id=OuterRef("operator_id")).order_by().values("amount")[:1]
+    )
+    count = (
+        counted.filter(operator_id=OuterRef("operator_id"))
+        .order_by()
+        .values("operator_id")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    claims = _claims(user, call)
+    return (
+        CallEligibility.objects.filter(call=call, operator__in=operators_for(user).values("pk"))
+        .select_related("operator")
+        .annotate(
+            entitlement=Subquery(entitlement, output_field=MONEY_FIELD),
+            requested=_sum_of(_requested_lines(user, call), "application__operator_id", "funding"),
+            approved=_sum_of(_grants(user, call), "operator_id", "approved_amount"),
+            claimed=_sum_of(claims.filter(state__in=CLAIMED_STATES), "grant__operator_id", "amount"),
+            paid=_sum_of(claims.filter(state=ClaimState.PAID), "grant__operator_id", "amount")
+            - _sum_of(_repaid(user, call), "grant__operator_id", "amount"),
+            applications=Coalesce(Subquery(count, output_field=IntegerField()), Value(0)),
+        )
+    )
+
+
+def operator_page(user, call: Call, *, sort: str = "name", page: str | int | None = 1, per_page=OPERATORS_PER_PAGE):
+    """A page of ``operator_rows`` sorted by ``sort`` (one of ``SORTS``, "-" for descending), and
+    the sort actually used."""
+    ordering, used = _sort_expression(sort)
+    rows = operator_rows(user, call).order_by(*ordering)
+    return Paginator(rows, per_page).get_page(page), used
+
+
+# An operator's funding page.
+
+
+@dataclass
+class DueItem:
+    """Something the operator has to do, or that is coming: what, by when, and where."""
+
+    kind: str
+    text: str
+    due_on: datetime.date | None = None
+    url: str | None = None
+    call_id: int | None = None
+    call_code: str = ""
+
+
+@dataclass
+class OperatorCall:
+    """One call of an operator's funding page, with the operator's figures in it."""
+
+    call: Call
+    entitlement: Decimal | None
+    applied: Decimal
+    approved: Decimal
+    claimed: Decimal
+    paid: Decimal
+    applications: int
+    due: list[DueItem] = field(default_factory=list)
+
+
+def operator_calls(user, operator) -> QuerySet[Call]:
+    """The calls the operator may apply to (or applied to), that the user may see, each annotated
+    with the operator's figures (one query)."""
+    lines = CostLine.objects.filter(
+        application__call=OuterRef("pk"),
+        application__in=applications_for(user)
+        .filter(operator=operator)
+        .exclude(state=ApplicationState.WITHDRAWN)
+        .values("pk"),
+    )
+
+    def total(queryset: QuerySet, group: str, amount: str):
+        subquery = queryset.filter(**{group: OuterRef("pk")}).order_by().values(group).annotate(t=Sum(amount))
+        return _zero(Subquery(subquery.values("t"), output_field=MONEY_FIELD))
+
+    grants = restrict(Grant.objects.filter(operator=operator), user)
+    claims = restrict(Claim.objects.filter(grant__operator=operator), user)
+    repaid = restrict(RepaymentClaim.objects.filter(grant__operator=operator, state=RepaymentClaim.State.REPAID), user)
+    entitlement = entitlements_for(user).filter(call=OuterRef("pk"), operator=operator).order_by().values("amount")[:1]
+    count = (
+        applications_for(user)
+        .filter(operator=operator, call=OuterRef("pk"))
+        .exclude(state=ApplicationState.WITHDRAWN)
+        .order_by()
+        .values("call")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    requested = lines.order_by().values("application__call").annotate(t=Sum("funding")).values("t")
+    listed = CallEligibility.objects.filter(operator=operator).values("call")
+    applied_to = Application.objects.filter(operator=operator).values("call")
+    return (
+        calls_for(user)
+        .filter(Q(pk__in=listed) | Q(pk__in=applied_to))
+        .annotate(
+            entitlement=Subquery(entitlement, output_field=MONEY_FIELD),
+            applied=_zero(Subquery(requested, output_field=MONEY_FIELD)),
+            approved=total(grants, "call", "approved_amount"),
+            claimed=total(claims.filter(state__in=CLAIMED_STATES), "grant__call", "amount"),
+            paid=total(claims.filter(state=ClaimState.PAID), "grant__call", "amount")
+            - total(repaid, "grant__call", "amount"),
+            applications=Coalesce(Subquery(count, output_field=IntegerField()), Value(0)),
+        )
+        .order_by("-closes_at", "code")
+    )
+
+
+def operator_due(user, operator, *, limit: int = 50) -> dict[str, list]:
+    """What is open at the operator beyond the calls' own deadlines: returned claims, proofs of
+    use due or returned, open repayment claims (three queries, at most ``limit`` each)."""
+    claims = (
+        restrict(Claim.objects.filter(grant__operator=operator, state=ClaimState.RETURNED), user)
+        .select_related("grant")
+        .order_by("grant__number", "number")[:limit]
+    )
+    proofs = (
+        restrict(
+            ProofOfUse.objects.filter(grant__operator=operator, state__in=(ProofState.DUE, ProofState.RETURNED)),
+            user,
+        )
+        .select_related("grant")
+        .order_by(F("due_on").asc(nulls_last=True), "grant__number")[:limit]
+    )
+    repayments = (
+        restrict(RepaymentClaim.objects.filter(grant__operator=operator, state=RepaymentClaim.State.OPEN), user)
+        .select_related("grant")
+        .order_by(F("due_on").asc(nulls_last=True), "grant__number")[:limit]
+    )
+    return {"claims": list(claims), "proofs": list(proofs), "repayments": list(repayments)}
+
+
+def may_see_funding(user) -> bool:
+    """Whether the user has any part in funding calls (the menu entry, the pages)."""
+    return can(user, Action.VIEW, Call)
+
+
+def open_calls_without_application(user, *, now=None) -> QuerySet[Entitlement]:
+    """Published entitlements in calls open now whose operator has no application in the call."""
+    now = now or timezone.now()
+    return (
+        entitlements_for(user)
+        .filter(published_at__isnull=False, call__opens_at__lte=now, call__closes_at__gt=now)
+        .exclude(Exists(Application.objects.filter(call=OuterRef("call"), operator=OuterRef("operator"))))
+    )
