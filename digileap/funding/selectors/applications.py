@@ -2,20 +2,52 @@
 
 from decimal import Decimal
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 
-from digileap.core.permissions import Action, restrict
+from digileap.accounts.models import Role
+from digileap.core.permissions import Action, _condition, assignments_for
 from digileap.schools.models import School
 
-from ..models import Application, ApplicationState, Call, CostLine
+from ..models import Application, ApplicationState, Call, CallReviewer, CostLine
 from .calls import published_entitlement
 
 # Applications that no longer hold any of the operator's entitlement.
 RELEASED_STATES = (ApplicationState.WITHDRAWN, ApplicationState.REJECTED)
 
 
+def application_scope_q(user, action: str = Action.VIEW) -> Q | None:
+    """The applications ``user`` may take ``action`` on: as ``core.permissions.scope_q``, except that
+    a **funding administrator** reaches only the applications of calls they are assigned to review
+    (``CallReviewer``), within their scope. Programme owners, operator staff and auditors reach
+    everything in their scope. ``None`` means every application."""
+    paths = Application.scope_paths
+    condition = Q(pk__in=[])
+    for assignment in assignments_for(user, action, Application):
+        if assignment.scope_kind != "all" and assignment.scope_kind not in paths:
+            continue
+        reach = (
+            Q()
+            if assignment.scope_kind == "all"
+            else _condition(Application, paths[assignment.scope_kind], [assignment.scope_id])
+        )
+        if assignment.role == Role.FUNDING_ADMINISTRATOR:
+            reach &= Q(call_id__in=CallReviewer.objects.filter(user_id=user.pk).values("call_id"))
+        elif assignment.scope_kind == "all":
+            return None
+        condition |= reach
+    return condition
+
+
 def applications_for(user, action: str = Action.VIEW) -> QuerySet[Application]:
-    return restrict(Application.objects.select_related("call", "operator"), user, action)
+    """Every read of applications (pages, API, exports) goes through here: a reviewer (funding
+    administrator) never sees applications of calls they are not assigned to."""
+    queryset = Application.objects.select_related("call", "operator")
+    condition = application_scope_q(user, action)
+    if condition is None:
+        return queryset
+    if condition == Q(pk__in=[]):
+        return queryset.none()
+    return queryset.filter(condition)
 
 
 def applied_elsewhere(call: Call, operator_id: int, *, exclude: int | None = None) -> Decimal:
