@@ -18,6 +18,7 @@ import hashlib
 import io
 import json
 import zipfile
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import IO, Any
@@ -96,7 +97,7 @@ def verify_manifest(file: IO[bytes] | str, *, expected_manifest_sha256: str | No
             return Verification(False, [f"{MANIFEST} is missing"], {})
         try:
             manifest_data = archive.read(MANIFEST)
-        except (zipfile.BadZipFile, OSError, EOFError) as error:
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError) as error:
             return Verification(False, [f"{MANIFEST} cannot be read: {error}"], {})
         digest = sha256(manifest_data)
         if MANIFEST_HASH in names:
@@ -118,7 +119,7 @@ def verify_manifest(file: IO[bytes] | str, *, expected_manifest_sha256: str | No
                 continue
             try:
                 found = sha256(archive.read(name))
-            except (zipfile.BadZipFile, OSError, EOFError) as error:  # a damaged entry (CRC, deflate)
+            except (zipfile.BadZipFile, zlib.error, OSError, EOFError) as error:  # a damaged entry (CRC, deflate)
                 problems.append(f"{name} cannot be read: {error}")
                 continue
             if found != facts.get("sha256"):

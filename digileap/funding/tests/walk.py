@@ -20,7 +20,7 @@ from ..models import CallEligibility, Entitlement
 from ..services.applications import application_draft, cost_line_add
 from ..services.calls import call_create, cost_category_create, required_document_create
 
-PARTS = ["review", "grants", "claims", "proofs", "reports"]
+PARTS = ["review", "grants", "claims", "proofs", "reports", "dossier"]
 
 
 def _parts():
