@@ -7,4 +7,10 @@ class FundingConfig(AppConfig):
     verbose_name = _("Funding calls and applications")
 
     def ready(self) -> None:
-        from . import permissions  # noqa: F401  (registers the app's grants)
+        from . import (
+            contributions,
+            indicators,  # noqa: F401  (money by funding call, schools funded: the programmes' registry)
+            permissions,  # noqa: F401  (registers the app's grants)
+        )
+
+        contributions.register()  # menu entries and home-page to-dos (digileap.core.contributions)
