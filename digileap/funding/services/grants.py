@@ -242,8 +242,14 @@ def place_in_rollout(*, actor, application: Application, plans) -> str:
                             is_pinned=True,
                         ),
                     )
-                elif entry.period_id != period.pk or not entry.is_pinned:
-                    plan_services.entry_move(actor=actor, entry=entry, period=period, pin=True)
+                else:
+                    if entry.period_id != period.pk or not entry.is_pinned:
+                        entry = plan_services.entry_move(actor=actor, entry=entry, period=period, pin=True)
+                    # The plan's estimate gives way to the funding granted for the school.
+                    if school_id in approved_by_school and entry.cost != approved_by_school[school_id]:
+                        plan_services.entry_update(
+                            actor=actor, entry=entry, data={"cost": approved_by_school[school_id]}
+                        )
             over = [
                 (over_period, cost)
                 for over_period, cost in plan_services.over_cap(draft)
