@@ -8,6 +8,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from digileap.accounts.models import Role
@@ -475,3 +477,78 @@ def test_the_authority_of_another_call_cannot_accept(proof, staff, world):
     with pytest.raises(PermissionDenied):
         services.proof_of_use_accept(actor=outsider, proof=proof)
     assert counts() == before
+
+
+# Pages.
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_the_operator_sees_the_prefilled_page_and_submits(proof, staff):
+    client = signed_in(staff)
+    response = client.get(reverse("funding:proofofuse-detail", args=[proof.pk]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "SN-PROOF-1" in page
+    assert "DN-1" in page
+    assert "1,800.00" in page  # not used
+    assert "Submit the proof of use" in page
+    assert "Accept the proof of use" not in page
+    response = client.post(reverse("funding:proofofuse-submit", args=[proof.pk]), {"narrative": ""})
+    assert response.status_code == 400
+    assert "Write the narrative: what was bought and how it is used." in response.content.decode()
+    proof.refresh_from_db()
+    assert proof.state == "due"
+    response = client.post(reverse("funding:proofofuse-submit", args=[proof.pk]), {"narrative": "All in use."})
+    assert response.status_code == 302
+    proof.refresh_from_db()
+    assert proof.state == "submitted"
+    response = client.post(reverse("funding:proofofuse-accept", args=[proof.pk]), {"ineligible": "0"})
+    assert response.status_code == 403
+
+
+def test_the_authority_accepts_on_the_page_and_settles(proof, staff, funding_admin):
+    services.proof_of_use_submit(actor=staff, proof=proof, narrative="All in use.")
+    client = signed_in(funding_admin)
+    page = client.get(reverse("funding:proofofuse-detail", args=[proof.pk])).content.decode()
+    assert "Accept the proof of use" in page and "Return the proof of use" in page
+    response = client.post(reverse("funding:proofofuse-accept", args=[proof.pk]), {"ineligible": "-1"})
+    assert response.status_code == 400
+    assert "Funding found ineligible cannot be negative." in response.content.decode()
+    response = client.post(reverse("funding:proofofuse-accept", args=[proof.pk]), {"ineligible": "0.00"})
+    assert response.status_code == 302
+    claim = RepaymentClaim.objects.get()
+    page = client.get(reverse("funding:proofofuse-detail", args=[proof.pk])).content.decode()
+    assert "Mark repaid" in page
+    response = client.post(reverse("funding:repaymentclaim-waive", args=[claim.pk]), {f"w{claim.pk}-reason": ""})
+    assert response.status_code == 400
+    claim.refresh_from_db()
+    assert claim.state == "open"
+    day = timezone.localdate()
+    response = client.post(
+        reverse("funding:repaymentclaim-repaid", args=[claim.pk]), {f"r{claim.pk}-settled_on": day.isoformat()}
+    )
+    assert response.status_code == 302
+    claim.refresh_from_db()
+    assert (claim.state, claim.transaction.amount) == ("repaid", Decimal("-1800.00"))
+
+
+def test_pages_outside_the_scope_are_not_found(proof, world):
+    outsider = user_with_role(Role.OPERATOR_STAFF, world.other_operator, username="outside-staff")
+    client = signed_in(outsider)
+    assert client.get(reverse("funding:proofofuse-detail", args=[proof.pk])).status_code == 404
+    assert client.post(reverse("funding:proofofuse-submit", args=[proof.pk]), {"narrative": "x"}).status_code == 404
+    assert "G-DP-1" not in client.get(reverse("funding:proofofuse-list")).content.decode()
+    proof.refresh_from_db()
+    assert proof.state == "due"
+
+
+def test_the_page_speaks_german(proof, staff):
+    client = signed_in(staff)
+    client.cookies["django_language"] = "de"
+    page = client.get(reverse("funding:proofofuse-detail", args=[proof.pk]), HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "1.800,00" in page
