@@ -252,7 +252,14 @@ def invoice_add(
         # Another request claimed the same invoice a moment ago: the constraint is the last guard.
         invoice.file.delete(save=False)
         _refuse_duplicate(invoice)
-        raise
+        raise ValidationError(
+            {
+                "number": [
+                    _("Invoice %(number)s of %(supplier)s is already claimed: an invoice can be claimed only once.")
+                    % {"number": invoice.number, "supplier": invoice.supplier_name}
+                ]
+            }
+        ) from None
     audit.record(actor=actor, action="create", instance=invoice, after=audit.snapshot(invoice))
     return invoice
 

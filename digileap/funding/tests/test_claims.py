@@ -124,8 +124,11 @@ def test_the_database_refuses_a_duplicate_the_pre_check_missed(setup, staff, mon
     _invoice(staff, claim, number="R-17")
     monkeypatch.setattr(services, "_refuse_duplicate", lambda invoice: None)
     before = _counts()
-    with pytest.raises(Exception):  # IntegrityError: the constraint is the last guard
+    with pytest.raises(ValidationError) as refused:  # the constraint is the last guard
         _invoice(staff, claim, supplier="acme gmbh", number="R-17")
+    assert refused.value.message_dict == {
+        "number": ["Invoice R-17 of acme gmbh is already claimed: an invoice can be claimed only once."]
+    }
     assert _counts() == before
 
 
