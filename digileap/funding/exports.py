@@ -8,6 +8,7 @@ only, an authority's roles the rows of their authority's operators. Rows stream 
 
 import datetime
 import heapq
+from decimal import Decimal
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -23,6 +24,7 @@ from .selectors.applications import applications_for
 from .selectors.reports import MONEY_FIELD, ZERO
 
 CHUNK = 2000
+CENT = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,11 @@ class Table:
     filename: str
     headers: list[str]
     rows: Iterable[list]
+
+
+def _cents(amount):
+    """A sum as money: two decimals on every database (SQLite's sums drop trailing zeros)."""
+    return amount.quantize(CENT) if amount is not None else None
 
 
 def _local(moment):
@@ -102,6 +109,7 @@ def applications_table(user, call: Call) -> Table:
         for row in applications.iterator(chunk_size=CHUNK):
             row = list(row)
             row[5] = str(labels.get(row[5], row[5]))
+            row[9], row[10] = _cents(row[9]), _cents(row[10])
             yield row
 
     headers = [
@@ -219,7 +227,7 @@ def claims_table(user, call: Call) -> Table:
                     invoice.number,
                     invoice.issued_on,
                     invoice.total,
-                    invoice.claimed if invoice.claimed is not None else ZERO,
+                    _cents(invoice.claimed if invoice.claimed is not None else ZERO),
                 ]
 
     headers = [

@@ -150,7 +150,7 @@ def schooloperator_funding(request, pk: int):
             approved=call.approved,
             claimed=call.claimed,
             paid=call.paid,
-            applications=call.applications,
+            applications=call.application_count,
         )
         row.due = _due_items(row, today, now)
         rows.append(row)

@@ -272,7 +272,7 @@ def operator_calls(user, operator) -> QuerySet[Call]:
             claimed=total(claims.filter(state__in=CLAIMED_STATES), "grant__call", "amount"),
             paid=total(claims.filter(state=ClaimState.PAID), "grant__call", "amount")
             - total(repaid, "grant__call", "amount"),
-            applications=Coalesce(Subquery(count, output_field=IntegerField()), Value(0)),
+            application_count=Coalesce(Subquery(count, output_field=IntegerField()), Value(0)),
         )
         .order_by("-closes_at", "code")
     )

@@ -197,7 +197,7 @@ def test_the_overview_makes_a_fixed_number_of_queries(funded, owner):
 
 def test_the_operators_figures_per_call(funded, staff):
     (call,) = operator_calls(staff, funded.inside)
-    assert (call.entitlement, call.applied, call.approved, call.claimed, call.paid, call.applications) == (
+    assert (call.entitlement, call.applied, call.approved, call.claimed, call.paid, call.application_count) == (
         Decimal("200000.00"),
         Decimal("2250.00"),
         Decimal("800.00"),
