@@ -8,9 +8,9 @@ only, an authority's roles the rows of their authority's operators. Rows stream 
 
 import datetime
 import heapq
-from decimal import Decimal
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, Sum
 from django.db.models.functions import Coalesce

@@ -42,9 +42,7 @@ def test_operator_staff_land_on_their_operators_page(world, staff):
     assert funding_menu(staff) == [("Funding", url)]
 
 
-@pytest.mark.parametrize(
-    "role", [Role.ADMINISTRATOR, Role.PROGRAMME_OWNER, Role.FUNDING_ADMINISTRATOR, Role.AUDITOR]
-)
+@pytest.mark.parametrize("role", [Role.ADMINISTRATOR, Role.PROGRAMME_OWNER, Role.FUNDING_ADMINISTRATOR, Role.AUDITOR])
 def test_other_roles_with_calls_get_the_list_of_calls(role_users, role):
     assert funding_menu(role_users[role]) == [("Funding", reverse("funding:call-list"))]
 
