@@ -6,9 +6,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from digileap.allocation.models import AllocationRound
 from digileap.core.permissions import Action, restrict
 from digileap.core.uploads import DocumentFileField
 from digileap.programmes.models import FundingSource, Programme
+from digileap.schools.models import SchoolOperator
 
 from .models import Call, CostCategory, RequiredDocument
 
@@ -196,3 +198,229 @@ class SubmitForm(forms.Form):
         label=_("I confirm that the information is correct and complete, and that the costs are not funded twice."),
         required=False,
     )
+
+
+def _name_fields(form: forms.Form, label) -> None:
+    """One text field per language (``name_en``, ``name_de``...) for a name kept per language."""
+    for code, language in settings.LANGUAGES:
+        form.fields[f"name_{code}"] = forms.CharField(
+            label=label % {"language": language}, max_length=200, required=False
+        )
+
+
+class NamedForm(forms.Form):
+    """A form with a name per language, at least one of them given."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if not _names(cleaned):
+            raise ValidationError(_("Give a name in at least one language."))
+        return cleaned
+
+
+def _names(cleaned_data: dict) -> dict:
+    return {
+        code: cleaned_data[f"name_{code}"].strip()
+        for code, _language in settings.LANGUAGES
+        if cleaned_data.get(f"name_{code}", "").strip()
+    }
+
+
+def _name_initial(instance) -> dict:
+    return {f"name_{code}": text for code, text in (instance.name or {}).items()}
+
+
+def _money_field(label) -> forms.DecimalField:
+    return forms.DecimalField(label=label, required=False, min_value=0, max_digits=14, decimal_places=2)
+
+
+def _share_field(label) -> forms.DecimalField:
+    return forms.DecimalField(label=label, required=False, min_value=0, max_value=100, decimal_places=2)
+
+
+class CostCategoryForm(NamedForm):
+    """A cost category of a call: code, name in every language, funding rate and every cap (empty:
+    no cap). The service checks that the rate leaves the call's co-financing."""
+
+    code = forms.SlugField(label=_("Code"), max_length=40)
+    position = forms.IntegerField(label=_("Position"), min_value=0, max_value=32767, initial=0)
+    funding_rate = forms.DecimalField(
+        label=_("Funding rate (%)"), min_value=0, max_value=100, decimal_places=2, initial=100
+    )
+    cap_absolute = _money_field(_("Cap per application (EUR)"))
+    cap_per_school = _money_field(_("Cap per school (EUR)"))
+    cap_per_pupil = _money_field(_("Cap per pupil (EUR)"))
+    cap_share_of_application = _share_field(_("Cap as a share of the application (%)"))
+    cap_share_of_entitlement = _share_field(_("Cap as a share of the entitlement (%)"))
+
+    CAPS = (
+        "cap_absolute",
+        "cap_per_school",
+        "cap_per_pupil",
+        "cap_share_of_application",
+        "cap_share_of_entitlement",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _name_fields(self, _("Name (%(language)s)"))
+
+    def name_fields(self):
+        return [self[f"name_{code}"] for code, _language in settings.LANGUAGES]
+
+    def category_data(self) -> dict:
+        data = {name: self.cleaned_data[name] for name in ("code", "position", "funding_rate", *self.CAPS)}
+        data["name"] = _names(self.cleaned_data)
+        return data
+
+    @classmethod
+    def initial_for(cls, category: CostCategory) -> dict:
+        initial = {name: getattr(category, name) for name in ("code", "position", "funding_rate", *cls.CAPS)}
+        initial.update(_name_initial(category))
+        return initial
+
+
+class RequiredDocumentForm(NamedForm):
+    """A document a call requires: its scope, name in every language, validity and an optional
+    template (checked by its content like every upload)."""
+
+    code = forms.SlugField(label=_("Code"), max_length=40)
+    scope = forms.ChoiceField(label=_("Required"), choices=RequiredDocument.Scope.choices)
+    validity_months = forms.IntegerField(
+        label=_("Valid for (months)"),
+        min_value=1,
+        max_value=600,
+        required=False,
+        help_text=_("Empty: valid without limit."),
+    )
+    position = forms.IntegerField(label=_("Position"), min_value=0, max_value=32767, initial=0)
+    template = DocumentFileField(label=_("Template"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _name_fields(self, _("Name (%(language)s)"))
+
+    def name_fields(self):
+        return [self[f"name_{code}"] for code, _language in settings.LANGUAGES]
+
+    def document_data(self) -> dict:
+        data = {name: self.cleaned_data[name] for name in ("code", "scope", "validity_months", "position")}
+        data["name"] = _names(self.cleaned_data)
+        if self.cleaned_data.get("template"):
+            data["template"] = self.cleaned_data["template"]
+        return data
+
+    @staticmethod
+    def initial_for(document: RequiredDocument) -> dict:
+        initial = {
+            "code": document.code,
+            "scope": document.scope,
+            "validity_months": document.validity_months,
+            "position": document.position,
+        }
+        initial.update(_name_initial(document))
+        return initial
+
+
+class OperatorChoiceWidget(forms.CheckboxSelectMultiple):
+    """The checkboxes of many operators, in a list the page's filter box narrows (funding/operators.js)."""
+
+    template_name = "funding/widgets/operator_checkboxes.html"
+
+
+class CallOperatorsForm(forms.Form):
+    """The operators that may apply to a call: any of the programme's authority."""
+
+    operators = forms.ModelMultipleChoiceField(
+        label=_("Operators that may apply"),
+        queryset=SchoolOperator.objects.none(),
+        widget=OperatorChoiceWidget,
+        required=False,
+    )
+
+    def __init__(self, *args, call: Call, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["operators"]
+        field.queryset = SchoolOperator.objects.filter(authority=call.programme.authority).order_by("name", "id")
+        field.label_from_instance = lambda operator: f"{operator.name} ({operator.code})"
+
+
+class EntitlementForm(forms.Form):
+    """An entitlement typed in for one of the call's operators. The amount is text: the service
+    says what is wrong with it (not a number, negative, more than two decimals)."""
+
+    operator = forms.ModelChoiceField(label=_("School operator"), queryset=SchoolOperator.objects.none())
+    amount = forms.CharField(
+        label=_("Entitlement (EUR)"), max_length=20, widget=forms.TextInput(attrs={"inputmode": "decimal"})
+    )
+
+    def __init__(self, *args, call: Call, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["operator"].queryset = SchoolOperator.objects.filter(funding_calls__call=call).order_by(
+            "name", "id"
+        )
+        self.fields["operator"].label_from_instance = lambda operator: f"{operator.name} ({operator.code})"
+
+
+class FromRoundForm(forms.Form):
+    """The allocation round whose approved version gives the entitlements."""
+
+    round = forms.ModelChoiceField(label=_("Allocation round"), queryset=AllocationRound.objects.none())
+
+    def __init__(self, *args, rounds, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["round"].queryset = rounds
+        self.fields["round"].label_from_instance = lambda allocation_round: (
+            f"{allocation_round.code}: {allocation_round.name}"
+        )
+
+
+class CompareForm(forms.Form):
+    """Which two submitted versions of an application to set side by side."""
+
+    older = forms.TypedChoiceField(label=_("Earlier version"), coerce=int)
+    newer = forms.TypedChoiceField(label=_("Later version"), coerce=int)
+
+    def __init__(self, *args, numbers: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(number, _("Version %(number)s") % {"number": number}) for number in numbers]
+        self.fields["older"].choices = choices
+        self.fields["newer"].choices = choices
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("older") is not None and cleaned.get("older") == cleaned.get("newer"):
+            raise ValidationError(_("Choose two different versions."))
+        return cleaned
+
+
+class SchoolDocumentsForm(forms.Form):
+    """One required document for several schools at once: a file per school that still lacks it,
+    all issued on one date (each row may be left empty)."""
+
+    issued_on = forms.DateField(label=_("Issued on"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, schools, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.schools = list(schools)
+        for school in self.schools:
+            self.fields[f"file_{school.pk}"] = DocumentFileField(
+                label=f"{school.name} ({school.number})", required=False
+            )
+
+    def school_fields(self):
+        return [self[f"file_{school.pk}"] for school in self.schools]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not any(cleaned.get(f"file_{school.pk}") for school in self.schools):
+            raise ValidationError(_("Choose a file for at least one school."))
+        return cleaned
+
+    def uploads(self):
+        """``(school, file)`` for every school given a file."""
+        return [
+            (school, self.cleaned_data[f"file_{school.pk}"])
+            for school in self.schools
+            if self.cleaned_data.get(f"file_{school.pk}")
+        ]

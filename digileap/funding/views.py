@@ -8,12 +8,14 @@ becomes a form error or a message, and nothing is written.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Count, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from digileap.core.formatting import format_number
 from digileap.core.permissions import Action, can, permits
 from digileap.schools.selectors import operators_for
 
@@ -22,11 +24,12 @@ from .forms import (
     CallForm,
     CostLineForm,
     DocumentForm,
+    SchoolDocumentsForm,
     SubmitForm,
     TransitionForm,
     add_service_errors,
 )
-from .models import Application, ApplicationState, Call, CostLine
+from .models import Application, ApplicationState, Call, CostLine, RequiredDocument
 from .selectors import application_prefill, applications_for, calls_for, entitlements_for
 from .services import applications as application_services
 from .services import calls as call_services
@@ -35,6 +38,35 @@ from .services import entitlements as entitlement_services
 
 def _messages_of(error: ValidationError) -> list[str]:
     return error.messages
+
+
+def missing_schools(application: Application, required: RequiredDocument) -> list:
+    """The application's schools that have no upload of ``required`` yet, by name."""
+    done = set(application.documents.filter(required_document=required).values_list("school_id", flat=True))
+    return [
+        row.school
+        for row in application.application_schools.select_related("school").order_by("school__name", "school_id")
+        if row.school_id not in done
+    ]
+
+
+def _requirements(application: Application, can_edit: bool, school_forms: dict) -> list[dict]:
+    """Each required document of the call: what is uploaded, what is missing, and for a document
+    per school a form with a file field for every school that still lacks it."""
+    uploads: dict[int, list] = {}
+    for document in application.documents.select_related("school").order_by("school__name", "-uploaded_at"):
+        uploads.setdefault(document.required_document_id, []).append(document)
+    rows = []
+    for required in application.call.required_documents.all():
+        row = {"document": required, "uploads": uploads.get(required.pk, []), "missing": [], "form": None}
+        if required.scope == RequiredDocument.Scope.SCHOOL:
+            row["missing"] = missing_schools(application, required)
+            if can_edit and row["missing"]:
+                row["form"] = school_forms.get(required.pk) or SchoolDocumentsForm(
+                    schools=row["missing"], prefix=f"doc{required.pk}"
+                )
+        rows.append(row)
+    return rows
 
 
 # Calls.
@@ -125,6 +157,7 @@ def call_detail(request, pk: int):
             "applications": applications.order_by("operator__name", "number"),
             "states": [(label, by_state.get(value, 0)) for value, label in ApplicationState.choices],
             "can_change": permits(user, Action.CHANGE, call),
+            "operator_count": call.eligibilities.count(),
             "can_apply": can_apply,
             "is_open": call.is_open_at(timezone.now()),
         },
@@ -176,15 +209,17 @@ def application_create(request, call_pk: int):
         (operator for operator in operators if str(operator.pk) == request.POST.get("operator")), operators[0]
     )
     prefill = application_prefill(call, chosen)
-    schools = [
-        {"id": school["id"], "label": f"{school['name']} ({school['number']})", **school}
-        for school in prefill["schools"]
-    ]
+    schools = [{"id": school["id"], "label": _school_label(school), **school} for school in prefill["schools"]]
     form = ApplicationStartForm(
         request.POST or None,
         operators=operators,
         schools=schools,
-        initial={"operator": chosen.pk, "schools": [school["id"] for school in schools]},
+        initial={
+            "operator": chosen.pk,
+            "schools": [school["id"] for school in schools],
+            "title": f"{call.display_title} · {chosen.name}"[:200],
+            "rollout_year": timezone.localdate().year,
+        },
     )
     if request.method == "POST" and form.is_valid():
         selected = chosen.schools.filter(pk__in=[int(pk) for pk in form.cleaned_data["schools"]]).order_by("name", "id")
@@ -207,6 +242,18 @@ def application_create(request, call_pk: int):
         "funding/application_form.html",
         {"call": call, "form": form, "prefill": prefill, "schools": schools, "operator": chosen},
     )
+
+
+def _school_label(school: dict) -> str:
+    """What the registry knows of a school, for its checkbox: name, number, type and pupils."""
+    pupils = school["pupils_total"]
+    facts = [school["number"]]
+    if school["type_code"]:
+        facts.append(school["type_code"])
+    facts.append(
+        _("%(pupils)s pupils") % {"pupils": format_number(pupils)} if pupils is not None else _("pupils unknown")
+    )
+    return f"{school['name']} ({', '.join(facts)})"
 
 
 def _application_or_404(request, pk: int) -> Application:
@@ -235,6 +282,7 @@ def _application_page(
     submit_form=None,
     transition_form=None,
     document_form=None,
+    school_forms=None,
     status=200,
 ):
     result = application_services.application_check(application, submission=True)
@@ -254,6 +302,7 @@ def _application_page(
             "result": result,
             "general_problems": [problem for problem in result.problems if problem.line is None],
             "documents": application.documents.select_related("required_document", "school"),
+            "requirements": _requirements(application, can_edit, school_forms or {}),
             "events": application.events.order_by("occurred_at", "id"),
             "versions": application.versions.order_by("number"),
             "can_edit": can_edit,
@@ -379,3 +428,58 @@ def application_upload(request, pk: int):
             messages.success(request, _("The document was uploaded."))
             return redirect("funding:application-detail", pk=application.pk)
     return _application_page(request, application, document_form=form, status=400)
+
+
+@login_required
+@require_POST
+def application_uploadschools(request, pk: int):
+    """One required document for many schools in one go: every file is checked by its content, and
+    one refused file refuses them all (nothing is written)."""
+    application = get_object_or_404(applications_for(request.user), pk=pk)
+    if not permits(request.user, Action.CHANGE, application):
+        raise PermissionDenied
+    required = get_object_or_404(
+        application.call.required_documents.filter(scope=RequiredDocument.Scope.SCHOOL),
+        pk=request.POST.get("required_document") or 0,
+    )
+    form = SchoolDocumentsForm(
+        request.POST, request.FILES, schools=missing_schools(application, required), prefix=f"doc{required.pk}"
+    )
+    if form.is_valid():
+        uploads = form.uploads()
+        try:
+            with transaction.atomic():
+                for school, file in uploads:
+                    try:
+                        application_services.application_document_add(
+                            actor=request.user,
+                            application=application,
+                            required_document=required,
+                            school=school,
+                            file=file,
+                            issued_on=form.cleaned_data["issued_on"],
+                        )
+                    except ValidationError as error:
+                        _school_errors(form, school, error)
+                        raise
+        except ValidationError:
+            pass
+        else:
+            messages.success(
+                request,
+                _("%(document)s was uploaded for %(count)s schools.")
+                % {"document": required.display_name, "count": len(uploads)},
+            )
+            return redirect("funding:application-detail", pk=application.pk)
+    return _application_page(request, application, school_forms={required.pk: form}, status=400)
+
+
+def _school_errors(form, school, error: ValidationError) -> None:
+    field = f"file_{school.pk}"
+    if hasattr(error, "error_dict"):
+        for name, texts in error.message_dict.items():
+            for text in texts:
+                form.add_error("issued_on" if name == "issued_on" else field, text)
+    else:
+        for text in error.messages:
+            form.add_error(field, text)

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from digileap.allocation.models import AllocationLine, AllocationRound, AllocationVersion
 from digileap.core import audit
 from digileap.core.permissions import Action, authorize
 from digileap.schools.models import School, SchoolOperator
@@ -128,3 +129,79 @@ def entitlements_publish(*, actor, call: Call) -> int:
             after={"published_entitlements": [entitlement.operator_id for entitlement in pending]},
         )
     return len(pending)
+
+
+@transaction.atomic
+def entitlements_from_round(*, actor, call: Call, round) -> dict[str, int]:
+    """Take each operator's entitlement from an allocation round (issue 4): the sum of its schools'
+    amounts in the round's approved (or published) version. The round must be of the call's
+    programme and split money. Like ``entitlements_compute``, it replaces every unpublished
+    entitlement of the call's operators and keeps published ones; an operator of the call without
+    a school in the round gets EUR 0.00. Returns ``{"written": n, "kept_published": m}``."""
+    call = Call.objects.select_for_update().get(pk=call.pk)
+    authorize(actor, Action.CHANGE, call)
+    if not isinstance(round, AllocationRound):
+        raise ValidationError({"round": [_("Choose an allocation round.")]})
+    authorize(actor, Action.VIEW, round)
+    if round.programme_id != call.programme_id:
+        raise ValidationError({"round": [_("The allocation round must be of the call's programme.")]})
+    if round.resource != AllocationRound.Resource.MONEY:
+        raise ValidationError({"round": [_("The allocation round splits devices, not money.")]})
+    version = (
+        AllocationVersion.objects.filter(
+            round=round, status__in=[AllocationVersion.Status.APPROVED, AllocationVersion.Status.PUBLISHED]
+        )
+        .order_by("-number")
+        .first()
+    )
+    if version is None:
+        raise ValidationError({"round": [_("The allocation round has no approved version yet.")]})
+    operator_ids = sorted(call.eligibilities.values_list("operator_id", flat=True))
+    schools: dict[int, list[dict]] = {}
+    for school_id, operator_id, number, name, amount in (
+        AllocationLine.objects.filter(version=version, school__operator_id__in=operator_ids)
+        .order_by("school__operator_id", "school__number", "school_id")
+        .values_list("school_id", "school__operator_id", "school__number", "school__name", "amount")
+    ):
+        schools.setdefault(operator_id, []).append(
+            {"school": school_id, "number": number, "name": name, "amount": str(amount)}
+        )
+    published = set(call.entitlements.filter(published_at__isnull=False).values_list("operator_id", flat=True))
+    before = {
+        str(operator_id): str(amount)
+        for operator_id, amount in call.entitlements.filter(published_at__isnull=True).values_list(
+            "operator_id", "amount"
+        )
+    }
+    call.entitlements.filter(published_at__isnull=True).delete()
+    rows = []
+    for operator_id in operator_ids:
+        if operator_id in published:
+            continue
+        lines = schools.get(operator_id, [])
+        total = sum((Decimal(line["amount"]) for line in lines), Decimal("0.00"))
+        rows.append(
+            Entitlement(
+                call=call,
+                operator_id=operator_id,
+                amount=total,
+                source=Entitlement.Source.COMPUTED,
+                explanation={
+                    "round": {"id": round.pk, "code": round.code, "version": version.number},
+                    "schools": lines,
+                    "total": str(total),
+                },
+            )
+        )
+    Entitlement.objects.bulk_create(rows)
+    audit.record(
+        actor=actor,
+        action="update",
+        instance=call,
+        before={"entitlements": before},
+        after={
+            "entitlements": {str(row.operator_id): str(row.amount) for row in rows},
+            "allocation_round": {"code": round.code, "version": version.number},
+        },
+    )
+    return {"written": len(rows), "kept_published": len(published)}
