@@ -13,6 +13,8 @@ Each measurement runs in its own Python process (a clean Django set-up) with DAT
 8. devices_scale.py: 3,000,000 devices: the device list page and API, device indicators, the
    programme dashboard, and the hand-out scan loop;
 9. scenarios_bench.py: the five seed scenarios at full scale (load_seed_scenario), each then again;
+10. funding_bench.py: funding calls at national scale (10,000 operators, 200,000 cost lines, 50,000
+   claims; BENCH_FUNDING_SCALE for less): call pages, an application of 400 lines, a grant dossier;
 and once, without a database, rollout_bench.py: a roll-out plan of 5,000 schools over 4 years.
 ``--only`` runs some of them (for example ``--only allocation,rollout``).
 
@@ -39,6 +41,7 @@ POSTGRES_DATABASE = "digileap_bench"
 DELIVERY_ROWS = int(os.environ.get("BENCH_DELIVERY_ROWS", "1000000"))
 DEVICES = int(os.environ.get("BENCH_DEVICES", "3000000"))
 EVIDENCE_DEVICES = int(os.environ.get("BENCH_EVIDENCE_DEVICES", "1000000"))
+FUNDING_SCALE = float(os.environ.get("BENCH_FUNDING_SCALE", "1"))
 PARTS = (
     "import",
     "lists",
@@ -50,6 +53,7 @@ PARTS = (
     "evidence",
     "devices",
     "scenarios",
+    "funding",
 )
 
 
@@ -159,6 +163,12 @@ def bench_backend(
             url = backend.fresh()
             log(f"{backend.name}: the seed scenarios at full scale (scenarios_bench.py)")
             figures["scenarios"] = run_json("scenarios_bench.py", database_url=url)
+        if "funding" in parts:
+            url = backend.fresh()
+            log(
+                f"{backend.name}: funding at scale {FUNDING_SCALE:g}: pages, an application, a dossier (funding_bench.py)"
+            )
+            figures["funding"] = run_json("funding_bench.py", "--scale", str(FUNDING_SCALE), database_url=url)
     finally:
         backend.drop()
     return figures
@@ -483,6 +493,7 @@ def aims_lines(results: list[dict]) -> list[str]:
 def report(results: list[dict], schools: int, rollout: dict | None = None) -> str:
     from allocation_bench import report_lines as allocation_lines
     from devices_report import report_lines as devices_lines
+    from funding_bench import report_lines as funding_lines
     from programmes_bench import report_lines as programme_lines
 
     lines = [f"Digileap benchmarks: {schools:,} schools"]
@@ -499,6 +510,7 @@ def report(results: list[dict], schools: int, rollout: dict | None = None) -> st
     lines += devices_lines([{k: v for k, v in r.items() if k != "deliveries"} for r in results], table)
     lines += indicator_lines(results)
     lines += scenario_lines(results)
+    lines += funding_lines(results, table)
     lines += aims_lines(results)
     return "\n".join(lines)
 
