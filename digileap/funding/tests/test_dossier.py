@@ -53,6 +53,7 @@ from .factories import (
     InvoiceLineFactory,
     ProofOfUseFactory,
 )
+from .review_fixtures import in_review, lines_of  # noqa: F401
 
 GRANTED = datetime.datetime(2026, 3, 14, 9, 30, tzinfo=datetime.UTC)
 LETTER = b"%PDF-1.4\n% Zuwendungsbescheid\n"
@@ -440,3 +441,64 @@ def test_an_outside_grant_and_writes_are_refused(full_grant, world, role_users):
     assert owner.post(reverse("funding:grant-dossier", kwargs={"pk": full_grant.grant.pk})).status_code == 405
     anonymous = Client().get(reverse("funding:grant-dossier", kwargs={"pk": full_grant.grant.pk}))
     assert anonymous.status_code == 302
+
+
+# A grant made through the services of every stage.
+
+
+def test_a_grant_made_through_the_services_has_every_part(in_review, world, funding_admin, owner, staff):  # noqa: F811
+    from ..services import claims as claim_services
+    from ..services import proofs as proof_services
+    from ..services import review as review_services
+    from .claims_setup import claim_with_line
+
+    review_services.conflict_declare(actor=funding_admin, application=in_review, has_conflict=False)
+    review_services.application_decide(
+        actor=funding_admin,
+        application=in_review,
+        lines=lines_of(in_review, p2=("3600.00", "Four displays are enough.")),
+        language="de",
+    )
+    grant = in_review.grant
+    line = grant.lines.get(position=1)
+    claim = claim_with_line(grant, line, actor=staff, amount="1000.00")
+    claim_services.claim_submit(actor=staff, claim=claim)
+    claim_services.claim_approve(actor=owner, claim=claim)
+    claim_services.claim_pay(actor=owner, claim=claim, paid_on=datetime.date(2026, 5, 4), reference="PAY-7")
+    proof = proof_services.proof_of_use_open(actor=staff, grant=grant)
+    proof = proof_services.proof_of_use_submit(actor=staff, proof=proof, narrative="Wi-Fi installed.")
+    proof_services.proof_of_use_accept(actor=owner, proof=proof)
+
+    data = dossier.build_dossier(grant)
+    assert dossier.build_dossier(grant) == data
+    assert dossier.verify_dossier(io.BytesIO(data)).ok
+    files = unzip(data)
+    manifest = json.loads(files[MANIFEST])
+    counts = manifest["counts"]
+    assert {key: counts[key] for key in ("decisions", "decision_lines", "grant_lines", "claims", "invoices")} == {
+        "decisions": 1,
+        "decision_lines": 2,
+        "grant_lines": 2,
+        "claims": 1,
+        "invoices": 1,
+    }
+    assert (counts["conflict_declarations"], counts["proof_of_use"], counts["repayment_claims"]) == (1, 1, 1)
+    assert files["decisions/letters/decision-1-de.pdf"][:5] == b"%PDF-"
+    decision = json.loads(files["decisions/decisions.json"])["decisions"][0]
+    assert hashlib.sha256(files["decisions/letters/decision-1-de.pdf"]).hexdigest() == decision["letter_sha256"]
+    assert decision["outcome"] == "partly_approved"
+    scans = [name for name in files if name.startswith("claims/scans/")]
+    assert len(scans) == 1 and files[scans[0]][:5] == b"%PDF-"
+    ledger = json.loads(files["payments/ledger.json"])
+    assert [(row["kind"], row["amount"]) for row in ledger] == [("committed", "12600.00"), ("paid", "900.00")]
+    assert [row["to_state"] for row in json.loads(files["events/grant_events.json"]) if row["claim"]] == [
+        "draft",
+        "submitted",
+        "approved",
+        "paid",
+    ]
+    assert json.loads(files["proof_of_use/proof_of_use.json"])["state"] == "accepted"
+    trail = json.loads(files["audit/audit_trail.json"])
+    audited = {row["object_type"] for row in trail}
+    assert {"funding.decision", "funding.grant", "funding.claim", "funding.invoice", "funding.proofofuse"} <= audited
+    assert manifest["missing_files"] == []
