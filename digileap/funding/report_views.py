@@ -96,7 +96,7 @@ def call_overview(request, pk: int):
             "figures": figures,
             "money": [(key, label, amount, figures.share(amount)) for key, label, amount in money],
             "chart": chart,
-            "page": page,
+            "operators": page,
             "sort": used,
             "sort_links": _sort_links(used),
             "exports": exports,

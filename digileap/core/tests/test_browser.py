@@ -22,6 +22,7 @@ NAVIGATION = {
     Role.ADMINISTRATOR: [
         "Home",
         "Programmes",
+        "Funding",
         *ALLOCATION,
         "Devices",
         "Schools",
@@ -33,6 +34,7 @@ NAVIGATION = {
     Role.PROGRAMME_OWNER: [
         "Home",
         "Programmes",
+        "Funding",
         *ALLOCATION,
         "Devices",
         "Schools",
@@ -44,6 +46,7 @@ NAVIGATION = {
     Role.FUNDING_ADMINISTRATOR: [
         "Home",
         "Programmes",
+        "Funding",
         *ALLOCATION,
         "Devices",
         "Schools",
@@ -55,6 +58,7 @@ NAVIGATION = {
     Role.OPERATOR_STAFF: [
         "Home",
         "Programmes",
+        "Funding",
         *ALLOCATION,
         "Hand out devices",  # the user has one school: its hand-out, without filtering first
         "Devices",
@@ -75,7 +79,17 @@ NAVIGATION = {
         "API",
     ],
     Role.SUPPLIER: ["Home", "Devices", "Imports", "API"],
-    Role.AUDITOR: ["Home", "Programmes", *ALLOCATION, "Devices", "Schools", "School operators", "Audit log", "API"],
+    Role.AUDITOR: [
+        "Home",
+        "Programmes",
+        "Funding",
+        *ALLOCATION,
+        "Devices",
+        "Schools",
+        "School operators",
+        "Audit log",
+        "API",
+    ],
 }
 ROLES_SHOWN = {
     Role.ADMINISTRATOR: "Administrator · Everything",
