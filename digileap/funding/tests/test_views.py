@@ -103,7 +103,7 @@ def test_operator_staff_start_an_application_prefilled_from_the_registry(mv_call
     page = client.get(reverse("funding:application-create", args=[mv_call.pk]))
     text = page.content.decode()
     assert page.status_code == 200
-    assert "INSIDE Gymnasium (1002)" in text and "INSIDE school (1001)" in text
+    assert "INSIDE Gymnasium (1002, Gy, 600 pupils)" in text and "INSIDE school (1001, " in text
     assert "EUR 200,000.00" in text and "800" in text
     response = client.post(
         reverse("funding:application-create", args=[mv_call.pk]),
