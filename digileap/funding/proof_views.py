@@ -20,7 +20,7 @@ from digileap.devices.models import Delivery, DeviceStatus
 
 from .forms import add_service_errors
 from .forms_proofs import AcceptForm, ChecklistForm, NarrativeForm, RepaidForm, ReturnForm, WaiveForm
-from .models import ClaimState, Grant, ProofOfUse, ProofState, RepaymentClaim
+from .models import ClaimState, Grant, ProofOfUse, ProofState, RepaymentClaim, ReviewAnswer
 from .selectors.proofs import OPEN_STATES, proof_content, proofs_for, repayment_claims_for
 from .services import proofs as services
 
@@ -83,7 +83,8 @@ def _page(request, proof: ProofOfUse, *, status=200, **forms):
     content = proof.content if frozen else proof_content(grant)
     can_write = operator_side and proof.state in OPEN_STATES and grant.closed_at is None
     can_decide = authority_side and proof.state == ProofState.SUBMITTED
-    rows = services.checklist(proof)
+    # The checklist is the review's working paper: operator staff do not see it.
+    rows = services.checklist(proof) if can(request.user, Action.VIEW, ReviewAnswer) else []
     repayments = list(proof.repayment_claims.order_by("created_at", "id"))
     return render(
         request,

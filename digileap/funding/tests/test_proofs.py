@@ -488,7 +488,7 @@ def signed_in(user) -> Client:
     return client
 
 
-def test_the_operator_sees_the_prefilled_page_and_submits(proof, staff):
+def test_the_operator_sees_the_prefilled_page_and_submits(proof, staff, item):
     client = signed_in(staff)
     response = client.get(reverse("funding:proofofuse-detail", args=[proof.pk]))
     assert response.status_code == 200
@@ -498,6 +498,7 @@ def test_the_operator_sees_the_prefilled_page_and_submits(proof, staff):
     assert "1,800.00" in page  # not used
     assert "Submit the proof of use" in page
     assert "Accept the proof of use" not in page
+    assert "Used as approved?" not in page  # the checklist is the authority's working paper
     response = client.post(reverse("funding:proofofuse-submit", args=[proof.pk]), {"narrative": ""})
     assert response.status_code == 400
     assert "Write the narrative: what was bought and how it is used." in response.content.decode()
@@ -511,11 +512,20 @@ def test_the_operator_sees_the_prefilled_page_and_submits(proof, staff):
     assert response.status_code == 403
 
 
-def test_the_authority_accepts_on_the_page_and_settles(proof, staff, funding_admin):
+def test_the_authority_accepts_on_the_page_and_settles(proof, staff, funding_admin, item):
     services.proof_of_use_submit(actor=staff, proof=proof, narrative="All in use.")
     client = signed_in(funding_admin)
     page = client.get(reverse("funding:proofofuse-detail", args=[proof.pk])).content.decode()
     assert "Accept the proof of use" in page and "Return the proof of use" in page
+    assert "Used as approved?" in page
+    response = client.post(reverse("funding:proofofuse-accept", args=[proof.pk]), {"ineligible": "0"})
+    assert response.status_code == 400
+    assert "Answer the checklist first: Used as approved?." in response.content.decode()
+    response = client.post(
+        reverse("funding:proofofuse-checklist", args=[proof.pk]), {f"item_{item.pk}": "yes", f"note_{item.pk}": ""}
+    )
+    assert response.status_code == 302
+    assert ReviewAnswer.objects.get().answer == "yes"
     response = client.post(reverse("funding:proofofuse-accept", args=[proof.pk]), {"ineligible": "-1"})
     assert response.status_code == 400
     assert "Funding found ineligible cannot be negative." in response.content.decode()
