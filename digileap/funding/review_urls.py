@@ -23,7 +23,7 @@ urlpatterns: list = [
     path("applications/<int:pk>/review/checklist/", views.application_checklist, name="application-checklist"),
     path("applications/<int:pk>/review/scores/", views.application_scores, name="application-scores"),
     path("applications/<int:pk>/review/decide/", views.application_decide, name="application-decide"),
-    path("applications/<int:pk>/amend/", views.application_amend, name="application-amend"),
+    path("decisions/<int:pk>/amend/", views.decision_amend, name="decision-amend"),
     path("decisions/<int:pk>/", views.decision_detail, name="decision-detail"),
     path("decisions/<int:pk>/letter/", views.decision_letter, name="decision-letter"),
 ]

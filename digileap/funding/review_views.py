@@ -445,11 +445,12 @@ def application_decide(request, pk: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def application_amend(request, pk: int):
-    application = _application_or_404(request, pk)
+def decision_amend(request, pk: int):
+    """Amend the application's decision (the latest one, whichever of its decisions ``pk`` names)."""
+    decision = get_object_or_404(review_selectors.decisions_for(request.user), pk=pk)
+    application = decision.application
+    _require(request.user, Action.VIEW, ReviewItem)
     latest = application.decisions.order_by("-number").first()
-    if latest is None:
-        raise Http404
     form = AmendForm(request.POST or None, application=application, decision=latest)
     if request.method == "POST" and form.is_valid():
         try:

@@ -194,9 +194,9 @@ def test_review_setup_pages(mv_call, owner, role_users):
 
 def test_amendment_page(in_review, funding_admin):
     review_services.conflict_declare(actor=funding_admin, application=in_review, has_conflict=False)
-    review_services.application_decide(actor=funding_admin, application=in_review, lines=lines_of(in_review))
+    decision = review_services.application_decide(actor=funding_admin, application=in_review, lines=lines_of(in_review))
     client = client_for(funding_admin)
-    url = reverse("funding:application-amend", args=[in_review.pk])
+    url = reverse("funding:decision-amend", args=[decision.pk])
     assert client.get(url).status_code == 200
     data = decision_post(in_review, p1=("8500.00", "Günstiger."))
     data["reason"] = "Neues Angebot."
