@@ -76,7 +76,12 @@ def _user_or_none(actor):
 
 
 def _lock_claim(claim: Claim) -> Claim:
-    return Claim.objects.select_for_update().select_related("grant", "grant__call", "grant__operator").get(pk=claim.pk)
+    # Only the claim's row: the grant's lines are locked where the sums matter (``claim_submit``).
+    return (
+        Claim.objects.select_for_update(of=("self",))
+        .select_related("grant", "grant__call", "grant__operator")
+        .get(pk=claim.pk)
+    )
 
 
 def _in_scope(actor, action: str, claim: Claim) -> bool:

@@ -3,6 +3,7 @@ funding claimed within the funding approved, and an invoice is claimed once."""
 
 import datetime
 import threading
+import time
 from decimal import Decimal
 
 import pytest
@@ -38,9 +39,18 @@ def _race(count: int, work) -> list:
     return outcomes
 
 
-def test_two_claims_for_the_last_euro_exactly_one_succeeds(world, staff):
+def test_two_claims_for_the_last_euro_exactly_one_succeeds(world, staff, monkeypatch):
     if connection.vendor != "postgresql":
         pytest.skip("SQLite serialises writers itself; row locks need PostgreSQL")
+    read_sums = services.claimed_elsewhere
+
+    def slow_read(*args, **kwargs):
+        # Widen the window between reading the sums and writing: without the row locks on the
+        # grant's lines both submissions would read the same sums here and both pass.
+        sums = read_sums(*args, **kwargs)
+        time.sleep(0.5)
+        return sums
+
     setup = grant_setup(world)
     first = claim_with_line(setup.grant, setup.line1, actor=staff, number="R-1", amount="999.00", claimed="899.00")
     services.claim_submit(actor=staff, claim=first)
@@ -48,6 +58,7 @@ def test_two_claims_for_the_last_euro_exactly_one_succeeds(world, staff):
         claim_with_line(setup.grant, setup.line1, actor=staff, number=f"R-{index + 2}", amount="10.00", claimed="1.00")
         for index in range(2)
     ]
+    monkeypatch.setattr(services, "claimed_elsewhere", slow_read)
     outcomes = _race(2, lambda index: services.claim_submit(actor=staff, claim=racing[index]).to_state)
     assert sorted(kind for kind, _detail in outcomes) == ["done", "refused"]
     assert [detail for kind, detail in outcomes if kind == "refused"] == [
