@@ -10,7 +10,7 @@ from digileap.accounts.models import Role
 from digileap.core.permissions import SystemActor
 from digileap.programmes.tests.factories import FundingSourceFactory, ProgrammeFactory
 
-from ..models import Application, CostLine
+from ..models import Application, CallReviewer, CostLine
 from ..selectors import applications_for, calls_for, entitlements_for
 from ..services.applications import application_draft, cost_line_add
 from ..services.calls import call_create, call_operators_set, call_update
@@ -62,6 +62,13 @@ def test_reads_are_scoped(role, role_users, calls):
         assert visible_calls == {inside_call, outside_call}
         assert visible_applications == {inside_application, outside_application}
         assert visible_entitlements == {inside_call.pk, outside_call.pk}
+    elif role == Role.FUNDING_ADMINISTRATOR:
+        # A reviewer sees only the applications of the calls they are assigned to.
+        assert visible_calls == {inside_call}
+        assert visible_applications == set()
+        CallReviewer.objects.create(call=inside_call, user=user, assigned_at=timezone.now())
+        assert set(applications_for(user)) == {inside_application}
+        assert visible_entitlements == {inside_call.pk}
     elif role in SEES_CALLS:
         assert visible_calls == {inside_call}
         assert visible_applications == {inside_application}

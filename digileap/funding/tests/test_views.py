@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from digileap.accounts.models import Role
 
-from ..models import Application, Call, CostLine
+from ..models import Application, Call, CallReviewer, CostLine
 from ..services.applications import application_draft, cost_line_add
 
 
@@ -200,6 +200,9 @@ def test_outside_and_unauthorised_reach(mv_call, application, role_users, world)
     assert supplier.get(reverse("funding:call-detail", args=[mv_call.pk])).status_code == 404
     assert supplier.get(reverse("funding:application-detail", args=[application.pk])).status_code == 404
     funding_admin = signed_in(role_users[Role.FUNDING_ADMINISTRATOR])
+    # A funding administrator sees the applications of the calls they review only.
+    assert funding_admin.get(reverse("funding:application-detail", args=[application.pk])).status_code == 404
+    CallReviewer.objects.create(call=mv_call, user=role_users[Role.FUNDING_ADMINISTRATOR], assigned_at=timezone.now())
     assert funding_admin.get(reverse("funding:application-detail", args=[application.pk])).status_code == 200
     network = mv_call.cost_categories.get(code="network")
     response = funding_admin.post(
@@ -273,6 +276,7 @@ def test_the_operator_uploads_documents_and_the_authority_moves_the_application(
         == 400
     )
     admin_client = signed_in(funding_admin)
+    CallReviewer.objects.create(call=application.call, user=funding_admin, assigned_at=timezone.now())
     response = admin_client.post(
         reverse("funding:application-transition", args=[application.pk]), {"state": "formal_check"}
     )
