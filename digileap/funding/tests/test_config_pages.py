@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from digileap.accounts.models import Role
-from digileap.allocation.services.rounds import version_approve
+from digileap.allocation.services.rounds import round_create, version_approve
 from digileap.allocation.tests.factories_rounds import build_round_scenario
 from digileap.core.models import AuditEvent
 from digileap.core.permissions import SystemActor
@@ -383,9 +383,9 @@ def test_the_round_page_takes_the_entitlements(round_call, world):
     assert call.entitlements.get(operator=world.operator).amount == Decimal("1200.00")
 
 
-def test_a_round_without_an_approved_version_or_of_another_programme_is_refused(round_call, world, mv_call):
+def test_a_round_without_an_approved_version_or_of_another_programme_is_refused(round_call, world):
     scenario, call, _third = round_call
-    other = build_round_scenario.__globals__["round_create"](
+    other = round_create(
         actor=scenario.owner,
         programme=scenario.programme,
         data={
@@ -395,18 +395,22 @@ def test_a_round_without_an_approved_version_or_of_another_programme_is_refused(
             "formula": {"per_pupil": [{"amount": "1"}]},
         },
     )
+    before = writes()
     with pytest.raises(ValidationError) as refused:
         entitlements_from_round(actor=scenario.owner, call=call, round=other)
     assert refused.value.message_dict == {"round": ["The allocation round has no approved version yet."]}
+    elsewhere = CallFactory(programme__authority=world.authority, code="ELSEWHERE")
+    CallEligibility.objects.create(call=elsewhere, operator=world.operator)
     with pytest.raises(ValidationError) as refused:
-        entitlements_from_round(actor=SystemActor(), call=mv_call, round=scenario.round)
+        entitlements_from_round(actor=SystemActor(), call=elsewhere, round=scenario.round)
     assert refused.value.message_dict == {"round": ["The allocation round must be of the call's programme."]}
     # Through the page, a round of another programme is not even offered.
     response = signed_in(scenario.owner).post(
-        reverse("funding:call-fromround", args=[mv_call.pk]), {"round": scenario.round.pk}
+        reverse("funding:call-fromround", args=[elsewhere.pk]), {"round": scenario.round.pk}
     )
-    assert response.status_code in (400, 404)
-    assert not call.entitlements.exists() and mv_call.entitlements.count() == 1
+    assert response.status_code == 400
+    assert "Select a valid choice" in response.context["form"].errors["round"][0]
+    assert (call.entitlements.exists(), elsewhere.entitlements.exists(), writes()) == (False, False, before)
 
 
 def test_operator_staff_cannot_take_entitlements_from_a_round(round_call, world):
