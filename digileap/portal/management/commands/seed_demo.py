@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from digileap.allocation.demo import seed_demo_allocation
 from digileap.devices.demo import seed_demo_devices
+from digileap.funding.demo import seed_demo_funding
 from digileap.portal.demo import DEFAULT_SCHOOLS, DEFAULT_SEED, seed_demo
 from digileap.portal.scenarios import get_scenario, scenario_names
 from digileap.portal.scenarios.base import ScenarioError
@@ -47,6 +48,7 @@ class Command(BaseCommand):
         seed_demo_programmes()  # the five seed programmes (load_seed_programmes) and a demo programme
         seed_demo_allocation()  # rounds, needs, a roll-out plan and a change request on the demo programme
         seed_demo_devices()  # orders, deliveries, devices, hand-outs, board, tickets; device targets move
+        seed_demo_funding()  # a call, entitlements, applications, a decision, a paid claim, a proof of use due
         elapsed = time.perf_counter() - started
         if report.changed_anything:
             created = ", ".join(f"{count} {what}" for what, count in report.created.items())
