@@ -21,7 +21,7 @@ from digileap.core.permissions import Action, can, permits
 
 from .forms import add_service_errors
 from .forms_claims import ChecklistForm, InvoiceForm, InvoiceLineForm, PayForm, ReturnForm
-from .models import Claim, ClaimState, Grant, InvoiceLine, ReviewItem
+from .models import Claim, ClaimState, Grant, InvoiceLine, ReviewAnswer, ReviewItem
 from .selectors.grants import (
     EDITABLE_STATES,
     claim_devices,
@@ -173,6 +173,8 @@ def _claim_page(request, claim: Claim, *, status: int = 200, **forms):
         "can_edit": can_edit,
         "can_check": authority_side and claim.state == ClaimState.SUBMITTED,
         "can_pay": authority_side and claim.state == ClaimState.APPROVED,
+        # The checklist is the review's working paper: never shown to operator staff.
+        "show_checklist": can(user, Action.VIEW, ReviewAnswer) and claim.state != ClaimState.DRAFT,
         "checklist": [
             (item, answer, ChecklistForm(initial=_answer_initial(answer), prefix=f"item{item.pk}"))
             for item, answer in checklist

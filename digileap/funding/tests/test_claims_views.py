@@ -114,7 +114,16 @@ def test_the_authority_checks_returns_approves_and_pays_through_the_page(client,
     assert response.status_code == 400
     assert response.context["pay_form"].non_field_errors() == ["A claim that is submitted cannot become paid."]
     assert FundingTransaction.objects.filter(kind="paid").count() == 0
-    client.post(_url("claim-checklist", claim.pk), {"item": item.pk, f"item{item.pk}-answer": "yes"})
+    client.post(
+        _url("claim-checklist", claim.pk),
+        {"item": item.pk, f"item{item.pk}-answer": "yes", f"item{item.pk}-note": "fine"},
+    )
+    assert "Scans readable" in client.get(_url("claim-detail", claim.pk)).content.decode()
+    # Operator staff never see the checklist (the review's working paper).
+    client.force_login(staff)
+    assert "Scans readable" not in client.get(_url("claim-detail", claim.pk)).content.decode()
+    assert client.post(_url("claim-approve", claim.pk)).status_code == 403
+    client.force_login(owner)
     assert client.post(_url("claim-approve", claim.pk)).status_code == 302
     response = client.post(_url("claim-pay", claim.pk), {"paid_on": "2026-03-05", "payment_reference": "B-1"})
     assert response.status_code == 302
