@@ -387,7 +387,10 @@ def claim_checklist(request, pk: int):
     claim = _claim_or_404(request, pk)
     if not _may(services.authorize_authority_side, request.user, claim):
         raise PermissionDenied
-    item = get_object_or_404(ReviewItem, pk=request.POST.get("item") or 0, call_id=claim.grant.call_id)
+    item_pk = request.POST.get("item", "")
+    item = get_object_or_404(
+        ReviewItem, pk=int(item_pk) if item_pk.isdigit() else 0, call_id=claim.grant.call_id, stage="claim"
+    )
     form = ChecklistForm(request.POST, prefix=f"item{item.pk}")
     if not form.is_valid():
         return _claim_page(request, claim, errors=[_("Answer yes, no or not applicable.")], status=400)
