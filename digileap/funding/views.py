@@ -440,7 +440,7 @@ def application_uploadschools(request, pk: int):
         raise PermissionDenied
     required = get_object_or_404(
         application.call.required_documents.filter(scope=RequiredDocument.Scope.SCHOOL),
-        pk=request.POST.get("required_document") or 0,
+        pk=_int_or_zero(request.POST.get("required_document")),
     )
     form = SchoolDocumentsForm(
         request.POST, request.FILES, schools=missing_schools(application, required), prefix=f"doc{required.pk}"
@@ -472,6 +472,14 @@ def application_uploadschools(request, pk: int):
             )
             return redirect("funding:application-detail", pk=application.pk)
     return _application_page(request, application, school_forms={required.pk: form}, status=400)
+
+
+def _int_or_zero(value) -> int:
+    """A posted id; anything that is not one finds nothing (a 404, not a server error)."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
 
 
 def _school_errors(form, school, error: ValidationError) -> None:

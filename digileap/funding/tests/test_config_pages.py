@@ -867,3 +867,12 @@ def test_the_set_up_pages_work_in_german(mv_call, owner):
     )
     text = page.content.decode()
     assert page.status_code == 200 and '<html lang="de">' in text and "Schülerendgeräte" in text
+
+
+def test_an_upload_for_a_document_that_is_not_a_school_document_is_a_404(mv_call, draft, staff):
+    client = signed_in(staff)
+    url = reverse("funding:application-uploadschools", args=[draft.pk])
+    mep = mv_call.required_documents.get(code="mep")
+    assert client.post(url, {"required_document": "abc"}).status_code == 404
+    assert client.post(url, {"required_document": mep.pk}).status_code == 404
+    assert ApplicationDocument.objects.count() == 0
