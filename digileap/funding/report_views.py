@@ -25,6 +25,7 @@ from .models import ProofState
 from .report_charts import Bar, money_bars_svg
 from .selectors import calls_for
 from .selectors.reports import (
+    CallReader,
     DueItem,
     OperatorCall,
     call_figures,
@@ -65,8 +66,11 @@ def _sort_links(used: str) -> dict[str, dict]:
 def call_overview(request, pk: int):
     call = _call_or_404(request, pk)
     user = request.user
-    figures = call_figures(user, call)
-    page, used = operator_page(user, call, sort=request.GET.get("sort", "name"), page=request.GET.get("page"))
+    reader = CallReader(user, call)
+    figures = call_figures(user, call, reader)
+    page, used = operator_page(
+        user, call, sort=request.GET.get("sort", "name"), page=request.GET.get("page"), reader=reader
+    )
     money = [
         ("budget", _("Budget"), figures.budget),
         ("requested", _("Requested"), figures.requested),

@@ -35,7 +35,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from digileap.core.permissions import Action, can, restrict
+from digileap.core.permissions import Action, assignments_for, can, restrict
 from digileap.schools.selectors import operators_for
 
 from ..models import (
@@ -83,28 +83,69 @@ def _sum_of(queryset: QuerySet, group: str, amount: str):
 # The querysets every figure comes from, restricted to the user.
 
 
-def _applications(user, call: Call) -> QuerySet[Application]:
-    return applications_for(user).filter(call=call)
+def _covers(user, model, call: Call) -> bool:
+    """Whether the user's scope on ``model`` holds every row of the call: a scope of all, or of the
+    call's authority (every funding model reaches its authority through the call). Then the
+    figures need no scope condition per row, which keeps the per-operator subqueries cheap."""
+    authority_id = call.programme.authority_id
+    return any(
+        assignment.scope_kind == "all" or (assignment.scope_kind == "authority" and assignment.scope_id == authority_id)
+        for assignment in assignments_for(user, Action.VIEW, model)
+    )
 
 
-def _counted_applications(user, call: Call) -> QuerySet[Application]:
-    return _applications(user, call).exclude(state=ApplicationState.WITHDRAWN)
+class CallReader:
+    """The call's rows the user may see, each figure's queryset. Where the user's scope holds the
+    whole call the querysets are the call's rows without a scope condition; otherwise (operator
+    staff, a reviewer not assigned to the call) they go through the restricted selectors."""
 
+    def __init__(self, user, call: Call):
+        self.user, self.call = user, call
+        # Applications have rules beyond the scope (a reviewer sees the calls they are assigned
+        # to): the whole call only if the user sees as many of its applications as it has.
+        self.state_counts = dict(
+            applications_for(user).filter(call=call).order_by().values_list("state").annotate(count=Count("pk"))
+        )
+        self.all_applications = _covers(user, Application, call) and (
+            sum(self.state_counts.values()) == Application.objects.filter(call=call).count()
+        )
+        self.all_grants = _covers(user, Grant, call)
+        self.all_entitlements = _covers(user, Entitlement, call)
 
-def _requested_lines(user, call: Call) -> QuerySet[CostLine]:
-    return CostLine.objects.filter(application__in=_counted_applications(user, call).values("pk"))
+    def applications(self) -> QuerySet[Application]:
+        if self.all_applications:
+            return Application.objects.filter(call=self.call)
+        return applications_for(self.user).filter(call=self.call)
 
+    def counted_applications(self) -> QuerySet[Application]:
+        return self.applications().exclude(state=ApplicationState.WITHDRAWN)
 
-def _grants(user, call: Call) -> QuerySet[Grant]:
-    return restrict(Grant.objects.filter(call=call), user)
+    def requested_lines(self) -> QuerySet[CostLine]:
+        if self.all_applications:
+            return CostLine.objects.filter(application__call=self.call).exclude(
+                application__state=ApplicationState.WITHDRAWN
+            )
+        return CostLine.objects.filter(application__in=self.counted_applications().values("pk"))
 
+    def _scoped(self, queryset: QuerySet) -> QuerySet:
+        return queryset if self.all_grants else restrict(queryset, self.user)
 
-def _claims(user, call: Call) -> QuerySet[Claim]:
-    return restrict(Claim.objects.filter(grant__call=call), user)
+    def grants(self) -> QuerySet[Grant]:
+        return self._scoped(Grant.objects.filter(call=self.call))
 
+    def claims(self) -> QuerySet[Claim]:
+        return self._scoped(Claim.objects.filter(grant__call=self.call))
 
-def _repaid(user, call: Call) -> QuerySet[RepaymentClaim]:
-    return restrict(RepaymentClaim.objects.filter(grant__call=call, state=RepaymentClaim.State.REPAID), user)
+    def repaid(self) -> QuerySet[RepaymentClaim]:
+        return self._scoped(RepaymentClaim.objects.filter(grant__call=self.call, state=RepaymentClaim.State.REPAID))
+
+    def entitlements(self) -> QuerySet[Entitlement]:
+        if not self.all_entitlements:
+            return entitlements_for(self.user).filter(call=self.call)
+        queryset = Entitlement.objects.filter(call=self.call)
+        if not can(self.user, Action.CHANGE, Entitlement):
+            queryset = queryset.filter(published_at__isnull=False)
+        return queryset
 
 
 # The call's overview.
@@ -129,17 +170,18 @@ class CallFigures:
         return (Decimal(100) * amount / self.budget).quantize(Decimal("0.1"))
 
 
-def call_figures(user, call: Call) -> CallFigures:
-    """The call's figures over what ``user`` may see (five queries)."""
-    counts = dict(_applications(user, call).order_by().values_list("state").annotate(count=Count("pk")))
+def call_figures(user, call: Call, reader: CallReader | None = None) -> CallFigures:
+    """The call's figures over what ``user`` may see (four queries, and two for the reader)."""
+    reader = reader or CallReader(user, call)
+    counts = reader.state_counts
     states = [(value, label, counts.get(value, 0)) for value, label in ApplicationState.choices]
-    requested = _requested_lines(user, call).aggregate(total=Sum("funding"))["total"] or ZERO
-    approved = _grants(user, call).aggregate(total=Sum("approved_amount"))["total"] or ZERO
-    claims = _claims(user, call).aggregate(
+    requested = reader.requested_lines().aggregate(total=Sum("funding"))["total"] or ZERO
+    approved = reader.grants().aggregate(total=Sum("approved_amount"))["total"] or ZERO
+    claims = reader.claims().aggregate(
         claimed=Sum("amount", filter=Q(state__in=CLAIMED_STATES)),
         paid=Sum("amount", filter=Q(state=ClaimState.PAID)),
     )
-    repaid = _repaid(user, call).aggregate(total=Sum("amount"))["total"] or ZERO
+    repaid = reader.repaid().aggregate(total=Sum("amount"))["total"] or ZERO
     return CallFigures(
         budget=call.funding_source.amount,
         requested=requested,
@@ -163,14 +205,13 @@ def _sort_expression(sort: str):
     return [*fields, F("operator_id").asc()], ("-" if descending else "") + key
 
 
-def operator_rows(user, call: Call) -> QuerySet[CallEligibility]:
+def operator_rows(user, call: Call, reader: CallReader | None = None) -> QuerySet[CallEligibility]:
     """One row per operator of the call the user may see (their own only, for operator staff),
     annotated with ``entitlement`` (None when there is none the user may see), ``requested``,
     ``approved``, ``claimed``, ``paid`` and ``applications``."""
-    counted = _counted_applications(user, call)
-    entitlement = (
-        entitlements_for(user).filter(call=call, operator_id=OuterRef("operator_id")).order_by().values("amount")[:1]
-    )
+    reader = reader or CallReader(user, call)
+    counted = reader.counted_applications()
+    entitlement = reader.entitlements().filter(operator_id=OuterRef("operator_id")).order_by().values("amount")[:1]
     count = (
         counted.filter(operator_id=OuterRef("operator_id"))
         .order_by()
@@ -178,28 +219,80 @@ def operator_rows(user, call: Call) -> QuerySet[CallEligibility]:
         .annotate(count=Count("pk"))
         .values("count")
     )
-    claims = _claims(user, call)
+    claims = reader.claims()
     return (
         CallEligibility.objects.filter(call=call, operator__in=operators_for(user).values("pk"))
         .select_related("operator")
         .annotate(
             entitlement=Subquery(entitlement, output_field=MONEY_FIELD),
-            requested=_sum_of(_requested_lines(user, call), "application__operator_id", "funding"),
-            approved=_sum_of(_grants(user, call), "operator_id", "approved_amount"),
+            requested=_sum_of(reader.requested_lines(), "application__operator_id", "funding"),
+            approved=_sum_of(reader.grants(), "operator_id", "approved_amount"),
             claimed=_sum_of(claims.filter(state__in=CLAIMED_STATES), "grant__operator_id", "amount"),
             paid=_sum_of(claims.filter(state=ClaimState.PAID), "grant__operator_id", "amount")
-            - _sum_of(_repaid(user, call), "grant__operator_id", "amount"),
+            - _sum_of(reader.repaid(), "grant__operator_id", "amount"),
             applications=Coalesce(Subquery(count, output_field=IntegerField()), Value(0)),
         )
     )
 
 
-def operator_page(user, call: Call, *, sort: str = "name", page: str | int | None = 1, per_page=OPERATORS_PER_PAGE):
+def _values_by_operator(reader: CallReader, key: str) -> dict[int, Decimal | int]:
+    """The figure ``key`` of every operator that has one, as one grouped query (two for paid)."""
+
+    def grouped(queryset: QuerySet, group: str, value) -> dict:
+        return dict(queryset.order_by().values(group).annotate(value=value).values_list(group, "value"))
+
+    claims = reader.claims()
+    if key == "entitlement":
+        return dict(reader.entitlements().values_list("operator_id", "amount"))
+    if key == "requested":
+        return grouped(reader.requested_lines(), "application__operator_id", Sum("funding"))
+    if key == "approved":
+        return grouped(reader.grants(), "operator_id", Sum("approved_amount"))
+    if key == "claimed":
+        return grouped(claims.filter(state__in=CLAIMED_STATES), "grant__operator_id", Sum("amount"))
+    if key == "applications":
+        return grouped(reader.counted_applications(), "operator_id", Count("pk"))
+    paid = grouped(claims.filter(state=ClaimState.PAID), "grant__operator_id", Sum("amount"))
+    for operator_id, amount in grouped(reader.repaid(), "grant__operator_id", Sum("amount")).items():
+        paid[operator_id] = paid.get(operator_id, ZERO) - amount
+    return paid
+
+
+def operator_page(
+    user,
+    call: Call,
+    *,
+    sort: str = "name",
+    page: str | int | None = 1,
+    per_page=OPERATORS_PER_PAGE,
+    reader: CallReader | None = None,
+):
     """A page of ``operator_rows`` sorted by ``sort`` (one of ``SORTS``, "-" for descending), and
-    the sort actually used."""
+    the sort actually used.
+
+    By name, the database sorts and cuts the page, and computes the figures of the page's rows
+    only. By an amount, one grouped query gives that figure for every operator (a hash aggregate,
+    not a subquery per operator), the operators are sorted by it here (an operator without a
+    visible entitlement last; then by name), and the figures are computed for the page's rows only."""
+    reader = reader or CallReader(user, call)
     ordering, used = _sort_expression(sort)
-    rows = operator_rows(user, call).order_by(*ordering)
-    return Paginator(rows, per_page).get_page(page), used
+    rows = operator_rows(user, call, reader)
+    key = used.lstrip("-")
+    if key == "name":
+        return Paginator(rows.order_by(*ordering), per_page).get_page(page), used
+    values = _values_by_operator(reader, key)
+    operators = list(rows.order_by("operator__name", "operator_id").values_list("operator_id", flat=True))
+    descending = used.startswith("-")
+    if key != "entitlement":  # no lines, grants or claims: zero; no entitlement stays unknown
+        values = {operator_id: values.get(operator_id) or 0 for operator_id in operators}
+    present = [operator_id for operator_id in operators if values.get(operator_id) is not None]
+    absent = [operator_id for operator_id in operators if values.get(operator_id) is None]
+    # Stable sorts: the name order stays among equal figures.
+    present.sort(key=lambda operator_id: values[operator_id], reverse=descending)
+    current = Paginator(present + absent, per_page).get_page(page)
+    by_operator = {row.operator_id: row for row in rows.filter(operator_id__in=list(current.object_list))}
+    current.object_list = [by_operator[operator_id] for operator_id in current.object_list]
+    return current, used
 
 
 # An operator's funding page.

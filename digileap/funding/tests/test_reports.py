@@ -256,3 +256,48 @@ def test_the_operator_page_makes_a_fixed_number_of_queries(funded, owner):
         response = client.get(url)
     assert response.content.decode().count("data-call=") == 5
     assert len(second) == len(first)
+
+
+def test_a_funding_administrator_sees_applications_only_of_calls_they_review(funded, funding_admin):
+    from django.utils import timezone
+
+    from ..models import CallReviewer
+
+    figures = call_figures(funding_admin, funded.call)
+    assert (figures.applications, figures.requested) == (0, Decimal("0.00"))
+    page, _used = operator_page(funding_admin, funded.call, sort="-requested")
+    assert [(row.operator.name, row.requested, row.applications) for row in page] == [
+        ("Beta operator", 0, 0),
+        ("INSIDE operator", 0, 0),
+    ]
+    CallReviewer.objects.create(call=funded.call, user=funding_admin, assigned_at=timezone.now())
+    figures = call_figures(funding_admin, funded.call)
+    assert (figures.applications, figures.requested) == (4, Decimal("6750.00"))
+
+
+def test_sorting_by_an_amount_cuts_pages_after_sorting(funded, owner):
+    for index in range(3):
+        operator = OperatorFactory(authority=funded.call.programme.authority, name=f"Alpha {index}")
+        CallEligibility.objects.create(call=funded.call, operator=operator)
+        application = ApplicationFactory(call=funded.call, operator=operator, number=1)
+        CostLineFactory(
+            application=application,
+            category=funded.call.cost_categories.first(),
+            position=1,
+            funding=Decimal(1000 * (index + 1)),
+            amount=Decimal(5000),
+        )
+    names = []
+    for number in (1, 2, 3):
+        page, used = operator_page(owner, funded.call, sort="-requested", page=number, per_page=2)
+        assert used == "-requested"
+        names += [(row.operator.name, row.requested) for row in page]
+    assert names == [
+        ("Beta operator", Decimal("4500.00")),
+        ("Alpha 2", Decimal("3000.00")),
+        ("INSIDE operator", Decimal("2250.00")),
+        ("Alpha 1", Decimal("2000.00")),
+        ("Alpha 0", Decimal("1000.00")),
+    ]
+    page, _used = operator_page(owner, funded.call, sort="requested", page=1, per_page=2)
+    assert [row.operator.name for row in page] == ["Alpha 0", "Alpha 1"]
