@@ -4,8 +4,9 @@
   everyone else who may see calls (the authority's roles, the auditor) on the list of calls.
 - To-dos of operator staff: an open call with a published entitlement and no application yet, a
   claim returned, a proof of use due within ``PROOF_DUE_DAYS`` days (or overdue) or returned.
-- To-dos of programme owners and funding administrators, per call: applications waiting for the
-  formal check or the review, and claims submitted and waiting for their check.
+- To-dos of programme owners and funding administrators: per call, applications waiting for the
+  formal check or the review (the call's page); claims submitted and waiting for their check (the
+  list of claims filtered to them).
 
 Each to-do is one SQL count (or one grouped count for the per-call ones), so the home page stays
 fast whatever the number of calls, applications and claims.
@@ -21,7 +22,7 @@ from django.utils.translation import ngettext
 
 from digileap.accounts.models import Role
 from digileap.core.contributions import MenuEntry, Todo, register_menu, register_todos, reverse_or_none
-from digileap.core.permissions import Action, assignments_for, can, restrict
+from digileap.core.permissions import Action, assignments_for, can
 
 # A proof of use shows on the home page this many days before it is due.
 PROOF_DUE_DAYS = 60
@@ -65,7 +66,9 @@ def _with_query(url: str | None, **query) -> str | None:
 
 
 def _operator_todos(user) -> list[Todo]:
-    from .models import Claim, ClaimState, ProofOfUse, ProofState
+    from .models import ClaimState, ProofState
+    from .selectors.grants import claims_for
+    from .selectors.proofs import proofs_for
     from .selectors.reports import open_calls_without_application
 
     url = funding_home_url(user)
@@ -86,7 +89,7 @@ def _operator_todos(user) -> list[Todo]:
             _("The entitlement is published and the call is open: apply before it closes."),
         )
     )
-    count = restrict(Claim.objects.filter(state=ClaimState.RETURNED), user).count()
+    count = claims_for(user).filter(state=ClaimState.RETURNED).count()
     todos.append(
         Todo(
             "funding-claims-returned",
@@ -97,8 +100,8 @@ def _operator_todos(user) -> list[Todo]:
         )
     )
     soon = timezone.localdate() + datetime.timedelta(days=PROOF_DUE_DAYS)
-    proofs = ProofOfUse.objects.filter(Q(state=ProofState.RETURNED) | Q(state=ProofState.DUE, due_on__lte=soon))
-    count = restrict(proofs, user).count()
+    due = Q(state=ProofState.RETURNED) | Q(state=ProofState.DUE, due_on__lte=soon)
+    count = proofs_for(user).filter(due).count()
     todos.append(
         Todo(
             "funding-proofs-due",
@@ -112,8 +115,9 @@ def _operator_todos(user) -> list[Todo]:
 
 
 def _authority_todos(user) -> list[Todo]:
-    from .models import Claim, ClaimState
+    from .models import ClaimState
     from .selectors.applications import applications_for
+    from .selectors.grants import claims_for
 
     todos = []
     waiting = (
@@ -142,34 +146,18 @@ def _authority_todos(user) -> list[Todo]:
                     _("Submitted or resubmitted, in the formal check or in review."),
                 )
             )
-    submitted = (
-        restrict(Claim.objects.filter(state=ClaimState.SUBMITTED), user)
-        .order_by()
-        .values("grant__call_id", "grant__call__code")
-        .annotate(count=Count("pk"))
-        .order_by("grant__call__code")
-    )
-    for row in submitted:
-        call_id = row["grant__call_id"]
-        url = _with_query(reverse_or_none("funding:claim-list"), call=call_id, state=ClaimState.SUBMITTED) or (
-            reverse_or_none("funding:call-overview", kwargs={"pk": call_id})
-        )
-        if url:
-            count = row["count"]
-            todos.append(
-                Todo(
-                    f"funding-claims-{call_id}",
-                    ngettext(
-                        "claim waiting for its check in %(call)s",
-                        "claims waiting for their check in %(call)s",
-                        count,
-                    )
-                    % {"call": row["grant__call__code"]},
-                    count,
-                    url,
-                    _("Submitted by the operator: check the invoices, then approve or return."),
-                )
+    count = claims_for(user).filter(state=ClaimState.SUBMITTED).count()
+    url = _with_query(reverse_or_none("funding:claim-list"), state=ClaimState.SUBMITTED)
+    if url:
+        todos.append(
+            Todo(
+                "funding-claims-submitted",
+                ngettext("claim waiting for its check", "claims waiting for their check", count),
+                count,
+                url,
+                _("Submitted by the operator: check the invoices, then approve or return."),
             )
+        )
     return todos
 
 

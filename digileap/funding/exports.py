@@ -17,10 +17,12 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from digileap.core.permissions import Action, can, restrict
+from digileap.core.permissions import Action, can
 
 from .models import ApplicationState, Call, Claim, ClaimState, CostLine, GrantLine, Invoice, RepaymentClaim
 from .selectors.applications import applications_for
+from .selectors.grants import claims_for
+from .selectors.proofs import repayment_claims_for
 from .selectors.reports import MONEY_FIELD, ZERO
 
 CHUNK = 2000
@@ -186,7 +188,7 @@ def lines_table(user, call: Call) -> Table:
 def claims_for_export(user, call: Call):
     """The claims of the call the user may see. Drafts are the operator's working papers: only
     those who write claims (operator staff) see them."""
-    claims = restrict(Claim.objects.filter(grant__call=call), user)
+    claims = claims_for(user).filter(grant__call=call)
     if not can(user, Action.ADD, Claim):
         claims = claims.exclude(state=ClaimState.DRAFT)
     return claims
@@ -267,7 +269,8 @@ def payments_table(user, call: Call) -> Table:
         )
     )
     repaid = (
-        restrict(RepaymentClaim.objects.filter(grant__call=call, state=RepaymentClaim.State.REPAID), user)
+        repayment_claims_for(user)
+        .filter(grant__call=call, state=RepaymentClaim.State.REPAID)
         .order_by("settled_on", "grant__number", "id")
         .values_list(
             "settled_on", "grant__operator__code", "grant__operator__name", "grant__number", "reason", "amount"

@@ -35,7 +35,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from digileap.core.permissions import Action, assignments_for, can, restrict
+from digileap.core.permissions import Action, assignments_for, can
 from digileap.schools.selectors import operators_for
 
 from ..models import (
@@ -48,12 +48,13 @@ from ..models import (
     CostLine,
     Entitlement,
     Grant,
-    ProofOfUse,
     ProofState,
     RepaymentClaim,
 )
 from .applications import applications_for
 from .calls import calls_for, entitlements_for
+from .grants import claims_for, grants_for
+from .proofs import proofs_for, repayment_claims_for
 
 ZERO = Decimal("0.00")
 MONEY_FIELD = DecimalField(max_digits=16, decimal_places=2)
@@ -109,7 +110,9 @@ class CallReader:
         self.all_applications = _covers(user, Application, call) and (
             sum(self.state_counts.values()) == Application.objects.filter(call=call).count()
         )
-        self.all_grants = _covers(user, Grant, call)
+        # Grants, claims and repayments follow the same reviewer rule (``selectors.grants``): the
+        # whole call when the user sees all of its applications and their scope holds it.
+        self.all_grants = self.all_applications and _covers(user, Grant, call)
         self.all_entitlements = _covers(user, Entitlement, call)
 
     def applications(self) -> QuerySet[Application]:
@@ -127,17 +130,19 @@ class CallReader:
             )
         return CostLine.objects.filter(application__in=self.counted_applications().values("pk"))
 
-    def _scoped(self, queryset: QuerySet) -> QuerySet:
-        return queryset if self.all_grants else restrict(queryset, self.user)
-
     def grants(self) -> QuerySet[Grant]:
-        return self._scoped(Grant.objects.filter(call=self.call))
+        if self.all_grants:
+            return Grant.objects.filter(call=self.call)
+        return grants_for(self.user).filter(call=self.call)
 
     def claims(self) -> QuerySet[Claim]:
-        return self._scoped(Claim.objects.filter(grant__call=self.call))
+        if self.all_grants:
+            return Claim.objects.filter(grant__call=self.call)
+        return claims_for(self.user).filter(grant__call=self.call)
 
     def repaid(self) -> QuerySet[RepaymentClaim]:
-        return self._scoped(RepaymentClaim.objects.filter(grant__call=self.call, state=RepaymentClaim.State.REPAID))
+        repayments = RepaymentClaim.objects.all() if self.all_grants else repayment_claims_for(self.user)
+        return repayments.filter(grant__call=self.call, state=RepaymentClaim.State.REPAID)
 
     def entitlements(self) -> QuerySet[Entitlement]:
         if not self.all_entitlements:
@@ -339,9 +344,9 @@ def operator_calls(user, operator) -> QuerySet[Call]:
         subquery = queryset.filter(**{group: OuterRef("pk")}).order_by().values(group).annotate(t=Sum(amount))
         return _zero(Subquery(subquery.values("t"), output_field=MONEY_FIELD))
 
-    grants = restrict(Grant.objects.filter(operator=operator), user)
-    claims = restrict(Claim.objects.filter(grant__operator=operator), user)
-    repaid = restrict(RepaymentClaim.objects.filter(grant__operator=operator, state=RepaymentClaim.State.REPAID), user)
+    grants = grants_for(user).filter(operator=operator)
+    claims = claims_for(user).filter(grant__operator=operator)
+    repaid = repayment_claims_for(user).filter(grant__operator=operator, state=RepaymentClaim.State.REPAID)
     entitlement = entitlements_for(user).filter(call=OuterRef("pk"), operator=operator).order_by().values("amount")[:1]
     count = (
         applications_for(user)
@@ -375,21 +380,18 @@ def operator_due(user, operator, *, limit: int = 50) -> dict[str, list]:
     """What is open at the operator beyond the calls' own deadlines: returned claims, proofs of
     use due or returned, open repayment claims (three queries, at most ``limit`` each)."""
     claims = (
-        restrict(Claim.objects.filter(grant__operator=operator, state=ClaimState.RETURNED), user)
-        .select_related("grant")
+        claims_for(user)
+        .filter(grant__operator=operator, state=ClaimState.RETURNED)
         .order_by("grant__number", "number")[:limit]
     )
     proofs = (
-        restrict(
-            ProofOfUse.objects.filter(grant__operator=operator, state__in=(ProofState.DUE, ProofState.RETURNED)),
-            user,
-        )
-        .select_related("grant")
+        proofs_for(user)
+        .filter(grant__operator=operator, state__in=(ProofState.DUE, ProofState.RETURNED))
         .order_by(F("due_on").asc(nulls_last=True), "grant__number")[:limit]
     )
     repayments = (
-        restrict(RepaymentClaim.objects.filter(grant__operator=operator, state=RepaymentClaim.State.OPEN), user)
-        .select_related("grant")
+        repayment_claims_for(user)
+        .filter(grant__operator=operator, state=RepaymentClaim.State.OPEN)
         .order_by(F("due_on").asc(nulls_last=True), "grant__number")[:limit]
     )
     return {"claims": list(claims), "proofs": list(proofs), "repayments": list(repayments)}

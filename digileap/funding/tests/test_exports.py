@@ -285,3 +285,15 @@ def test_staff_of_another_operator_get_nothing_of_this_one(funded, world):
         rows = csv_rows(download(other_staff, funded.call, table))
         assert "INSIDE operator" not in str(rows), table
     assert len(csv_rows(download(other_staff, funded.call, "applications"))) == 2  # header and Beta's draft
+
+
+def test_a_funding_administrator_gets_the_claims_of_calls_they_review_only(funded, funding_admin):
+    from django.utils import timezone
+
+    from ..models import CallReviewer
+
+    assert len(csv_rows(download(funding_admin, funded.call, "claims"))) == 1  # the header
+    assert len(csv_rows(download(funding_admin, funded.call, "applications"))) == 1
+    CallReviewer.objects.create(call=funded.call, user=funding_admin, assigned_at=timezone.now())
+    assert len(csv_rows(download(funding_admin, funded.call, "claims"))) == 4
+    assert len(csv_rows(download(funding_admin, funded.call, "applications"))) == 5
