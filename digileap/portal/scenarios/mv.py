@@ -33,6 +33,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Sum
 
+from . import mv_funding
 from ._e2_common import ensure_person, load_schools
 from .base import (
     Operator,
@@ -42,7 +43,9 @@ from .base import (
     SchoolKind,
     clock,
     generate_registry,
+    history_days,
     moment,
+    record_history,
     working_days,
 )
 
@@ -129,7 +132,7 @@ REGISTRY = RegistrySpec(
         SchoolKind("GYM", "Gymnasium", (2, 3), count=40, size=(380, 980), pupils_per_teacher=13),
         SchoolKind("FS", "Förderschule", (1, 2), count=65, size=(40, 190), pupils_per_teacher=5),
         SchoolKind(
-            "BS", "Regionales Berufliches Bildungszentrum", (3, 4), count=21, size=(700, 2600), pupils_per_teacher=20
+            "RBB", "Regionales Berufliches Bildungszentrum", (3, 4), count=21, size=(700, 2600), pupils_per_teacher=20
         ),
     ),  # fmt: skip
     operators=(Operator("MV", "(assigned after drawing)"),),
@@ -167,7 +170,18 @@ class Mecklenburg(Scenario):
     seed = 2019
 
     def steps(self):
-        return [self.registry, self.people, self.budgets, self.rollout_plan, self.change_requests]
+        return [
+            self.registry,
+            self.people,
+            self.budgets,
+            self.rollout_plan,
+            self.change_requests,
+            self.funding_call,
+            self.applications,
+            self.claims,
+            self.funding_targets,
+            self.history,
+        ]
 
     # -- the steps -------------------------------------------------------------------------------
 
@@ -384,6 +398,29 @@ class Mecklenburg(Scenario):
                 )
             run.add("change requests", 1)
 
+    def funding_call(self, run: Run) -> None:
+        """The DigitalPakt call, its 207 operators and their entitlements (``mv_funding``)."""
+        mv_funding.play_call(run)
+
+    def applications(self, run: Run) -> None:
+        """The applications from draft to decision, grants and their letters (``mv_funding``)."""
+        mv_funding.play_applications(run)
+
+    def claims(self, run: Run) -> None:
+        """Claims with invoices, checked and paid (``mv_funding``)."""
+        mv_funding.play_claims(run)
+
+    def funding_targets(self, run: Run) -> None:
+        """Targets for the money approved and paid and the schools funded (``mv_funding``)."""
+        mv_funding.play_targets(run)
+
+    def history(self, run: Run) -> None:
+        """Snapshots of the targets: every Monday while the call runs and money flows, then month ends."""
+        record_history(
+            run,
+            history_days(datetime.date(2019, 10, 1), run.today, weekly_until=mv_funding.CLAIM_DEADLINE),
+        )
+
     # -- helpers ----------------------------------------------------------------------------------
 
     @staticmethod
@@ -408,6 +445,7 @@ class Mecklenburg(Scenario):
         summary = {
             "operators": operators.count(),
             "operators_with_schools": operators.annotate(n=Count("schools")).filter(n__gt=0).count(),
+            **mv_funding.summary(run),
         }
         plan = RolloutPlan.objects.filter(programme=run.programme, code=PLAN_CODE).first()
         if plan is None:
