@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from digileap.core.permissions import Action, can, permits
 
+from .dossier_views import dossier_grant_for
 from .forms import add_service_errors
 from .forms_claims import ChecklistForm, InvoiceForm, InvoiceLineForm, PayForm, ReturnForm
 from .models import Claim, ClaimState, Grant, InvoiceLine, ReviewAnswer, ReviewItem
@@ -56,6 +57,14 @@ def grant_list(request):
     return render(request, "funding/grants/list.html", {"grants": grants})
 
 
+def _may_download_dossier(user, grant) -> bool:
+    try:
+        dossier_grant_for(user, grant.pk)
+    except Http404:
+        return False
+    return True
+
+
 @login_required
 @require_GET
 def grant_detail(request, pk: int):
@@ -80,6 +89,8 @@ def grant_detail(request, pk: int):
             "proof_url": proof_url,
             "application_url": _url_or_none("funding:application-detail", pk=grant.application_id),
             "can_claim": permits(user, Action.ADD, Claim(grant=grant)) and grant.closed_at is None,
+            "can_download_dossier": _may_download_dossier(user, grant),
+            "can_open_proof": proof is None and permits(user, Action.CHANGE, grant.call),
         },
     )
 

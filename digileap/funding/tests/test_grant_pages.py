@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from digileap.accounts.models import Role
 
-from ..models import CallReviewer
+from ..models import CallReviewer, ProofOfUse
 from ..services import claims as services
 from .claims_setup import claim_with_line, grant_setup
 
@@ -83,3 +83,27 @@ def test_staff_start_a_claim_from_the_grant_page(client, setup, staff, owner):
     claim = setup.grant.claims.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("funding:claim-detail", kwargs={"pk": claim.pk})
+
+
+def test_the_dossier_link_is_offered_to_those_who_may_download_it(client, setup, staff, owner, role_users):
+    dossier = reverse("funding:grant-dossier", kwargs={"pk": setup.grant.pk})
+    shown = {}
+    for name, user in (("staff", staff), ("owner", owner), ("auditor", role_users[Role.AUDITOR])):
+        client.force_login(user)
+        page = client.get(reverse("funding:grant-detail", kwargs={"pk": setup.grant.pk})).content.decode()
+        shown[name] = (dossier in page, client.get(dossier).status_code)
+    assert shown == {"staff": (False, 404), "owner": (True, 200), "auditor": (True, 200)}
+
+
+def test_a_grant_without_a_proof_of_use_offers_to_open_one_to_the_authority(client, setup, staff, owner):
+    ProofOfUse.objects.filter(grant=setup.grant).delete()  # a grant from before proofs of use were opened
+    opener = reverse("funding:proofofuse-open", kwargs={"grant_pk": setup.grant.pk})
+    client.force_login(staff)
+    assert opener not in client.get(reverse("funding:grant-detail", kwargs={"pk": setup.grant.pk})).content.decode()
+    client.force_login(owner)
+    page = client.get(reverse("funding:grant-detail", kwargs={"pk": setup.grant.pk})).content.decode()
+    assert "The proof of use is not open yet." in page and opener in page
+    response = client.post(opener)
+    assert response.status_code == 302
+    setup.grant.refresh_from_db()
+    assert response["Location"] == reverse("funding:proofofuse-detail", kwargs={"pk": setup.grant.proof_of_use.pk})
