@@ -258,10 +258,10 @@ def _paid_claim(staff, system, grant, today: datetime.date) -> int:
             actor=staff,
             claim=claim,
             supplier_name="Nordlicht IT-Service GmbH",
-            number=f"NL-{day.year}-{grant.pk:04d}",
+            number=f"NL-{day.year}-0417",
             issued_on=day - datetime.timedelta(days=7),
             total=total,
-            file=_pdf(f"NL-{day.year}-{grant.pk:04d}.pdf", f"Rechnung Nordlicht IT-Service {school.name}"),
+            file=_pdf(f"NL-{day.year}-0417.pdf", f"Rechnung Nordlicht IT-Service {school.name}"),
         )
         for line in chosen:
             claims.invoice_line_add(
@@ -279,7 +279,7 @@ def _paid_claim(staff, system, grant, today: datetime.date) -> int:
         claims.claim_approve(actor=system, claim=claim)
     paid_on = today - datetime.timedelta(days=20)
     with _at(_moment(paid_on, 15)):
-        claims.claim_pay(actor=system, claim=claim, paid_on=paid_on, reference=f"NH-ZA-{paid_on.year}-{claim.pk:05d}")
+        claims.claim_pay(actor=system, claim=claim, paid_on=paid_on, reference=f"NH-ZA-{paid_on.year}-00042")
     return len(devices) if laptops is not None else 0
 
 

@@ -571,7 +571,7 @@ def play_claims(run: Run) -> None:
         paid_on = add_working_days(day, rng.randint(3, 8))
         with clock(moment(paid_on, 15)):
             services.claim_pay(
-                actor=decider, claim=claim, paid_on=paid_on, reference=f"LFI-{paid_on.year}-{claim.pk:06d}"
+                actor=decider, claim=claim, paid_on=paid_on, reference=f"LFI-{paid_on.year}-{index + 1:06d}"
             )
         run.add("claims paid", 1)
 
