@@ -21,10 +21,14 @@ What the seed states, and how it is played:
   of the steering committee, which approves (about four in five) or rejects it, each approval
   adopting a new version of the plan. 60 requests from February 2020 to March 2024; a move goes
   only to a year with room under its cap.
-- The seed states no target with a deadline, so the programme has no milestone to report; the
-  applications come with the funding scenario.
+- **Funding** (``mv_funding.py``): the DigitalPakt call ``DP-MV-2019`` with the 207 operators'
+  entitlements by MV's rule, applications per operator and roll-out year in every state, German
+  decision letters, grants, claims paid and proofs of use due; the seed states no target with a
+  deadline, so the programme gets three of the call's: funding approved and paid (the federal
+  sum) and the 560 public schools funded, with their history.
 
-``--scale small`` plays the same at a tenth (21 operators, 56 schools, EUR 9,920,950, 6 requests).
+``--scale small`` plays the same at a tenth (21 operators, 56 schools, EUR 9,920,950, 6 requests,
+31 applications).
 """
 
 import datetime

@@ -209,8 +209,8 @@ def _school_budget(school) -> Decimal:
 
 def plan_lines(rng, schools, budget: Decimal, categories: dict) -> list[dict]:
     """The cost lines of an application for ``schools`` whose funding stays within ``budget``:
-    per school Wi-Fi (half of its share), displays (three tenths) and tablets (an eighth, at most
-    EUR 25,000 of funding); servers for the operator as a whole."""
+    per school Wi-Fi (half of its share) and displays (three tenths), tablets for the schools beyond
+    primary (an eighth, at most EUR 25,000 of funding); servers for the operator as a whole."""
     share = {school.pk: _school_budget(school) for school in schools}
     whole = sum(share.values())
     lines: list[dict] = []
