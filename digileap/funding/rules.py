@@ -201,6 +201,9 @@ def _line_problem(line: Line, rule: str, message: str, field_name: str = "") -> 
 
 # Translators: "The quantity 'abc' is not a number." The name is a field's name with its article.
 NOT_A_NUMBER = gettext_lazy("%(name)s %(value)s is not a number.")
+# The names of a line's numbers, translated only when a message uses them (not once per line).
+THE_QUANTITY = gettext_lazy("The quantity")
+THE_UNIT_PRICE = gettext_lazy("The unit price")
 
 
 def parse_money(
@@ -300,10 +303,10 @@ def _check_line(terms: Terms, draft: Draft, line: Line, result: Result) -> Categ
                 line, RULE_SCHOOL, _("the school is not one of this application's schools (rule: school)."), "school"
             )
         )
-    quantity, quantity_error = parse_money(line.quantity, name=_("The quantity"), maximum=MAX_QUANTITY)
+    quantity, quantity_error = parse_money(line.quantity, name=THE_QUANTITY, maximum=MAX_QUANTITY)
     if quantity is not None and quantity == 0:
         quantity, quantity_error = None, _("The quantity must be more than zero.")
-    unit_price, price_error = parse_money(line.unit_price, name=_("The unit price"))
+    unit_price, price_error = parse_money(line.unit_price, name=THE_UNIT_PRICE)
     for error, field_name in ((quantity_error, "quantity"), (price_error, "unit_price")):
         if error:
             ok = False

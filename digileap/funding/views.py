@@ -5,11 +5,15 @@ the role does not have a 403. Writes are POSTs that call the services; a ``Valid
 becomes a form error or a message, and nothing is written.
 """
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Sum
+from django.db.models import Count, DecimalField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -131,20 +135,142 @@ def call_update(request, pk: int):
     return render(request, "funding/call_form.html", {"form": form, "call": call})
 
 
+# The call page: the set-up and counts, then the entitlements and the applications a page at a time
+# (filtered by operator name or code, applications by state too, sorted by a column header). Each
+# table costs a count and a page query, whatever the number of operators.
+
+CALL_PAGE_ROWS = 50
+ENTITLEMENT_SORTS = {
+    "operator": ("operator__name", "operator__code", "id"),
+    "amount": ("amount", "operator__name", "id"),
+}
+APPLICATION_SORTS = {
+    "operator": ("operator__name", "number", "id"),
+    "state": ("state", "operator__name", "number", "id"),
+    "funding": ("funding", "operator__name", "number", "id"),
+}
+# The parameters of each table, so that one table's links and form keep the other's.
+ENTITLEMENT_PARAMS = ("entitlement_q", "entitlement_sort", "entitlement_page")
+APPLICATION_PARAMS = ("application_q", "application_state", "application_sort", "application_page")
+
+
+def _sort_of(value: str | None, sorts: dict, default: str) -> tuple[str, tuple]:
+    """The sort asked for ("-" for descending) if it is one of ``sorts``, else ``default``; and the
+    ordering for the queryset."""
+    value = value or default
+    key = value.lstrip("-")
+    if key not in sorts:
+        value, key = default, default
+    descending = value.startswith("-")
+    return value, tuple(f"-{name}" if descending and index == 0 else name for index, name in enumerate(sorts[key]))
+
+
+def _sort_links(request, used: str, sorts: dict, param: str, page_param: str) -> dict:
+    """Per column: the link that sorts by it (the other way round when it is the sort already) and
+    its ``aria-sort``."""
+    links = {}
+    for column in sorts:
+        query = request.GET.copy()
+        query.pop(page_param, None)
+        if used.lstrip("-") == column:
+            descending = used.startswith("-")
+            query[param] = column if descending else f"-{column}"
+            links[column] = {"url": f"?{query.urlencode()}", "aria": "descending" if descending else "ascending"}
+        else:
+            query[param] = column
+            links[column] = {"url": f"?{query.urlencode()}", "aria": None}
+    return links
+
+
+def _pager_links(request, page, param: str) -> dict:
+    """First, previous, next and last page of one table, keeping every other parameter."""
+
+    def url(number: int) -> str:
+        query = request.GET.copy()
+        query[param] = str(number)
+        return f"?{query.urlencode()}"
+
+    return {
+        "first": url(1) if page.has_previous() else None,
+        "previous": url(page.previous_page_number()) if page.has_previous() else None,
+        "next": url(page.next_page_number()) if page.has_next() else None,
+        "last": url(page.paginator.num_pages) if page.has_next() else None,
+    }
+
+
+def _operator_filter(queryset, text: str):
+    if not text:
+        return queryset
+    return queryset.filter(Q(operator__name__icontains=text) | Q(operator__code__icontains=text))
+
+
+def _page_of(request, counted, ordered, param: str):
+    """A page of ``ordered``: ``counted`` (the same rows, without ordering or figures) gives the
+    count, so that the count does not compute the figures of every row."""
+    page = Paginator(counted.order_by("pk"), CALL_PAGE_ROWS).get_page(request.GET.get(param))
+    page.object_list = list(ordered[page.start_index() - 1 : page.end_index()]) if page.paginator.count else []
+    return page
+
+
+def _kept(request, params: tuple[str, ...]) -> list[tuple[str, str]]:
+    """The other table's parameters, as hidden fields of a table's filter form."""
+    return [(name, request.GET[name]) for name in params if request.GET.get(name)]
+
+
 @login_required
 @require_GET
 def call_detail(request, pk: int):
     call = _call_or_404(request, pk)
     user = request.user
-    entitlements = entitlements_for(user).filter(call=call).order_by("operator__name")
-    applications = applications_for(user).filter(call=call).annotate(funding=Sum("cost_lines__funding"))
+    now = timezone.now()
+
+    entitlements = entitlements_for(user).filter(call=call)
+    entitlement_figures = entitlements.order_by().aggregate(count=Count("id"), total=Sum("amount"))
+    entitlement_q = request.GET.get("entitlement_q", "").strip()
+    entitlement_sort, entitlement_order = _sort_of(request.GET.get("entitlement_sort"), ENTITLEMENT_SORTS, "operator")
+    shown_entitlements = _operator_filter(entitlements, entitlement_q)
+    entitlement_page = _page_of(
+        request, shown_entitlements, shown_entitlements.order_by(*entitlement_order), "entitlement_page"
+    )
+
+    applications = applications_for(user).filter(call=call)
     by_state = {
         row["state"]: row["count"] for row in applications.order_by().values("state").annotate(count=Count("id"))
     }
-    my_operators = operators_for(user).filter(funding_calls__call=call)
-    can_apply = any(
-        permits(user, Action.ADD, Application(call=call, operator=operator)) for operator in my_operators
-    ) and call.is_open_at(timezone.now())
+    application_q = request.GET.get("application_q", "").strip()
+    application_state = request.GET.get("application_state", "")
+    if application_state not in ApplicationState.values:
+        application_state = ""
+    application_sort, application_order = _sort_of(request.GET.get("application_sort"), APPLICATION_SORTS, "operator")
+    shown_applications = _operator_filter(applications, application_q)
+    if application_state:
+        shown_applications = shown_applications.filter(state=application_state)
+    # The funding asked for, per application of the page (a subquery per row, not a join of every line).
+    funding = (
+        CostLine.objects.filter(application=OuterRef("pk"))
+        .order_by()
+        .values("application")
+        .annotate(total=Sum("funding"))
+        .values("total")
+    )
+    application_page = _page_of(
+        request,
+        shown_applications,
+        shown_applications.annotate(
+            funding=Coalesce(Subquery(funding), Value(Decimal("0.00")), output_field=DecimalField())
+        ).order_by(*application_order),
+        "application_page",
+    )
+
+    # Only someone who may add applications at all is asked for each of their operators.
+    can_apply = (
+        call.is_open_at(now)
+        and can(user, Action.ADD, Application)
+        and any(
+            permits(user, Action.ADD, Application(call=call, operator=operator))
+            for operator in operators_for(user).filter(funding_calls__call=call)
+        )
+    )
     return render(
         request,
         "funding/call_detail.html",
@@ -152,14 +278,30 @@ def call_detail(request, pk: int):
             "call": call,
             "categories": call.cost_categories.all(),
             "documents": call.required_documents.all(),
-            "entitlements": entitlements,
-            "entitlement_total": sum(entitlement.amount for entitlement in entitlements),
-            "applications": applications.order_by("operator__name", "number"),
+            "entitlements": entitlement_page,
+            "entitlement_count": entitlement_figures["count"],
+            "entitlement_total": entitlement_figures["total"] or 0,
+            "entitlement_q": entitlement_q,
+            "entitlement_sort_links": _sort_links(
+                request, entitlement_sort, ENTITLEMENT_SORTS, "entitlement_sort", "entitlement_page"
+            ),
+            "entitlement_pager": _pager_links(request, entitlement_page, "entitlement_page"),
+            "entitlement_kept": _kept(request, APPLICATION_PARAMS + ("entitlement_sort",)),
+            "applications": application_page,
+            "application_count": sum(by_state.values()),
+            "application_q": application_q,
+            "application_state": application_state,
+            "application_states": ApplicationState.choices,
+            "application_sort_links": _sort_links(
+                request, application_sort, APPLICATION_SORTS, "application_sort", "application_page"
+            ),
+            "application_pager": _pager_links(request, application_page, "application_page"),
+            "application_kept": _kept(request, ENTITLEMENT_PARAMS + ("application_sort",)),
             "states": [(label, by_state.get(value, 0)) for value, label in ApplicationState.choices],
             "can_change": permits(user, Action.CHANGE, call),
             "operator_count": call.eligibilities.count(),
             "can_apply": can_apply,
-            "is_open": call.is_open_at(timezone.now()),
+            "is_open": call.is_open_at(now),
         },
     )
 

@@ -12,6 +12,7 @@ moves the state. Each change of state appends an ``ApplicationEvent`` and an aud
 transition ``TRANSITIONS`` does not allow is refused and writes nothing.
 """
 
+import dataclasses
 import datetime
 import hashlib
 import json
@@ -295,34 +296,45 @@ def load_terms(call: Call) -> rules.Terms:
     )
 
 
-def _rule_line(line: CostLine) -> rules.Line:
-    return rules.Line(
-        line.position, line.category.code, line.school_id, line.description, line.quantity, line.unit_price
+# A stored line as ``_stored_lines`` reads it: the rules' fields, then the stored amount and funding.
+LINE_COLUMNS = ("position", "category__code", "school_id", "description", "quantity", "unit_price")
+
+
+def _stored_lines(application: Application) -> list[rules.Line]:
+    """The application's lines as the rules read them: one query of plain rows, no model instances."""
+    return [rules.Line(*row) for row in application.cost_lines.order_by().values_list(*LINE_COLUMNS)]
+
+
+def _draft_base(application: Application) -> rules.Draft:
+    """The application without lines: its schools, the entitlement, what the operator applied for
+    elsewhere and the uploads; each read with one query of plain rows."""
+    schools = {
+        school_id: rules.School(name=name, pupils=pupils)
+        for school_id, name, pupils in application.application_schools.order_by().values_list(
+            "school_id", "school__name", "pupils"
+        )
+    }
+    entitlement = published_entitlement(application.call, application.operator_id)
+    uploads = tuple(
+        rules.Upload(requirement=code, school=school_id, issued_on=issued_on)
+        for code, school_id, issued_on in application.documents.order_by("id").values_list(
+            "required_document__code", "school_id", "issued_on"
+        )
+    )
+    return rules.Draft(
+        schools=schools,
+        lines=(),
+        entitlement=entitlement.amount if entitlement else None,
+        applied_elsewhere=applied_elsewhere(application.call, application.operator_id, exclude=application.pk),
+        uploads=uploads,
     )
 
 
 def load_draft(application: Application, lines: list[rules.Line] | None = None) -> rules.Draft:
     """The application as the rules read it; ``lines`` replaces its stored lines (an entry being checked)."""
-    schools = {
-        row.school_id: rules.School(name=row.school.name, pupils=row.pupils)
-        for row in application.application_schools.select_related("school")
-    }
     if lines is None:
-        lines = [_rule_line(line) for line in application.cost_lines.select_related("category")]
-    entitlement = published_entitlement(application.call, application.operator_id)
-    uploads = tuple(
-        rules.Upload(
-            requirement=document.required_document.code, school=document.school_id, issued_on=document.issued_on
-        )
-        for document in application.documents.select_related("required_document")
-    )
-    return rules.Draft(
-        schools=schools,
-        lines=tuple(lines),
-        entitlement=entitlement.amount if entitlement else None,
-        applied_elsewhere=applied_elsewhere(application.call, application.operator_id, exclude=application.pk),
-        uploads=uploads,
-    )
+        lines = _stored_lines(application)
+    return dataclasses.replace(_draft_base(application), lines=tuple(lines))
 
 
 def application_check(
@@ -401,11 +413,12 @@ def _checked_entry(application: Application, line: rules.Line, *, replacing: int
     """Check the application with ``line`` added (or in place of line ``replacing``); refuse what
     the entry newly breaks. Returns the line's figures."""
     terms = load_terms(application.call)
-    stored = [_rule_line(row) for row in application.cost_lines.select_related("category")]
+    stored = _stored_lines(application)
+    base = _draft_base(application)  # read once: only the lines differ between before and after
     now = timezone.now()
-    before = rules.check(terms, load_draft(application, stored), at=now)
+    before = rules.check(terms, dataclasses.replace(base, lines=tuple(stored)), at=now)
     proposed = [row for row in stored if row.position != replacing] + [line]
-    after = rules.check(terms, load_draft(application, proposed), at=now)
+    after = rules.check(terms, dataclasses.replace(base, lines=tuple(proposed)), at=now)
     # The call closed, or no entitlement: refused whatever was there before.
     blocking = [problem for problem in after.problems if problem.line is None]
     if blocking:
@@ -539,9 +552,20 @@ def content_sha256(content: dict) -> str:
     return hashlib.sha256(canonical_json(content)).hexdigest()
 
 
-def frozen_content(application: Application, result: rules.Result, number: int) -> dict:
-    """What a version keeps: the application, its schools, lines with their figures, documents and totals."""
-    schools = {row.school_id: row for row in application.application_schools.select_related("school")}
+def frozen_content(
+    application: Application, result: rules.Result, number: int, lines: list[tuple] | None = None
+) -> dict:
+    """What a version keeps: the application, its schools, lines with their figures, documents and totals.
+
+    ``lines``: the stored lines as ``_line_rows`` reads them, if the caller has them already."""
+    schools = sorted(
+        application.application_schools.order_by().values_list("school__number", "school_id", "school__name", "pupils")
+    )
+    if lines is None:
+        lines = _line_rows(application)
+    documents = application.documents.order_by("id").values_list(
+        "required_document__code", "school_id", "original_filename", "sha256", "issued_on"
+    )
     return {
         "application": {
             "id": application.pk,
@@ -557,32 +581,32 @@ def frozen_content(application: Application, result: rules.Result, number: int) 
         },
         "version": number,
         "schools": [
-            {"id": row.school_id, "number": row.school.number, "name": row.school.name, "pupils": row.pupils}
-            for row in sorted(schools.values(), key=lambda row: (row.school.number, row.school_id))
+            {"id": school_id, "number": school_number, "name": name, "pupils": pupils}
+            for school_number, school_id, name, pupils in schools
         ],
         "lines": [
             {
-                "position": line.position,
-                "category": line.category.code,
-                "school": line.school_id,
-                "description": line.description,
-                "quantity": str(line.quantity),
-                "unit_price": str(line.unit_price),
-                "amount": str(line.amount),
-                "funding": str(line.funding),
-                "cofinancing": str(line.amount - line.funding),
+                "position": position,
+                "category": category,
+                "school": school_id,
+                "description": description,
+                "quantity": str(quantity),
+                "unit_price": str(unit_price),
+                "amount": str(amount),
+                "funding": str(funding),
+                "cofinancing": str(amount - funding),
             }
-            for line in application.cost_lines.select_related("category").order_by("position")
+            for position, category, school_id, description, quantity, unit_price, amount, funding in lines
         ],
         "documents": [
             {
-                "requirement": document.required_document.code,
-                "school": document.school_id,
-                "file": document.original_filename,
-                "sha256": document.sha256,
-                "issued_on": document.issued_on.isoformat(),
+                "requirement": code,
+                "school": school_id,
+                "file": filename,
+                "sha256": sha256,
+                "issued_on": issued_on.isoformat(),
             }
-            for document in application.documents.select_related("required_document").order_by("id")
+            for code, school_id, filename, sha256, issued_on in documents
         ],
         "totals": {
             "amount": str(result.total_amount),
@@ -590,6 +614,11 @@ def frozen_content(application: Application, result: rules.Result, number: int) 
             "cofinancing": str(result.total_cofinancing),
         },
     }
+
+
+def _line_rows(application: Application) -> list[tuple]:
+    """The stored lines in position order: the rules' fields (``LINE_COLUMNS``), then amount and funding."""
+    return list(application.cost_lines.order_by("position").values_list(*LINE_COLUMNS, "amount", "funding"))
 
 
 @transaction.atomic
@@ -604,13 +633,18 @@ def application_submit(
     check_transition(application.state, new)
     if not declarations_confirmed:
         raise ValidationError({"declarations_confirmed": [_("Confirm the declarations to submit.")]})
-    result = application_check(application)
-    if not application.cost_lines.exists():
+    # The lines are read once, for the rules and for the frozen version.
+    rows = _line_rows(application)
+    draft = dataclasses.replace(
+        _draft_base(application), lines=tuple(rules.Line(*row[: len(LINE_COLUMNS)]) for row in rows)
+    )
+    result = rules.check(load_terms(application.call), draft, at=timezone.now(), submission=True)
+    if not rows:
         raise ValidationError({"__all__": [_("Add at least one cost line.")]})
     if result.problems:
         raise ValidationError({"__all__": [problem.message for problem in result.problems]})
     number = (application.versions.aggregate(last=Max("number"))["last"] or 0) + 1
-    content = frozen_content(application, result, number)
+    content = frozen_content(application, result, number, rows)
     now = timezone.now()
     version = ApplicationVersion.objects.create(
         application=application,
