@@ -447,13 +447,17 @@ def pages(data: dict, requests: int, budget: float) -> list[dict]:
     for role, user in (("programme owner", data["owner"]), ("operator staff", data["staff"])):
         client = Client()
         client.force_login(user)
-        for page, route, pk, operator_scope in (
-            ("call page", "funding:call-detail", call.pk, None),
-            ("call overview", "funding:call-overview", call.pk, None),
-            ("operator funding page", "funding:schooloperator-funding", probe.pk, probe.pk),
-        ):
+        # The call page shows its tables 50 rows a page: page 1, the second pages, and a filtered page.
+        for page, route, pk, operator_scope, query in (
+            ("call page", "funding:call-detail", call.pk, None, ""),
+            ("call page 2", "funding:call-detail", call.pk, None, "?entitlement_page=2&application_page=2"),
+            ("call page filtered", "funding:call-detail", call.pk, None,
+             f"?entitlement_q={probe.code}&application_q={probe.code}&application_state=submitted"),
+            ("call overview", "funding:call-overview", call.pk, None, ""),
+            ("operator funding page", "funding:schooloperator-funding", probe.pk, probe.pk, ""),
+        ):  # fmt: skip
             try:
-                url = reverse(route, kwargs={"pk": pk})
+                url = reverse(route, kwargs={"pk": pk}) + query
             except NoReverseMatch:
                 runs.append({"what": f"{page} as {role}", "route": route, "missing": True})
                 continue
