@@ -7,7 +7,8 @@ claims of the calls they are assigned to review (``CallReviewer``), as with appl
 
 "Claimed" counts the funding of the invoice lines of claims that are submitted, approved or paid
 (``COUNTED_STATES``): a draft or a returned claim holds nothing, so the over-claim check and the
-pages read the same figure.
+pages read the same figure. "Used" counts claims approved or paid (what the authority accepted),
+and "not used" is approved − used (the proof of use reads it).
 """
 
 from decimal import Decimal
@@ -23,6 +24,8 @@ from ..models import CallReviewer, Claim, ClaimState, Grant, GrantLine, Invoice,
 
 # The claims whose funding counts as claimed against the grant lines.
 COUNTED_STATES = (ClaimState.SUBMITTED, ClaimState.APPROVED, ClaimState.PAID)
+# The claims whose funding the authority accepted: used, in the proof of use's terms.
+USED_STATES = (ClaimState.APPROVED, ClaimState.PAID)
 # The claims the operator may still change.
 EDITABLE_STATES = (ClaimState.DRAFT, ClaimState.RETURNED)
 ZERO = Decimal("0.00")
@@ -89,12 +92,15 @@ def _sum(path: str, condition: Q) -> Coalesce:
 
 
 def with_figures(lines: QuerySet[GrantLine]) -> QuerySet[GrantLine]:
-    """Grant lines annotated with ``claimed`` (claims submitted, approved or paid), ``paid`` and
+    """Grant lines annotated with ``claimed`` (claims submitted, approved or paid), ``used``
+    (approved or paid), ``paid`` and
     ``remaining`` (approved − claimed), in one query."""
     counted = Q(invoice_lines__invoice__claim__state__in=COUNTED_STATES)
+    used = Q(invoice_lines__invoice__claim__state__in=USED_STATES)
     paid = Q(invoice_lines__invoice__claim__state=ClaimState.PAID)
     return lines.annotate(
         claimed=_sum("invoice_lines__claimed", counted),
+        used=_sum("invoice_lines__claimed", used),
         paid=_sum("invoice_lines__claimed", paid),
     ).annotate(remaining=F("approved") - F("claimed"))
 
@@ -105,23 +111,33 @@ def grant_lines_with_figures(grant: Grant) -> list[GrantLine]:
     lines = list(with_figures(grant.lines.select_related("category", "school").order_by("position")))
     for line in lines:
         line.claimed = Decimal(line.claimed).quantize(Decimal("0.01"))
+        line.used = Decimal(line.used).quantize(Decimal("0.01"))
         line.paid = Decimal(line.paid).quantize(Decimal("0.01"))
         line.remaining = (line.approved - line.claimed).quantize(Decimal("0.01"))
     return lines
 
 
 def grant_totals(grant: Grant) -> dict[str, Decimal]:
-    """Approved, claimed, paid and remaining of the whole grant."""
-    counted = Q(invoice__claim__state__in=COUNTED_STATES)
-    paid = Q(invoice__claim__state=ClaimState.PAID)
+    """Approved, claimed, used, paid, remaining (approved − claimed) and not used (approved − used)
+    of the whole grant."""
     sums = InvoiceLine.objects.filter(invoice__claim__grant=grant).aggregate(
-        claimed_total=_sum("claimed", counted), paid_total=_sum("claimed", paid)
+        claimed_total=_sum("claimed", Q(invoice__claim__state__in=COUNTED_STATES)),
+        used_total=_sum("claimed", Q(invoice__claim__state__in=USED_STATES)),
+        paid_total=_sum("claimed", Q(invoice__claim__state=ClaimState.PAID)),
     )
     approved = grant.lines.aggregate(total=Coalesce(Sum("approved"), Value(ZERO), output_field=MONEY_FIELD))["total"]
-    approved, claimed, paid_total = (
-        Decimal(value).quantize(Decimal("0.01")) for value in (approved, sums["claimed_total"], sums["paid_total"])
+    approved, claimed, used, paid_total = (
+        Decimal(value).quantize(Decimal("0.01"))
+        for value in (approved, sums["claimed_total"], sums["used_total"], sums["paid_total"])
     )
-    return {"approved": approved, "claimed": claimed, "paid": paid_total, "remaining": approved - claimed}
+    return {
+        "approved": approved,
+        "claimed": claimed,
+        "used": used,
+        "paid": paid_total,
+        "remaining": approved - claimed,
+        "not_used": approved - used,
+    }
 
 
 def grants_with_totals(grants: QuerySet[Grant]) -> QuerySet[Grant]:

@@ -6,7 +6,7 @@ and linked devices (serial, model, delivery and acceptance), the deliveries of t
 the payments. Amounts are strings with two decimals, dates ISO 8601, so that the content can be
 frozen as canonical JSON (``services.proofs``).
 
-Which claims count:
+Which claims count (the figures come from ``selectors.grants``):
 - **claimed**: claims submitted, approved or paid (drafts are not claimed yet; returned claims
   no longer are);
 - **used**: claims approved or paid (what the authority accepted or paid out);
@@ -16,20 +16,16 @@ Which claims count:
 
 from decimal import Decimal
 
-from django.db.models import DecimalField, Q, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet
 
 from digileap.core.permissions import Action, restrict
 
-from ..models import Claim, ClaimState, Grant, GrantLine, InvoiceLine, ProofOfUse, ProofState, RepaymentClaim
+from ..models import Claim, ClaimState, Grant, ProofOfUse, ProofState, RepaymentClaim
+from .grants import grant_lines_with_figures, grant_totals
 
-CLAIMED_STATES = (ClaimState.SUBMITTED, ClaimState.APPROVED, ClaimState.PAID)
-USED_STATES = (ClaimState.APPROVED, ClaimState.PAID)
-PAID_STATES = (ClaimState.PAID,)
 # The operator may still write a proof of use in these states.
 OPEN_STATES = (ProofState.DUE, ProofState.RETURNED)
 ZERO = Decimal("0.00")
-MONEY = DecimalField(max_digits=14, decimal_places=2)
 
 
 def proofs_for(user, action: str = Action.VIEW) -> QuerySet[ProofOfUse]:
@@ -44,51 +40,6 @@ def repayment_claims_for(user, action: str = Action.VIEW) -> QuerySet[RepaymentC
     return restrict(
         RepaymentClaim.objects.select_related("grant__call", "grant__operator", "proof_of_use"), user, action
     )
-
-
-def _claimed_sum(states) -> Coalesce:
-    return Coalesce(
-        Sum("invoice_lines__claimed", filter=Q(invoice_lines__invoice__claim__state__in=states)),
-        Value(ZERO),
-        output_field=MONEY,
-    )
-
-
-def grant_line_figures(grant: Grant) -> QuerySet[GrantLine]:
-    """The grant's lines with ``claimed``, ``used`` and ``paid`` summed in SQL."""
-    return (
-        GrantLine.objects.filter(grant=grant)
-        .select_related("category", "school")
-        .annotate(
-            claimed=_claimed_sum(CLAIMED_STATES),
-            used=_claimed_sum(USED_STATES),
-            paid=_claimed_sum(PAID_STATES),
-        )
-        .order_by("position")
-    )
-
-
-def grant_totals(grant: Grant) -> dict[str, Decimal]:
-    """approved, claimed, used, paid and not used of the whole grant, in SQL."""
-    lines = GrantLine.objects.filter(grant=grant).aggregate(
-        approved=Coalesce(Sum("approved"), Value(ZERO), output_field=MONEY)
-    )
-    sums = InvoiceLine.objects.filter(grant_line__grant=grant).aggregate(
-        **{
-            f"{name}_total": Coalesce(
-                Sum("claimed", filter=Q(invoice__claim__state__in=states)), Value(ZERO), output_field=MONEY
-            )
-            for name, states in (("claimed", CLAIMED_STATES), ("used", USED_STATES), ("paid", PAID_STATES))
-        }
-    )
-    approved = lines["approved"]
-    return {
-        "approved": approved,
-        "claimed": sums["claimed_total"],
-        "used": sums["used_total"],
-        "paid": sums["paid_total"],
-        "not_used": approved - sums["used_total"],
-    }
 
 
 def _money(value) -> str:
@@ -115,7 +66,7 @@ def _device(device) -> dict:
 
 def proof_content(grant: Grant) -> dict:
     """Everything the grant's claims, invoices, devices, deliveries and payments say (see the module)."""
-    lines = list(grant_line_figures(grant))
+    lines = grant_lines_with_figures(grant)
     totals = grant_totals(grant)
     claims = list(
         Claim.objects.filter(grant=grant)
@@ -213,5 +164,5 @@ def proof_content(grant: Grant) -> dict:
             for row in claim_rows
             if row["state"] == ClaimState.PAID
         ],
-        "totals": {key: _money(value) for key, value in totals.items()},
+        "totals": {key: _money(totals[key]) for key in ("approved", "claimed", "used", "paid", "not_used")},
     }

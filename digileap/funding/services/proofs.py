@@ -47,7 +47,8 @@ from ..models import (
     ReviewItem,
     ReviewStage,
 )
-from ..selectors.proofs import grant_totals, proof_content
+from ..selectors.grants import grant_totals
+from ..selectors.proofs import proof_content
 from .applications import content_sha256
 
 P = ProofState

@@ -53,7 +53,8 @@ from ..models import (
     ProofOfUse,
     Reminder,
 )
-from ..selectors.proofs import CLAIMED_STATES, OPEN_STATES
+from ..selectors.grants import COUNTED_STATES as CLAIMED_STATES
+from ..selectors.proofs import OPEN_STATES
 
 DEFAULT_DAYS = (30, 7, 1)
 OVERDUE = "overdue"

@@ -319,8 +319,10 @@ def test_drafts_and_returned_claims_hold_nothing_but_submission_checks_again(set
     assert grant_totals(setup.grant) == {
         "approved": Decimal("1350.00"),
         "claimed": Decimal("900.00"),
+        "used": Decimal("0.00"),
         "paid": Decimal("0.00"),
         "remaining": Decimal("450.00"),
+        "not_used": Decimal("1350.00"),
     }
 
 

@@ -39,8 +39,10 @@ def test_the_grant_page_shows_the_figures_per_line(client, setup, staff, owner):
     assert {key: str(value) for key, value in response.context["totals"].items()} == {
         "approved": "1350.00",
         "claimed": "450.00",
+        "used": "450.00",
         "paid": "450.00",
         "remaining": "900.00",
+        "not_used": "900.00",
     }
     page = response.content.decode()
     assert "G-2026-001/C1" in page and "G-2026-001/C2" in page
