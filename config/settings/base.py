@@ -162,6 +162,14 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 IMPORT_MAX_FILE_BYTES = int(os.environ.get("IMPORT_MAX_FILE_BYTES", str(500 * 1024 * 1024)))
 DIGILEAP_UPLOAD_MAX_BYTES = int(os.environ.get("DIGILEAP_UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
 
+# The address people reach the installation at, for links in e-mails sent by background jobs
+# (no request to take it from), e.g. "https://digileap.example.org". Empty: links are paths.
+DIGILEAP_BASE_URL = os.environ.get("DIGILEAP_BASE_URL", "")
+# Funding deadlines (decisions, claims, proof of use) are reminded this many days before.
+DIGILEAP_FUNDING_REMINDER_DAYS = [
+    int(days) for days in os.environ.get("DIGILEAP_FUNDING_REMINDER_DAYS", "30,7,1").split(",") if days.strip()
+]
+
 # Background tasks: django-tasks with the database backend (no extra server).
 TASKS = {
     "default": {

@@ -56,7 +56,6 @@ from ..models import (
 from ..selectors.grants import COUNTED_STATES as CLAIMED_STATES
 from ..selectors.proofs import OPEN_STATES
 
-DEFAULT_DAYS = (30, 7, 1)
 OVERDUE = "overdue"
 UNDECIDED_STATES = (
     ApplicationState.SUBMITTED,
@@ -70,7 +69,7 @@ ACTOR = "funding reminders"
 
 def reminder_days() -> list[int]:
     """The days before a deadline at which to remind, largest first."""
-    days = getattr(settings, "DIGILEAP_FUNDING_REMINDER_DAYS", DEFAULT_DAYS)
+    days = settings.DIGILEAP_FUNDING_REMINDER_DAYS
     return sorted({int(day) for day in days if int(day) >= 0}, reverse=True)
 
 
@@ -303,7 +302,7 @@ def _subject(item: Due) -> str:
 def render_email(item: Due, user: User) -> EmailMultiAlternatives:
     """The e-mail to one recipient, in their language."""
     with translation.override(language_of(user)):
-        base = getattr(settings, "DIGILEAP_BASE_URL", "").rstrip("/")
+        base = settings.DIGILEAP_BASE_URL.rstrip("/")
         context = {
             **item.context,
             "user": user,
