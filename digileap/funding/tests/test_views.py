@@ -287,3 +287,153 @@ def test_the_operator_uploads_documents_and_the_authority_moves_the_application(
     assert missing_reason.status_code == 400 and "Give a reason." in missing_reason.content.decode()
     application.refresh_from_db()
     assert application.state == "formal_check"
+
+
+# The call page at scale: 50 rows a page, filtered, sorted, a fixed number of queries.
+
+
+def more_operators(call, world, count: int, start: int = 1) -> None:
+    """``count`` more operators of the INSIDE authority in ``call``: "Zweckverband 001" (code ZV-001)
+    on, each with a published entitlement of EUR 1,000 + its number and one application, submitted
+    for even numbers, a draft for odd ones."""
+    from digileap.schools.tests.factories import OperatorFactory
+
+    from ..models import CallEligibility, Entitlement
+
+    now = timezone.now()
+    for number in range(start, start + count):
+        operator = OperatorFactory(
+            authority=world.authority, name=f"Zweckverband {number:03d}", code=f"ZV-{number:03d}"
+        )
+        CallEligibility.objects.create(call=call, operator=operator)
+        Entitlement.objects.create(
+            call=call, operator=operator, amount=Decimal(1000 + number), source="typed", published_at=now
+        )
+        Application.objects.create(
+            call=call, operator=operator, number=1, state="submitted" if number % 2 == 0 else "draft"
+        )
+
+
+def names(rows) -> list[str]:
+    return [row.operator.name for row in rows]
+
+
+def test_the_call_page_shows_50_entitlements_and_applications_a_page(mv_call, world, owner):
+    more_operators(mv_call, world, 60)
+    client = signed_in(owner)
+    url = reverse("funding:call-detail", args=[mv_call.pk])
+    first = client.get(url)
+    entitlements, applications = first.context["entitlements"], first.context["applications"]
+    assert len(entitlements.object_list) == 50 and len(applications.object_list) == 50
+    assert names(entitlements.object_list)[:2] == ["INSIDE operator", "Zweckverband 001"]
+    assert names(entitlements.object_list)[-1] == "Zweckverband 049"
+    assert names(applications.object_list)[-1] == "Zweckverband 050"
+    assert first.context["entitlement_count"] == 61 and first.context["application_count"] == 60
+    # The total is the call's, not the page's: 200,000 + 60 x 1,000 + (1 + ... + 60).
+    assert first.context["entitlement_total"] == Decimal("261830.00")
+    text = first.content.decode()
+    assert "61 entitlements you may see, EUR 261,830.00 in all." in text
+    assert "Page 1 of 2" in text and "Rows 1–50 of 61" in text and "Rows 1–50 of 60" in text
+    assert "Zweckverband 055" not in text
+    # The second page of the entitlements is the 51st operator on; the applications stay on page 1.
+    second = client.get(url, {"entitlement_page": "2"})
+    assert names(second.context["entitlements"].object_list)[0] == "Zweckverband 050"
+    assert len(second.context["entitlements"].object_list) == 11
+    assert names(second.context["applications"].object_list)[0] == "Zweckverband 001"
+    assert "Rows 51–61 of 61" in second.content.decode()
+    third = client.get(url, {"application_page": "2", "entitlement_page": "2"})
+    assert names(third.context["applications"].object_list) == [f"Zweckverband {n:03d}" for n in range(51, 61)]
+    assert names(third.context["entitlements"].object_list)[0] == "Zweckverband 050"
+    # A page past the end shows the last one.
+    assert client.get(url, {"application_page": "9"}).context["applications"].number == 2
+
+
+def test_the_call_page_tables_filter_by_operator_and_state_and_sort(mv_call, world, owner):
+    more_operators(mv_call, world, 60)
+    client = signed_in(owner)
+    url = reverse("funding:call-detail", args=[mv_call.pk])
+    page = client.get(url, {"entitlement_q": "zv-007"})
+    assert names(page.context["entitlements"].object_list) == ["Zweckverband 007"]
+    assert page.context["entitlement_count"] == 61  # the counts stay the call's
+    assert len(page.context["applications"].object_list) == 50  # the other table is not filtered
+    page = client.get(url, {"application_q": "Zweckverband 01", "application_state": "submitted"})
+    assert names(page.context["applications"].object_list) == [f"Zweckverband {n:03d}" for n in (10, 12, 14, 16, 18)]
+    assert len(page.context["entitlements"].object_list) == 50
+    assert page.context["applications"].paginator.count == 5
+    page = client.get(url, {"application_state": "submitted"})
+    assert page.context["applications"].paginator.count == 30
+    # An unknown state is no filter.
+    assert client.get(url, {"application_state": "nonsense"}).context["applications"].paginator.count == 60
+    page = client.get(url, {"application_q": "nobody"})
+    assert "No application matches the filter." in page.content.decode()
+    # Sorted by a column header: the largest entitlement first, the operators Z to A.
+    page = client.get(url, {"entitlement_sort": "-amount", "application_sort": "-operator"})
+    assert names(page.context["entitlements"].object_list)[:3] == [
+        "INSIDE operator",
+        "Zweckverband 060",
+        "Zweckverband 059",
+    ]
+    assert names(page.context["applications"].object_list)[:2] == ["Zweckverband 060", "Zweckverband 059"]
+    text = page.content.decode()
+    assert 'aria-sort="descending"' in text
+    # The sort link of a sorted column turns it round and keeps the other table's parameters.
+    assert "entitlement_sort=amount" in text and "application_sort=-operator" in text
+    assert names(client.get(url, {"application_sort": "state"}).context["applications"].object_list)[0] == (
+        "Zweckverband 001"  # drafts before submitted ones, then by name
+    )
+    # A filter form keeps the other table's filter.
+    page = client.get(url, {"application_state": "submitted", "entitlement_q": "ZV-00"})
+    assert '<input type="hidden" name="application_state" value="submitted">' in page.content.decode()
+
+
+def test_the_funding_requested_sorts_the_applications(mv_call, world, owner, staff):
+    more_operators(mv_call, world, 3)
+    application = application_draft(actor=staff, call=mv_call, operator=world.operator)
+    school = application.application_schools.first().school
+    network = mv_call.cost_categories.get(code="network")
+    cost_line_add(
+        actor=staff,
+        application=application,
+        data={"category": network, "school": school, "description": "WLAN", "quantity": "2", "unit_price": "500.00"},
+    )
+    page = signed_in(owner).get(reverse("funding:call-detail", args=[mv_call.pk]), {"application_sort": "-funding"})
+    rows = page.context["applications"].object_list
+    assert [(row.operator.name, row.funding) for row in rows][:2] == [
+        ("INSIDE operator", Decimal("900.00")),
+        ("Zweckverband 001", Decimal("0.00")),
+    ]
+
+
+def test_operator_staff_see_only_their_own_entitlement_and_applications_on_the_call_page(
+    mv_call, world, staff, application
+):
+    more_operators(mv_call, world, 55)
+    page = signed_in(staff).get(reverse("funding:call-detail", args=[mv_call.pk]))
+    assert names(page.context["entitlements"].object_list) == ["INSIDE operator"]
+    assert names(page.context["applications"].object_list) == ["INSIDE operator"]
+    assert page.context["entitlement_count"] == 1 and page.context["application_count"] == 1
+    assert page.context["entitlement_total"] == Decimal("200000.00")
+    text = page.content.decode()
+    assert "Zweckverband" not in text and "Page 1 of" not in text
+    assert "Start an application" in text and "Publish to the operators" not in text
+    # Their filter cannot reach others either.
+    page = signed_in(staff).get(reverse("funding:call-detail", args=[mv_call.pk]), {"entitlement_q": "ZV-001"})
+    assert list(page.context["entitlements"].object_list) == []
+
+
+@pytest.mark.parametrize("role", [Role.PROGRAMME_OWNER, Role.OPERATOR_STAFF])
+def test_the_call_page_takes_as_many_queries_for_60_operators_as_for_5(mv_call, world, role_users, role):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = signed_in(role_users[role])
+    url = reverse("funding:call-detail", args=[mv_call.pk])
+    counts = []
+    for start, count in ((1, 5), (6, 55)):
+        more_operators(mv_call, world, count, start=start)
+        client.get(url)
+        with CaptureQueriesContext(connection) as context:
+            assert client.get(url, {"entitlement_page": "2", "application_state": "submitted"}).status_code == 200
+        counts.append(len(context.captured_queries))
+    assert counts[0] == counts[1]
+    assert counts[1] <= 20
