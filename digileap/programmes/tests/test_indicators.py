@@ -47,15 +47,18 @@ def test_kind():
 
 
 def test_built_in_kinds_are_registered():
-    # In the order of their labels; the devices app adds its four (digileap/devices/indicators.py).
+    # In the order of their codes; the devices app adds its four (digileap/devices/indicators.py), the
+    # funding app its two (digileap/funding/indicators.py).
     assert [code for code, _label in kind_choices()] == [
         "access_points_installed",
         "devices_delivered",
         "devices_deployed",
         "document_approved",
+        "funding_money",
         "manual",
         "money",
         "pupils_with_device",
+        "schools_funded",
         "schools_reached",
     ]
     assert get_kind("manual").is_manual is True
