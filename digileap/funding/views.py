@@ -204,10 +204,14 @@ def _operator_filter(queryset, text: str):
     return queryset.filter(Q(operator__name__icontains=text) | Q(operator__code__icontains=text))
 
 
-def _page_of(request, counted, ordered, param: str):
+def _page_of(request, counted, ordered, param: str, count: int | None = None):
     """A page of ``ordered``: ``counted`` (the same rows, without ordering or figures) gives the
-    count, so that the count does not compute the figures of every row."""
-    page = Paginator(counted.order_by("pk"), CALL_PAGE_ROWS).get_page(request.GET.get(param))
+    count, so that the count does not compute the figures of every row; ``count``, when the page's
+    figures hold it already (no filter), spares that query."""
+    paginator = Paginator(counted.order_by("pk"), CALL_PAGE_ROWS)
+    if count is not None:
+        paginator.count = count  # a cached property: set, it is not computed
+    page = paginator.get_page(request.GET.get(param))
     page.object_list = list(ordered[page.start_index() - 1 : page.end_index()]) if page.paginator.count else []
     return page
 
@@ -230,7 +234,11 @@ def call_detail(request, pk: int):
     entitlement_sort, entitlement_order = _sort_of(request.GET.get("entitlement_sort"), ENTITLEMENT_SORTS, "operator")
     shown_entitlements = _operator_filter(entitlements, entitlement_q)
     entitlement_page = _page_of(
-        request, shown_entitlements, shown_entitlements.order_by(*entitlement_order), "entitlement_page"
+        request,
+        shown_entitlements,
+        shown_entitlements.order_by(*entitlement_order),
+        "entitlement_page",
+        count=None if entitlement_q else entitlement_figures["count"],
     )
 
     applications = applications_for(user).filter(call=call)
@@ -260,6 +268,9 @@ def call_detail(request, pk: int):
             funding=Coalesce(Subquery(funding), Value(Decimal("0.00")), output_field=DecimalField())
         ).order_by(*application_order),
         "application_page",
+        count=None
+        if application_q
+        else (by_state.get(application_state, 0) if application_state else sum(by_state.values())),
     )
 
     # Only someone who may add applications at all is asked for each of their operators.
