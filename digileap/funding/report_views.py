@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
 from digileap.core.contributions import reverse_or_none
@@ -73,7 +74,7 @@ def call_overview(request, pk: int):
     )
     money = [
         ("budget", _("Budget"), figures.budget),
-        ("requested", _("Requested"), figures.requested),
+        ("requested", pgettext("funding", "Requested"), figures.requested),
         ("approved", _("Approved"), figures.approved),
         ("claimed", _("Claimed"), figures.claimed),
         ("paid", _("Paid"), figures.paid),
