@@ -131,7 +131,7 @@ def _actor_fields(actor) -> tuple[int | None, str]:
     return actor.pk, (actor.get_username() if hasattr(actor, "get_username") else str(actor))[:200]
 
 
-_EVENT_FIELDS = [
+EVENT_FIELDS = [
     "occurred_at",
     "actor_id",
     "actor_label",
@@ -201,7 +201,7 @@ def _append(*, actor, changes: list[Change]) -> AuditEvent | None:
         event = AuditEvent.objects.create(**row)
         last_id = event.pk
     else:
-        bulk_insert(AuditEvent, _EVENT_FIELDS, ([row[name] for name in _EVENT_FIELDS] for row in rows))
+        bulk_insert(AuditEvent, EVENT_FIELDS, ([row[name] for name in EVENT_FIELDS] for row in rows))
         last_id = AuditEvent.objects.filter(entry_hash=previous).values_list("id", flat=True).get()
     head.last_hash = previous
     head.last_event_id = last_id

@@ -24,17 +24,16 @@ call exists nothing is written.
 import contextlib
 import copy
 import datetime
-import io
 import json
 from collections import Counter
 from collections.abc import Iterator
 from decimal import ROUND_DOWN, Decimal
 from pathlib import Path
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from digileap.core.pdf import pdf_file
 from digileap.core.permissions import SystemActor
 
 CALL_CODE = "NH-DP"
@@ -74,32 +73,6 @@ def _at(moment: datetime.datetime) -> Iterator[None]:
 
 def _moment(day: datetime.date, hour: int = 10) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
-
-
-def _pdf(name: str, title: str) -> ContentFile:
-    """A one-page PDF whose only text is ``title`` (ASCII)."""
-    text = title.encode("ascii", "replace").replace(b"(", b"[").replace(b")", b"]")
-    stream = b"BT /F1 14 Tf 56 780 Td (" + text + b") Tj ET"
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(out.tell())
-        out.write(f"{number} 0 obj\n".encode() + body + b"\nendobj\n")
-    xref = out.tell()
-    out.write(f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode())
-    for offset in offsets:
-        out.write(f"{offset:010d} 00000 n \n".encode())
-    out.write(f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode())
-    return ContentFile(out.getvalue(), name=name)
 
 
 def _example() -> dict:
@@ -182,7 +155,7 @@ def _draft(actor, call, operator, schools, day: datetime.date, categories, docum
                 actor=actor,
                 application=application,
                 required_document=required,
-                file=_pdf(name, text),
+                file=pdf_file(name, text),
                 issued_on=day - datetime.timedelta(days=30),
                 school=school,
             )
@@ -261,7 +234,7 @@ def _paid_claim(staff, system, grant, today: datetime.date) -> int:
             number=f"NL-{day.year}-0417",
             issued_on=day - datetime.timedelta(days=7),
             total=total,
-            file=_pdf(f"NL-{day.year}-0417.pdf", f"Rechnung Nordlicht IT-Service {school.name}"),
+            file=pdf_file(f"NL-{day.year}-0417.pdf", f"Rechnung Nordlicht IT-Service {school.name}"),
         )
         for line in chosen:
             claims.invoice_line_add(

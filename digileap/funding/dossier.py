@@ -483,21 +483,7 @@ def _events_part(builder: _Builder) -> None:
     builder.add_json("events/grant_events.json", grant_events)
 
 
-AUDIT_FIELDS = [
-    "id",
-    "occurred_at",
-    "actor_id",
-    "actor_label",
-    "action",
-    "object_type",
-    "object_id",
-    "object_repr",
-    "before",
-    "after",
-    "request_id",
-    "previous_hash",
-    "entry_hash",
-]
+AUDIT_FIELDS = ["id", *audit.EVENT_FIELDS]
 
 
 def _audit_part(builder: _Builder) -> list[dict]:

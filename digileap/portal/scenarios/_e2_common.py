@@ -7,16 +7,13 @@
   paper agreement is recorded by a person, a change request is filed by one, a document is
   approved by someone other than who uploaded it). Scenario users get no usable password;
 - :func:`import_rows`: a CSV of rows through the import engine (deliveries without an order name
-  their supplier through the engine's overrides; class lists go to the recipients target);
-- :func:`pdf_file`: a small, valid PDF for evidence documents and signed agreement scans.
+  their supplier through the engine's overrides; class lists go to the recipients target).
 """
 
 import csv
 import io
 from collections.abc import Sequence
 from itertools import groupby
-
-from django.core.files.base import ContentFile
 
 from .base import RegistrySchool, RegistrySpec, Run, clock, registry_csv
 
@@ -99,32 +96,6 @@ def ensure_person(run: Run, *, username: str, first_name: str, last_name: str, r
         run.add("role assignments", 1)
     audit.record_many(actor=run.actor, changes=changes)
     return user
-
-
-def pdf_file(name: str, title: str) -> ContentFile:
-    """A one-page PDF whose only text is ``title`` (ASCII), named ``name``."""
-    text = title.encode("ascii", "replace").replace(b"(", b"[").replace(b")", b"]")
-    stream = b"BT /F1 14 Tf 56 780 Td (" + text + b") Tj ET"
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(out.tell())
-        out.write(f"{number} 0 obj\n".encode() + body + b"\nendobj\n")
-    xref = out.tell()
-    out.write(f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode())
-    for offset in offsets:
-        out.write(f"{offset:010d} 00000 n \n".encode())
-    out.write(f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode())
-    return ContentFile(out.getvalue(), name=name)
 
 
 def hand_out_in_bulk(

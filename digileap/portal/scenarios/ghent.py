@@ -38,7 +38,9 @@ from decimal import Decimal
 from django.db.models import Min
 from django.utils import timezone
 
-from ._e2_common import ensure_person, hand_out_in_bulk, import_rows, load_schools, pdf_file
+from digileap.core.pdf import pdf_file
+
+from ._e2_common import ensure_person, hand_out_in_bulk, import_rows, load_schools
 from .base import (
     Operator,
     RegistrySpec,

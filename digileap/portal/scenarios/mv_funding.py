@@ -33,7 +33,9 @@ from pathlib import Path
 
 from django.utils import timezone
 
-from ._e2_common import ensure_person, pdf_file
+from digileap.core.pdf import pdf_file
+
+from ._e2_common import ensure_person
 from .base import Run, add_working_days, clock, moment, spread_days
 
 EXAMPLE = Path(__file__).resolve().parents[3] / "docs" / "funding-examples" / "mv-digitalpakt.json"
