@@ -16,7 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from digileap.allocation.models import AllocationRound
@@ -170,7 +170,13 @@ def call_operators(request, pk: int):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, _("%(count)s operators may apply to the call.") % {"count": len(rows)})
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)s operator may apply to the call.", "%(count)s operators may apply to the call.", len(rows)
+                )
+                % {"count": len(rows)},
+            )
             return redirect("funding:call-detail", pk=call.pk)
     applied = set(call.applications.values_list("operator_id", flat=True))
     return render(

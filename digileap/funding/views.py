@@ -17,6 +17,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from digileap.core.formatting import format_number
@@ -404,7 +405,9 @@ def _school_label(school: dict) -> str:
     if school["type_code"]:
         facts.append(school["type_code"])
     facts.append(
-        _("%(pupils)s pupils") % {"pupils": format_number(pupils)} if pupils is not None else _("pupils unknown")
+        ngettext("%(pupils)s pupil", "%(pupils)s pupils", pupils) % {"pupils": format_number(pupils)}
+        if pupils is not None
+        else _("pupils unknown")
     )
     return f"{school['name']} ({', '.join(facts)})"
 
@@ -620,7 +623,11 @@ def application_uploadschools(request, pk: int):
         else:
             messages.success(
                 request,
-                _("%(document)s was uploaded for %(count)s schools.")
+                ngettext(
+                    "%(document)s was uploaded for %(count)s school.",
+                    "%(document)s was uploaded for %(count)s schools.",
+                    len(uploads),
+                )
                 % {"document": required.display_name, "count": len(uploads)},
             )
             return redirect("funding:application-detail", pk=application.pk)

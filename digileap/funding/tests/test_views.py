@@ -437,3 +437,10 @@ def test_the_call_page_takes_as_many_queries_for_60_operators_as_for_5(mv_call, 
         counts.append(len(context.captured_queries))
     assert counts[0] == counts[1]
     assert counts[1] <= 20
+
+
+def test_a_school_of_one_pupil_is_labelled_in_the_singular(mv_call, world, staff):
+    world.school.pupils_total = 1
+    world.school.save()
+    text = signed_in(staff).get(reverse("funding:application-create", args=[mv_call.pk])).content.decode()
+    assert "(1001, " in text and ", 1 pupil)" in text and ", 1 pupils)" not in text
