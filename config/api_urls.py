@@ -5,6 +5,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.routers import APIRootView, DefaultRouter
 
 from digileap.allocation.api import urls as allocation_api
+from digileap.connectivity.api import urls as connectivity_api
 from digileap.core.api import urls as core_api
 from digileap.core.api.views import ThrottledObtainAuthToken
 from digileap.devices.api import urls as devices_api
@@ -32,6 +33,7 @@ programmes_api.register(router)
 allocation_api.register(router)
 devices_api.register(router)
 funding_api.register(router)
+connectivity_api.register(router)
 
 urlpatterns = [
     path("auth/token/", ThrottledObtainAuthToken.as_view(), name="api-token"),

@@ -27,6 +27,7 @@ urlpatterns = [
     path("allocation/", include("digileap.allocation.urls")),
     path("devices/", include("digileap.devices.urls")),
     path("funding/", include("digileap.funding.urls")),
+    path("connectivity/", include("digileap.connectivity.urls")),
     path("p/", include("digileap.programmes.public_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("config.api_urls")),

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "digileap.programmes",
     "digileap.allocation",
     "digileap.funding",
+    "digileap.connectivity",
     "digileap.portal",
 ]
 

@@ -51,6 +51,13 @@ class SchoolOperator(models.Model):
     code = models.CharField(_("code"), max_length=64)
     name = models.CharField(_("name"), max_length=255)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.PUBLIC)
+    region = models.CharField(
+        _("region"),
+        max_length=120,
+        blank=True,
+        db_default="",
+        help_text=_("The region the operator belongs to (a planning region, a province), for figures by region."),
+    )
 
     scope_paths = {"authority": "authority", "operator": "pk", "school": "schools"}
 

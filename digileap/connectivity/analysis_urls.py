@@ -1,0 +1,3 @@
+"""Routes of the connectivity app's analysis part (views in ``analysis_views``)."""
+
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""What connectivity adds to the programmes' indicators (``digileap.programmes.indicators``)."""

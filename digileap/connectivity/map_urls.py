@@ -1,0 +1,3 @@
+"""Routes of the connectivity app's map part (views in ``map_views``)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Routes of the connectivity app's measurement part (views in ``measurement_views``)."""
+
+urlpatterns: list = []

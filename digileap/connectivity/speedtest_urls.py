@@ -1,0 +1,3 @@
+"""Routes of the connectivity app's speedtest part (views in ``speedtest_views``)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Routes of the connectivity app's survey part (views in ``survey_views``)."""
+
+urlpatterns: list = []
