@@ -171,6 +171,18 @@ DIGILEAP_FUNDING_REMINDER_DAYS = [
     int(days) for days in os.environ.get("DIGILEAP_FUNDING_REMINDER_DAYS", "30,7,1").split(",") if days.strip()
 ]
 
+# Connectivity (docs/connectivity.md). The browser speed test talks ndt7 (M-Lab's open protocol) to
+# this installation's own endpoint (/ndt/v7/, served by the ASGI application) unless an external
+# ndt-server is named here ("ndt.example.org" or "ndt.example.org:4443"); its origin is then allowed
+# by the CSP. Abuse limits: tests per link and per network an hour, bytes per test, link lifetime.
+DIGILEAP_SPEEDTEST_SERVER = os.environ.get("DIGILEAP_SPEEDTEST_SERVER", "")
+DIGILEAP_SPEEDTEST_LINK_DAYS = int(os.environ.get("DIGILEAP_SPEEDTEST_LINK_DAYS", "90"))
+DIGILEAP_SPEEDTEST_TESTS_PER_LINK_HOUR = int(os.environ.get("DIGILEAP_SPEEDTEST_TESTS_PER_LINK_HOUR", "6"))
+DIGILEAP_SPEEDTEST_TESTS_PER_NETWORK_HOUR = int(os.environ.get("DIGILEAP_SPEEDTEST_TESTS_PER_NETWORK_HOUR", "60"))
+DIGILEAP_SPEEDTEST_MAX_BYTES = int(os.environ.get("DIGILEAP_SPEEDTEST_MAX_BYTES", str(2_000_000_000)))
+# Raw measurement rows are deleted after this many days (purge_measurements); the daily summaries stay.
+DIGILEAP_MEASUREMENT_RETENTION_DAYS = int(os.environ.get("DIGILEAP_MEASUREMENT_RETENTION_DAYS", "400"))
+
 # Background tasks: django-tasks with the database backend (no extra server).
 TASKS = {
     "default": {
