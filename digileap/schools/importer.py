@@ -1,7 +1,7 @@
 """The school registry importer: a target of the core tabular engine.
 
 Fields a profile can fill (see docs/imports.md): authority_code, authority_name, authority_kind,
-country, operator_code, operator_name, operator_kind, number, name, type_code, type_label, levels,
+country, operator_code, operator_name, operator_kind, operator_region, number, name, type_code, type_label, levels,
 language, sector, status, street, postal_code, city, email, website, latitude/longitude (or x/y
 with a coordinate system), school_year, pupils_isced_L, pupils_isced_L_grade_G, pupils_total
 (a check on the sum), teachers, ses_value, ses_scale, eligible_CODE.
@@ -398,7 +398,11 @@ class SchoolImporter(Importer):
         row.sites = sites
         self._operator_names.setdefault(
             (authority_code, operator_code),
-            (operator_name or operator_code, _text(values, "operator_kind") or sector),
+            (
+                operator_name or operator_code,
+                _text(values, "operator_kind") or sector,
+                _text(values, "operator_region"),
+            ),
         )
         if authority_code not in self.authorities and authority_code not in self._authority_details:
             self._authority_details[authority_code] = {
@@ -601,7 +605,7 @@ class SchoolImporter(Importer):
                 allowed = row.authority_code in data.new_authorities  # creating it took the widest scope
             else:
                 allowed = permits(self.actor, Action.ADD, SchoolOperator(authority_id=authority.id))
-            name, kind = self._operator_names[row.operator_key]
+            name, kind, region = self._operator_names[row.operator_key]
             if not allowed:
                 del by_key[key]
                 self._reject(
@@ -615,6 +619,7 @@ class SchoolImporter(Importer):
             data.new_operators[row.operator_key] = {
                 "name": name[:255],
                 "kind": kind if kind in SchoolOperator.Kind.values else SchoolOperator.Kind.PUBLIC,
+                "region": region[:120],
             }
 
     def _plan_schools(self, data: SchoolPlan, by_key, plan: Plan) -> None:
@@ -781,7 +786,7 @@ class SchoolImporter(Importer):
             # Moving a school to another operator: the new operator must be inside the scope too.
             moved = School(authority_id=before["authority_id"], operator_id=row.fields["operator_id"])
             if not permits(self.actor, Action.CHANGE, moved):
-                name = self._operator_names.get(row.operator_key, ("", ""))[0]
+                name = self._operator_names.get(row.operator_key, ("", "", ""))[0]
                 return (
                     self.column_of.get("operator_name", self.column_of.get("operator_code", "")),
                     _("school %(number)s would move to the operator %(name)r, outside your scope")
@@ -953,10 +958,10 @@ class SchoolImporter(Importer):
         if not new_operators:
             return []
         rows = [
-            (self.authorities[authority_code].id, code, details["name"], details["kind"])
+            (self.authorities[authority_code].id, code, details["name"], details["kind"], details["region"])
             for (authority_code, code), details in new_operators.items()
         ]
-        bulk_insert(SchoolOperator, ["authority", "code", "name", "kind"], rows)
+        bulk_insert(SchoolOperator, ["authority", "code", "name", "kind", "region"], rows)
         authority_codes = {authority_code for authority_code, _code in new_operators}
         code_of = {self.authorities[code].id: code for code in authority_codes}
         for ids in chunked(list(code_of)):
@@ -965,7 +970,7 @@ class SchoolImporter(Importer):
             ):
                 self.operators[(code_of[authority_id], code)] = operator_id
         changes = []
-        for authority_id, code, name, kind in rows:
+        for authority_id, code, name, kind, region in rows:
             operator_id = self.operators[(code_of[authority_id], code)]
             changes.append(
                 audit.Change(
@@ -974,7 +979,14 @@ class SchoolImporter(Importer):
                     str(operator_id),
                     name[:300],
                     None,
-                    {"id": operator_id, "authority": authority_id, "code": code, "name": name, "kind": kind},
+                    {
+                        "id": operator_id,
+                        "authority": authority_id,
+                        "code": code,
+                        "name": name,
+                        "kind": kind,
+                        "region": region,
+                    },
                 )
             )
         return changes

@@ -286,6 +286,7 @@ class Operator:
     sector: str = "public"
     weight: float = 1.0
     languages: tuple[str, ...] = ()
+    region: str = ""
     kinds: tuple[str, ...] = ()
 
 
@@ -394,6 +395,7 @@ REGISTRY_COLUMNS = [
     "authority_code",
     "operator_code",
     "operator_name",
+    "operator_region",
     "number",
     "name",
     "type_code",
@@ -435,6 +437,7 @@ def registry_csv(spec: RegistrySpec, schools: Sequence[RegistrySchool]) -> bytes
             spec.authority_code,
             s.operator.code,
             s.operator.name,
+            s.operator.region,
             s.number,
             s.name,
             s.kind.code,

@@ -62,7 +62,7 @@ class SchoolOperatorSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = SchoolOperator
-        fields = ["id", "authority", "authority_name", "code", "name", "kind"]
+        fields = ["id", "authority", "authority_name", "code", "name", "kind", "region"]
         validators: list = []
 
     def create(self, validated_data):

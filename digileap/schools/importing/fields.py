@@ -105,6 +105,12 @@ SCHOOL_FIELDS: tuple[FieldSpec, ...] = (
         help=_("public or private: a new operator's kind (default: the school's sector)."),
     ),
     FieldSpec(
+        "operator_region",
+        _("Operator region"),
+        max_length=120,
+        help=_("The region a new operator belongs to (a planning region, a province), for figures by region."),
+    ),
+    FieldSpec(
         "number",
         _("Official school number"),
         required=True,

@@ -573,3 +573,16 @@ def test_a_school_row_of_another_authority_in_the_hamburg_file_is_merged_only_wh
     rows = [HAMBURG_HEADERS, hamburg_row("7000", "Schule A"), hamburg_row("7000", "Schule A")]
     result = run(write_csv(tmp_path / "dups.csv", rows), "hamburg", admin)
     assert result.summary() == {"created": 1, "updated": 0, "unchanged": 1, "rejected": 0}
+
+
+def test_a_new_operator_takes_its_region_from_the_file(tmp_path, world, admin):
+    headers = [*GENERIC_HEADERS, "operator_region"]
+    rows = [
+        headers,
+        [*generic_row("3001", "Nord", operator_code="vidzeme-1", operator_name="Valmieras novads"), "Vidzeme"],
+    ]
+    run(write_csv(tmp_path / "regions.csv", rows), "generic", admin)
+    operator = SchoolOperator.objects.get(code="vidzeme-1")
+    assert (operator.name, operator.region) == ("Valmieras novads", "Vidzeme")
+    created = AuditEvent.objects.get(action="create", object_type="schools.schooloperator", object_id=str(operator.pk))
+    assert created.after["region"] == "Vidzeme"
