@@ -19,16 +19,18 @@ CENT = Decimal("0.01")
 MONEY = DecimalField(max_digits=18, decimal_places=2)
 
 
+def _scoped(queryset: QuerySet, user) -> QuerySet:
+    """``restrict`` for a user; ``user=None`` is the installation itself (reports, indicators)."""
+    return queryset if user is None else restrict(queryset, user)
+
+
 def latest_run(campaign: Campaign, user=None) -> AnalysisRun | None:
     """The campaign's newest run (that the user may see, when given)."""
-    runs = AnalysisRun.objects.filter(campaign=campaign)
-    if user is not None:
-        runs = restrict(runs, user)
-    return runs.order_by("-computed_at", "-id").first()
+    return _scoped(AnalysisRun.objects.filter(campaign=campaign), user).order_by("-computed_at", "-id").first()
 
 
 def statuses_for(run: AnalysisRun, user) -> QuerySet[SchoolStatus]:
-    return restrict(SchoolStatus.objects.filter(run=run), user)
+    return _scoped(SchoolStatus.objects.filter(run=run), user)
 
 
 @dataclass
@@ -71,7 +73,7 @@ def status_counts(run: AnalysisRun, user) -> list[BenchmarkCounts]:
 
 def proposals_ranked(run: AnalysisRun, user, *, operator=None) -> QuerySet[Proposal]:
     """The run's proposals the user may see, by rank, with the school and its operator."""
-    proposals = restrict(Proposal.objects.filter(run=run), user).select_related("school__operator")
+    proposals = _scoped(Proposal.objects.filter(run=run), user).select_related("school__operator")
     if operator is not None:
         proposals = proposals.filter(school__operator=operator)
     return proposals.order_by("rank")
