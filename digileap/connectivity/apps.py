@@ -9,6 +9,7 @@ class ConnectivityConfig(AppConfig):
     def ready(self) -> None:
         from . import (
             contributions,
+            importers,  # noqa: F401  (registers the measurements import target)
             indicators,  # noqa: F401  (schools surveyed, measured, meeting a benchmark; Wi-Fi share)
             permissions,  # noqa: F401  (registers the app's grants)
         )
