@@ -8,7 +8,7 @@ operator's schools; an authority's roles the whole run (``restrict`` on each mod
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Case, CharField, Count, DecimalField, F, Q, QuerySet, Sum, When
+from django.db.models import Case, CharField, Count, DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum, When
 from django.db.models.functions import Coalesce
 
 from digileap.core.permissions import restrict
@@ -73,7 +73,13 @@ def status_counts(run: AnalysisRun, user) -> list[BenchmarkCounts]:
 
 def proposals_ranked(run: AnalysisRun, user, *, operator=None) -> QuerySet[Proposal]:
     """The run's proposals the user may see, by rank, with the school and its operator."""
-    proposals = _scoped(Proposal.objects.filter(run=run), user).select_related("school__operator")
+    proposals = (
+        _scoped(Proposal.objects.filter(run=run), user)
+        .select_related("school__operator")
+        .annotate(
+            one_off=ExpressionWrapper(F("uplink_capex") + F("wifi_capex") + F("switch_capex"), output_field=MONEY)
+        )
+    )
     if operator is not None:
         proposals = proposals.filter(school__operator=operator)
     return proposals.order_by("rank")
@@ -82,7 +88,9 @@ def proposals_ranked(run: AnalysisRun, user, *, operator=None) -> QuerySet[Propo
 def region_expression():
     """The region of a proposal's school: its operator's region, or the authority's name when empty."""
     return Case(
-        When(Q(school__operator__region="") | Q(school__operator__region__isnull=True), then=F("school__authority__name")),
+        When(
+            Q(school__operator__region="") | Q(school__operator__region__isnull=True), then=F("school__authority__name")
+        ),
         default=F("school__operator__region"),
         output_field=CharField(),
     )

@@ -177,7 +177,9 @@ def _check_benchmark(benchmark: Benchmark) -> None:
         raise ValidationError(errors)
 
 
-def benchmark_save(*, actor, programme: Programme, data: dict[str, Any], benchmark: Benchmark | None = None) -> Benchmark:
+def benchmark_save(
+    *, actor, programme: Programme, data: dict[str, Any], benchmark: Benchmark | None = None
+) -> Benchmark:
     """Add a benchmark to ``programme``, or change ``benchmark`` (one of the programme's)."""
     if benchmark is None:
         return create_audited(
@@ -189,9 +191,7 @@ def benchmark_save(*, actor, programme: Programme, data: dict[str, Any], benchma
         )
     if benchmark.programme_id != programme.pk:
         raise ValidationError(_("The benchmark belongs to another programme."))
-    return update_audited(
-        actor=actor, instance=benchmark, data=data, allowed=BENCHMARK_FIELDS, check=_check_benchmark
-    )
+    return update_audited(actor=actor, instance=benchmark, data=data, allowed=BENCHMARK_FIELDS, check=_check_benchmark)
 
 
 @transaction.atomic

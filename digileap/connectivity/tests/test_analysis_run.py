@@ -251,7 +251,9 @@ def test_without_benchmarks_nothing_is_written(setting):
     assert AnalysisRun.objects.count() == 0
 
 
-@pytest.mark.parametrize("role", [Role.OPERATOR_STAFF, Role.SCHOOL_COORDINATOR, Role.AUDITOR, Role.FUNDING_ADMINISTRATOR])
+@pytest.mark.parametrize(
+    "role", [Role.OPERATOR_STAFF, Role.SCHOOL_COORDINATOR, Role.AUDITOR, Role.FUNDING_ADMINISTRATOR]
+)
 def test_only_programme_owners_run_it(setting, role):
     scope = {
         Role.OPERATOR_STAFF: setting["north"],
