@@ -250,12 +250,16 @@ CONTENT_SECURITY_POLICY = {
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
+        "worker-src": ["'self'"],  # the speed test's ndt7 download and upload workers
         "frame-ancestors": ["'none'"],
         "form-action": ["'self'"],
         "base-uri": ["'self'"],
         "object-src": ["'none'"],
     }
 }
+# The speed test connects to an external ndt-server over TLS websockets if one is named.
+if DIGILEAP_SPEEDTEST_SERVER:
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["connect-src"].append(f"wss://{DIGILEAP_SPEEDTEST_SERVER.strip()}")
 # The dashboard map (Leaflet, bundled): boundaries from a static GeoJSON the installation may replace;
 # background tiles only if it names a tile server ({z}/{x}/{y} URL), whose origin the CSP then allows.
 DIGILEAP_MAP_BOUNDARIES = os.environ.get("DIGILEAP_MAP_BOUNDARIES", "vendor/boundaries/europe-50m.geojson")

@@ -56,6 +56,17 @@ EXCLUDED_ROUTES = {
         "covered by digileap/devices/tests/test_agreements_views.py"
     ),
     **{
+        f"connectivity:{name}": (
+            "public by design: staff without an account run the speed test by the signed link of a school; "
+            "covered by digileap/connectivity/tests/test_speedtest_views.py"
+        )
+        for name in ("testlink-run", "testlink-start", "testlink-finish")
+    },
+    "connectivity:speedtest-ping": (
+        "public by design: an empty answer the speed test times for latency and jitter, no data; "
+        "covered by digileap/connectivity/tests/test_speedtest_views.py"
+    ),
+    **{
         f"public:{name}": "public by design; covered by test_public_pages.py"
         for name in (
             "index",
