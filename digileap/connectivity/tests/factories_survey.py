@@ -16,13 +16,9 @@ def open_campaign(*schools, authority, code="SURVEY-2026", **fields):
     """A campaign of a programme of ``authority`` that accepts answers today, covering ``schools``."""
     today = timezone.localdate()
     programme = fields.pop("programme", None) or ProgrammeFactory(authority=authority)
-    campaign = CampaignFactory(
-        programme=programme,
-        code=code,
-        starts_on=today - datetime.timedelta(days=10),
-        ends_on=today + datetime.timedelta(days=20),
-        **fields,
-    )
+    fields.setdefault("starts_on", today - datetime.timedelta(days=10))
+    fields.setdefault("ends_on", today + datetime.timedelta(days=20))
+    campaign = CampaignFactory(programme=programme, code=code, **fields)
     for school in schools:
         CampaignSchoolFactory(campaign=campaign, school=school)
     return campaign
