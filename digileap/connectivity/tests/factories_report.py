@@ -43,7 +43,9 @@ def report_world(authority=None) -> SimpleNamespace:
     second = SchoolFactory(
         operator=kurzeme, number="3002", name="Kuldīgas pamatskola", type_label="Pamatskola", pupils_total=200
     )
-    third = SchoolFactory(operator=nowhere, number="3003", name="Small school", type_label="", pupils_total=None)
+    third = SchoolFactory(
+        operator=nowhere, number="3003", name="Small school", type_code="", type_label="", pupils_total=None
+    )
     campaign = CampaignFactory(
         programme=programme,
         code="BW-2024",
