@@ -108,8 +108,6 @@ def reminders_due(today: datetime.date, campaigns=None, key: str | None = None) 
         step = key or reminder_step(campaign.ends_on, today, campaign.reminder_days)
         if step is None:
             continue
-        if key is None:
-            continue
         submitted = SurveyResponse.objects.filter(campaign=campaign, state=SurveyResponse.State.SUBMITTED).values(
             "school_id"
         )

@@ -60,9 +60,7 @@ def test_create_covers_the_open_schools_of_the_authority(world, owner, programme
     assert campaign.state == Campaign.State.DRAFT
     assert campaign.reminder_days == [14, 7, 1]
     assert campaign.created_by == owner
-    assert sorted(campaign.campaign_schools.values_list("school_id", flat=True)) == sorted(
-        [world.school.pk, second.pk]
-    )
+    assert sorted(campaign.campaign_schools.values_list("school_id", flat=True)) == sorted([world.school.pk, second.pk])
     assert AuditEvent.objects.filter(object_id=str(campaign.pk)).count() == 2
 
 
@@ -149,13 +147,17 @@ def test_set_schools_adds_removes_and_keeps_answered(world, owner, programme):
     SurveyResponseFactory(campaign=campaign, school=other, state=SurveyResponse.State.DRAFT, submitted_at=None)
     with pytest.raises(ValidationError) as raised:
         campaign_set_schools(actor=owner, campaign=campaign, schools=[world.school])
-    assert raised.value.message_dict == {"schools": ["These schools have answered and stay in the campaign: Other school"]}
+    assert raised.value.message_dict == {
+        "schools": ["These schools have answered and stay in the campaign: Other school"]
+    }
     assert campaign.campaign_schools.count() == 3
     assert campaign_set_schools(actor=owner, campaign=campaign, schools=[other]) == 1
     assert list(campaign.campaign_schools.values_list("school_id", flat=True)) == [other.pk]
     with pytest.raises(ValidationError) as raised:
         campaign_set_schools(actor=owner, campaign=campaign, schools=[other, world.other_school])
-    assert raised.value.message_dict == {"schools": ["These schools are not of the programme's authority: OUTSIDE school"]}
+    assert raised.value.message_dict == {
+        "schools": ["These schools are not of the programme's authority: OUTSIDE school"]
+    }
 
 
 def test_state_transitions(world, owner, programme):
@@ -241,7 +243,11 @@ def progress_world(world, programme):
     from digileap.schools.tests.factories import SiteFactory
 
     SurveyResponseFactory(
-        campaign=campaign, school=schools["b1"], site=SiteFactory(school=schools["b1"]), state="draft", submitted_at=None
+        campaign=campaign,
+        school=schools["b1"],
+        site=SiteFactory(school=schools["b1"]),
+        state="draft",
+        submitted_at=None,
     )
     # An answer in another campaign does not count.
     SurveyResponseFactory(campaign=CampaignFactory(programme=programme), school=schools["c1"])
