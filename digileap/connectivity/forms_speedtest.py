@@ -31,7 +31,9 @@ class TestLinkForm(forms.Form):
 
 
 class StartForm(forms.Form):
-    connection = forms.ChoiceField(label=_("How is this device connected?"), choices=CONNECTION_CHOICES)
+    connection = forms.ChoiceField(
+        label=_("How is this device connected?"), choices=CONNECTION_CHOICES, widget=forms.RadioSelect
+    )
     site = forms.ModelChoiceField(label=_("Site"), queryset=None, required=False, empty_label=_("The whole school"))
 
     def __init__(self, *args, sites=None, **kwargs):
