@@ -27,9 +27,9 @@ from .factories import (
 COMPUTED_AT = datetime.datetime(2024, 6, 20, 14, 30, 15, 123456, tzinfo=datetime.UTC)
 
 
-def report_world(authority=None) -> SimpleNamespace:
+def report_world(authority=None, code: str = "lv-dators") -> SimpleNamespace:
     programme = ProgrammeFactory(
-        code="lv-dators",
+        code=code,
         name={"en": "A computer for every child", "lv": "Dators ikvienam bērnam"},
         **({"authority": authority} if authority is not None else {}),
     )
