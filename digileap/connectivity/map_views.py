@@ -91,9 +91,9 @@ def _context(request, pk: int, *, with_status: bool = True) -> dict:
     }
 
 
-def _school_links(school_id: int) -> list[tuple[str, str]]:
+def _school_links(templates: dict[str, dict[str, str]], school_id: int) -> list[tuple[str, str]]:
     """Links to the school's measurements and survey answers (and the school), where those pages exist."""
-    return [(label, url) for label, url in _labelled_links(school_id) if url]
+    return [(link["label"], link["url"].replace("{id}", str(school_id))) for link in templates.values()]
 
 
 def _link_templates() -> dict[str, dict[str, str]]:
@@ -145,11 +145,12 @@ def campaign_map(request, pk: int):
         paginator.count = total  # known from the counts: one count query fewer
         page = paginator.get_page(request.GET.get("page"))
         rows = selectors.table_rows(request.user, selection, list(page.object_list))
+        links = _link_templates()  # reversed once, not per row
         context.update(
             legend=_legend(counts),
             total=total,
             page=page,
-            rows=[(row, _school_links(row.status.school_id)) for row in rows],
+            rows=[(row, _school_links(links, row.status.school_id)) for row in rows],
             data_url=reverse("connectivity:campaign-mapdata", kwargs={"pk": context["campaign"].pk}),
             query=request.GET.urlencode(),
             charts_url=reverse_or_none("connectivity:campaign-charts", kwargs={"pk": context["campaign"].pk}),
