@@ -233,21 +233,23 @@ class MeasurementImporter(Importer):
         buffer_lines: list[int] = []
         position = 0
 
-        def text(value):
-            return None if value is None or value == "" else str(value)
-
         def flush() -> None:
             if not buffer:
                 return
             for name, values in zip(FIELDS, zip(*buffer, strict=True), strict=True):
-                chunks[name].append(pa.array(values, type=pa.string()))
+                try:
+                    array = pa.array(values, type=pa.string())
+                except (pa.ArrowInvalid, pa.ArrowTypeError):  # a value the profile typed (a number, a date)
+                    array = pa.array([None if v is None else str(v) for v in values], type=pa.string())
+                # Empty cells are missing values.
+                chunks[name].append(pc.if_else(pc.equal(array, ""), pa.scalar(None, pa.string()), array))
             lines.append(np.asarray(buffer_lines, dtype=np.int64))
             buffer.clear()
             buffer_lines.clear()
 
         for parsed in rows:
             values = parsed.values
-            buffer.append(tuple(text(values.get(name)) for name in FIELDS))
+            buffer.append(tuple(map(values.get, FIELDS)))
             buffer_lines.append(parsed.line)
             if parsed.errors:
                 parse_errors[position] = parsed.errors

@@ -130,33 +130,29 @@ def grouped_percentiles(groups: np.ndarray, values: np.ndarray, count: int, frac
 
 def _aggregate_numpy(since: datetime.datetime, until: datetime.datetime, ids: list[int] | None) -> int:
     measurements = Measurement._meta.db_table
-    where = "measured_at >= %s AND measured_at < %s"
+    # ``measured_at || ''`` reads the stored text as it is (no conversion to datetime per row).
+    select = (
+        f"SELECT school_id, COALESCE(site_id, 0), measured_at || '', {', '.join(METRICS)} FROM {measurements} "
+        "WHERE measured_at >= %s AND measured_at < %s"
+    )
     params: list = [_utc_text(since), _utc_text(until)]
     with connection.cursor() as cursor:
         if ids is not None:
             rows = []
             for start in range(0, len(ids), 900):
                 chunk = ids[start : start + 900]
-                cursor.execute(
-                    f"SELECT school_id, site_id, measured_at, {', '.join(METRICS)} FROM {measurements} "
-                    f"WHERE {where} AND school_id IN ({', '.join(['%s'] * len(chunk))})",
-                    params + chunk,
-                )
+                cursor.execute(f"{select} AND school_id IN ({', '.join(['%s'] * len(chunk))})", params + chunk)
                 rows.extend(cursor.fetchall())
         else:
-            cursor.execute(
-                f"SELECT school_id, site_id, measured_at, {', '.join(METRICS)} FROM {measurements} WHERE {where}",
-                params,
-            )
+            cursor.execute(select, params)
             rows = cursor.fetchall()
     if not rows:
         return 0
     school, site, moment, download, upload, latency = zip(*rows, strict=True)
     del rows
     school = np.asarray(school, dtype=np.int64)
-    site = np.asarray([s or 0 for s in site], dtype=np.int64)
-    texts = pa.array([str(m) for m in moment], pa.string())
-    stamps = pc.assume_timezone(pc.cast(texts, pa.timestamp("us")), timezone="UTC")
+    site = np.asarray(site, dtype=np.int64)
+    stamps = pc.assume_timezone(pc.cast(pa.array(moment, pa.string()), pa.timestamp("us")), timezone="UTC")
     local = pc.local_timestamp(stamps.cast(pa.timestamp("us", tz=settings.TIME_ZONE)))
     day = pc.cast(local, pa.date32()).to_numpy(zero_copy_only=False).astype("datetime64[D]").astype(np.int64)
     keys = np.stack([school, site, day], axis=1)
@@ -164,30 +160,24 @@ def _aggregate_numpy(since: datetime.datetime, until: datetime.datetime, ids: li
     group = group.reshape(-1)
     count = len(unique)
     tests = np.bincount(group, minlength=count)
-    columns = [tests]
-    for metric in (download, upload, latency):
-        values = np.asarray([np.nan if v is None else v for v in metric], dtype=np.float64)
-        columns.extend(grouped_percentiles(group, values, count, (0.5, 0.95)))
-    epoch = datetime.date(1970, 1, 1)
-
-    def value(number):
-        return None if np.isnan(number) else float(number)
-
-    out = [
-        (
-            int(unique[i, 0]),
-            int(unique[i, 1]) or None,
-            (epoch + datetime.timedelta(days=int(unique[i, 2]))).isoformat(),
-            int(tests[i]),
-            *(value(column[i]) for column in columns[1:]),
-        )
-        for i in range(count)
+    columns = [
+        unique[:, 0].tolist(),
+        [site_id or None for site_id in unique[:, 1].tolist()],
+        [day.isoformat() for day in unique[:, 2].astype("datetime64[D]").tolist()],
+        tests.tolist(),
     ]
+    for metric in (download, upload, latency):
+        values = np.asarray(metric, dtype=np.float64)  # None becomes NaN
+        for result in grouped_percentiles(group, values, count, (0.5, 0.95)):
+            listed = result.tolist()
+            if np.isnan(result).any():
+                listed = [None if number != number else number for number in listed]
+            columns.append(listed)
     with connection.cursor() as cursor:
         cursor.executemany(
             f"INSERT INTO {DailyAggregate._meta.db_table} ({', '.join(AGGREGATE_COLUMNS)}) "
             f"VALUES ({', '.join(['%s'] * len(AGGREGATE_COLUMNS))})",
-            out,
+            zip(*columns, strict=True),
         )
     return count
 
