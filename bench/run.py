@@ -15,6 +15,8 @@ Each measurement runs in its own Python process (a clean Django set-up) with DAT
 9. scenarios_bench.py: the five seed scenarios at full scale (load_seed_scenario), each then again;
 10. funding_bench.py: funding calls at national scale (10,000 operators, 200,000 cost lines, 50,000
    claims; BENCH_FUNDING_SCALE for less): call pages, an application of 400 lines, a grant dossier;
+11. connectivity_bench.py: every bench/connectivity_*.py (measurement import and daily aggregation,
+   analysis, status map, ndt7 endpoint), a fresh database each (BENCH_CONNECTIVITY_SCALE for less);
 and once, without a database, rollout_bench.py: a roll-out plan of 5,000 schools over 4 years.
 ``--only`` runs some of them (for example ``--only allocation,rollout``).
 
@@ -54,6 +56,7 @@ PARTS = (
     "devices",
     "scenarios",
     "funding",
+    "connectivity",
 )
 
 
@@ -169,6 +172,10 @@ def bench_backend(
                 f"{backend.name}: funding at scale {FUNDING_SCALE:g}: pages, an application, a dossier (funding_bench.py)"
             )
             figures["funding"] = run_json("funding_bench.py", "--scale", str(FUNDING_SCALE), database_url=url)
+        if "connectivity" in parts:
+            from connectivity_bench import run_scripts  # every bench/connectivity_*.py, a fresh database each
+
+            figures["connectivity"] = run_scripts(backend, run_json, log)
     finally:
         backend.drop()
     return figures
@@ -492,6 +499,7 @@ def aims_lines(results: list[dict]) -> list[str]:
 
 def report(results: list[dict], schools: int, rollout: dict | None = None) -> str:
     from allocation_bench import report_lines as allocation_lines
+    from connectivity_bench import report_lines as connectivity_lines
     from devices_report import report_lines as devices_lines
     from funding_bench import report_lines as funding_lines
     from programmes_bench import report_lines as programme_lines
@@ -511,6 +519,7 @@ def report(results: list[dict], schools: int, rollout: dict | None = None) -> st
     lines += indicator_lines(results)
     lines += scenario_lines(results)
     lines += funding_lines(results, table)
+    lines += connectivity_lines(results, table)
     lines += aims_lines(results)
     return "\n".join(lines)
 
