@@ -18,12 +18,17 @@ What the seed states, and how it is played:
 - **26,620 by 31 December 2023, cumulative**: round ``LV-DIB-2023`` (approved 13 March 2023) splits
   the next 13,310 the same way; ordered 3 April 2023, delivered 4 September to 30 November 2023 and
   accepted within days: the second target is met on time.
-- The third milestone (the bandwidth survey and analysis, 30 June 2024) comes with the connectivity
-  scenario; until then it reads late.
+- **The bandwidth milestone by 30 June 2024** (``latvia_connectivity.py``): the ministry's survey
+  campaign ``IZM-DPJ-2024`` (1 March to 30 April 2024) answered by every school, about 95 % of them
+  by 12 April and the rest after the reminders; four speed tests a school day over 30 school days
+  (about 71,000 rows, the state cities' own files and the counties' Giga Meter exports through the
+  import engine), their daily aggregates, the usual benchmarks and the ministry's cost parameters,
+  the analysis as of 14 June 2024 and its report attached to the milestone and approved on
+  20 June 2024. The milestone counts the schools surveyed (593): it is met on time.
 - **History**: snapshots every Monday and month end from 1 June 2022 to today.
 
-``--scale small`` plays the same at a tenth (60 schools, 1,331 + 1,331 laptops) against targets
-scaled the same way.
+``--scale small`` plays the same at a tenth (60 schools, 1,331 + 1,331 laptops, 59 schools to
+survey, about 7,000 speed tests) against targets scaled the same way.
 """
 
 import datetime
@@ -32,6 +37,7 @@ from decimal import Decimal
 
 from django.db.models import Sum
 
+from . import latvia_connectivity as connectivity
 from ._e2_common import import_rows, load_schools
 from .base import (
     Operator,
@@ -155,14 +161,23 @@ SEATS = {code: (seat, genitive, postal) for code, _name, seat, genitive, postal,
 
 class Latvia(Scenario):
     """Seed 003: 593 general schools with their vulnerable pupils, 13,310 laptops by the end of 2022
-    and 26,620 by the end of 2023, both met."""
+    and 26,620 by the end of 2023, and the bandwidth survey and analysis by 30 June 2024, all met."""
 
     name = "latvia"
     programme_code = "latvia-dators-ikvienam-bernam"
     seed = 2023
 
     def steps(self):
-        return [self.registry, self.contract, self.phase_2022, self.phase_2023, self.history]
+        return [
+            self.registry,
+            self.contract,
+            self.phase_2022,
+            self.phase_2023,
+            self.connectivity_survey,
+            self.connectivity_measurements,
+            self.connectivity_analysis,
+            self.history,
+        ]
 
     # -- the steps -------------------------------------------------------------------------------
 
@@ -204,6 +219,18 @@ class Latvia(Scenario):
 
     def phase_2023(self, run: Run) -> None:
         self._phase(run, PHASES[1], run.count(CUMULATIVE) - run.count(FIRST))
+
+    def connectivity_survey(self, run: Run) -> None:
+        """The bandwidth survey, March and April 2024 (``latvia_connectivity.survey``)."""
+        connectivity.survey(run)
+
+    def connectivity_measurements(self, run: Run) -> None:
+        """Speed tests on 30 school days and their daily aggregates (``latvia_connectivity.measurements``)."""
+        connectivity.measurements(run)
+
+    def connectivity_analysis(self, run: Run) -> None:
+        """The analysis of 14 June 2024 and its report on the milestone (``latvia_connectivity.analysis``)."""
+        connectivity.analysis(run)
 
     def history(self, run: Run) -> None:
         due_dates = list(run.programme.targets.values_list("due_date", flat=True))
@@ -348,4 +375,5 @@ class Latvia(Scenario):
             "schools_with_laptops": devices.values("school").distinct().count(),
             "accepted_by_2022_12_31": accepted_by(datetime.date(2022, 12, 31)),
             "accepted_by_2023_12_31": accepted_by(datetime.date(2023, 12, 31)),
+            "connectivity": connectivity.summary(run),
         }

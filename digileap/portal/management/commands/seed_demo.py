@@ -9,6 +9,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from digileap.allocation.demo import seed_demo_allocation
+from digileap.connectivity.demo import seed_demo_connectivity
 from digileap.devices.demo import seed_demo_devices
 from digileap.funding.demo import seed_demo_funding
 from digileap.portal.demo import DEFAULT_SCHOOLS, DEFAULT_SEED, seed_demo
@@ -49,6 +50,7 @@ class Command(BaseCommand):
         seed_demo_allocation()  # rounds, needs, a roll-out plan and a change request on the demo programme
         seed_demo_devices()  # orders, deliveries, devices, hand-outs, board, tickets; device targets move
         seed_demo_funding()  # a call, entitlements, applications, a decision, a paid claim, a proof of use due
+        seed_demo_connectivity()  # the Latvian survey, measurements, analysis and report; its milestone moves
         elapsed = time.perf_counter() - started
         if report.changed_anything:
             created = ", ".join(f"{count} {what}" for what, count in report.created.items())
