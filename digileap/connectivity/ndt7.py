@@ -25,6 +25,7 @@ Django settings (``SECRET_KEY``) for the signatures.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import os
 import secrets
@@ -58,16 +59,20 @@ SCALING_FRACTION = 16
 NORMAL_CLOSURE = 1000
 POLICY_VIOLATION = 1008
 
-# One buffer of random bytes, and a bytes object per message size (8 KiB ... 8 MiB, 16 MiB in all):
-# random so that no compression on the way flatters the figures, made once so that sending costs
-# no generation.
-_RANDOM = os.urandom(MAX_MESSAGE)
-MESSAGES = {}
-_size = MIN_MESSAGE
-while _size <= MAX_MESSAGE:
-    MESSAGES[_size] = _RANDOM[:_size]
-    _size *= 2
-del _size
+
+@functools.cache
+def messages() -> dict[int, bytes]:
+    """A bytes object per message size (8 KiB ... 8 MiB, 16 MiB in all), slices of one buffer of
+    random bytes: random so that no compression on the way flatters the figures, made once per
+    process (at the first download, not at import: the web and task processes import this module
+    for the tickets) so that sending costs no generation."""
+    buffer = os.urandom(MAX_MESSAGE)
+    sizes = {}
+    size = MIN_MESSAGE
+    while size <= MAX_MESSAGE:
+        sizes[size] = buffer[:size]
+        size *= 2
+    return sizes
 
 
 class TicketError(Exception):
@@ -178,7 +183,7 @@ class NDT7App:
 
     async def download(self, ticket: dict, receive, send) -> None:
         cap = ticket["b"]
-        messages = MESSAGES
+        messages_ = messages()
         start = time.monotonic()
         deadline = start + self.download_seconds
         next_measurement = start + self.interval
@@ -191,7 +196,7 @@ class NDT7App:
             if now >= next_measurement:
                 await send({"type": "websocket.send", "text": measurement("download", now - start, sent)})
                 next_measurement = now + self.interval
-            data = messages[size] if sent + size <= cap else messages[MAX_MESSAGE][: cap - sent]
+            data = messages_[size] if sent + size <= cap else messages_[MAX_MESSAGE][: cap - sent]
             await send({"type": "websocket.send", "bytes": data})
             sent += len(data)
             if size < MAX_MESSAGE and size <= sent / SCALING_FRACTION:

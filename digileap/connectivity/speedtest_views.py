@@ -50,7 +50,12 @@ def ndt7_target(request) -> dict:
     protocol = "wss" if request.is_secure() else "ws"
     own = getattr(settings, "DIGILEAP_SPEEDTEST_OWN_SERVER", "")
     server = own or request.get_host()
-    return {"server": server, "protocol": protocol, "origin": f"{protocol}://{server}" if own else "", "external": False}
+    return {
+        "server": server,
+        "protocol": protocol,
+        "origin": f"{protocol}://{server}" if own else "",
+        "external": False,
+    }
 
 
 def _allow_ndt7(response, target: dict):

@@ -76,7 +76,7 @@ def test_download_sends_growing_random_messages_and_a_signed_summary():
         if after == before * 2:
             assert before <= total / 16
     assert max(sizes) <= 8 * 1024 * 1024
-    assert peer.binary[0] == ndt7.MESSAGES[8192]
+    assert peer.binary[0] == ndt7.messages()[8192]
     final = peer.texts[-1]
     assert final["Origin"] == "server" and final["Test"] == "download"
     assert final["AppInfo"]["NumBytes"] == sum(sizes)

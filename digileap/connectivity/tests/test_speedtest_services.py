@@ -147,7 +147,12 @@ def test_a_start_by_link_stores_no_full_address_and_hands_out_a_ticket(link, set
     started = start_by_link(link)
     test = SpeedTest.objects.get()
     assert started.test == test and started.verified is True and started.server == ""
-    assert (test.state, test.network, test.browser, test.connection) == ("running", "192.0.2.0/24", "Chrome 131", "wifi")
+    assert (test.state, test.network, test.browser, test.connection) == (
+        "running",
+        "192.0.2.0/24",
+        "Chrome 131",
+        "wifi",
+    )
     assert test.link == link and test.user is None and test.school == link.school
     assert "192.0.2.77" not in repr(SpeedTest.objects.values().get())
     ticket = ndt7.read_ticket(started.ticket)
