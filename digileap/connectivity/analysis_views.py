@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from digileap.core.contributions import reverse_or_none
@@ -152,7 +153,10 @@ def benchmark_install(request, programme_pk: int):
     before = programme.benchmarks.count()
     services.benchmarks_install_defaults(actor=request.user, programme=programme)
     added = programme.benchmarks.count() - before
-    messages.success(request, _("%(count)s benchmarks were added.") % {"count": added})
+    messages.success(
+        request,
+        ngettext("%(count)s benchmark was added.", "%(count)s benchmarks were added.", added) % {"count": added},
+    )
     return redirect("connectivity:benchmark-list", programme_pk=programme.pk)
 
 
@@ -255,7 +259,13 @@ def campaign_analysis_run(request, pk: int):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("The analysis of %(count)s schools is done.") % {"count": run.schools})
+        messages.success(
+            request,
+            ngettext(
+                "The analysis of %(count)s school is done.", "The analysis of %(count)s schools is done.", run.schools
+            )
+            % {"count": run.schools},
+        )
     return redirect("connectivity:campaign-analysis", pk=campaign.pk)
 
 
