@@ -193,9 +193,7 @@ def _clean_uplink(index: int, uplink: Any, errors: _Errors) -> dict:
             f"{prefix}technology",
             _("These fields cannot be set here: %(fields)s") % {"fields": ", ".join(unknown)},
         )
-    speed_message = _("At most %(maximum)s Mbit/s: a higher figure is a typing or unit error.") % {
-        "maximum": MAX_MBPS
-    }
+    speed_message = _("At most %(maximum)s Mbit/s: a higher figure is a typing or unit error.") % {"maximum": MAX_MBPS}
     provider = str(uplink.get("provider") or "").strip()
     if len(provider) > 200:
         errors.add(f"{prefix}provider", _("At most 200 characters."))
