@@ -16,6 +16,7 @@ from digileap.programmes.tests.factories import ProgrammeFactory
 from digileap.schools.tests.factories import SchoolFactory
 
 from ..models import Campaign, CampaignReminder
+from ..selectors.campaigns import survey_path
 from ..services.reminders import campaign_remind, reminder_step, send_survey_reminders
 from ..tasks import send_survey_reminders as reminders_task
 from .factories import CampaignFactory, CampaignSchoolFactory, SurveyResponseFactory
@@ -114,6 +115,9 @@ def test_the_email_is_in_the_recipients_language_with_an_absolute_link(setup):
     assert "is due on 31 March 2024, in 5 days, and has not been submitted yet." in english.body
     assert f"https://digileap.example.org/connectivity/campaigns/{campaign.pk}/" in english.body
     assert f"https://digileap.example.org/connectivity/campaigns/{campaign.pk}/" in latvian.body
+    # The link leads to the school's own survey page (the campaign page while the survey part has none).
+    assert f"\nhttps://digileap.example.org{survey_path(campaign.pk, silent.pk)}\n" in english.body
+    assert f"\nhttps://digileap.example.org{survey_path(campaign.pk, draft.pk)}\n" in latvian.body
 
 
 def test_the_overdue_email_says_so(setup):
