@@ -311,8 +311,11 @@ def seed_demo_connectivity(*, today: datetime.date | None = None) -> Counter:
     # About 80 % answer, spread over the campaign's school days; most schools are measured.
     days = school_days(STARTS_ON, ENDS_ON - datetime.timedelta(days=3))
     answering = sorted(rng.sample(range(len(schools)), round(len(schools) * 0.8)))
-    not_measured = set(rng.sample(range(len(schools)), max(1, len(schools) // 8)))
-    few_tests = set(rng.sample(sorted(set(range(len(schools))) - not_measured), max(1, len(schools) // 12)))
+    # One school in eight is not measured, one in twelve tests on one day only (a tiny region keeps
+    # at least one school measured fully).
+    not_measured = set(rng.sample(range(len(schools)), min(max(1, len(schools) // 8), len(schools) - 1)))
+    measured = sorted(set(range(len(schools))) - not_measured)
+    few_tests = set(rng.sample(measured, min(max(1, len(schools) // 12), len(measured) - 1)))
     measured_days = school_days(MEASURED_FROM, MEASURED_TO)
     rows: list[dict[str, str]] = []
     for index, school in enumerate(schools):
@@ -334,7 +337,8 @@ def seed_demo_connectivity(*, today: datetime.date | None = None) -> Counter:
         campaign_close(actor=actor, campaign=campaign)
     with _at(_moment(MEASURED_TO + datetime.timedelta(days=3), 7)):
         before = Measurement.objects.count()
-        import_measurements(actor, rows, profile="giga", filename="giga-meter-vidzeme-2024-04.csv")
+        if rows:
+            import_measurements(actor, rows, profile="giga", filename="giga-meter-vidzeme-2024-04.csv")
         created["measurements"] += Measurement.objects.count() - before
         created["daily measurement summaries"] += aggregate_days(start=MEASURED_FROM, end=MEASURED_TO, schools=schools)
 
