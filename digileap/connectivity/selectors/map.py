@@ -14,8 +14,8 @@ for the proposals.
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, FloatField, OuterRef, QuerySet, Sum
-from django.db.models.functions import Cast
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
@@ -133,73 +133,66 @@ def status_counts(user, selection: MapFilter) -> dict[str, int]:
     return {str(status): counted.get(str(status), 0) for status in STATUS_ORDER}
 
 
-def _proposal_rows(user, run: AnalysisRun, school_ids=None) -> dict[int, tuple]:
-    """``{school_id: (option index, gap, classrooms without Wi-Fi, total)}`` of the run's proposals."""
-    queryset = proposals_for(user, run)
-    if school_ids is not None:
-        queryset = queryset.filter(school_id__in=school_ids)
-    return {
-        school_id: (OPTION_INDEX.get(option), gap, without_wifi, total)
-        for school_id, option, gap, without_wifi, total in queryset.order_by()
-        .annotate(gap_float=Cast("gap_mbps", FloatField()), total_float=Cast("total", FloatField()))
-        .values_list("school_id", "option", "gap_float", "classrooms_without_wifi", "total_float")
-        .iterator(chunk_size=10000)
-    }
+def _float(column: str, vendor: str) -> str:
+    """``column`` as a floating point number rounded to two decimals, in the database."""
+    if vendor == "postgresql":
+        return f"CAST(ROUND(CAST({column} AS numeric), 2) AS double precision)"
+    return f"ROUND(CAST({column} AS REAL), 2)"
 
 
-def _rounded(value: float | None, places: int = 2) -> float | int | None:
-    if value is None:
-        return None
-    value = round(value, places)
-    return int(value) if value == int(value) else value
+def _index(column: str, indexes: dict[str, int]) -> str:
+    """``column``'s position in ``indexes`` (the JSON's lists of statuses and options), in the database."""
+    cases = " ".join(f"WHEN '{key}' THEN {index}" for key, index in indexes.items())  # constants, not input
+    return f"CASE {column} {cases} END"
 
 
 def map_rows(user, selection: MapFilter) -> tuple[list[list], int]:
     """The map's rows (``MAP_COLUMNS``) of the placed schools, ordered by school number, and the
-    number of schools without a position (left off the map, counted in the table)."""
-    proposals = _proposal_rows(user, selection.run)
-    rows, unplaced = [], 0
-    for school_id, number, name, latitude, longitude, status, measured, required, tests, days in (
+    number of schools without a position (left off the map, counted in the table).
+
+    The statuses come from the ORM, restricted to the user's scope; their SQL is then joined to
+    the run's proposals (a proposal's scope is its school's, the same as the status's) and read
+    with a plain cursor: one query, no model or row objects for 40,000 schools; the statuses and
+    options come as their index in ``STATUS_ORDER`` and ``OPTION_ORDER``, speeds and money rounded
+    to two decimals."""
+    # Plain columns only: the SQL then selects them in this order (annotations would go last).
+    statuses = (
         statuses_for(user, selection)
-        .order_by("school__number", "school_id")
-        .annotate(lat=Cast("school__latitude", FloatField()), lon=Cast("school__longitude", FloatField()))
+        .order_by()
         .values_list(
             "school_id",
             "school__number",
             "school__name",
-            "lat",
-            "lon",
+            "school__latitude",
+            "school__longitude",
             "status",
             "measured_mbps",
             "required_mbps",
             "tests",
             "days",
         )
-        .iterator(chunk_size=10000)
-    ):
-        if latitude is None or longitude is None:
-            unplaced += 1
-            continue
-        option, gap, without_wifi, total = proposals.get(school_id, (None, None, None, None))
-        rows.append(
-            [
-                school_id,
-                number,
-                name,
-                latitude,
-                longitude,
-                STATUS_INDEX[status],
-                _rounded(measured),
-                _rounded(required),
-                tests,
-                days,
-                option,
-                _rounded(gap),
-                without_wifi,
-                _rounded(total),
-            ]
-        )
-    return rows, unplaced
+    )
+    vendor = connection.vendor
+    real = "double precision" if vendor == "postgresql" else "REAL"
+    inner, params = statuses.query.sql_with_params()
+    names = "school_id, number, name, lat, lon, status, measured, required, tests, days"
+    proposal = connection.ops.quote_name(Proposal._meta.db_table)
+    sql = (
+        f"WITH q ({names}) AS ({inner}) "
+        f"SELECT q.school_id, q.number, q.name, CAST(q.lat AS {real}), CAST(q.lon AS {real}), "
+        f"{_index('q.status', STATUS_INDEX)}, {_float('q.measured', vendor)}, {_float('q.required', vendor)}, "
+        f"q.tests, q.days, {_index('p.option', OPTION_INDEX)}, "
+        f"{_float('p.gap_mbps', vendor)}, p.classrooms_without_wifi, {_float('p.total', vendor)} "
+        f"FROM q LEFT JOIN {proposal} p ON p.run_id = %s AND p.school_id = q.school_id "
+        "ORDER BY q.number, q.school_id"
+    )
+    if statuses.query.is_empty():
+        return [], 0
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, selection.run.pk])
+        fetched = cursor.fetchall()
+    rows = [row for row in fetched if row[3] is not None and row[4] is not None]
+    return rows, len(fetched) - len(rows)
 
 
 @dataclass

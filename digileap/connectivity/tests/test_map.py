@@ -8,6 +8,7 @@ from django.utils import translation
 
 from digileap.accounts.models import Role
 from digileap.accounts.tests.factories import user_with_role
+from digileap.core.contributions import reverse_or_none
 
 from ..models import Status
 from .factories import AnalysisRunFactory, CampaignFactory, CampaignSchoolFactory, SchoolStatusFactory
@@ -67,6 +68,12 @@ def test_map_data_is_exact_for_the_programme_owner(analysed, role_users):
     data = map_data(role_users[Role.PROGRAMME_OWNER], analysed.campaign)
     texts = data.pop("texts")
     assert texts["measured"] == "Measured download"
+    # The links of the parts whose pages exist (the school's page always does).
+    links = data["links"]
+    assert links["school"] == {"label": "School", "url": "/schools/{id}/"}
+    measurements = reverse_or_none("connectivity:school-measurements", kwargs={"pk": 987654321})
+    if measurements:
+        assert links["measurements"]["url"] == measurements.replace("987654321", "{id}")
     assert data == {
         "campaign": {"id": analysed.campaign.pk, "code": "LV-2024", "name": "Latvia 2024"},
         "map": {
@@ -85,7 +92,7 @@ def test_map_data_is_exact_for_the_programme_owner(analysed, role_users):
             [second.pk, "1002", "Second school", 57.1, 24.3, 0, 1200, 1000, 12, 4, 0, 0, 2, 1800],
         ],
         "unplaced": 1,
-        "links": {"school": {"label": "School", "url": "/schools/{id}/"}},
+        "links": links,
         "summary": "2 schools on the map. 1 school has no position and is not shown; the table lists it.",
     }
 
