@@ -35,7 +35,9 @@ FIBRE = "fibre"
 
 def cents(value) -> Decimal:
     """Money rounded to the cent, half up (``0.005`` becomes ``0.01``)."""
-    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+    if value.__class__ is not Decimal:
+        value = Decimal(value)
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def as_decimal(value) -> Decimal:
@@ -88,7 +90,7 @@ def required_mbps(rule: BenchmarkRule, *, pupils: int | None, contracted_mbps: D
 def assess(
     rule: BenchmarkRule,
     *,
-    measured_mbps: float | None,
+    measured_mbps: float | Decimal | None,
     tests: int,
     days: int,
     pupils: int | None = None,
