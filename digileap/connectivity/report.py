@@ -22,6 +22,7 @@ import io
 import re
 import zipfile
 from pathlib import Path
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -29,6 +30,7 @@ from django.utils import formats, translation
 from django.utils.functional import Promise
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from digileap.core.exports import safe_cell
@@ -193,7 +195,10 @@ class ReportContent:
         costs = self.costs
         if costs is None:
             return []
-        field = costs._meta.get_field
+
+        def field(name):
+            return SimpleNamespace(verbose_name=capfirst(costs._meta.get_field(name).verbose_name))
+
         target = costs.target_benchmark
         return [
             (_("Benchmark to reach"), localized(target.name, self.language) or target.code if target else "–", "text"),
