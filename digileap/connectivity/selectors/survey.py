@@ -3,7 +3,7 @@ restricted to the user's scope (``digileap.core.permissions.restrict``)."""
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from django.http import Http404
 
 from digileap.core.permissions import Action, restrict
@@ -101,5 +101,5 @@ def campaign_responses(user, campaign: Campaign, *, state: str = "") -> QuerySet
     if state:
         responses = responses.filter(state=state)
     return responses.prefetch_related(Prefetch("uplinks", queryset=Uplink.objects.order_by("id"))).order_by(
-        "school__name", "school__number", "site__name", "pk"
+        "school__name", "school__number", F("site__name").asc(nulls_first=True), "pk"
     )

@@ -251,9 +251,12 @@ def response_save(
     ``ValidationError`` naming each bad field (``uplinks-<n>-<field>`` for the n-th uplink, from 0)
     and writes nothing then; ``PermissionDenied`` outside the actor's role or scope."""
     existing = (
+        # Ordered by the key alone: the model's ordering joins the (nullable) site, and PostgreSQL
+        # cannot lock the nullable side of an outer join.
         SurveyResponse.objects.select_for_update()
         .filter(campaign=campaign, school=school)
         .filter(Q(site=site) if site is not None else Q(site__isnull=True))
+        .order_by("pk")
         .first()
     )
     if existing is not None:
