@@ -91,6 +91,7 @@ def report_lines(results: list[dict], table: Callable) -> list[str]:
 
 
 def main() -> None:
+    global SCALE
     from run import Postgres, Sqlite, log, run_json, table
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -99,7 +100,6 @@ def main() -> None:
     parser.add_argument("--only", default="", help="comma-separated scripts by their part: import, analysis, ...")
     args = parser.parse_args()
     only = {part.strip() for part in args.only.split(",") if part.strip()} or None
-    global SCALE
     SCALE = args.scale
     with tempfile.TemporaryDirectory(prefix="digileap-bench-") as folder:
         backends = []
