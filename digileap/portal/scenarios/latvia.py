@@ -21,7 +21,7 @@ What the seed states, and how it is played:
 - **The bandwidth milestone by 30 June 2024** (``latvia_connectivity.py``): the ministry's survey
   campaign ``IZM-DPJ-2024`` (1 March to 30 April 2024) answered by every school, about 95 % of them
   by 12 April and the rest after the reminders; four speed tests a school day over 30 school days
-  (about 71,000 rows, the state cities' own files and the counties' Giga Meter exports through the
+  (about 66,000 rows, the state cities' own files and the counties' Giga Meter exports through the
   import engine), their daily aggregates, the usual benchmarks and the ministry's cost parameters,
   the analysis as of 14 June 2024 and its report attached to the milestone and approved on
   20 June 2024. The milestone counts the schools surveyed (593): it is met on time.

@@ -12,7 +12,7 @@ How it is played (``latvia.py`` calls the three steps before the history):
   mobile in the counties) with contracted speeds, monthly costs in EUR and contract dates. Every
   answer goes through ``response_save``; the campaign closes on 30 April.
 - **The measurements** (``measurements``): four tests a school day over 30 school days (4 March to
-  23 April 2024, without the spring holidays of 18-22 March and Easter), about 71,000 rows at full
+  23 April 2024, without the spring holidays of 18-22 March and Easter), about 66,000 rows at full
   size, one file per municipality through the import engine: the state cities send Digileap's own
   file (profile ``generic``), the counties their Giga Meter exports (profile ``giga``). A few
   schools test on one day only (too few tests for a status) and a few not at all. Then the daily
