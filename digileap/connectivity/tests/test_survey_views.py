@@ -118,6 +118,8 @@ def test_a_draft_then_a_correction(campaign, world, role_users):
     edit = client.get(reverse("connectivity:surveyresponse-edit", kwargs={"pk": answer.pk})).content.decode()
     assert "Save the correction" in edit and "Save as draft" not in edit
     assert 'value="Lattelecom"' in edit
+    # The saved uplink and two empty rows: without JavaScript, each save offers two more.
+    assert 'name="uplinks-TOTAL_FORMS" value="3"' in edit
 
 
 def test_errors_show_at_their_field_and_nothing_is_written(campaign, world, role_users):
