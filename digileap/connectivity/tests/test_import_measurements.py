@@ -345,3 +345,27 @@ def test_command_refuses_bad_rows_with_file_and_line(world, capsys, tmp_path):
         "rejected": 1,
     }
     assert Measurement.objects.count() == 0
+
+
+def test_the_engines_upload_preview_and_confirm(world, sites, owner, django_capture_on_commit_callbacks):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from digileap.core.imports import import_job_confirm, import_job_create
+
+    content = (DATA / "measurements-generic-latin1.csv").read_bytes()
+    with django_capture_on_commit_callbacks(execute=True):
+        job = import_job_create(
+            actor=owner,
+            target="measurements",
+            profile="generic",
+            uploaded_file=SimpleUploadedFile("tests.csv", content, content_type="text/csv"),
+        )
+    job.refresh_from_db()
+    assert job.summary == {"created": 4, "updated": 0, "unchanged": 0, "rejected": 0}
+    assert Measurement.objects.count() == 0  # the preview wrote nothing
+    with django_capture_on_commit_callbacks(execute=True):
+        import_job_confirm(job=job, actor=owner)
+    job.refresh_from_db()
+    assert job.status == "done"
+    assert Measurement.objects.count() == 4
+    assert DailyAggregate.objects.count() == 3
