@@ -124,7 +124,15 @@ def test_latvia_seed_003(loaded):
             "to_do",
             "devices_delivered",
         ),
-        ("", "milestone", D("1.00"), datetime.date(2024, 6, 30), "2024. gada 30. jūnijs", "to_do", "document_approved"),
+        (
+            "",
+            "milestone",
+            D("593.00"),
+            datetime.date(2024, 6, 30),
+            "2024. gada 30. jūnijs",
+            "to_do",
+            "connectivity_schools_surveyed",
+        ),
     ]
     assert programme.period_end == datetime.date(2026, 6, 30)
     assert all(t.accumulation == "cumulative" for t in programme.targets.all())
