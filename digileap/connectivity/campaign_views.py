@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -25,7 +26,7 @@ from digileap.programmes.translation import localized
 from digileap.schools.models import School
 
 from .forms_campaigns import CampaignForm, CampaignSchoolsForm, SchoolFilterForm, SchoolStateFilterForm
-from .models import Campaign
+from .models import Benchmark, Campaign, Measurement
 from .selectors.campaigns import (
     NONE,
     answer_state_q,
@@ -243,6 +244,28 @@ def campaign_remind(request, pk: int):
     return redirect("connectivity:campaign-detail", pk=campaign.pk)
 
 
+def campaign_parts(user, campaign: Campaign) -> list[tuple[str, str]]:
+    """Links to what else concerns the campaign, each only for those who may open it: answers,
+    analysis, map, charts, report, benchmarks and cost parameters, measurement imports."""
+    from .selectors.report import may_read_reports
+
+    pk = {"pk": campaign.pk}
+    parts = [
+        (_("Answers"), reverse("connectivity:surveyresponse-list", kwargs={"campaign_pk": campaign.pk})),
+        (_("Analysis and proposals"), reverse("connectivity:campaign-analysis", kwargs=pk)),
+        (_("Status map"), reverse("connectivity:campaign-map", kwargs=pk)),
+        (_("Charts"), reverse("connectivity:campaign-charts", kwargs=pk)),
+    ]
+    if may_read_reports(user):
+        parts.append((_("Report"), reverse("connectivity:campaign-report", kwargs=pk)))
+    if can(user, Action.VIEW, Benchmark):
+        programme = {"programme_pk": campaign.programme_id}
+        parts.append((_("Benchmarks"), reverse("connectivity:benchmark-list", kwargs=programme)))
+    if can(user, Action.ADD, Measurement):
+        parts.append((_("Import measurements"), reverse("connectivity:measurement-import")))
+    return parts
+
+
 @login_required
 @require_GET
 def campaign_detail(request, pk: int):
@@ -286,6 +309,7 @@ def campaign_detail(request, pk: int):
             and campaign.state == Campaign.State.OPEN
             and campaign.starts_on <= timezone.localdate(),
             "can_edit": can_change and campaign.state != Campaign.State.CLOSED,
+            "parts": campaign_parts(request.user, campaign),
             "accepts_answers": services.campaign_accepts_answers(campaign),
         },
     )

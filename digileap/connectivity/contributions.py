@@ -15,7 +15,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from digileap.accounts.models import Role
-from digileap.core.contributions import MenuEntry, Todo, register_menu, register_todos, reverse_or_none
+from digileap.core.contributions import (
+    MenuEntry,
+    Panel,
+    Todo,
+    register_menu,
+    register_school_panel,
+    register_todos,
+    reverse_or_none,
+)
 from digileap.core.formatting import format_number
 from digileap.core.permissions import Action, assignments_for, can, has_role, restrict
 
@@ -115,6 +123,32 @@ def _todos(user) -> list[Todo]:
     return []
 
 
+def _school_panel(request, school) -> Panel | None:
+    """The school page's connectivity: the latest daily summary and links to the speed test, the
+    test links and the measurements, each for those who may open it."""
+    from .models import DailyAggregate, SpeedTest, TestLink
+
+    user = request.user
+    if not can(user, Action.VIEW, DailyAggregate):
+        return None
+    latest = restrict(DailyAggregate.objects.filter(school=school), user).order_by("-day", "-id").first()
+    links = [(_("Measurements"), reverse_or_none("connectivity:school-measurements", kwargs={"pk": school.pk}))]
+    if can(user, Action.ADD, SpeedTest):
+        links.append(
+            (_("Run the speed test"), reverse_or_none("connectivity:school-speedtest", kwargs={"pk": school.pk}))
+        )
+    if can(user, Action.ADD, TestLink):
+        links.append(
+            (_("Speed test links"), reverse_or_none("connectivity:testlink-list", kwargs={"school_pk": school.pk}))
+        )
+    return Panel(
+        "connectivity",
+        "connectivity/school_panel.html",
+        {"latest": latest, "links": [(label, url) for label, url in links if url]},
+    )
+
+
 def register() -> None:
     register_menu("connectivity", 250, _menu)
     register_todos("connectivity", 250, _todos)
+    register_school_panel("connectivity", 250, _school_panel)

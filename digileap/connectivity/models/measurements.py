@@ -122,7 +122,10 @@ class SpeedTest(models.Model):
                 condition=~Q(state="done") | Q(download_mbps__isnull=False, finished_at__isnull=False),
             ),
         ]
-        indexes = [models.Index(fields=["link", "started_at"], name="speedtest_link_started_idx")]
+        indexes = [
+            models.Index(fields=["link", "started_at"], name="speedtest_link_started_idx"),
+            models.Index(fields=["network", "started_at"], name="speedtest_network_started_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.school_id} {self.started_at.isoformat()}"

@@ -328,4 +328,9 @@ def _finish(*, test: SpeedTest, data: dict, now: datetime.datetime) -> SpeedTest
         connection=test.connection,
         source=Source.BROWSER,
     )
+    # The school's day is summarised at once, so its page and the analysis see the test.
+    from .aggregation import aggregate_days
+
+    day = timezone.localdate(test.started_at)
+    aggregate_days(start=day, end=day, schools=[test.school_id])
     return test

@@ -150,6 +150,18 @@ def test_an_unchanged_answer_is_not_sent_twice(analysed, role_users):
     assert client.get(url, {"status": "meets"}, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 200
 
 
+def test_the_map_data_is_compressed_for_browsers_that_ask(analysed, role_users):
+    import gzip
+    import json
+
+    client = client_for(role_users[Role.PROGRAMME_OWNER])
+    url = reverse("connectivity:campaign-mapdata", args=[analysed.campaign.pk])
+    plain = client.get(url)
+    packed = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+    assert "Content-Encoding" not in plain and packed["Content-Encoding"] == "gzip"
+    assert json.loads(gzip.decompress(packed.content)) == plain.json()
+
+
 def test_a_campaign_without_a_run(world, role_users):
     campaign = CampaignFactory(programme__authority=world.authority)
     CampaignSchoolFactory(campaign=campaign, school=world.school)

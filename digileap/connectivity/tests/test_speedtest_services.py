@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from digileap.accounts.models import Role
 from digileap.connectivity import ndt7
-from digileap.connectivity.models import Connection, Measurement, Source, SpeedTest
+from digileap.connectivity.models import Connection, DailyAggregate, Measurement, Source, SpeedTest
 from digileap.connectivity.services import speedtests as services
 from digileap.core.models import AuditEvent
 from digileap.schools.tests.factories import SiteFactory
@@ -246,6 +246,9 @@ def test_the_finish_records_the_servers_figures_and_one_measurement(link):
     assert (measurement.school, measurement.site, measurement.measured_at) == (link.school, None, NOW)
     assert (measurement.download_mbps, measurement.upload_mbps, measurement.latency_ms) == (100.0, 21.053, 12.35)
     assert (measurement.source, measurement.connection) == (Source.BROWSER, "wifi")
+    summary = DailyAggregate.objects.get()  # the school's day is summarised at once
+    assert (summary.school, summary.day, summary.tests) == (link.school, timezone.localdate(NOW), 1)
+    assert (summary.download_median, summary.upload_median, summary.latency_median) == (100.0, 21.053, 12.35)
     with pytest.raises(ValidationError) as again:
         services.speedtest_finish(test=test, data=data)
     assert list(again.value.message_dict) == ["test"]

@@ -126,6 +126,39 @@ MUNICIPALITIES = (
 )
 
 
+# Latvia's five planning regions (plānošanas reģioni), by which findings and totals are grouped.
+PLANNING_REGIONS = {
+    **dict.fromkeys(
+        (
+            "RIGA",
+            "JURMALA",
+            "ADAZI",
+            "KEKAVA",
+            "MARUPE",
+            "OLAINE",
+            "ROPAZI",
+            "SALASPILS",
+            "SAULKRASTI",
+            "SIGULDA",
+            "OGRE",
+            "TUKUMS",
+            "LIMBAZI",
+        ),
+        "Rīga",
+    ),
+    **dict.fromkeys(
+        ("ALUKSNE", "BALVI", "CESIS", "GULBENE", "MADONA", "SMILTENE", "VALKA", "VALMIERA", "VARAKLANI"), "Vidzeme"
+    ),
+    **dict.fromkeys(
+        ("LIEPAJA", "VENTSPILS", "DIENVIDKURZEME", "KULDIGA", "SALDUS", "TALSI", "VENTSPILS-NOV"), "Kurzeme"
+    ),
+    **dict.fromkeys(("JELGAVA", "JELGAVAS-NOV", "AIZKRAUKLE", "BAUSKA", "DOBELE", "JEKABPILS"), "Zemgale"),
+    **dict.fromkeys(
+        ("DAUGAVPILS", "REZEKNE", "AUGSDAUGAVA", "KRASLAVA", "LIVANI", "LUDZA", "PREILI", "REZEKNES-NOV"), "Latgale"
+    ),
+}
+
+
 def vulnerable_pupils(rng, pupils: int) -> dict[str, int]:
     """A school's pupils in each vulnerable group: about 7 % from low-income families, 14 % from
     large families and 1 % in out-of-family care, varying from school to school."""
@@ -149,7 +182,10 @@ REGISTRY = RegistrySpec(
         SchoolKind("SPEC", "speciālā pamatskola", (1, 2), count=52, size=(30, 230), pupils_per_teacher=4),
         SchoolKind("VAK", "vakara (maiņu) vidusskola", (2, 3), count=22, size=(60, 420), pupils_per_teacher=14),
     ),
-    operators=tuple(Operator(code, name, weight=weight) for code, name, _seat, _gen, _post, weight in MUNICIPALITIES),
+    operators=tuple(
+        Operator(code, name, weight=weight, region=PLANNING_REGIONS[code])
+        for code, name, _seat, _gen, _post, weight in MUNICIPALITIES
+    ),
     places=tuple((seat, postal) for _code, _name, seat, _gen, postal, _weight in MUNICIPALITIES),
     bbox=(55.7, 21.0, 58.0, 28.2),
     eligible=vulnerable_pupils,
