@@ -271,12 +271,7 @@ def report_data(run: AnalysisRun) -> ReportData:
         row.technologies.add(technology)
         row.contracted_mbps = (row.contracted_mbps or ZERO) + download
 
-    benchmark_ids = set(SchoolStatus.objects.filter(run=run).values_list("benchmark_id", flat=True).distinct())
-    benchmarks = list(
-        Benchmark.objects.filter(Q(pk__in=benchmark_ids) | Q(programme=campaign.programme)).order_by(
-            "position", "code", "pk"
-        )
-    )
+    benchmarks = run_benchmarks(run, campaign)
     statuses = SchoolStatus.objects.filter(run=run, school_id__in=school_ids).order_by(
         "school_id", "benchmark__position", "benchmark__code", "benchmark_id"
     )
@@ -327,10 +322,69 @@ def report_data(run: AnalysisRun) -> ReportData:
         run=run,
         campaign=campaign,
         benchmarks=benchmarks,
-        costs=CostParameters.objects.filter(programme=campaign.programme).select_related("target_benchmark").first(),
+        costs=run_costs(run, campaign, benchmarks),
         schools=list(rows.values()),
         sources=sources,
         aggregate_days=summaries["days"] or 0,
         aggregate_tests=summaries["tests"] or 0,
         proposals=proposals,
     )
+
+
+def run_benchmarks(run: AnalysisRun, campaign: Campaign) -> list[Benchmark]:
+    """The benchmarks as the run used them (its copy in ``parameters``), not as they are now: a
+    benchmark changed or deleted later does not change an earlier run's report. Runs without a
+    copy read the benchmarks they have statuses for and the programme's current ones."""
+    copies = (run.parameters or {}).get("benchmarks")
+    if copies is None:
+        used = set(SchoolStatus.objects.filter(run=run).values_list("benchmark_id", flat=True).distinct())
+        return list(
+            Benchmark.objects.filter(Q(pk__in=used) | Q(programme=campaign.programme)).order_by(
+                "position", "code", "pk"
+            )
+        )
+    field = Benchmark._meta.get_field
+    return [
+        Benchmark(
+            id=copy["id"],
+            programme_id=campaign.programme_id,
+            position=position,
+            **{name: field(name).to_python(copy.get(name)) for name in BENCHMARK_COPY_FIELDS},
+        )
+        for position, copy in enumerate(copies)
+    ]
+
+
+BENCHMARK_COPY_FIELDS = (
+    "code",
+    "name",
+    "kind",
+    "threshold_mbps",
+    "lower_mbps",
+    "share_percent",
+    "min_tests",
+    "min_days",
+)
+
+
+def run_costs(run: AnalysisRun, campaign: Campaign, benchmarks: list[Benchmark]) -> CostParameters | None:
+    """The cost parameters as the run used them (its copy), with the benchmark to reach among the
+    run's benchmarks; None when the run had none. Runs without a copy read the current ones."""
+    parameters = run.parameters or {}
+    if "costs" not in parameters:
+        return CostParameters.objects.filter(programme=campaign.programme).select_related("target_benchmark").first()
+    copy = parameters["costs"]
+    if copy is None:
+        return None
+    field = CostParameters._meta.get_field
+    costs = CostParameters(
+        programme_id=campaign.programme_id,
+        **{
+            name: field(name).to_python(value)
+            for name, value in copy.items()
+            if name not in ("target_benchmark", "technology_limits")
+        },
+        technology_limits=copy.get("technology_limits") or {},
+    )
+    costs.target_benchmark = next((b for b in benchmarks if b.code == copy.get("target_benchmark")), None)
+    return costs

@@ -362,3 +362,27 @@ def test_the_command_explains_what_is_wrong(made, tmp_path):
 def test_money_cells_are_decimals_not_text(made):
     sheet = workbook_of(build_report(made.run, language="de", fmt="xlsx")).worksheets[7]
     assert isinstance(sheet["K2"].value, (int, float, Decimal))
+
+
+def test_the_method_reads_the_runs_copy_not_the_benchmarks_and_costs_as_changed_since(made):
+    from digileap.connectivity.models import Benchmark, CostParameters
+    from digileap.connectivity.services.analysis import _benchmark_copy
+    from digileap.core import audit
+
+    programme = made.run.campaign.programme
+    costs = CostParameters.objects.get(programme=programme)
+    copy = {
+        field.name: audit.to_jsonable(getattr(costs, field.name))
+        for field in CostParameters._meta.concrete_fields
+        if field.name not in ("id", "programme", "target_benchmark")
+    }
+    copy["target_benchmark"] = costs.target_benchmark.code
+    benchmarks = Benchmark.objects.filter(programme=programme).order_by("position", "code")
+    made.run.parameters = {"benchmarks": [_benchmark_copy(b) for b in benchmarks], "costs": copy}
+    made.run.save()
+    Benchmark.objects.filter(programme=programme, kind="tiers").update(threshold_mbps=Decimal("30"))
+    CostParameters.objects.filter(pk=costs.pk).update(wifi_per_classroom=Decimal("1200"))
+    cells = rows(workbook_of(build_report(made.run, language="en", fmt="xlsx"))["Method"])
+    assert next(row for row in cells if row[0] == "Giga tiers")[2] == 20
+    assert ("Wi-Fi per classroom (EUR)", 900) in [row[:2] for row in cells]
+    assert ("Benchmark to reach", "EU gigabit") in [row[:2] for row in cells]
