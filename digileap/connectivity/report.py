@@ -233,7 +233,7 @@ class ReportContent:
             _(
                 "A school's measured speed is the median of its daily median download speeds from %(start)s to "
                 "%(end)s. A school gets a status for a benchmark only with at least the benchmark's number of "
-                "tests on at least its number of days; otherwise its status is \u201cinsufficient data\u201d."
+                "tests on at least its number of days; otherwise its status is “insufficient data”."
             )
             % {"start": self.window_start, "end": self.as_of},
             _(
