@@ -110,9 +110,9 @@ def test_the_svg_says_every_figure_in_the_pages_language():
     assert 'connectivity-chart__bar--below" x="0" y="116" width="50%" height="18"/>' in bins
     with translation.override("de"):
         german = bandwidth_svg(bandwidth, title="Je Schüler", element_id="b")
-        assert "median 0,30 Mbit/s" in german
+        assert "Primary (3 Schulen): Median 0,30 Mbit/s je Schülerin bzw. Schüler" in german
         assert bandwidth_summary(bandwidth).startswith(
-            "Primary: median 0,30 Mbit/s per pupil over 3 schools (middle half from 0,28 to 0,40)."
+            "Primary: Median 0,30 Mbit/s je Schülerin bzw. Schüler über 3 Schulen (mittlere Hälfte von 0,28 bis 0,40)."
         )
 
 

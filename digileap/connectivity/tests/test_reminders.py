@@ -24,7 +24,7 @@ from .factories import CampaignFactory, CampaignSchoolFactory, SurveyResponseFac
 pytestmark = pytest.mark.django_db
 
 ENDS = datetime.date(2024, 3, 31)
-LATVIAN_DAY = "2024. gada 31. marts"
+LATVIAN_DAY = "2024. gada 31. martā"  # the month in the locative (config/formats/lv)
 
 
 @pytest.fixture

@@ -9,6 +9,8 @@ missing from this list.
 from django.utils.translation import gettext_noop
 
 BUILTIN_PROFILE_LABELS = [
+    gettext_noop("Digileap measurement file"),
+    gettext_noop("Giga Meter / Daily Check App export"),
     gettext_noop("Digileap generic school template"),
     gettext_noop("Hamburg school register (state geoportal, 2015 edition)"),
     gettext_noop("Mecklenburg-Vorpommern list of general schools"),

@@ -372,11 +372,11 @@ def test_generic_template_download(client, admin):
         "country",
         "operator_code",
         "operator_name",
+        "operator_region",
         "number",
-        "name",
     ]
     assert header[-2:] == ["ses_value", "ses_scale"]
-    assert len(header) == 29
+    assert len(header) == 30
 
 
 @pytest.mark.django_db

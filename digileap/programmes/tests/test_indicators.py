@@ -48,9 +48,14 @@ def test_kind():
 
 def test_built_in_kinds_are_registered():
     # In the order of their codes; the devices app adds its four (digileap/devices/indicators.py), the
-    # funding app its two (digileap/funding/indicators.py).
+    # funding app its two (digileap/funding/indicators.py), the connectivity app its four
+    # (digileap/connectivity/indicators.py).
     assert [code for code, _label in kind_choices()] == [
         "access_points_installed",
+        "connectivity_schools_measured",
+        "connectivity_schools_meeting",
+        "connectivity_schools_surveyed",
+        "connectivity_wifi_share",
         "devices_delivered",
         "devices_deployed",
         "document_approved",
