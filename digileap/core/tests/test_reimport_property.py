@@ -22,6 +22,7 @@ import io
 import json
 import string
 import zipfile
+import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -56,7 +57,7 @@ SETTINGS = settings(
     derandomize=False,
 )
 # Every table of these apps is dumped before and after the re-import.
-DUMPED_APPS = ("schools", "devices", "programmes", "core", "accounts", "allocation")
+DUMPED_APPS = ("schools", "devices", "programmes", "core", "accounts", "allocation", "connectivity")
 
 # -- cells and files -----------------------------------------------------------------------------------
 
@@ -1273,6 +1274,273 @@ case(
     types=frozenset({"text", "decimal", "date"}),
     builtin=("generic",),
 )
+
+
+# -- connectivity measurements ----------------------------------------------------------------------------
+
+BRUSSELS = zoneinfo.ZoneInfo("Europe/Brussels")  # config.settings: TIME_ZONE, the local times' zone
+MEASUREMENT_SITES = {
+    "1001": [("IN-1001-A", "Hauptgebäude"), ("IN-1001-B", "Turnhalle")],
+    "0042": [("IN-42-S", "Sporta zāle")],
+}
+# (what a file says, what is stored)
+MEASUREMENT_CONNECTIONS = [
+    ("", "unknown"),
+    ("unknown", "unknown"),
+    ("wired", "wired"),
+    (" Ethernet ", "wired"),
+    ("LAN", "wired"),
+    ("cable", "wired"),
+    ("WiFi", "wifi"),
+    ("Wi-Fi", "wifi"),
+    ("wlan", "wifi"),
+    ("Wireless", "wifi"),
+]
+GENERIC_TIME_STYLES = ("z", "z-fraction", "offset", "offset-compact", "offset-hours", "offset-space")
+GENERIC_TIME_STYLES += ("local", "local-minutes", "local-t", "dotted", "dotted-minutes", "slashed-minutes")
+GIGA_TIME_STYLES = ("z", "z-fraction", "utc-offset", "utc-offset-micro")
+
+
+@dataclass
+class MeasurementFile(GeneratedFile):
+    """A measurement file and the rows it must store: (school number, site code or None, time,
+    download, upload, latency, connection), speeds in Mbit/s."""
+
+    expected: list[tuple] = field(default_factory=list)
+
+
+def measurements_setup(world) -> SimpleNamespace:
+    from digileap.accounts.models import Role
+    from digileap.accounts.tests.factories import user_with_role
+    from digileap.schools.tests.factories import SchoolFactory, SiteFactory
+
+    SchoolFactory(operator=world.operator, number="0042", name="INSIDE school 42")
+    SchoolFactory(operator=world.operator, number="BE-117", name="INSIDE school BE-117")
+    # The same number outside the importing user's scope: never matched, never ambiguous.
+    SchoolFactory(operator=world.other_operator, number="0042", name="OUTSIDE school 42")
+    schools = {school.number: school for school in School.objects.filter(authority=world.authority)}
+    for number, sites in MEASUREMENT_SITES.items():
+        for code, name in sites:
+            SiteFactory(school=schools[number], authority=world.authority, code=code, name=name)
+    owner = user_with_role(Role.PROGRAMME_OWNER, world.authority, username="measurement-importer")
+    return SimpleNamespace(world=world, owner=owner, numbers=sorted(schools))
+
+
+def measurement_moments() -> st.SearchStrategy[datetime.datetime]:
+    """A test's time (UTC, to the microsecond), always in the past; the DST changes are in range."""
+    return st.datetimes(datetime.datetime(2020, 1, 1), datetime.datetime(2025, 12, 31, 23, 59, 59)).map(
+        lambda moment: moment.replace(tzinfo=datetime.UTC)
+    )
+
+
+def _local_instant(local: datetime.datetime) -> datetime.datetime:
+    """What a local time without zone means: the installation's zone, the earlier of an ambiguous hour."""
+    return local.replace(tzinfo=BRUSSELS, fold=0).astimezone(datetime.UTC)
+
+
+def render_measured_at(moment: datetime.datetime, style: str, offset_minutes: int) -> tuple[Any, datetime.datetime]:
+    """The cell for ``moment`` in ``style`` and the instant (to the second) the importer must read."""
+    second = moment.replace(microsecond=0)
+    offset = datetime.timezone(datetime.timedelta(minutes=offset_minutes))
+    shifted = moment.astimezone(offset)
+    sign = "-" if offset_minutes < 0 else "+"
+    hours, minutes = divmod(abs(offset_minutes), 60)
+    local = moment.astimezone(BRUSSELS).replace(tzinfo=None)
+    if style == "z":
+        return moment.strftime("%Y-%m-%dT%H:%M:%SZ"), second
+    if style == "z-fraction":
+        return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z", second
+    if style == "utc-offset":
+        return moment.strftime("%Y-%m-%d %H:%M:%S+00:00"), second
+    if style == "utc-offset-micro":
+        return moment.strftime("%Y-%m-%dT%H:%M:%S.%f+00:00"), second
+    if style == "offset":
+        return shifted.strftime("%Y-%m-%dT%H:%M:%S") + f"{sign}{hours:02d}:{minutes:02d}", second
+    if style == "offset-compact":
+        return shifted.strftime("%Y-%m-%dT%H:%M:%S") + f"{sign}{hours:02d}{minutes:02d}", second
+    if style == "offset-hours" and not minutes:
+        return shifted.strftime("%Y-%m-%dT%H:%M:%S") + f"{sign}{hours:02d}", second
+    if style == "offset-space":
+        return shifted.strftime("%Y-%m-%d %H:%M:%S ") + f"{sign}{hours:02d}{minutes:02d}", second
+    if style == "local-minutes":
+        local = local.replace(second=0, microsecond=0)
+        return local.strftime("%Y-%m-%d %H:%M"), _local_instant(local)
+    if style == "local-t":
+        return local.strftime("%Y-%m-%dT%H:%M:%S"), _local_instant(local.replace(microsecond=0))
+    if style == "dotted":
+        return local.strftime("%d.%m.%Y %H:%M:%S"), _local_instant(local.replace(microsecond=0))
+    if style == "dotted-minutes":
+        local = local.replace(second=0, microsecond=0)
+        return local.strftime("%d.%m.%Y %H:%M"), _local_instant(local)
+    if style == "slashed-minutes":
+        local = local.replace(second=0, microsecond=0)
+        return local.strftime("%d/%m/%Y %H:%M"), _local_instant(local)
+    if style == "excel":  # a date cell: Excel has no zones, it is a local time
+        local = local.replace(microsecond=0)
+        return local, _local_instant(local)
+    local = local.replace(microsecond=0)
+    return local.strftime("%Y-%m-%d %H:%M:%S"), _local_instant(local)
+
+
+def measurement_number(draw, value: Decimal, file_format: str, *, comma: bool) -> Any:
+    """A speed or latency as the file holds it: decimal comma or point, trailing zeros, or an XLSX number."""
+    if file_format == "xlsx" and draw(st.booleans()):
+        return int(value) if value == value.to_integral_value() and draw(st.booleans()) else float(value)
+    text = format(value, "f")
+    if "." in text and draw(st.booleans()):
+        text += "0" * draw(st.integers(1, 2))
+    return text.replace(".", ",") if comma else text
+
+
+def measurement_values(places: int, high: int) -> st.SearchStrategy[Decimal]:
+    return st.integers(0, places).flatmap(
+        lambda scale: st.integers(0, high * 10**scale).map(lambda n: Decimal(n).scaleb(-scale))
+    )
+
+
+@st.composite
+def measurements_file(draw, reference, file_format: str, *, profile: str) -> MeasurementFile:
+    giga = profile == "giga"
+    divisor = 1000 if giga else 1  # the profile's speed_unit: kbps (Giga Meter) or mbps
+    if file_format == "cp1252":
+        delimiter, comma = ";", not giga  # Excel's "CSV" in Western Europe
+    elif file_format == "utf-8-sig":
+        delimiter = "," if giga else draw(st.sampled_from([";", ","]))
+        comma = not giga and delimiter == ";" and draw(st.booleans())
+    else:
+        delimiter, comma = ";", False
+    names = (
+        {"measured_at": "Timestamp", "school": "school_id", "download": "Download"}
+        | {"upload": "Upload", "latency": "Latency"}
+        if giga
+        else {"measured_at": "measured_at", "school": "school", "download": "download_mbps"}
+        | {"site": "site", "upload": "upload_mbps", "latency": "latency_ms", "connection": "connection"}
+    )
+    optional = [name for name in ("site", "upload", "latency", "connection") if name in names and draw(st.booleans())]
+    header_fields = ["measured_at", "school", "download", *optional]
+    extra = ["giga_id_school", "country_code", "ip_address", "app_version"] if giga else []
+    header = draw(st.permutations([names[name] for name in header_fields] + extra))
+    styles = GIGA_TIME_STYLES if giga else GENERIC_TIME_STYLES + (("excel",) if file_format == "xlsx" else ())
+    speeds = measurement_values(3 if giga else 7, 100_000 * divisor)
+
+    def cells_for(values: dict[str, Any]) -> dict[str, Any]:
+        """One rendering of a row's values (each cell written as one of the ways files say it)."""
+        moment, number = values["moment"], values["number"]
+        cell, instant = render_measured_at(moment, draw(st.sampled_from(styles)), values["offset"])
+        site_cell = ""
+        if values["site"] is not None:
+            code, name = values["site"]
+            choices = [code, code.lower(), f" {code} "]
+            if file_format != "cp1252" or name.encode("cp1252", "ignore").decode("cp1252") == name:
+                choices += [name, f"  {name.upper()}", name.replace(" ", "  ")]
+            site_cell = draw(st.sampled_from(choices))
+        return {
+            "instant": instant,
+            names["measured_at"]: cell,
+            names["school"]: int(number)
+            if file_format == "xlsx" and number == "1001" and draw(st.booleans())
+            else number,
+            names["download"]: measurement_number(draw, values["download"], file_format, comma=comma),
+            names.get("upload"): ""
+            if values["upload"] is None
+            else measurement_number(draw, values["upload"], file_format, comma=comma),
+            names.get("latency"): ""
+            if values["latency"] is None
+            else measurement_number(draw, values["latency"], file_format, comma=comma),
+            names.get("site"): site_cell,
+            names.get("connection"): draw(
+                st.sampled_from([text for text, stored in MEASUREMENT_CONNECTIONS if stored == values["connection"]])
+            ),
+            "giga_id_school": draw(st.sampled_from(["", "a3f0c6d2-5a4e-4b8e-9f1b-2c7d0e9a1b34"])),
+            "country_code": "BE",
+            "ip_address": "192.0.2.17",
+            "app_version": "2.1.0",
+        }
+
+    rows, expected, seen = [], [], set()
+    for _index in range(draw(st.integers(1, 10))):
+        number = draw(st.sampled_from(reference.numbers))
+        sites = MEASUREMENT_SITES.get(number, [])
+        values = {
+            "moment": draw(measurement_moments()),
+            "offset": draw(st.sampled_from([0, 60, 120, -300, 330, 345])),
+            "number": number,
+            "site": draw(st.none() | st.sampled_from(sites)) if "site" in optional and sites else None,
+            "download": draw(speeds),
+            "upload": draw(speeds) if "upload" in optional and draw(st.booleans()) else None,
+            "latency": draw(measurement_values(3, 600_000)) if "latency" in optional and draw(st.booleans()) else None,
+            "connection": draw(st.sampled_from(["unknown", "wired", "wifi"]))
+            if "connection" in optional
+            else "unknown",
+        }
+        cells = cells_for(values)
+        if (number, cells["instant"]) in seen:  # one test a second per school; another time is drawn next
+            continue
+        seen.add((number, cells["instant"]))
+        expected.append(
+            (
+                number,
+                values["site"][0] if values["site"] else None,
+                cells["instant"],
+                float(values["download"]) / divisor,
+                None if values["upload"] is None else float(values["upload"]) / divisor,
+                None if values["latency"] is None else float(values["latency"]),
+                values["connection"],
+            )
+        )
+        rows.append([cells[name] for name in header])
+        if draw(st.integers(0, 4)) == 0:  # the same test again, written another way: counted once
+            again = cells_for(values)
+            if again["instant"] == cells["instant"]:
+                rows.append([again[name] for name in header])
+    rows = draw(st.permutations(rows))
+    return MeasurementFile(
+        header=list(header), rows=list(rows), file_format=file_format, delimiter=delimiter, expected=expected
+    )
+
+
+def check_measurements(profile: str):
+    def check(reference, generated: MeasurementFile, result) -> None:
+        from digileap.connectivity.models import DailyAggregate, Measurement
+
+        stored = Measurement.objects.order_by("school__number", "measured_at").values_list(
+            "school__number",
+            "site__code",
+            "measured_at",
+            "download_mbps",
+            "upload_mbps",
+            "latency_ms",
+            "connection",
+            "source",
+        )
+        assert list(stored) == [(*row, profile) for row in sorted(generated.expected, key=lambda r: (r[0], r[2]))]
+        assert (result.created, result.updated, result.unchanged) == (
+            len(generated.expected),
+            0,
+            len(generated.rows) - len(generated.expected),
+        )
+        days: dict[tuple, int] = {}
+        for number, site, instant, *_figures in generated.expected:
+            key = (number, site, instant.astimezone(BRUSSELS).date())
+            days[key] = days.get(key, 0) + 1
+        aggregates = DailyAggregate.objects.values_list("school__number", "site__code", "day", "tests")
+        assert sorted(aggregates, key=repr) == sorted(((*key, n) for key, n in days.items()), key=repr)
+
+    return check
+
+
+for _profile in ("generic", "giga"):
+    case(
+        target="measurements",
+        name=_profile,
+        profile=lambda reference, name=_profile: name,
+        setup=measurements_setup,
+        table=lambda reference, file_format, name=_profile: measurements_file(reference, file_format, profile=name),
+        types=frozenset({"text"}),
+        check=check_measurements(_profile),
+        builtin=(_profile,),
+        actor=lambda reference: reference.owner,
+    )
 
 
 # -- the tests --------------------------------------------------------------------------------------------
