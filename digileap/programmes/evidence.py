@@ -64,6 +64,10 @@ logger = logging.getLogger(__name__)
 RECORDS = "records.csv"
 SUMMARY = "summary.pdf"
 TOTALS = "totals_by_school.csv"
+# The target's approved evidence documents (a report, minutes) go into the pack as they were
+# uploaded, listed in DOCUMENTS, whatever the target's indicator counts.
+DOCUMENTS = "documents.csv"
+DOCUMENTS_FOLDER = "documents/"
 PDF_SCHOOLS = 200
 FORMAT_VERSION = 1
 CHUNK_SIZE = 5000  # rows a server-side cursor fetches at a time (records read through Python)
@@ -752,7 +756,7 @@ def _build_pack(target: Target, as_of: datetime.date, progress: Progress | None)
     report(55)
     summary_pdf = pdf.result() if pdf is not None else _summary_pdf(summary_context(totals, record_count))
     report(90)
-    files = {SUMMARY: summary_pdf, TOTALS: totals_csv}
+    files = {SUMMARY: summary_pdf, TOTALS: totals_csv, **_approved_documents(target, as_of)}
     files_meta = {name: {"sha256": sha256(data), "bytes": len(data)} for name, data in files.items()}
     files_meta[RECORDS] = {"sha256": records_file.digest.hexdigest(), "bytes": records_file.size}
     manifest = {
@@ -794,6 +798,37 @@ def _build_pack(target: Target, as_of: datetime.date, progress: Progress | None)
                 archive.writestr(_zip_info(name, as_of), files[name])
     report(100)
     return buffer.getvalue()
+
+
+def _approved_documents(target: Target, as_of: datetime.date) -> dict[str, bytes]:
+    """The target's evidence documents approved on or before ``as_of``, as pack files
+    (``documents/<id>-<name>``) and their list (``documents.csv``); nothing when there are none."""
+    from .models import EvidenceDocument
+
+    documents = (
+        EvidenceDocument.objects.filter(target=target, approved_at__isnull=False, approved_at__date__lte=as_of)
+        .select_related("approved_by")
+        .order_by("approved_at", "id")
+    )
+    files: dict[str, bytes] = {}
+    listing = []
+    for document in documents:
+        name = f"{DOCUMENTS_FOLDER}{document.pk}-{document.file.name.rsplit('/', 1)[-1]}"
+        with document.file.open("rb") as handle:
+            files[name] = handle.read()
+        listing.append(
+            [
+                name,
+                document.title,
+                document.sha256,
+                document.uploaded_at.isoformat(),
+                str(document.approved_by or ""),
+                document.approved_at.isoformat(),
+            ]
+        )
+    if listing:
+        files[DOCUMENTS] = _csv_bytes(["file", "title", "sha256", "uploaded_at", "approved_by", "approved_at"], listing)
+    return files
 
 
 def pack_filename(target: Target, as_of: datetime.date) -> str:

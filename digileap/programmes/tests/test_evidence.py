@@ -230,3 +230,46 @@ def test_commands(target, tmp_path):
         call_command("verify_evidence_pack", str(broken))
     with pytest.raises(CommandError, match="no milestone or target 999999"):
         call_command("evidence_pack", "999999", "--output", str(tmp_path / "x.zip"))
+
+
+def test_the_targets_approved_documents_go_into_the_pack(target, role_users):
+    """A report attached to a target (the Latvian bandwidth analysis, say) is in its pack whatever
+    the indicator counts: as uploaded, listed, and verified by the manifest. Drafts and documents
+    approved after the day stay out."""
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from digileap.programmes.models import EvidenceDocument
+
+    owner = role_users[Role.PROGRAMME_OWNER]
+
+    def document(title: str, content: bytes, approved: datetime.datetime | None) -> EvidenceDocument:
+        made = EvidenceDocument(
+            programme=target.programme,
+            target=target,
+            title=title,
+            sha256=hashlib.sha256(content).hexdigest(),
+            uploaded_by=owner,
+            uploaded_at=datetime.datetime(2024, 6, 1, 9, tzinfo=datetime.UTC),
+            approved_by=owner if approved else None,
+            approved_at=approved,
+        )
+        made.file.save("report.pdf", ContentFile(content), save=True)
+        return made
+
+    report = document("Bandwidth report", b"%PDF-1.7 report", datetime.datetime(2024, 6, 20, 12, tzinfo=datetime.UTC))
+    document("Draft", b"%PDF-1.7 draft", None)
+    document("Approved later", b"%PDF-1.7 later", timezone.make_aware(datetime.datetime(2025, 1, 2, 12)))
+    data = evidence.build_pack(target, DAY)
+    files = unzip(data)
+    name = f"documents/{report.pk}-{report.file.name.rsplit('/', 1)[-1]}"
+    assert [n for n in files if n.startswith("documents")] == ["documents.csv", name]
+    assert files[name] == b"%PDF-1.7 report"
+    rows = list(csv.reader(io.StringIO(files["documents.csv"].decode()), delimiter=";"))
+    assert rows == [
+        ["file", "title", "sha256", "uploaded_at", "approved_by", "approved_at"],
+        [name, "Bandwidth report", report.sha256, "2024-06-01T09:00:00+00:00", str(owner), "2024-06-20T12:00:00+00:00"],
+    ]
+    manifest = json.loads(files["manifest.json"])
+    assert manifest["files"][name]["sha256"] == hashlib.sha256(b"%PDF-1.7 report").hexdigest()
+    assert evidence.verify_pack(io.BytesIO(data), chain_head_hash()).ok
