@@ -88,6 +88,15 @@ def test_the_demo_survey_measurements_and_report_move_the_latvian_milestone_and_
     (document,) = EvidenceDocument.objects.filter(target=milestone)
     assert (document.uploaded_at.date(), document.approved_at.date()) == (day(2024, 6, 17), day(2024, 6, 20))
     assert get_kind("document_approved").compute(_document_target(milestone), TODAY) == 1
+    # The milestone's evidence pack holds the report itself, as uploaded.
+    import io
+    import zipfile
+
+    from digileap.programmes.evidence import build_pack
+
+    with zipfile.ZipFile(io.BytesIO(build_pack(milestone, TODAY))) as pack:
+        (report,) = [name for name in pack.namelist() if name.startswith("documents/")]
+        assert pack.read(report).startswith(b"%PDF-") and document.title in pack.read("documents.csv").decode()
 
     before = counts()
     assert seed_demo_connectivity(today=TODAY) == Counter()
