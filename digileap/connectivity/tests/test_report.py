@@ -219,7 +219,7 @@ def test_the_pdf_html_has_every_section_in_the_language(made):
     assert "Dators ikvienam bērnam" in html and "Joslas platuma aptauja 2024" in html and "ES gigabits" in html
     # Latvian numbers and dates: a space groups thousands, a comma before decimals.
     assert "46\xa0700,00" in html
-    assert "2024. gada 15. jūnijs" in html
+    assert "2024. gada 15. jūnijā" in html  # the month in the locative (config/formats/lv)
     assert '<meta name="dcterms.created" content="2024-06-20T14:30:15Z">' in html
     english = html_of(made.run, "en")
     assert "46,700.00" in english and "15 June 2024" in english
