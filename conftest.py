@@ -65,6 +65,11 @@ def world(db):
     w.authority, w.operator, w.school = operator.authority, operator, school
     w.other_authority, w.other_operator, w.other_school = other_operator.authority, other_operator, other_school
     w.supplier, w.other_supplier = supplier, other_supplier
+    # A teacher on each side's staff (training): the teacher role's scope is their own record.
+    from digileap.training.tests.factories import staff_at
+
+    w.staff = staff_at(school, reference="INSIDE-teacher")
+    w.other_staff = staff_at(other_school, reference="OUTSIDE-teacher")
     return w
 
 
@@ -76,6 +81,7 @@ ROLE_SCOPES = {
     Role.SCHOOL_COORDINATOR: "school",
     Role.SUPPLIER: "supplier",
     Role.AUDITOR: "authority",
+    Role.TEACHER: "staff",
 }
 
 
@@ -86,4 +92,6 @@ def role_users(world):
     for role, scope_name in ROLE_SCOPES.items():
         scope = getattr(world, scope_name) if scope_name else None
         users[role] = user_with_role(role, scope, username=f"{role}-user")
+    world.staff.user = users[Role.TEACHER]
+    world.staff.save(update_fields=["user"])
     return users

@@ -28,6 +28,7 @@ urlpatterns = [
     path("devices/", include("digileap.devices.urls")),
     path("funding/", include("digileap.funding.urls")),
     path("connectivity/", include("digileap.connectivity.urls")),
+    path("training/", include("digileap.training.urls")),
     path("p/", include("digileap.programmes.public_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("config.api_urls")),

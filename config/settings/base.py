@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "digileap.allocation",
     "digileap.funding",
     "digileap.connectivity",
+    "digileap.training",
     "digileap.portal",
 ]
 
@@ -181,6 +182,14 @@ DIGILEAP_SPEEDTEST_TESTS_PER_LINK_HOUR = int(os.environ.get("DIGILEAP_SPEEDTEST_
 DIGILEAP_SPEEDTEST_TESTS_PER_NETWORK_HOUR = int(os.environ.get("DIGILEAP_SPEEDTEST_TESTS_PER_NETWORK_HOUR", "60"))
 DIGILEAP_SPEEDTEST_MAX_BYTES = int(os.environ.get("DIGILEAP_SPEEDTEST_MAX_BYTES", str(2_000_000_000)))
 # Raw measurement rows are deleted after this many days (purge_measurements); the daily summaries stay.
+# Teacher training: whether staff records keep names (off: a staff reference only), the smallest
+# group whose self-assessment results are shown, how long an invitation link lasts, and the key
+# that signs Open Badges (Ed25519, PEM; empty: an unsigned credential).
+DIGILEAP_TRAINING_STAFF_NAMES = env_bool("DIGILEAP_TRAINING_STAFF_NAMES", False)
+DIGILEAP_TRAINING_MIN_GROUP = int(os.environ.get("DIGILEAP_TRAINING_MIN_GROUP", "10"))
+DIGILEAP_TRAINING_INVITATION_DAYS = int(os.environ.get("DIGILEAP_TRAINING_INVITATION_DAYS", "30"))
+DIGILEAP_BADGE_SIGNING_KEY = os.environ.get("DIGILEAP_BADGE_SIGNING_KEY", "")
+
 DIGILEAP_MEASUREMENT_RETENTION_DAYS = int(os.environ.get("DIGILEAP_MEASUREMENT_RETENTION_DAYS", "400"))
 
 # Background tasks: django-tasks with the database backend (no extra server).

@@ -12,6 +12,7 @@ class Role(models.TextChoices):
     SCHOOL_COORDINATOR = "school_coordinator", _("School ICT coordinator")
     SUPPLIER = "supplier", _("Supplier")
     AUDITOR = "auditor", _("Auditor")
+    TEACHER = "teacher", _("Teacher")
 
 
 class ScopeKind(models.TextChoices):
@@ -20,6 +21,7 @@ class ScopeKind(models.TextChoices):
     OPERATOR = "operator", _("One school operator")
     SCHOOL = "school", _("One school")
     SUPPLIER = "supplier", _("One supplier")
+    STAFF = "staff", _("One staff member (themself)")
 
 
 class User(AbstractUser):
@@ -49,6 +51,9 @@ class RoleAssignment(models.Model):
     )
     school = models.ForeignKey("schools.School", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     supplier = models.ForeignKey("devices.Supplier", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    staff = models.ForeignKey(
+        "training.StaffMember", on_delete=models.CASCADE, null=True, blank=True, related_name="role_assignments"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -65,6 +70,7 @@ class RoleAssignment(models.Model):
                         operator__isnull=True,
                         school__isnull=True,
                         supplier__isnull=True,
+                        staff__isnull=True,
                     )
                     | models.Q(
                         scope_kind="authority",
@@ -72,6 +78,7 @@ class RoleAssignment(models.Model):
                         operator__isnull=True,
                         school__isnull=True,
                         supplier__isnull=True,
+                        staff__isnull=True,
                     )
                     | models.Q(
                         scope_kind="operator",
@@ -79,6 +86,7 @@ class RoleAssignment(models.Model):
                         operator__isnull=False,
                         school__isnull=True,
                         supplier__isnull=True,
+                        staff__isnull=True,
                     )
                     | models.Q(
                         scope_kind="school",
@@ -86,6 +94,7 @@ class RoleAssignment(models.Model):
                         operator__isnull=True,
                         school__isnull=False,
                         supplier__isnull=True,
+                        staff__isnull=True,
                     )
                     | models.Q(
                         scope_kind="supplier",
@@ -93,6 +102,15 @@ class RoleAssignment(models.Model):
                         operator__isnull=True,
                         school__isnull=True,
                         supplier__isnull=False,
+                        staff__isnull=True,
+                    )
+                    | models.Q(
+                        scope_kind="staff",
+                        authority__isnull=True,
+                        operator__isnull=True,
+                        school__isnull=True,
+                        supplier__isnull=True,
+                        staff__isnull=False,
                     )
                 ),
             ),
@@ -108,6 +126,7 @@ class RoleAssignment(models.Model):
             ScopeKind.OPERATOR: self.operator_id,
             ScopeKind.SCHOOL: self.school_id,
             ScopeKind.SUPPLIER: self.supplier_id,
+            ScopeKind.STAFF: self.staff_id,
         }.get(self.scope_kind)
 
     @property
@@ -117,6 +136,7 @@ class RoleAssignment(models.Model):
             ScopeKind.OPERATOR: self.operator,
             ScopeKind.SCHOOL: self.school,
             ScopeKind.SUPPLIER: self.supplier,
+            ScopeKind.STAFF: self.staff,
         }.get(self.scope_kind)
         return str(target) if target is not None else str(ScopeKind(self.scope_kind).label)
 
@@ -125,3 +145,5 @@ class RoleAssignment(models.Model):
             raise ValidationError(_("An administrator's scope is always everything."))
         if self.role == Role.SUPPLIER and self.scope_kind not in (ScopeKind.SUPPLIER,):
             raise ValidationError(_("A supplier's scope is one supplier."))
+        if (self.role == Role.TEACHER) != (self.scope_kind == ScopeKind.STAFF):
+            raise ValidationError(_("A teacher's scope is their own staff record, and only a teacher's is."))

@@ -22,7 +22,7 @@ class UserFactory(DjangoModelFactory):
 
 
 def user_with_role(role: str, scope=None, **user_fields) -> User:
-    """A user holding ``role`` over ``scope`` (an Authority, SchoolOperator, School or Supplier; None = all)."""
+    """A user holding ``role`` over ``scope`` (an Authority, SchoolOperator, School, Supplier or StaffMember; None = all)."""
     user = UserFactory(**user_fields)
     assign_role(user, role, scope)
     return user
@@ -38,6 +38,7 @@ def assign_role(user: User, role: str, scope=None) -> RoleAssignment:
             "schools.schooloperator": ScopeKind.OPERATOR,
             "schools.school": ScopeKind.SCHOOL,
             "devices.supplier": ScopeKind.SUPPLIER,
+            "training.staffmember": ScopeKind.STAFF,
         }[label]
         fields[kind.value] = scope
     assignment = RoleAssignment.objects.create(user=user, role=role, scope_kind=kind, **fields)
