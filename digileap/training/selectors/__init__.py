@@ -1,0 +1,1 @@
+"""Selectors of the training app: querysets already restricted to what the acting user may see."""
