@@ -18,7 +18,7 @@ from digileap.core.services import create_audited, update_audited
 from digileap.programmes.translation import localized
 
 from ..models import AssessmentAnswer, AssessmentRound, Framework, Membership, SelfAssessment, StaffMember
-from ..selectors.selfassessment import round_is_open
+from ..selectors.selfassessment import own_staff, round_is_open
 
 ROUND_FIELDS = ("programme", "framework", "code", "name", "opens_on", "closes_on")
 EDITABLE_ROUND_FIELDS = ("framework", "code", "name", "opens_on", "closes_on")
@@ -69,6 +69,16 @@ def update_round(*, actor, round: AssessmentRound, **fields) -> AssessmentRound:
     if "code" in fields:
         fields["code"] = (fields["code"] or "").strip()
     return update_audited(actor=actor, instance=round, data=fields, allowed=EDITABLE_ROUND_FIELDS, check=_check_round)
+
+
+def _is_own(actor, staff: StaffMember) -> bool:
+    """Whether ``staff`` is ``actor``'s own record: their account, or their teacher role's scope."""
+    if actor is None or getattr(actor, "pk", None) is None:
+        return False
+    if staff.user_id is not None and staff.user_id == actor.pk:
+        return True
+    own = own_staff(actor)
+    return own is not None and own.pk == staff.pk
 
 
 def _school_for(staff: StaffMember, round_: AssessmentRound, school):
@@ -148,9 +158,8 @@ def submit_self_assessment(
     second submission in the same round replaces the answers (in place); the audit trail keeps
     both. Only the teacher themself (or a ``SystemActor``) may submit."""
     round_ = round
-    if not isinstance(actor, SystemActor):
-        if actor is None or staff.user_id is None or staff.user_id != getattr(actor, "pk", None):
-            raise PermissionDenied("only the teacher themself answers their self-assessment")
+    if not isinstance(actor, SystemActor) and not _is_own(actor, staff):
+        raise PermissionDenied("only the teacher themself answers their self-assessment")
     if staff.authority_id != round_.programme.authority_id:
         raise PermissionDenied("the round belongs to another authority")
     if not isinstance(actor, SystemActor) and not round_is_open(round_):
