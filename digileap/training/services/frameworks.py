@@ -183,6 +183,9 @@ def _texts(errors: _Errors, value: Any, where: str, field_name: str, *, kind: st
 def _code(errors: _Errors, value: Any, where: str, field_name: str, *, kind: str) -> str:
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
+    if value is not None and not isinstance(value, str):
+        errors.add(where, field_name, _('give %(value)r as text in quotes, e.g. "1.0"') % {"value": value})
+        return ""
     if not isinstance(value, str) or not value.strip():
         errors.add(where, field_name, _("the code is missing"))
         return ""
