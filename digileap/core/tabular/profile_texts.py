@@ -23,4 +23,7 @@ BUILTIN_PROFILE_LABELS = [
     gettext_noop("Windows Autopilot hash file (Get-WindowsAutopilotInfo)"),
     gettext_noop("Microsoft Intune: All devices export"),
     gettext_noop("Google Admin: ChromeOS devices export"),
+    gettext_noop("Moodle course completion report (CSV export)"),
+    gettext_noop("Digileap completion file"),
+    gettext_noop("xAPI statements (JSON)"),
 ]
