@@ -17,6 +17,9 @@ Each measurement runs in its own Python process (a clean Django set-up) with DAT
    claims; BENCH_FUNDING_SCALE for less): call pages, an application of 400 lines, a grant dossier;
 11. connectivity_bench.py: every bench/connectivity_*.py (measurement import and daily aggregation,
    analysis, status map, ndt7 endpoint), a fresh database each (BENCH_CONNECTIVITY_SCALE for less);
+12. training_bench.py: bench/training_import.py, training_indicator.py, training_attendance.py
+   (1,000,000 completion rows imported, "teachers trained" over 600,000 teachers and 5,000,000
+   attendance rows, a session's attendance page), a fresh database each (BENCH_TRAINING_SCALE for less);
 and once, without a database, rollout_bench.py: a roll-out plan of 5,000 schools over 4 years.
 ``--only`` runs some of them (for example ``--only allocation,rollout``).
 
@@ -57,6 +60,7 @@ PARTS = (
     "scenarios",
     "funding",
     "connectivity",
+    "training",
 )
 
 
@@ -176,6 +180,10 @@ def bench_backend(
             from connectivity_bench import run_scripts  # every bench/connectivity_*.py, a fresh database each
 
             figures["connectivity"] = run_scripts(backend, run_json, log)
+        if "training" in parts:
+            from training_bench import run_scripts as training_scripts  # every training script, a fresh database each
+
+            figures["training"] = training_scripts(backend, run_json, log)
     finally:
         backend.drop()
     return figures
@@ -503,6 +511,7 @@ def report(results: list[dict], schools: int, rollout: dict | None = None) -> st
     from devices_report import report_lines as devices_lines
     from funding_bench import report_lines as funding_lines
     from programmes_bench import report_lines as programme_lines
+    from training_bench import report_lines as training_lines
 
     lines = [f"Digileap benchmarks: {schools:,} schools"]
     lines += import_lines(results)
@@ -520,6 +529,7 @@ def report(results: list[dict], schools: int, rollout: dict | None = None) -> st
     lines += scenario_lines(results)
     lines += funding_lines(results, table)
     lines += connectivity_lines(results, table)
+    lines += training_lines(results, table)
     lines += aims_lines(results)
     return "\n".join(lines)
 
