@@ -711,7 +711,7 @@ class CompletionImporter(Importer):
                 with cursor.cursor.copy(f"COPY {STAGE} (line, course_id, staff_id, day) FROM STDIN") as copy:
                     buffer = io.StringIO()
                     for count, value in enumerate(values, start=1):
-                        buffer.write("%d\t%d\t%d\t%s\n" % value)
+                        buffer.write("\t".join(map(str, value)) + "\n")
                         if count % COPY_ROWS == 0:
                             copy.write(buffer.getvalue())
                             buffer = io.StringIO()
