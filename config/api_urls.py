@@ -12,6 +12,7 @@ from digileap.devices.api import urls as devices_api
 from digileap.funding.api import urls as funding_api
 from digileap.programmes.api import urls as programmes_api
 from digileap.schools.api import urls as schools_api
+from digileap.training.api import urls as training_api
 
 
 class DigileapAPIRootView(APIRootView):
@@ -34,6 +35,7 @@ allocation_api.register(router)
 devices_api.register(router)
 funding_api.register(router)
 connectivity_api.register(router)
+training_api.register(router)
 
 urlpatterns = [
     path("auth/token/", ThrottledObtainAuthToken.as_view(), name="api-token"),
