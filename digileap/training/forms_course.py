@@ -244,9 +244,8 @@ class CourseFilter(django_filters.FilterSet):
     area = django_filters.ModelChoiceFilter(
         queryset=_areas, label=_("Competence area"), empty_label=_("All areas"), method="filter_area"
     )
-    level = django_filters.TypedChoiceFilter(
+    level = django_filters.ChoiceFilter(
         choices=IscedLevel.choices,
-        coerce=int,
         label=_("School level"),
         empty_label=_("All levels"),
         method="filter_level",
