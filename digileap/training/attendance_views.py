@@ -71,9 +71,11 @@ def course_enrol(request, pk: int):
     is_teacher = me is not None and not enrolment_schools(request.user, course)
     if is_teacher:
         schools = []
-        memberships = Membership.objects.filter(
-            staff=me, is_active=True, school__authority_id=course.programme.authority_id
-        ).select_related("staff", "school")
+        memberships = (
+            Membership.objects.filter(staff=me, is_active=True, school__authority_id=course.programme.authority_id)
+            .select_related("staff", "school")
+            .order_by("school__name", "pk")
+        )
         filters = None
     else:
         schools = enrolment_schools(request.user, course)

@@ -11,6 +11,7 @@ sheet leaves the database as it was.
 re-evaluates the completion.
 """
 
+import io
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -224,12 +225,20 @@ def _open_sheet(file, filename: str):
     from digileap.core.tabular.readers import open_table
 
     expected = set().union(*HEADER_ALIASES.values())
+    if hasattr(file, "seek"):
+        file.seek(0)
+    content = file.read() if hasattr(file, "read") else open(file, "rb").read()  # noqa: SIM115
     for header_row in range(1, MAX_HEADER_ROW + 1):
+        # A fresh stream each time: an abandoned reader closes the stream it wrapped.
         try:
-            table = open_table(file, filename=filename, expected_headers=expected, header_row=header_row)
+            table = open_table(io.BytesIO(content), filename=filename, expected_headers=expected, header_row=header_row)
         except ImportFileError as error:
-            # A blank row or a title block above the header: look further down.
-            if error.line == header_row and header_row < MAX_HEADER_ROW:
+            # A blank row where the header was looked for: look further down, until the file ends.
+            blank = error.message in (
+                _("the first line is empty: the file needs a header row"),
+                _("the first row is empty: the sheet needs a header row"),
+            )
+            if blank or (header_row > 1 and error.line == header_row):
                 continue
             raise
         columns: dict[str, int] = {}

@@ -115,7 +115,7 @@ def promote_waiting(*, actor, course: Course) -> list[CourseEnrolment]:
     """Move people up from the waiting list while ``course`` has free places (after a session's
     capacity was raised or a session removed). Returns those who moved up."""
     course = _lock_course(course)
-    authorize(actor, Action.CHANGE, CourseEnrolment(course=course))
+    authorize(actor, Action.CHANGE, course)
     return _promote(actor=actor, course=course)
 
 
