@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from digileap.core.formatting import format_number
 
-ROW_HEIGHT = 52
+ROW_HEIGHT = 70
 BAR_HEIGHT = 16
 LABEL_OFFSET = 14
 
@@ -32,31 +32,33 @@ def _percent(value: Decimal, highest: int) -> str:
     return f"{round(100 * share, 2):g}%"
 
 
-def bar_text(bar: AreaBar) -> str:
-    text = _("%(area)s: %(mean)s (%(level)s)") % {
-        "area": bar.label,
-        "mean": format_number(bar.mean, 2),
-        "level": bar.level,
-    }
+def figure_text(bar: AreaBar) -> str:
+    """The second line of a row: the mean and its level (and the earlier mean)."""
+    text = _("%(mean)s (%(level)s)") % {"mean": format_number(bar.mean, 2), "level": bar.level}
     if bar.earlier is not None:
         text += " · " + _("earlier %(mean)s") % {"mean": format_number(bar.earlier, 2)}
     return text
 
 
+def bar_text(bar: AreaBar) -> str:
+    return f"{bar.label}: {figure_text(bar)}"
+
+
 def area_levels_svg(bars: list[AreaBar], *, highest: int, title: str, element_id: str) -> SafeString:
-    """A row per area: its label and mean level, a track marked at each level, the bar of the
+    """A row per area: its label, then its mean and level on a second line (narrow screens), a track marked at each level, the bar of the
     mean, and (when given) a thinner bar of the earlier round's mean."""
     parts = []
     for index, bar in enumerate(bars):
         top = index * ROW_HEIGHT
-        bar_top = top + LABEL_OFFSET + 6
+        bar_top = top + 2 * LABEL_OFFSET + 10
         ticks = "".join(
             f'<line class="training-chart__tick" x1="{_percent(Decimal(rank), highest)}" '
             f'x2="{_percent(Decimal(rank), highest)}" y1="{bar_top}" y2="{bar_top + BAR_HEIGHT + 8}"/>'
             for rank in range(1, highest)
         )
         parts.append(
-            f'<text x="0" y="{top + LABEL_OFFSET}">{escape(bar_text(bar))}</text>'
+            f'<text x="0" y="{top + LABEL_OFFSET}">{escape(bar.label)}</text>'
+            f'<text class="training-chart__figures" x="0" y="{top + 2 * LABEL_OFFSET + 4}">{escape(figure_text(bar))}</text>'
             f'<rect class="training-chart__track" x="0" y="{bar_top}" width="100%" height="{BAR_HEIGHT}"/>'
             f'<rect class="training-chart__bar" x="0" y="{bar_top}" width="{_percent(bar.mean, highest)}" '
             f'height="{BAR_HEIGHT}"/>'
