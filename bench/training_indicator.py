@@ -154,7 +154,7 @@ def main() -> None:
             baseline_ms,
             "plain SQL COUNT(DISTINCT staff_id)",
             "< 300 ms",
-            value=str(value),
+            indicator_value=str(value),
             baseline_value=distinct,
             completions=Completion.objects.count(),
         )

@@ -345,3 +345,41 @@ def test_a_file_without_its_columns_is_a_file_error(world, courses, role_users, 
 def test_today_is_not_the_future(world, courses, role_users, tmp_path):
     path = generic(tmp_path, f"INSIDE-teacher,,1001,DIGI-101,{timezone.localdate().isoformat()}")
     assert run(path, "generic", owner(role_users)).created == 1
+
+
+def test_an_upload_through_the_import_pages_records_its_job(world, courses, role_users, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from digileap.core.imports import import_job_commit, import_job_create, import_job_preview
+    from digileap.core.models import ImportJob
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    user = owner(role_users)
+    upload = SimpleUploadedFile("completion-digi_101.csv", MOODLE_CSV.read_bytes())
+    job = import_job_create(actor=user, target="completions", profile="moodle", uploaded_file=upload)
+    import_job_preview(job=job)
+    job.refresh_from_db()
+    assert (job.status, job.summary) == (
+        ImportJob.Status.PREVIEWED,
+        {"created": 3, "updated": 0, "unchanged": 0, "rejected": 0, "filtered": 1},
+    )
+    assert not Completion.objects.exists()
+    job.status = ImportJob.Status.PREVIEWED
+    import_job_commit(job=job, actor=user)
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.DONE
+    assert set(Completion.objects.values_list("import_job_id", "source_detail")) == {
+        (job.pk, "completion-digi_101.csv")
+    }
+
+
+def test_the_upload_page_offers_the_targets(client, world, role_users):
+    from django.urls import reverse
+
+    client.force_login(owner(role_users))
+    response = client.get(reverse("importjob-create") + "?target=completions")
+    assert response.status_code == 200
+    offered = dict(response.context["form"].fields["target"].choices)
+    assert {"completions", "completions_xapi"} <= set(offered)
+    profiles = [value for value, _label in response.context["form"].fields["profile"].choices]
+    assert profiles == ["generic", "moodle"]
