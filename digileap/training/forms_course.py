@@ -148,12 +148,18 @@ class CourseForm(ServiceFormMixin, forms.Form):
         self.fields["provider"].label_from_instance = lambda provider: (
             provider.name if len(authority_ids) <= 1 else f"{provider.name} ({provider.authority.name})"
         )
-        self.fields["competences"].choices = self._competence_choices(user, authority_ids)
+        self.fields["competences"].choices = self._competence_choices(user, authority_ids, course)
 
     @staticmethod
-    def _competence_choices(user, authority_ids) -> list:
+    def _competence_choices(user, authority_ids, course: Course | None) -> list:
+        competences = selectors.competences_for_form(user, authority_ids)
+        if course is not None:
+            # The course's own framework stays offered even when it is no longer in use.
+            competences = competences | selectors.competences_for_form(user, authority_ids, active_only=False).filter(
+                framework__in=course.competences.values("framework_id")
+            )
         groups: dict[int, tuple[str, list]] = {}
-        for competence in selectors.competences_for_form(user, authority_ids):
+        for competence in competences:
             area = competence.area
             if area.pk not in groups:
                 label = f"{localized(competence.framework.name) or competence.framework.code} {competence.framework.version} · {area.code} {localized(area.name)}"

@@ -64,41 +64,31 @@ def course_capacity(course: Course) -> int | None:
     return Session.objects.filter(course=course).aggregate(smallest=Min("capacity"))["smallest"]
 
 
-def sessions_of(course: Course) -> QuerySet[Session]:
-    """The course's sessions in order, each with ``enrolled_count`` (the course's enrolled people,
-    who are expected at every session) and ``attendance_count`` (attendance recorded), in one query."""
+def sessions_with_enrolled(sessions: QuerySet[Session]) -> QuerySet[Session]:
+    """``sessions`` each with ``enrolled_count`` (their course's enrolled people, who are expected
+    at every session), ``attendance_count`` (attendance recorded) and ``present_count``: one query."""
     enrolled = CourseEnrolment.objects.filter(
         course_id=OuterRef("course_id"), state=CourseEnrolment.State.ENROLLED
     ).order_by()
     recorded = Attendance.objects.filter(session_id=OuterRef("pk")).order_by()
     present = recorded.filter(status=Attendance.Status.PRESENT)
-    return (
-        Session.objects.filter(course=course)
-        .annotate(
-            enrolled_count=Coalesce(
-                Subquery(
-                    enrolled.values("course_id").annotate(total=Count("pk")).values("total")[:1],
-                    output_field=IntegerField(),
-                ),
-                0,
-            ),
-            attendance_count=Coalesce(
-                Subquery(
-                    recorded.values("session_id").annotate(total=Count("pk")).values("total")[:1],
-                    output_field=IntegerField(),
-                ),
-                0,
-            ),
-            present_count=Coalesce(
-                Subquery(
-                    present.values("session_id").annotate(total=Count("pk")).values("total")[:1],
-                    output_field=IntegerField(),
-                ),
-                0,
-            ),
+
+    def counted(queryset, key: str):
+        return Coalesce(
+            Subquery(queryset.values(key).annotate(total=Count("pk")).values("total")[:1], output_field=IntegerField()),
+            0,
         )
-        .order_by("starts_at", "pk")
+
+    return sessions.annotate(
+        enrolled_count=counted(enrolled, "course_id"),
+        attendance_count=counted(recorded, "session_id"),
+        present_count=counted(present, "session_id"),
     )
+
+
+def sessions_of(course: Course) -> QuerySet[Session]:
+    """The course's sessions in order, with their counts (``sessions_with_enrolled``)."""
+    return sessions_with_enrolled(Session.objects.filter(course=course)).order_by("starts_at", "pk")
 
 
 def sessions_for(user) -> QuerySet[Session]:
@@ -171,10 +161,12 @@ def frameworks_visible(user) -> QuerySet[Framework]:
     return Framework.objects.filter(Q(authority__isnull=True) | Q(pk__in=own))
 
 
-def competences_for_form(user, authority_ids=None) -> QuerySet[Competence]:
-    """The competences a course form offers: of the active frameworks ``user`` may see (their
+def competences_for_form(user, authority_ids=None, *, active_only: bool = True) -> QuerySet[Competence]:
+    """The competences a course form offers: of the (active) frameworks ``user`` may see (their
     authority's own and the shipped ones), with area and framework loaded."""
-    frameworks = frameworks_visible(user).filter(is_active=True)
+    frameworks = frameworks_visible(user)
+    if active_only:
+        frameworks = frameworks.filter(is_active=True)
     if authority_ids is not None:
         frameworks = frameworks.filter(Q(authority__isnull=True) | Q(authority_id__in=authority_ids))
     return (

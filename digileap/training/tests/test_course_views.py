@@ -509,3 +509,14 @@ def test_the_course_page_costs_the_same_for_few_or_many_sessions(role_users, cou
         SessionFactory(course=course, starts_at=at(day, 14), ends_at=at(day, 16))
     with django_assert_num_queries(few):
         assert client.get(url).status_code == 200
+
+
+def test_an_inactive_frameworks_competences_stay_offered_on_its_courses(role_users, course, framework):
+    framework.is_active = False
+    framework.save()
+    client = client_for(role_users[Role.PROGRAMME_OWNER])
+    assert "Competence 1.1" not in client.get(reverse("training:course-create")).content.decode()
+    form = client.get(reverse("training:course-update", args=[course.pk])).context["form"]
+    offered = [value for _group, options in form.fields["competences"].choices for value, _label in options]
+    assert set(framework.competences.values_list("pk", flat=True)) <= set(offered)
+    assert sorted(form.initial["competences"]) == sorted(course.competences.values_list("pk", flat=True))
