@@ -41,6 +41,9 @@ def install(apps, schema_editor):
         for level in data["levels"]
     }
     statements = []
+    # Competences are numbered through the whole framework, so that ordering by ``order`` lists them
+    # area by area (1.1, 1.2, … 6.5).
+    order = 0
     for area_order, area_data in enumerate(data["areas"], start=1):
         area = Area.objects.create(
             framework=framework,
@@ -49,7 +52,8 @@ def install(apps, schema_editor):
             name=area_data["name"],
             description=area_data.get("description", {}),
         )
-        for order, competence_data in enumerate(area_data["competences"], start=1):
+        for competence_data in area_data["competences"]:
+            order += 1
             competence = Competence.objects.create(
                 framework=framework,
                 area=area,

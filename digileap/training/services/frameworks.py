@@ -824,7 +824,7 @@ def _create_parts(framework: Framework, spec: FrameworkSpec) -> None:
                 ),
                 competence,
             )
-            for order, competence in enumerate(area_spec.competences, start=1)
+            for order, competence in enumerate(area_spec.competences, start=len(competences) + 1)
         ]
     Competence.objects.bulk_create([competence for competence, _spec in competences])
     CompetenceLevel.objects.bulk_create(
@@ -953,6 +953,7 @@ def install_framework_spec(spec: FrameworkSpec, *, actor=None) -> Framework:
         (row.competence_id, row.level_id): row
         for row in CompetenceLevel.objects.filter(competence__framework=framework)
     }
+    position = 0
     for order, area_spec in enumerate(spec.areas, start=1):
         area = areas.get(area_spec.code)
         values = {"name": area_spec.name, "description": area_spec.description, "order": order}
@@ -961,7 +962,8 @@ def install_framework_spec(spec: FrameworkSpec, *, actor=None) -> Framework:
             changes.append(f"area {area.code}")
         else:
             _update_texts(area, values, changes, f"area {area.code}")
-        for position, competence_spec in enumerate(area_spec.competences, start=1):
+        for competence_spec in area_spec.competences:
+            position += 1
             competence = competences.get(competence_spec.code)
             values = {
                 "name": competence_spec.name,
