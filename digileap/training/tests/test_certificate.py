@@ -39,7 +39,7 @@ class TestContent:
         assert content.provider == "Pedagogical centre"
         assert content.hours == "6"
         assert content.mode == "In person"
-        assert content.completed_on == "March 25, 2024"
+        assert content.completed_on == "25 March 2024"
         assert content.competences == [("1.1", "Professional engagement"), ("2.1", "Competence 2.1")]
         assert content.number == data.own.certificate_number
         assert content.verify_url == (
