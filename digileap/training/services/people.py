@@ -13,6 +13,7 @@ staff record. The token is never written to the audit trail.
 """
 
 import datetime
+import io
 import secrets
 
 from django.conf import settings
@@ -480,12 +481,24 @@ def _choice(value: str, choices) -> str | None:
 
 
 def _open_staff_table(file, filename: str):
+    from digileap.core.tabular.errors import ImportFileError
     from digileap.core.tabular.readers import normalise_header, open_table
 
     expected = {alias for aliases in UPLOAD_COLUMNS.values() for alias in aliases}
     references = set(UPLOAD_COLUMNS["reference"])
+    if hasattr(file, "seek"):
+        file.seek(0)
+    content = file.read(settings.DIGILEAP_UPLOAD_MAX_BYTES + 1)
+    if len(content) > settings.DIGILEAP_UPLOAD_MAX_BYTES:
+        raise StaffFileError([_("%(file)s: the file is too large for a staff list.") % {"file": filename}])
     for header_row in range(1, MAX_HEADER_ROW + 1):
-        table = open_table(file, filename=filename, expected_headers=expected, header_row=header_row)
+        # A fresh stream each time: a reader abandoned before its rows may close the one it had.
+        try:
+            table = open_table(io.BytesIO(content), filename=filename, expected_headers=expected, header_row=header_row)
+        except ImportFileError as error:
+            if error.line == header_row:
+                continue  # an empty row of the title block, or the end: the header is not here
+            raise
         headers = [normalise_header(header) for header in table.headers]
         if references & set(headers):
             return table, headers
