@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from digileap.core import audit
@@ -62,6 +63,11 @@ def check_attendance(*, session: Session, enrolment: CourseEnrolment, status: st
         raise ValidationError(
             _("%(person)s is not enrolled on the course (%(state)s).")
             % {"person": enrolment.staff.reference, "state": enrolment.get_state_display().lower()}
+        )
+    day = timezone.localtime(session.starts_at).date()
+    if day > timezone.localdate():
+        raise ValidationError(
+            _("The session on %(day)s has not taken place yet: take attendance on the day.") % {"day": day.isoformat()}
         )
     if status not in STATUSES.values:
         raise ValidationError(

@@ -139,6 +139,7 @@ def test_everyone_present(role_users, session, people):
         ("negative", "Minutes cannot be negative (-5)"),
         ("other_course", "The session is one of another course than the enrolment&#x27;s"),
         ("bad_status", "Select a valid choice"),
+        ("future", "has not taken place yet"),
     ],
 )
 def test_bad_taps_write_nothing(world, role_users, course, session, people, case, message, accept):
@@ -156,6 +157,10 @@ def test_bad_taps_write_nothing(world, role_users, course, session, people, case
         data["enrolment"] = other.pk
     elif case == "bad_status":
         data["status"] = "late"
+    elif case == "future":
+        tomorrow = timezone.now() + datetime.timedelta(days=1)
+        session.starts_at, session.ends_at = tomorrow, tomorrow + datetime.timedelta(hours=3)
+        session.save()
     before = AuditEvent.objects.count()
     response = client_for(role_users[Role.SCHOOL_COORDINATOR]).post(url(session), data, HTTP_ACCEPT=accept)
     assert response.status_code == 400
