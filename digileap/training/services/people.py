@@ -15,6 +15,7 @@ staff record. The token is never written to the audit trail.
 import datetime
 import io
 import secrets
+import smtplib
 
 from django.conf import settings
 from django.contrib.auth import password_validation
@@ -355,7 +356,13 @@ def invite(*, actor, staff: StaffMember, email: str | None = None) -> tuple[Invi
         expires_at=now + datetime.timedelta(days=settings.DIGILEAP_TRAINING_INVITATION_DAYS),
     )
     audit.record(actor=actor, action="create", instance=invitation, after=_invitation_audit(invitation))
-    _invitation_email(invitation, token, invitation_language(staff, actor)).send()
+    try:
+        _invitation_email(invitation, token, invitation_language(staff, actor)).send()
+    except (smtplib.SMTPException, OSError) as error:
+        # The transaction rolls back: no invitation is kept without its e-mail.
+        raise ValidationError(
+            _("The invitation e-mail could not be sent (%(reason)s). Try again later.") % {"reason": error}
+        ) from None
     return invitation, token
 
 

@@ -225,3 +225,18 @@ def test_the_e_mail_speaks_the_schools_language_else_the_inviters(world, role_us
     world.school.save()
     assert invitation_language(newcomer, inviter) == "nl"
     assert invitation_language(newcomer, None) == "nl"
+
+
+def test_a_mail_server_refusal_keeps_no_invitation(world, role_users, newcomer, monkeypatch):
+    import smtplib
+
+    def refuse(self, *args, **kwargs):
+        raise smtplib.SMTPRecipientsRefused({"newcomer@school.example": (550, b"no")})
+
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", refuse)
+    response = signed_in(role_users[Role.SCHOOL_COORDINATOR]).post(
+        reverse("training:staffmember-invite", args=[newcomer.pk]), {"email": "newcomer@school.example"}
+    )
+    assert response.status_code == 400
+    assert "The invitation e-mail could not be sent" in response.text
+    assert not Invitation.objects.filter(staff=newcomer).exists()
