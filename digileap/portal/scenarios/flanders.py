@@ -34,6 +34,7 @@ from decimal import ROUND_DOWN, Decimal
 
 from django.db.models import Count, Sum
 
+from . import flanders_training  # issue 14: the training part
 from .base import (
     Operator,
     RegistrySpec,
@@ -174,7 +175,8 @@ class Flanders(Scenario):
     seed = 401
 
     def steps(self):
-        return [self.registry, self.funding_round, self.payments, self.wider_field, self.purchases, self.history]
+        return [self.registry, self.funding_round, self.payments, self.wider_field, self.purchases,
+                self.training, self.history]  # fmt: skip  # training: flanders_training.py (issue 14)
 
     def registry(self, run: Run) -> None:
         with clock(moment(datetime.date(2021, 2, 1))):
@@ -352,6 +354,10 @@ class Flanders(Scenario):
             devices += quantity
         run.add("self-bought purchases", len(chosen))
         run.add("devices", devices)
+
+    def training(self, run: Run) -> None:
+        """Teacher training (issue 14): ``flanders_training.training``."""
+        flanders_training.training(run)
 
     def history(self, run: Run) -> None:
         due_dates = list(run.programme.targets.values_list("due_date", flat=True))

@@ -40,6 +40,7 @@ from django.utils import timezone
 
 from digileap.core.pdf import pdf_file
 
+from . import ghent_training  # issue 14: the training part
 from ._e2_common import ensure_person, hand_out_in_bulk, import_rows, load_schools
 from .base import (
     Operator,
@@ -180,6 +181,7 @@ class Ghent(Scenario):
             self.deliveries,
             self.hand_outs,
             self.aftercare,
+            self.training,  # issue 14: ghent_training.py
             self.history,
         ]
 
@@ -524,6 +526,10 @@ class Ghent(Scenario):
         with clock(moment(SCHOOL_YEAR_ENDS, 15)):
             evidence_document_approve(actor=director, document=document)
         run.add("evidence documents", 1)
+
+    def training(self, run: Run) -> None:
+        """The free ICT courses of the Signpost Academy (issue 14): ``ghent_training.training``."""
+        ghent_training.training(run)
 
     def history(self, run: Run) -> None:
         due_dates = list(run.programme.targets.values_list("due_date", flat=True))
