@@ -62,6 +62,18 @@ EXCLUDED_ROUTES = {
         )
         for name in ("testlink-run", "testlink-start", "testlink-finish")
     },
+    "training:authority-badge-issuer": (
+        "public by design: an authority's Open Badges issuer profile (its name and the public keys that "
+        "verify its badges), nothing personal; covered by digileap/training/tests/test_badges.py"
+    ),
+    "training:completion-verify": (
+        "public by design: checks a certificate number and says which course it is for, nothing personal; "
+        "covered by digileap/training/tests/test_certificate.py"
+    ),
+    "training:invitation-accept": (
+        "public by design: a staff member follows the one-time link of their invitation to make their "
+        "teacher account; covered by digileap/training/tests/test_invitation*.py"
+    ),
     "connectivity:speedtest-ping": (
         "public by design: an empty answer the speed test times for latency and jitter, no data; "
         "covered by digileap/connectivity/tests/test_speedtest_views.py"
