@@ -162,7 +162,8 @@ class CourseForm(ServiceFormMixin, forms.Form):
         for competence in competences:
             area = competence.area
             if area.pk not in groups:
-                label = f"{localized(competence.framework.name) or competence.framework.code} {competence.framework.version} · {area.code} {localized(area.name)}"
+                framework = competence.framework
+                label = f"{framework.code} {framework.version} · {area.code} {localized(area.name)}"
                 groups[area.pk] = (label.strip(), [])
             groups[area.pk][1].append((competence.pk, f"{competence.code} {localized(competence.name)}".strip()))
         return list(groups.values())
