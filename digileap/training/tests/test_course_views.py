@@ -192,6 +192,7 @@ def test_the_course_page_for_every_role(role, role_users, course, outside_course
     ):
         assert shown in text, shown
     assert "Competence 1.2" not in text
+    assert "<dt>Staff roles</dt><dd>Teacher</dd>" in text
     assert ("Edit the course" in text) == (role in WRITERS)
     assert ("Add a session" in text) == (role in WRITERS)
     assert ("Add an identifier" in text) == (role in WRITERS)
