@@ -69,6 +69,8 @@ TARGET = "completions"
 PROFILE_DIR = Path(__file__).resolve().parent.parent / "import_profiles"
 STAGE = "digileap_completion_stage"
 CHUNK = 900
+# Above this many distinct values a lookup reads the authority's rows once instead of IN lists.
+MANY = 5_000
 COPY_ROWS = 100_000
 NULL = "\\N"  # COPY's text format: a missing value
 
@@ -647,54 +649,48 @@ class CompletionImporter(Importer):
 
     def _people(self, authorities, raw: list[tuple]) -> dict[str, Any]:
         """The stored people the rows name: (authority, key) -> staff id, their references and identifiers."""
-        identifiers = sorted({str(r[1]) for r in raw if r[1]})
-        references = sorted({str(r[2]) for r in raw if r[2]})
-        emails = sorted({str(r[3]).lower() for r in raw if r[3]})
+        identifiers = {str(r[1]) for r in raw if r[1]}
+        references = {str(r[2]) for r in raw if r[2]}
+        emails = {str(r[3]).lower() for r in raw if r[3]}
         in_scope = Q() if authorities is None else Q(authority_id__in=authorities)
         by_key: dict[tuple[int, str], int] = {}
-        ids: set[int] = set()
-        for chunk in chunked(identifiers, CHUNK):
-            for identifier, staff_id, authority_id in StaffIdentifier.objects.filter(
-                in_scope, system=self.system, identifier__in=chunk
-            ).values_list("identifier", "staff_id", "authority_id"):
-                by_key[(authority_id, "i:" + identifier)] = staff_id
-                ids.add(staff_id)
-        for chunk in chunked(references, CHUNK):
-            for reference, staff_id, authority_id in StaffMember.objects.filter(
-                in_scope, reference__in=chunk
-            ).values_list("reference", "pk", "authority_id"):
-                by_key[(authority_id, "r:" + reference)] = staff_id
-                ids.add(staff_id)
-        for chunk in chunked(emails, CHUNK):
-            for email, staff_id, authority_id in (
-                StaffMember.objects.annotate(email_lower=Lower("email"))
-                .filter(in_scope, email_lower__in=chunk)
-                .values_list("email_lower", "pk", "authority_id")
+        reference_of: dict[int, str] = {}
+        platform = StaffIdentifier.objects.filter(in_scope, system=self.system)
+        for identifier, staff_id, authority_id, reference in _lookup(
+            platform, "identifier", identifiers, ("identifier", "staff_id", "authority_id", "staff__reference")
+        ):
+            by_key[(authority_id, "i:" + identifier)] = staff_id
+            reference_of[staff_id] = reference
+        staff = StaffMember.objects.filter(in_scope)
+        for reference, staff_id, authority_id in _lookup(
+            staff, "reference", references, ("reference", "pk", "authority_id")
+        ):
+            by_key[(authority_id, "r:" + reference)] = staff_id
+            reference_of[staff_id] = reference
+        if emails:
+            with_lower = staff.exclude(email="").annotate(email_lower=Lower("email"))
+            for email, staff_id, authority_id, reference in _lookup(
+                with_lower, "email_lower", emails, ("email_lower", "pk", "authority_id", "reference")
             ):
                 by_key[(authority_id, "e:" + email)] = staff_id
-                ids.add(staff_id)
-        reference_of: dict[int, str] = {}
-        known_identifiers: set[tuple[int, str]] = set()
-        for chunk in chunked(sorted(ids), CHUNK):
-            reference_of.update(StaffMember.objects.filter(pk__in=chunk).values_list("pk", "reference"))
-            known_identifiers.update(
-                StaffIdentifier.objects.filter(staff_id__in=chunk, system=self.system).values_list(
-                    "staff_id", "identifier"
-                )
-            )
+                reference_of[staff_id] = reference
+        ids = set(reference_of)
+        known_identifiers = {
+            (staff_id, identifier)
+            for staff_id, identifier in _lookup(platform, "staff_id", ids, ("staff_id", "identifier"))
+        }
         return {"by_key": by_key, "ids": ids, "reference": reference_of, "identifiers": known_identifiers}
 
     def _memberships(self, staff_ids: set[int], scope) -> dict[str, Any]:
         pairs: set[tuple[int, int]] = set()
         schools: dict[int, list[int]] = {}
         scope_ids = None if _is_everything(scope) else set(scope.values_list("pk", flat=True))
-        for chunk in chunked(sorted(staff_ids), CHUNK):
-            for staff_id, school_id, active in Membership.objects.filter(staff_id__in=chunk).values_list(
-                "staff_id", "school_id", "is_active"
-            ):
-                pairs.add((staff_id, school_id))
-                if active and (scope_ids is None or school_id in scope_ids):
-                    schools.setdefault(staff_id, []).append(school_id)
+        for staff_id, school_id, active in _lookup(
+            Membership.objects.all(), "staff_id", staff_ids, ("staff_id", "school_id", "is_active")
+        ):
+            pairs.add((staff_id, school_id))
+            if active and (scope_ids is None or school_id in scope_ids):
+                schools.setdefault(staff_id, []).append(school_id)
         return {"pairs": pairs, "schools": schools}
 
     # -- staging and comparing in SQL ---------------------------------------------------------------
@@ -898,6 +894,23 @@ def write_completions(records, *, source: str, source_detail: str, job_id: int |
                 cursor.executemany(sql, batch)
                 count += len(batch)
     return count
+
+
+def _lookup(queryset, field_name: str, values: set, columns: tuple[str, ...]):
+    """The rows of ``queryset`` whose ``field_name`` is one of ``values``, as tuples of ``columns``
+    (the first column is ``field_name``'s value unless it is not among them). A few values: ``IN``
+    lists in chunks; many: one pass over the queryset, kept in Python (cheaper than hundreds of
+    ``IN`` queries for a national file)."""
+    if not values:
+        return
+    if len(values) <= MANY:
+        for chunk in chunked(sorted(values), CHUNK):
+            yield from queryset.filter(**{f"{field_name}__in": chunk}).values_list(*columns)
+        return
+    rows = queryset.values_list(field_name, *columns).order_by().iterator(chunk_size=20_000)
+    for key, *rest in rows:
+        if key in values:
+            yield tuple(rest)
 
 
 def _copy_text(text: str) -> str:
