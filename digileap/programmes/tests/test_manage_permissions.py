@@ -12,6 +12,9 @@ from digileap.programmes.models import FundingSource, Objective, Programme
 
 from .factories import FundingSourceFactory, ProgrammeFactory
 
+# Roles that have no grants in this app (suppliers, teachers).
+NO_ACCESS_ROLES = (Role.SUPPLIER, Role.TEACHER)
+
 # The pages of one programme (and its source and objective), by route name and the object they take.
 PAGES = [
     ("programme-update", "programme"),
@@ -32,9 +35,10 @@ EXPECTED_INSIDE = {
     Role.OPERATOR_STAFF: 403,
     Role.SCHOOL_COORDINATOR: 403,
     Role.SUPPLIER: 404,  # suppliers read only the public pages
+    Role.TEACHER: 404,
     Role.AUDITOR: 403,
 }
-EXPECTED_NEW = {**EXPECTED_INSIDE, Role.SUPPLIER: 403}
+EXPECTED_NEW = {**EXPECTED_INSIDE, Role.SUPPLIER: 403, Role.TEACHER: 403}
 
 
 @pytest.fixture
@@ -113,7 +117,7 @@ def test_posts_of_other_roles_are_refused_and_change_nothing(role, role_users, o
 def test_the_manage_links_show_only_to_those_who_may_follow_them(role, role_users, objects):
     programme = objects["inside"]["programme"]
     response = signed_in(role_users[role]).get(reverse("programmes:programme-detail", kwargs={"pk": programme.pk}))
-    if role == Role.SUPPLIER:
+    if role in NO_ACCESS_ROLES:
         assert response.status_code == 404
         return
     text = response.content.decode()
