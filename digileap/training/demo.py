@@ -313,7 +313,7 @@ def seed_demo_training(*, today: datetime.date | None = None) -> Counter:
         programme=programme,
         data={
             "position": position,
-            "number": "D3",
+            "number": "T1",  # the devices demo numbers D1–D6
             "title": TARGET_TITLE,
             "target_value": Decimal(40),
             "unit": "teachers",

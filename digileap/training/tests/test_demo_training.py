@@ -43,7 +43,7 @@ def test_the_demo_training_moves_the_target_and_runs_once():
     assert SelfAssessment.objects.filter(round__code="demo-before").count() == 11
 
     # The target moves: nobody before the first course, everyone who completed by today.
-    target = completions.first().course.programme.targets.get(number="D3")
+    target = completions.first().course.programme.targets.get(number="T1")
     assert target.indicator.kind == "training_teachers_trained"
     assert target_value(target, TODAY - datetime.timedelta(days=70)) == 0
     assert target_value(target, TODAY) == trained > 20

@@ -16,6 +16,7 @@ from digileap.portal.demo import DEFAULT_SCHOOLS, DEFAULT_SEED, seed_demo
 from digileap.portal.scenarios import get_scenario, scenario_names
 from digileap.portal.scenarios.base import ScenarioError
 from digileap.programmes.demo import seed_demo_programmes
+from digileap.training.demo import seed_demo_training
 
 
 class Command(BaseCommand):
@@ -51,6 +52,7 @@ class Command(BaseCommand):
         seed_demo_devices()  # orders, deliveries, devices, hand-outs, board, tickets; device targets move
         seed_demo_funding()  # a call, entitlements, applications, a decision, a paid claim, a proof of use due
         seed_demo_connectivity()  # the Latvian survey, measurements, analysis and report; its milestone moves
+        seed_demo_training()  # courses, sessions, attendance, completions, self-assessments, the teacher user
         elapsed = time.perf_counter() - started
         if report.changed_anything:
             created = ", ".join(f"{count} {what}" for what, count in report.created.items())
