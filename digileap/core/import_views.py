@@ -65,8 +65,10 @@ class ImportUploadForm(forms.Form):
     )
     file = forms.FileField(
         label=gettext_lazy("File"),
-        help_text=gettext_lazy("CSV (comma, semicolon or tab; UTF-8 or Windows-1252) or XLSX."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.tsv,.xlsx"}),
+        help_text=gettext_lazy(
+            "CSV (comma, semicolon or tab; UTF-8 or Windows-1252) or XLSX; JSON for xAPI statements."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.tsv,.xlsx,.json"}),
     )
     skip_invalid = forms.BooleanField(
         label=gettext_lazy("Skip rejected rows and import the others"),
