@@ -1,6 +1,6 @@
 """What training adds to the menu, the home page and the school page (``digileap.core.contributions``).
 
-- The menu's "Training": a teacher's own page (My training) for teachers; the course list for
+- The menu's "Training": a teacher's own page (My training) for teachers; the training front page for
   everyone else who may see courses (programme owners, funding administrators, auditors, operator
   staff, school coordinators). Suppliers see nothing.
 - To-dos of teachers: each open self-assessment round of their authority's programmes that they
@@ -56,7 +56,7 @@ def _menu(user) -> list[MenuEntry]:
     if _only_teacher(user, Course):
         url = reverse_or_none("training:my-training", "training:course-list")
     else:
-        url = reverse_or_none("training:course-list")
+        url = reverse_or_none("training:index")
     return [MenuEntry("training", gettext_lazy("Training"), url)] if url else []
 
 

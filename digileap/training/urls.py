@@ -8,7 +8,7 @@ from django.urls import include, path
 
 app_name = "training"
 
-PARTS = ["framework", "course", "staff", "attendance", "completion", "certificate", "selfassessment", "teacher"]
+PARTS = ["hub", "framework", "course", "staff", "attendance", "completion", "certificate", "selfassessment", "teacher"]
 
 urlpatterns = [
     path("", include(f"digileap.training.{part}_urls"))

@@ -45,7 +45,7 @@ def test_the_menu_entry_per_role(role, role_users):
     elif role == Role.TEACHER:
         assert entries == [("Training", reverse("training:my-training"))]
     else:
-        assert entries == [("Training", reverse("training:course-list"))]
+        assert entries == [("Training", reverse("training:index"))]
 
 
 def test_no_menu_entry_when_signed_out():
