@@ -29,7 +29,14 @@ class Framework(models.Model):
     is_active = models.BooleanField(_("in use"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
-    scope_paths = {"authority": "authority"}
+    # An authority's own variant is read across that authority; shipped frameworks (no authority) are
+    # read by everyone through ``selectors.frameworks.frameworks_for``.
+    scope_paths = {
+        "authority": "authority",
+        "operator": "authority__operators",
+        "school": "authority__schools",
+        "staff": "authority__staff_members",
+    }
 
     class Meta:
         verbose_name = _("competence framework")

@@ -490,7 +490,16 @@ def update_session(*, actor, session: Session, **fields) -> Session:
     changed_before, changed_after = audit.changed_fields(before, audit.snapshot(session))
     if changed_after:
         audit.record(actor=actor, action="update", instance=session, before=changed_before, after=changed_after)
+    if "capacity" in changed_after:
+        _promote_waiting(actor=actor, course=session.course)
     return session
+
+
+def _promote_waiting(*, actor, course: Course) -> None:
+    """A larger capacity or one session fewer may free places: the waiting list moves up."""
+    from .enrolments import _promote
+
+    _promote(actor=actor, course=course)
 
 
 @transaction.atomic
@@ -505,7 +514,9 @@ def delete_session(*, actor, session: Session) -> None:
         )
     before = audit.snapshot(session)
     audit.record(actor=actor, action="delete", instance=session, before=before)
+    course = session.course
     session.delete()
+    _promote_waiting(actor=actor, course=course)
 
 
 # Identifiers on learning platforms

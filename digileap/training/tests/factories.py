@@ -98,11 +98,13 @@ def small_framework(**fields) -> Framework:
         FrameworkLevel.objects.create(framework=framework, code=code, rank=rank, name={"en": f"Level {code}"})
         for rank, code in enumerate(LEVEL_CODES, start=1)
     ]
+    order = 0  # numbered through the framework, as the shipped and loaded ones are
     for area_code, competence_codes in (("1", ["1.1", "1.2"]), ("2", ["2.1"])):
         area = Area.objects.create(
             framework=framework, code=area_code, order=int(area_code), name={"en": f"Area {area_code}"}
         )
-        for order, code in enumerate(competence_codes):
+        for code in competence_codes:
+            order += 1
             competence = Competence.objects.create(
                 framework=framework, area=area, code=code, order=order, name={"en": f"Competence {code}"}
             )
