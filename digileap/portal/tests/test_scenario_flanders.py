@@ -53,6 +53,16 @@ def test_flanders_small_end_to_end():
         "schools": 423,
         "self-bought purchases": 76,
         "targets scaled": 2,
+        # Teacher training (digileap/portal/scenarios/flanders_training.py).
+        "attendance records": 200,
+        "completions": 6026,
+        "courses": 4,
+        "enrolments": 6026,
+        "self-assessments": 960,
+        "sessions": 8,
+        "staff records": 9600,
+        "targets": 2,
+        "training providers": 2,
     }
     assert summary["schools"] == 423
     assert summary["compulsory_schools"] == 379
@@ -62,6 +72,8 @@ def test_flanders_small_end_to_end():
     assert summary["devices"] == 2035
     assert summary["milestones"]["401"] == "met"
     assert summary["milestones"]["#2"] == "met"
+    assert summary["milestones"]["#6"] == "met"  # teachers trained
+    assert summary["milestones"]["#7"] == "met"  # schools with half their teachers trained
 
     # The registry: 270 primary and 109 secondary schools (a tenth of 2,695 and 1,091) and the
     # wider field; primary pupils by grade, for the formula.
