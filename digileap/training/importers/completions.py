@@ -72,6 +72,8 @@ CHUNK = 900
 # Above this many distinct values a lookup reads the authority's rows once instead of IN lists.
 MANY = 5_000
 COPY_ROWS = 100_000
+# COPY is sent in parts of this many rows: the server stores one part while Python writes the next.
+COPY_PART = 5_000
 NULL = "\\N"  # COPY's text format: a missing value
 
 FIELDS = (
@@ -255,7 +257,7 @@ def job_for_source(source) -> int | None:
     return job
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     """One row that passed the checks: what it completes, for whom, where."""
 
@@ -345,8 +347,7 @@ class CompletionImporter(Importer):
                 failed.add(parsed.line)
                 rejected.extend(parsed.errors)
                 continue
-            values = parsed.values
-            raw.append((parsed.line, *(values.get(name) for name in FIELDS)))
+            raw.append((parsed.line, *map(parsed.values.get, FIELDS)))
         if not raw:
             return plan
 
@@ -364,6 +365,8 @@ class CompletionImporter(Importer):
         first_of: dict[tuple[int, int, int], tuple[int, datetime.date]] = {}
         repeated = 0
         data: CompletionPlan = plan.data
+        by_key = people["by_key"]
+        today = self.today
         for (
             line,
             identifier,
@@ -381,12 +384,13 @@ class CompletionImporter(Importer):
         ) in raw:
             # The day.
             day_text = str(day_text or "")
-            if day_text not in dates:
-                dates[day_text] = parse_day(day_text)
-            day = dates[day_text]
+            try:
+                day = dates[day_text]
+            except KeyError:
+                day = dates[day_text] = parse_day(day_text)
             if day is None:
                 refuse(line, "completed_on", _("%(value)r is not a date") % {"value": day_text}, day_text)
-            elif day > self.today:
+            elif day > today:
                 refuse(line, "completed_on", _("%(date)s is in the future") % {"date": day.isoformat()}, day_text)
             # The school, hence the authority.
             school_id = authority_id = 0
@@ -454,7 +458,7 @@ class CompletionImporter(Importer):
             staff_id = 0
             conflict = False
             for name, key in keys:
-                found_id = people["by_key"].get((authority_id, key))
+                found_id = by_key.get((authority_id, key))
                 if found_id is None:
                     continue
                 if staff_id and found_id != staff_id:
@@ -699,6 +703,8 @@ class CompletionImporter(Importer):
         """(lines stored already with the same date, (line, stored date) stored with another date)."""
         if not rows:
             return set(), []
+        if not _stored_for({row.course_id for row in rows}):
+            return set(), []  # none of these courses has a stored completion: nothing to compare with
         drop_stage()
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(f"CREATE TEMP TABLE {STAGE} (line integer, course_id bigint, staff_id bigint, day date)")
@@ -706,9 +712,9 @@ class CompletionImporter(Importer):
             if connection.vendor == "postgresql":
                 with cursor.cursor.copy(f"COPY {STAGE} (line, course_id, staff_id, day) FROM STDIN") as copy:
                     buffer = io.StringIO()
-                    for count, value in enumerate(values, start=1):
-                        buffer.write("\t".join(map(str, value)) + "\n")
-                        if count % COPY_ROWS == 0:
+                    for count, (line, course_id, staff_id, day) in enumerate(values, start=1):
+                        buffer.write(f"{line}\t{course_id}\t{staff_id}\t{day}\n")
+                        if count % COPY_PART == 0:
                             copy.write(buffer.getvalue())
                             buffer = io.StringIO()
                     copy.write(buffer.getvalue())
@@ -852,20 +858,21 @@ def write_completions(records, *, source: str, source_detail: str, job_id: int |
             detail = _copy_text(source_detail)
             job = NULL if job_id is None else str(job_id)
             stamp = now.isoformat()
+            tail = f"\t{source}\t{detail}\t{job}\t"
             with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                buffer = io.StringIO()
-                for course_id, staff_id, school_id, day, passed, score in records:
-                    flag = NULL if passed is None else ("t" if passed else "f")
-                    points = NULL if score is None else str(score)
-                    buffer.write(
-                        f"{course_id}\t{staff_id}\t{school_id}\t{day.isoformat()}\t{flag}\t{points}\t"
-                        f"{source}\t{detail}\t{job}\t{secrets.token_hex(8).upper()}\t{stamp}\n"
-                    )
-                    count += 1
-                    if count % COPY_ROWS == 0:
-                        copy.write(buffer.getvalue())
-                        buffer = io.StringIO()
-                copy.write(buffer.getvalue())
+                # Sent in small parts: the server stores one while Python writes the next.
+                for part in _parts(records, COPY_PART):
+                    numbers = _certificate_numbers(len(part))
+                    lines = []
+                    for (course_id, staff_id, school_id, day, passed, score), number in zip(part, numbers, strict=True):
+                        flag = NULL if passed is None else ("t" if passed else "f")
+                        points = NULL if score is None else str(score)
+                        lines.append(
+                            f"{course_id}\t{staff_id}\t{school_id}\t{day.isoformat()}\t{flag}\t{points}"
+                            f"{tail}{number}\t{stamp}\n"
+                        )
+                    copy.write("".join(lines))
+                    count += len(part)
             cursor.execute(f"ANALYZE {table}")
         else:
             sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * 11)})"
@@ -911,6 +918,30 @@ def _lookup(queryset, field_name: str, values: set, columns: tuple[str, ...]):
     for key, *rest in rows:
         if key in values:
             yield tuple(rest)
+
+
+def _parts(records, size: int):
+    """``records`` in lists of ``size``."""
+    part = []
+    for record in records:
+        part.append(record)
+        if len(part) >= size:
+            yield part
+            part = []
+    if part:
+        yield part
+
+
+def _certificate_numbers(count: int) -> list[str]:
+    """``count`` fresh certificate numbers: 16 hexadecimal digits each, as ``secrets.token_hex(8).upper()``
+    gives, from one call to the system's random source."""
+    text = secrets.token_hex(8 * count).upper()
+    return [text[start : start + 16] for start in range(0, 16 * count, 16)]
+
+
+def _stored_for(course_ids: set[int]) -> bool:
+    """Whether any of these courses has a stored completion."""
+    return any(Completion.objects.filter(course_id__in=chunk).exists() for chunk in chunked(sorted(course_ids), CHUNK))
 
 
 def _copy_text(text: str) -> str:
