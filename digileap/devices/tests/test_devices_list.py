@@ -105,6 +105,7 @@ VISIBLE = {
     Role.OPERATOR_STAFF: ["A-001", "A-002", "A-003", "B-001"],
     Role.SCHOOL_COORDINATOR: ["A-001", "A-002", "A-003"],
     Role.SUPPLIER: ["A-001", "A-002", "A-003", "C-001"],
+    Role.TEACHER: [],  # teachers have no device grants
 }
 
 

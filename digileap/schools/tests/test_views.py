@@ -276,13 +276,13 @@ class TestSchoolDetail:
 
     def test_no_query_per_site_year_or_event(self, client, world, role_users, django_assert_num_queries):
         """Sites, school years, audit events and allocation lines each cost one query, however many there are
-        (14: the devices panel counts the deliveries awaiting acceptance at the school, the connectivity panel
-        reads the latest daily measurement summary)."""
+        (15: the devices panel counts the deliveries awaiting acceptance at the school, the connectivity panel
+        reads the latest daily measurement summary, the training panel counts completions and staff)."""
         admin = role_users[Role.ADMINISTRATOR]
         user_client = _client(client, role_users[Role.AUDITOR])
         url = reverse("schools:school-detail", args=[world.school.pk])
         user_client.get(url)
-        with django_assert_num_queries(14):
+        with django_assert_num_queries(15):
             user_client.get(url)
         for year in ("2022/23", "2023/24", "2024/25"):
             services.school_year_figures_set(
@@ -295,7 +295,7 @@ class TestSchoolDetail:
                 ses_value=Decimal("2"),
             )
         SiteFactory.create_batch(3, school=world.school)
-        with django_assert_num_queries(14):
+        with django_assert_num_queries(15):
             response = user_client.get(url)
         assert len(response.context["history"]) == 3
 
