@@ -2028,13 +2028,12 @@ def test_the_dump_sees_a_changed_value(world):
     assert dump_difference(before, database_dump()).startswith("schools.School:")
 
 
-@pytest.mark.xfail(strict=True, reason="completions importer: a re-import refuses a row (issue 14, found by H9)")
-def test_a_known_person_named_at_a_second_school_is_refused_on_reimport(world):
+def test_a_known_person_named_at_a_second_school_is_unchanged_on_reimport(world):
     """Found by the property test's completion case: a known person of one school, named at a second
     school of the authority in one row and without a school in another. The first import stores both
-    completions and adds the membership at the second school; the re-import of the same file then
-    refuses the second row ("the person works at 2 of your schools: give the school") although its
-    completion is stored with the same day."""
+    completions and adds the membership at the second school; the re-import of the same file refused
+    the second row ("the person works at 2 of your schools: give the school") although its
+    completion is stored with the same day. Now the stored completion's school stands for it."""
     reference = completions_setup(world)
     rows = [
         ["INSIDE-teacher", "2002", "SAFE-202", "2024-03-01"],

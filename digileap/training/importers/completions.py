@@ -522,7 +522,16 @@ class CompletionImporter(Importer):
                     school_id = data.people[person].school_id
             elif not school_id:
                 at = memberships["schools"].get(staff_id, [])
-                if len(at) != 1:
+                # A completion stored already (a re-import, or the person took a second school since)
+                # keeps its school, so the row is compared with it instead of being refused.
+                stored = None
+                if len(at) > 1:
+                    stored = (
+                        Completion.objects.filter(course_id=course_id, staff_id=staff_id)
+                        .values_list("school_id", flat=True)
+                        .first()
+                    )
+                if len(at) != 1 and stored is None:
                     refuse(
                         line,
                         "school",
@@ -530,7 +539,7 @@ class CompletionImporter(Importer):
                         "",
                     )
                     continue
-                school_id = at[0]
+                school_id = stored or at[0]
             if line in failed:
                 continue
             # The same person and course twice in the file.
