@@ -40,6 +40,7 @@ class TestHome:
             Role.OPERATOR_STAFF: [("schools", 2), ("operators", 1), ("devices", 0), ("api", None)],
             Role.SCHOOL_COORDINATOR: [("schools", 1), ("operators", 1), ("devices", 0), ("api", None)],
             Role.SUPPLIER: [("devices", 0), ("api", None)],
+            Role.TEACHER: [("api", None)],
             Role.AUDITOR: [("schools", 2), ("operators", 1), ("audit", None), ("devices", 0), ("api", None)],
         }
         # Imports only for those who may register schools.

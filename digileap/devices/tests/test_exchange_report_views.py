@@ -140,8 +140,14 @@ UPLOAD_STATUS = {
     Role.SCHOOL_COORDINATOR: 200,
     Role.SUPPLIER: 403,
     Role.AUDITOR: 403,
+    Role.TEACHER: 403,
 }
-READ_STATUS = {**{role: 200 for role in Role}, Role.SUPPLIER: 404, Role.SCHOOL_COORDINATOR: 404}
+READ_STATUS = {
+    **{role: 200 for role in Role},
+    Role.SUPPLIER: 404,
+    Role.SCHOOL_COORDINATOR: 404,
+    Role.TEACHER: 404,
+}
 
 
 @pytest.mark.parametrize("role", list(Role))
