@@ -274,7 +274,7 @@ class CourseFilter(django_filters.FilterSet):
     def filter_search(self, queryset, name, value):
         return selectors.search(queryset, value)
 
-    def filter_area(self, queryset, name, value):
+    def filter_area(self, queryset, name, value: int):  # the API's parameter is the area's id
         if value is None:
             return queryset
         return queryset.filter(pk__in=Course.objects.filter(competences__area=value).values("pk"))
