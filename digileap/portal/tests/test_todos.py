@@ -155,7 +155,7 @@ def test_the_school_page_gathers_the_apps_panels(world, role_users, programmes):
     url = reverse("schools:school-detail", kwargs={"pk": world.school.pk})
     response = _client(role_users[Role.SCHOOL_COORDINATOR]).get(url)
     panels = {panel.key: panel for panel in response.context["panels"]}
-    assert list(panels) == ["allocation", "connectivity", "devices"]
+    assert list(panels) == ["allocation", "connectivity", "training", "devices"]
     assert list(panels["allocation"].context["lines"]) == []
     handout = reverse("devices:assignment-handout", kwargs={"school_pk": world.school.pk})
     deliveries = reverse("devices:delivery-list") + f"?school={world.school.pk}&acceptance=pending"
@@ -166,7 +166,7 @@ def test_the_school_page_gathers_the_apps_panels(world, role_users, programmes):
     # The auditor reads what is pending, and gets no hand-out link.
     DeliveryFactory(programme=inside, school=world.school, supplier=world.supplier)
     response = _client(role_users[Role.AUDITOR]).get(url)
-    assert [panel.key for panel in response.context["panels"]] == ["allocation", "connectivity", "devices"]
-    assert response.context["panels"][2].context["handout_url"] is None
+    assert [panel.key for panel in response.context["panels"]] == ["allocation", "connectivity", "training", "devices"]
+    assert response.context["panels"][3].context["handout_url"] is None
     response = _client(role_users[Role.SUPPLIER]).get(url)
     assert response.status_code == 404  # the supplier does not see the school at all

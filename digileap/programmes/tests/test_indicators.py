@@ -49,7 +49,7 @@ def test_kind():
 def test_built_in_kinds_are_registered():
     # In the order of their codes; the devices app adds its four (digileap/devices/indicators.py), the
     # funding app its two (digileap/funding/indicators.py), the connectivity app its four
-    # (digileap/connectivity/indicators.py).
+    # (digileap/connectivity/indicators.py), the training app its four (digileap/training/indicators.py).
     assert [code for code, _label in kind_choices()] == [
         "access_points_installed",
         "connectivity_schools_measured",
@@ -65,6 +65,10 @@ def test_built_in_kinds_are_registered():
         "pupils_with_device",
         "schools_funded",
         "schools_reached",
+        "training_participants",
+        "training_self_assessment_level",
+        "training_teachers_trained",
+        "training_teachers_trained_share",
     ]
     assert get_kind("manual").is_manual is True
     assert get_kind("money").is_manual is False

@@ -93,7 +93,9 @@ class Membership(models.Model):
     """That a staff member works at a school, in a role."""
 
     staff = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="memberships")
-    school = models.ForeignKey("schools.School", on_delete=models.PROTECT, related_name="staff_memberships")
+    # A school removed from the registry takes its memberships along; enrolments and completions
+    # at it keep it (PROTECT).
+    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="staff_memberships")
     role = models.CharField(_("role"), max_length=24, choices=StaffRole.choices, default=StaffRole.TEACHER)
     is_active = models.BooleanField(_("works there"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

@@ -55,7 +55,8 @@ def test_the_invitation_flow_end_to_end(world, role_users, newcomer):
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["newcomer@school.example"]
-    assert message.subject == "Your invitation to Digileap's teacher training pages (INSIDE authority)"
+    # In the language of the person's school (the world's schools teach in German).
+    assert message.subject == "Ihre Einladung zu den Fortbildungsseiten von Digileap (INSIDE authority)"
     path = link_of(message)
     token = path.rstrip("/").rsplit("/", 1)[-1]
     invitation = Invitation.objects.get(staff=newcomer)
