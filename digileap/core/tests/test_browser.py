@@ -25,6 +25,7 @@ NAVIGATION = {
         "Funding",
         *ALLOCATION,
         "Connectivity",
+        "Training",
         "Devices",
         "Schools",
         "School operators",
@@ -38,6 +39,7 @@ NAVIGATION = {
         "Funding",
         *ALLOCATION,
         "Connectivity",
+        "Training",
         "Devices",
         "Schools",
         "School operators",
@@ -51,6 +53,7 @@ NAVIGATION = {
         "Funding",
         *ALLOCATION,
         "Connectivity",
+        "Training",
         "Devices",
         "Schools",
         "School operators",
@@ -64,6 +67,7 @@ NAVIGATION = {
         "Funding",
         *ALLOCATION,
         "Connectivity",
+        "Training",
         "Hand out devices",  # the user has one school: its hand-out, without filtering first
         "Devices",
         "Schools",
@@ -76,6 +80,7 @@ NAVIGATION = {
         "Programmes",
         *ALLOCATION,
         "Connectivity",
+        "Training",
         "Hand out devices",  # the user has one school: its hand-out, without filtering first
         "Devices",
         "Schools",
@@ -84,12 +89,14 @@ NAVIGATION = {
         "API",
     ],
     Role.SUPPLIER: ["Home", "Devices", "Imports", "API"],
+    Role.TEACHER: ["Home", "Training", "API"],  # Training: their own page (My training)
     Role.AUDITOR: [
         "Home",
         "Programmes",
         "Funding",
         *ALLOCATION,
         "Connectivity",
+        "Training",
         "Devices",
         "Schools",
         "School operators",
@@ -105,6 +112,7 @@ ROLES_SHOWN = {
     Role.SCHOOL_COORDINATOR: "School ICT coordinator · INSIDE school (1001)",
     Role.SUPPLIER: "Supplier · INSIDE supplier",
     Role.AUDITOR: "Auditor · INSIDE authority",
+    Role.TEACHER: "Teacher · INSIDE-teacher",
 }
 
 # The language switcher: the key typed on the focused <select> (type-ahead on the language's own

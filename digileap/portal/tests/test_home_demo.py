@@ -48,7 +48,7 @@ def test_every_menu_entry_of_every_demo_role_opens(demo):
         opened[username] = [entry.key for entry in menu_for(user)]
     assert opened["auditor"] == [
         "home", "programmes", "funding", "allocation", "needs", "plans", "change-requests", "connectivity",
-        "devices", "schools", "operators", "audit", "api",
+        "training", "devices", "schools", "operators", "audit", "api",
     ]  # fmt: skip
     assert opened["supplier"] == ["home", "devices", "imports", "api"]
     assert opened["coordinator"][:3] == ["home", "programmes", "allocation"]
