@@ -187,7 +187,9 @@ DIGILEAP_SPEEDTEST_MAX_BYTES = int(os.environ.get("DIGILEAP_SPEEDTEST_MAX_BYTES"
 # that signs Open Badges (Ed25519, PEM; empty: an unsigned credential).
 DIGILEAP_TRAINING_STAFF_NAMES = env_bool("DIGILEAP_TRAINING_STAFF_NAMES", False)
 DIGILEAP_TRAINING_MIN_GROUP = int(os.environ.get("DIGILEAP_TRAINING_MIN_GROUP", "10"))
-DIGILEAP_TRAINING_FRAMEWORK_MAX_BYTES = int(os.environ.get("DIGILEAP_TRAINING_FRAMEWORK_MAX_BYTES", str(5 * 1024 * 1024)))
+DIGILEAP_TRAINING_FRAMEWORK_MAX_BYTES = int(
+    os.environ.get("DIGILEAP_TRAINING_FRAMEWORK_MAX_BYTES", str(5 * 1024 * 1024))
+)
 DIGILEAP_TRAINING_INVITATION_DAYS = int(os.environ.get("DIGILEAP_TRAINING_INVITATION_DAYS", "30"))
 DIGILEAP_BADGE_SIGNING_KEY = os.environ.get("DIGILEAP_BADGE_SIGNING_KEY", "")
 # Public keys (PEM, separated by blank lines) of earlier signing keys, still published after a rotation.
