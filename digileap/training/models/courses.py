@@ -246,7 +246,9 @@ class Completion(models.Model):
     """That a staff member completed a course, for one of their schools, on a day; where the record
     comes from (Digileap's own rule, an import, a learning platform); and its certificate number."""
 
-    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="completions")
+    # No index of its own: the unique (course, staff) and the (course, day, staff) indexes start with it,
+    # and a million-row import pays for every index it updates.
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="completions", db_index=False)
     staff = models.ForeignKey("training.StaffMember", on_delete=models.PROTECT, related_name="completions")
     school = models.ForeignKey("schools.School", on_delete=models.PROTECT, related_name="training_completions")
     session = models.ForeignKey(
