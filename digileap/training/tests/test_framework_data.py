@@ -171,13 +171,14 @@ def test_install_is_idempotent_and_repairs_texts_in_place():
 
 @pytest.mark.django_db
 def test_install_on_an_empty_database_creates_it():
+    created = AuditEvent.objects.filter(object_type="training.framework", action="create").count()
     Framework.objects.filter(authority=None).delete()
     assert digcompedu() is None
     (framework,) = install_shipped_frameworks()
     assert digcompedu() == framework
     grid = framework_grid(framework)
     assert (len(grid.levels), len(grid.areas), grid.competence_count, grid.statement_count) == (6, 6, 22, 132)
-    assert AuditEvent.objects.filter(object_type="training.framework", action="create").count() == 1
+    assert AuditEvent.objects.filter(object_type="training.framework", action="create").count() == created + 1
 
 
 @pytest.mark.django_db
