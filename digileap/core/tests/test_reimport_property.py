@@ -1728,7 +1728,7 @@ def completion_file(draw, reference, file_format: str, *, profile: str) -> Compl
             "completed_on": day_cell(day, "moodle" if moodle else "generic", file_format, draw),
             "score": ""
             if draw(st.booleans())
-            else decimal_cell(Decimal(draw(st.integers(0, 10000))).scaleb(-draw(st.integers(0, 2))), file_format, draw),
+            else decimal_cell(Decimal(draw(st.integers(0, 9999))).scaleb(-draw(st.integers(0, 2))), file_format, draw),
             "passed": draw(st.sampled_from(["", "yes", "no", "ja", "nee", "oui", "non", "1", "0", "TRUE", "false"])),
             "first_name": draw(st.just("") | texts(alphabet, max_size=20)),
             "last_name": draw(st.just("") | texts(alphabet, max_size=20)),
