@@ -1712,8 +1712,8 @@ def completion_file(draw, reference, file_format: str, *, profile: str) -> Compl
     rows, expected, seen_person = [], set(), set()
     for person, code, day in pairs:
         cells: dict[str, Any] = {"Name": draw(texts(alphabet, max_size=30)), "Quiz 1 - Completion date": ""}
-        # Only at the person's schools: naming a known person at another school is the bug of
-        # test_a_known_person_named_at_a_second_school_is_refused_on_reimport.
+        # Only at the person's schools: naming a known person at another school is covered by
+        # test_a_known_person_named_at_a_second_school_is_unchanged_on_reimport.
         school = draw(st.sampled_from(person.schools))
         first_time = id(person) not in seen_person
         seen_person.add(id(person))
