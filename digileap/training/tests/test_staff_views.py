@@ -44,7 +44,10 @@ def staff(world):
 
 
 def references(response) -> list[str]:
-    return [ref for ref in ("INSIDE-teacher", "COLLEAGUE", "SIBLING", "FAR", "OUTSIDE-teacher") if ref in response.text]
+    """The references the list links to, in the fixture's order: matched as link text, so that a
+    random token in the page (the CSRF token holds letters such as "FAR") never counts."""
+    refs = ("INSIDE-teacher", "COLLEAGUE", "SIBLING", "FAR", "OUTSIDE-teacher")
+    return [ref for ref in refs if f">{ref}</a>" in response.text]
 
 
 @pytest.mark.parametrize(
