@@ -82,6 +82,7 @@ ROLE_SCOPES = {
     Role.SUPPLIER: "supplier",
     Role.AUDITOR: "authority",
     Role.TEACHER: "staff",
+    Role.DATA_PROTECTION_OFFICER: "authority",
 }
 
 

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "digileap.funding",
     "digileap.connectivity",
     "digileap.training",
+    "digileap.privacy",
     "digileap.portal",
 ]
 

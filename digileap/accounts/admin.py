@@ -6,6 +6,7 @@ from .models import RoleAssignment, User
 
 class RoleAssignmentInline(admin.TabularInline):
     model = RoleAssignment
+    fk_name = "user"
     extra = 0
     autocomplete_fields = ["authority", "operator", "school", "supplier"]
 

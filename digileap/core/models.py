@@ -21,6 +21,13 @@ class AuditEvent(models.Model):
     request_id = models.CharField(_("request id"), max_length=80, blank=True)
     previous_hash = models.CharField(max_length=64)
     entry_hash = models.CharField(max_length=64, unique=True)
+    key_id = models.CharField(
+        _("key"),
+        max_length=32,
+        blank=True,
+        default="",
+        help_text=_("Which secret key the entry's HMAC was made with; empty for plain SHA-256 entries."),
+    )
 
     class Meta:
         verbose_name = _("audit event")
@@ -55,6 +62,7 @@ class ImportJob(models.Model):
         COMMITTING = "committing", _("Importing")
         DONE = "done", _("Imported")
         FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Cancelled")
 
     target = models.CharField(_("what is imported"), max_length=40)
     profile = models.CharField(_("profile"), max_length=80)
@@ -85,6 +93,16 @@ class ImportJob(models.Model):
         _("language"), max_length=8, blank=True, help_text=_("The uploader's language: messages are stored in it.")
     )
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        _("last sign of life"),
+        null=True,
+        blank=True,
+        help_text=_("Set by the worker while it runs the job; a job silent for too long is marked failed."),
+    )
+    worker = models.CharField(_("worker"), max_length=120, blank=True, help_text=_("Host and process id."))
+    retry_of = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="retries", verbose_name=_("retry of")
+    )
 
     class Meta:
         verbose_name = _("import")

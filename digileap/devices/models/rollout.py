@@ -37,6 +37,12 @@ class Recipient(models.Model):
     display_name = models.CharField(_("name"), max_length=200, blank=True)
     source = models.CharField(_("source"), max_length=12, choices=Source.choices, default=Source.MANUAL)
     is_active = models.BooleanField(_("active"), default=True)
+    erased_at = models.DateTimeField(
+        _("erased at"),
+        null=True,
+        blank=True,
+        help_text=_("Set when the person's data was erased: the record stays as a tombstone for the devices' history."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     scope_paths = SCHOOL_SCOPE
