@@ -496,6 +496,7 @@ class EvidencePack(models.Model):
         RUNNING = "running", _("Being prepared")
         DONE = "done", _("Ready")
         FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Cancelled")
 
     target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="evidence_packs")
     as_of = models.DateField(_("day"))
@@ -511,6 +512,8 @@ class EvidencePack(models.Model):
     )
     requested_at = models.DateTimeField(_("requested at"))
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    worker = models.CharField(_("worker"), max_length=120, blank=True)
 
     scope_paths = _under("target__programme", PROGRAMME_SCOPE)
 
