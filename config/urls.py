@@ -29,6 +29,7 @@ urlpatterns = [
     path("funding/", include("digileap.funding.urls")),
     path("connectivity/", include("digileap.connectivity.urls")),
     path("training/", include("digileap.training.urls")),
+    path("privacy/", include("digileap.privacy.urls")),
     path("p/", include("digileap.programmes.public_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("config.api_urls")),

@@ -63,6 +63,13 @@ class RoleAssignment(models.Model):
     granted_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("granted by")
     )
+    source = models.CharField(
+        _("granted through"),
+        max_length=20,
+        choices=[("manual", _("Digileap")), ("identity_provider", _("Identity provider"))],
+        default="manual",
+        help_text=_("Roles from the identity provider's groups follow the provider: removed there, removed here."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
