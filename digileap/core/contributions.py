@@ -18,13 +18,15 @@ from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils.safestring import SafeString
 
+from .types import Text
+
 
 @dataclass(frozen=True)
 class MenuEntry:
     """One link of the main menu or of a section's own menu."""
 
     key: str
-    label: str
+    label: Text
     url: str
 
 
@@ -33,10 +35,10 @@ class Todo:
     """One pending item on the home page: how many, and the list filtered to them."""
 
     key: str
-    label: str
+    label: Text
     count: int
     url: str
-    text: str = ""
+    text: Text = ""
 
 
 @dataclass(frozen=True)
@@ -44,9 +46,9 @@ class Action:
     """A direct way into a page the user works in every day (a school's hand-out)."""
 
     key: str
-    label: str
+    label: Text
     url: str
-    text: str = ""
+    text: Text = ""
 
 
 @dataclass(frozen=True)
@@ -54,9 +56,9 @@ class Tile:
     """A part of the platform on the home page: its title, how many (or None), a line, its page."""
 
     key: str
-    title: str
+    title: Text
     count: int | None
-    text: str
+    text: Text
     href: str
 
 

@@ -3,6 +3,8 @@
 so the map, the report and the indicators read the same figures, and the same run gives the same
 report bytes."""
 
+from typing import Any
+
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -13,7 +15,7 @@ from digileap.programmes.translation import localized, validate_translations
 
 PROGRAMME_SCOPE = {"authority": "programme__authority"}
 SCHOOL_SCOPE = {"authority": "school__authority", "operator": "school__operator", "school": "school"}
-MONEY = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(0)]}
+MONEY: dict[str, Any] = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(0)]}
 
 
 class Benchmark(models.Model):

@@ -16,6 +16,8 @@ Reviews and decisions are in ``review.py``; grants, claims, invoices, payments a
 ``grants.py``.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -24,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from digileap.programmes.translation import localized, validate_translations
 
 PERCENT_VALIDATORS = [MinValueValidator(0), MaxValueValidator(100)]
-MONEY = {"max_digits": 14, "decimal_places": 2}
+MONEY: dict[str, Any] = {"max_digits": 14, "decimal_places": 2}
 
 # A call is reached from the authority of its programme and, for operator staff, from the
 # operators that may apply to it.
