@@ -295,7 +295,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 
-# Optional OpenID Connect single sign-on (ministries have identity providers).
+# Optional OpenID Connect single sign-on (ministries have identity providers): docs/sso.md.
 OIDC_ENABLED = bool(os.environ.get("OIDC_RP_CLIENT_ID"))
 if OIDC_ENABLED:
     INSTALLED_APPS.append("mozilla_django_oidc")
@@ -306,10 +306,30 @@ if OIDC_ENABLED:
     OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ["OIDC_OP_AUTHORIZATION_ENDPOINT"]
     OIDC_OP_TOKEN_ENDPOINT = os.environ["OIDC_OP_TOKEN_ENDPOINT"]
     OIDC_OP_USER_ENDPOINT = os.environ["OIDC_OP_USER_ENDPOINT"]
-    OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
+    OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT") or None
     OIDC_RP_SCOPES = os.environ.get("OIDC_RP_SCOPES", "openid email profile")
-    # Only users that an administrator created (and gave a role) may sign in through OIDC.
+    # How Digileap authenticates at the token endpoint: client_secret_post or client_secret_basic.
+    OIDC_TOKEN_USE_BASIC_AUTH = os.environ.get("OIDC_TOKEN_AUTH_METHOD", "client_secret_post") == "client_secret_basic"
+    OIDC_USE_PKCE = env_bool("OIDC_USE_PKCE", True)
+    OIDC_TIMEOUT = float(os.environ.get("OIDC_TIMEOUT", "10"))  # seconds, per call to the provider
+    OIDC_STORE_ID_TOKEN = True  # the id_token_hint of single logout
+    OIDC_CALLBACK_CLASS = "digileap.accounts.sso_views.SingleSignOnCallbackView"
+    # Only users that an administrator created, or whose groups give a role, may sign in through OIDC.
     OIDC_CREATE_USER = env_bool("OIDC_CREATE_USER", False)
+    # Single logout: signing out of Digileap signs out at the provider too (its end_session_endpoint).
+    OIDC_OP_LOGOUT_ENDPOINT = os.environ.get("OIDC_OP_LOGOUT_ENDPOINT", "")
+    if OIDC_OP_LOGOUT_ENDPOINT and env_bool("DIGILEAP_SSO_SINGLE_LOGOUT", True):
+        OIDC_OP_LOGOUT_URL_METHOD = "digileap.accounts.sso_views.provider_logout_url"
+# Claims and groups to roles and scopes (JSON, or a JSON file's path), e-mail domains to authorities.
+DIGILEAP_SSO_ROLE_MAP = os.environ.get("DIGILEAP_SSO_ROLE_MAP", "")
+DIGILEAP_SSO_GROUPS_CLAIM = os.environ.get("DIGILEAP_SSO_GROUPS_CLAIM", "groups")
+DIGILEAP_SSO_AUTHORITY_BY_DOMAIN = os.environ.get("DIGILEAP_SSO_AUTHORITY_BY_DOMAIN", "")
+# Accept a provider that does not send email_verified at all (a false value always refuses).
+DIGILEAP_SSO_TRUST_UNSTATED_EMAIL = env_bool("DIGILEAP_SSO_TRUST_UNSTATED_EMAIL", False)
+# Lock-out per identity: this many refused sign-ins within the window lock it for the cool-off (minutes).
+DIGILEAP_SSO_LOCKOUT_FAILURES = int(os.environ.get("DIGILEAP_SSO_LOCKOUT_FAILURES", "5"))
+DIGILEAP_SSO_LOCKOUT_WINDOW = int(os.environ.get("DIGILEAP_SSO_LOCKOUT_WINDOW", "15"))
+DIGILEAP_SSO_LOCKOUT_COOLOFF = int(os.environ.get("DIGILEAP_SSO_LOCKOUT_COOLOFF", "30"))
 
 # Installation switches.
 PUPIL_NAMES_ENABLED = env_bool("PUPIL_NAMES_ENABLED", False)
