@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path, reverse_lazy
+from django.urls import include, path, reverse_lazy
 
 from . import sso_views
 
@@ -20,4 +20,5 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("waiting/", sso_views.waiting_for_role, name="waiting_for_role"),
+    path("people/", include(("digileap.accounts.people_urls", "people"), namespace="people")),
 ]
