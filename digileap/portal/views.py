@@ -2,7 +2,7 @@
 pending items, counted, with links to the filtered lists), direct ways into their daily work, and a
 tile for each part they can reach."""
 
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -75,5 +75,7 @@ def home(request):
     user = request.user
     if not user.is_authenticated:
         return render(request, "portal/home.html", {"tiles": [], "todos": [], "actions": []})
+    if not user.is_superuser and not has_role(user, *Role.values):
+        return redirect("waiting_for_role")  # nothing to show: say who gives a role (single sign-on)
     context = {"todos": todos_for(user), "actions": actions_for(user), "tiles": _tiles(user)}
     return render(request, "portal/home.html", context)
