@@ -196,6 +196,16 @@ DIGILEAP_BADGE_SIGNING_KEY = os.environ.get("DIGILEAP_BADGE_SIGNING_KEY", "")
 # Public keys (PEM, separated by blank lines) of earlier signing keys, still published after a rotation.
 DIGILEAP_BADGE_PREVIOUS_KEYS = os.environ.get("DIGILEAP_BADGE_PREVIOUS_KEYS", "")
 
+# The audit trail (docs/audit.md): each entry's hash is an HMAC-SHA256 with this secret, which never
+# goes into the database; its id is stored on the entry. After a rotation the earlier keys stay here
+# for verification, "id:secret,id:secret". Without a key entries get a plain SHA-256 (check --deploy
+# reports it). UNKEYED_UNTIL: the id of the last entry made before keys (0 on a new installation);
+# a plain entry after it is reported as a rewrite.
+DIGILEAP_AUDIT_KEY = os.environ.get("DIGILEAP_AUDIT_KEY", "")
+DIGILEAP_AUDIT_KEY_ID = os.environ.get("DIGILEAP_AUDIT_KEY_ID", "k1")
+DIGILEAP_AUDIT_PREVIOUS_KEYS = os.environ.get("DIGILEAP_AUDIT_PREVIOUS_KEYS", "")
+DIGILEAP_AUDIT_UNKEYED_UNTIL = os.environ.get("DIGILEAP_AUDIT_UNKEYED_UNTIL", "") or None
+
 DIGILEAP_MEASUREMENT_RETENTION_DAYS = int(os.environ.get("DIGILEAP_MEASUREMENT_RETENTION_DAYS", "400"))
 
 # Background tasks: django-tasks with the database backend (no extra server).
