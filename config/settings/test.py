@@ -11,3 +11,7 @@ STORAGES = {
 AXES_FAILURE_LIMIT = 5
 # WhiteNoise warns about a missing STATIC_ROOT on every request otherwise.
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
+# A fixed audit key, so that entries are HMACs as in production (docs/audit.md).
+DIGILEAP_AUDIT_KEY = "test-audit-key-not-a-secret"
+DIGILEAP_AUDIT_KEY_ID = "test"
+DIGILEAP_AUDIT_PREVIOUS_KEYS = ""
