@@ -111,7 +111,10 @@ def user_list(request: HttpRequest) -> HttpResponse:
 def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person(request, pk)
     reach = reach_of(request.user)
-    roles = [{"assignment": a, "manageable": may_grant(reach, a) and a.source == "manual"} for a in roles_of(request.user, person)]
+    roles = [
+        {"assignment": a, "manageable": may_grant(reach, a) and a.source == "manual"}
+        for a in roles_of(request.user, person)
+    ]
     return render(
         request,
         "accounts/people/user_detail.html",
@@ -306,7 +309,9 @@ def _public(response: HttpResponse) -> HttpResponse:
 def _gone(request: HttpRequest, state: str) -> HttpResponse:
     status = {"unknown": 404, "limited": 429, "has_account": 200}.get(state, 410)
     message = services.GONE_MESSAGES[state]() if state in services.GONE_MESSAGES else ""
-    return _public(render(request, "accounts/people/invitation_gone.html", {"state": state, "message": message}, status=status))
+    return _public(
+        render(request, "accounts/people/invitation_gone.html", {"state": state, "message": message}, status=status)
+    )
 
 
 @never_cache

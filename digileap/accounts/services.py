@@ -127,21 +127,36 @@ def _scope_fields(role: str, scope_kind: str, scope: Any, is_administrator: bool
             {
                 "scope_kind": [
                     _("A %(role)s cannot have the scope “%(scope)s”.")
-                    % {"role": Role(role).label, "scope": ScopeKind(scope_kind).label if scope_kind in ScopeKind.values else scope_kind}
+                    % {
+                        "role": Role(role).label,
+                        "scope": ScopeKind(scope_kind).label if scope_kind in ScopeKind.values else scope_kind,
+                    }
                 ]
             }
         )
     if is_administrator and not (role == Role.OPERATOR_STAFF and scope_kind == ScopeKind.OPERATOR):
         raise ValidationError(
-            {"is_administrator": [_("Only school operator staff with one operator as scope can be operator administrators.")]}
+            {
+                "is_administrator": [
+                    _("Only school operator staff with one operator as scope can be operator administrators.")
+                ]
+            }
         )
     if scope_kind == ScopeKind.ALL:
         if scope is not None:
-            raise ValidationError({"scope": [_("The scope “everything” names no authority, operator, school or supplier.")]})
+            raise ValidationError(
+                {"scope": [_("The scope “everything” names no authority, operator, school or supplier.")]}
+            )
         return {}
     field_name = SCOPE_FIELDS[ScopeKind(scope_kind)]
-    if scope is None or getattr(scope, "_meta", None) is None or scope._meta.label_lower != SCOPE_MODELS[ScopeKind(scope_kind)]:
-        raise ValidationError({field_name: [_("Choose the %(scope)s.") % {"scope": ScopeKind(scope_kind).label.lower()}]})
+    if (
+        scope is None
+        or getattr(scope, "_meta", None) is None
+        or scope._meta.label_lower != SCOPE_MODELS[ScopeKind(scope_kind)]
+    ):
+        raise ValidationError(
+            {field_name: [_("Choose the %(scope)s.") % {"scope": ScopeKind(scope_kind).label.lower()}]}
+        )
     return {field_name: scope}
 
 
@@ -159,7 +174,9 @@ def _grant_values(role: str, scope_kind: str, fields: dict[str, Any], is_adminis
     return values
 
 
-def _managing_assignments_left(user: User, without: RoleAssignment | None = None, replaced_by: dict | None = None) -> int:
+def _managing_assignments_left(
+    user: User, without: RoleAssignment | None = None, replaced_by: dict | None = None
+) -> int:
     count = 0
     for assignment in RoleAssignment.objects.filter(user=user):
         if without is not None and assignment.pk == without.pk:
@@ -257,9 +274,10 @@ def invite_user(
     except ValidationError:
         raise ValidationError({"email": [_("%(value)s is not an e-mail address.") % {"value": address}]}) from None
     existing = User.objects.filter(email__iexact=address, is_active=True).first()
-    if existing is not None and RoleAssignment.objects.filter(
-        user=existing, role=role, scope_kind=scope_kind, **fields
-    ).exists():
+    if (
+        existing is not None
+        and RoleAssignment.objects.filter(user=existing, role=role, scope_kind=scope_kind, **fields).exists()
+    ):
         raise ValidationError({"email": [_("%(email)s has this role already.") % {"email": address}]})
     if not isinstance(actor, User):
         raise PermissionDenied("an invitation names the person who sent it")
@@ -277,8 +295,12 @@ def invite_user(
         expires_at=now + datetime.timedelta(days=invitation_days()),
         **fields,
     )
-    audit.record(actor=actor, action="invite", instance=invitation, after=audit.snapshot(invitation, INVITATION_AUDIT_FIELDS))
-    chosen = _language(language or "", getattr(existing, "preferred_language", "") or "", actor.preferred_language or "")
+    audit.record(
+        actor=actor, action="invite", instance=invitation, after=audit.snapshot(invitation, INVITATION_AUDIT_FIELDS)
+    )
+    chosen = _language(
+        language or "", getattr(existing, "preferred_language", "") or "", actor.preferred_language or ""
+    )
     try:
         _invitation_email(invitation, token, chosen).send()
     except (smtplib.SMTPException, OSError) as error:
@@ -307,7 +329,9 @@ def _new_user(invitation: UserInvitation, username: str, password: str, preferre
         try:
             username_field.run_validators(username)
             if len(username) > (username_field.max_length or 150):
-                raise ValidationError(_("A username has at most %(max)s characters.") % {"max": username_field.max_length})
+                raise ValidationError(
+                    _("A username has at most %(max)s characters.") % {"max": username_field.max_length}
+                )
         except ValidationError as error:
             errors["username"] = error.messages
         else:
@@ -355,7 +379,9 @@ def accept_invitation(
     if user is not None and getattr(user, "is_authenticated", False):
         if (user.email or "").lower() != invitation.email.lower():
             raise ValidationError(
-                _("You are signed in as %(username)s, whose e-mail address is not the one invited. Sign out and open the link again.")
+                _(
+                    "You are signed in as %(username)s, whose e-mail address is not the one invited. Sign out and open the link again."
+                )
                 % {"username": user.get_username()}
             )
         account = User.objects.select_for_update().get(pk=user.pk)
@@ -409,7 +435,11 @@ def withdraw_invitation(*, actor: Any, invitation: UserInvitation) -> UserInvita
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
     audit.record(
-        actor=actor, action="withdraw", instance=invitation, before={"revoked_at": None}, after={"revoked_at": invitation.revoked_at}
+        actor=actor,
+        action="withdraw",
+        instance=invitation,
+        before={"revoked_at": None},
+        after={"revoked_at": invitation.revoked_at},
     )
     return invitation
 
@@ -480,7 +510,9 @@ def change_role(
     values = _grant_values(new_role, new_kind, fields, new_flag)
     _authorize_grant(actor, values, reach)
     if _is_self(actor, assignment.user) and not _managing_assignments_left(assignment.user, assignment, values):
-        raise ValidationError(_("You cannot change away your own last role that manages people: ask another administrator."))
+        raise ValidationError(
+            _("You cannot change away your own last role that manages people: ask another administrator.")
+        )
     if (
         RoleAssignment.objects.filter(user_id=assignment.user_id, role=new_role, scope_kind=new_kind, **fields)
         .exclude(pk=assignment.pk)
@@ -498,7 +530,12 @@ def change_role(
         actor=actor,
         action="change",
         instance=assignment,
-        before={"user": assignment.user_id, "role": before["role"], "scope_kind": before["scope_kind"], **changed_before},
+        before={
+            "user": assignment.user_id,
+            "role": before["role"],
+            "scope_kind": before["scope_kind"],
+            **changed_before,
+        },
         after={"user": assignment.user_id, "role": new_role, "scope_kind": new_kind, **changed_after},
     )
     _forget(assignment.user, actor)
@@ -533,9 +570,9 @@ def may_manage_user(actor: Any, user: User, reach: Reach | None = None) -> bool:
     assignments = list(RoleAssignment.objects.filter(user=user))
     if not assignments:
         return False
-    return all(
-        may_see(reach, a) and (a.role == Role.TEACHER or may_grant(reach, a)) for a in assignments
-    ) and any(a.role != Role.TEACHER for a in assignments)
+    return all(may_see(reach, a) and (a.role == Role.TEACHER or may_grant(reach, a)) for a in assignments) and any(
+        a.role != Role.TEACHER for a in assignments
+    )
 
 
 def _set_active(actor: Any, user: User, active: bool, action: str) -> User:
@@ -548,7 +585,9 @@ def _set_active(actor: Any, user: User, active: bool, action: str) -> User:
         return user
     user.is_active = active
     user.save(update_fields=["is_active"])
-    audit.record(actor=actor, action=action, instance=user, before={"is_active": not active}, after={"is_active": active})
+    audit.record(
+        actor=actor, action=action, instance=user, before={"is_active": not active}, after={"is_active": active}
+    )
     _forget(user)
     return user
 
@@ -581,14 +620,14 @@ def sync_provider_roles(*, user: User, grants: Iterable[tuple[str, str, Any]]) -
         fields = _scope_fields(role, scope_kind, scope, False)
         wanted[_grant_key(role, scope_kind, scope)] = (role, scope_kind, fields)
     current = list(RoleAssignment.objects.select_for_update().filter(user=user))
-    have: dict[tuple[str, str, int | None], RoleAssignment] = {
-        (a.role, a.scope_kind, a.scope_id): a for a in current
-    }
+    have: dict[tuple[str, str, int | None], RoleAssignment] = {(a.role, a.scope_kind, a.scope_id): a for a in current}
     changed = False
     for assignment in current:
         key = (assignment.role, assignment.scope_kind, assignment.scope_id)
         if assignment.source == "identity_provider" and key not in wanted:
-            audit.record(actor=PROVIDER_ACTOR, action="revoke", instance=assignment, before=_assignment_audit(assignment))
+            audit.record(
+                actor=PROVIDER_ACTOR, action="revoke", instance=assignment, before=_assignment_audit(assignment)
+            )
             assignment.delete()
             changed = True
     for key, (role, scope_kind, fields) in wanted.items():
