@@ -17,6 +17,9 @@ engine overrides in ``overrides``. Everything else is shared:
 ``--profile-file`` reads a JSON profile (docs/imports.md, the JSON Schema at
 ``/imports/profile.schema.json``) instead of a built-in or saved one; an error names the file and
 the place in it. Without ``--as`` the import runs as the installation itself (``SystemActor``).
+
+A file larger than ``settings.IMPORT_MAX_FILE_BYTES`` (the limit of the web upload) is refused
+before it is opened, as on the web; ``--max-bytes N`` sets another limit for one run.
 """
 
 import json
@@ -24,6 +27,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
@@ -75,6 +79,12 @@ class ImportCommand(BaseCommand):
         parser.add_argument(
             "--as", dest="username", default="", help="import with this user's role and scope (default: system)"
         )
+        parser.add_argument(
+            "--max-bytes",
+            type=int,
+            default=None,
+            help="refuse a larger file (default: the setting IMPORT_MAX_FILE_BYTES, the web upload's limit)",
+        )
 
     def add_target_arguments(self, parser) -> None:
         """The command's own options (``--school-year``, ``--programme``, ...)."""
@@ -99,6 +109,12 @@ class ImportCommand(BaseCommand):
             bar.refresh()
 
         summary = {"created": 0, "updated": 0, "unchanged": 0, "rejected": 0}
+        too_large = self.size_refusal(path, options.get("max_bytes"))
+        if too_large:
+            bar.close()
+            self.stderr.write(too_large)
+            self.stdout.write(json.dumps(summary))
+            sys.exit(1)
         failed = False
         try:
             result = run_import(
@@ -142,6 +158,23 @@ class ImportCommand(BaseCommand):
         self.stdout.write(json.dumps(summary))
         if failed:
             sys.exit(1)
+
+    def size_refusal(self, path: str, max_bytes: int | None) -> str:
+        """Why the file at ``path`` is too large to import, or "" (a missing file is left to the engine)."""
+        limit = int(settings.IMPORT_MAX_FILE_BYTES) if max_bytes is None else max_bytes
+        if max_bytes is not None and max_bytes < 1:
+            raise CommandError("--max-bytes must be at least 1")
+        try:
+            size = Path(path).stat().st_size
+        except OSError:
+            return ""
+        if size <= limit:
+            return ""
+        return (
+            f"{path}: the file is {size:,} bytes ({size / 1048576:,.1f} MB); the largest file this installation "
+            f"imports is {limit:,} bytes ({limit / 1048576:,.1f} MB). Nothing was imported "
+            "(IMPORT_MAX_FILE_BYTES, or --max-bytes for one run)."
+        )
 
     def actor(self, username: str):
         """The user named by ``--as``, or the installation itself."""

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from .errors import ImportFileError
@@ -301,10 +302,93 @@ def _open_csv(stream, filename, delimiter, encoding, expected, max_cell_chars, h
     return Table(filename, headers, "csv", _encoding_label(encoding), chosen, estimated, rows())
 
 
+# What one member of an XLSX workbook (a sheet's XML, the shared strings) may unpack to, what all of
+# them may unpack to together, and how much larger than its compressed size a member may be. A real
+# sheet deflates 5 to 30 times; a ZIP bomb a thousand times and more. The ratio is checked only on
+# members larger than XLSX_RATIO_FLOOR_BYTES, so a small, very regular part never trips it.
+XLSX_MAX_MEMBER_BYTES = 1024 * 1024 * 1024
+XLSX_MAX_TOTAL_BYTES = 2 * 1024 * 1024 * 1024
+XLSX_MAX_RATIO = 200
+XLSX_RATIO_FLOOR_BYTES = 1024 * 1024
+XLSX_MAX_MEMBERS = 10_000
+
+
+def xlsx_limits() -> tuple[int, int, int]:
+    """(bytes per member, bytes in all, compression ratio) from the settings, or the defaults."""
+    return (
+        int(getattr(settings, "DIGILEAP_XLSX_MAX_MEMBER_BYTES", XLSX_MAX_MEMBER_BYTES)),
+        int(getattr(settings, "DIGILEAP_XLSX_MAX_TOTAL_BYTES", XLSX_MAX_TOTAL_BYTES)),
+        int(getattr(settings, "DIGILEAP_XLSX_MAX_RATIO", XLSX_MAX_RATIO)),
+    )
+
+
+def _mb(size: int) -> str:
+    return f"{size / (1024 * 1024):,.1f} MB"
+
+
+def check_zip_members(archive: zipfile.ZipFile, filename: str) -> None:
+    """Refuse a workbook whose ZIP directory declares more than the limits, before anything is
+    unpacked: the sizes come from the directory, and ``zipfile`` never unpacks a member beyond its
+    declared size (it stops there and fails the CRC check), so a directory that lies does not help."""
+    max_member, max_total, max_ratio = xlsx_limits()
+    members = archive.infolist()
+    if len(members) > XLSX_MAX_MEMBERS:
+        raise ImportFileError(
+            _("the workbook holds %(count)s parts; at most %(limit)s are accepted")
+            % {"count": f"{len(members):,}", "limit": f"{XLSX_MAX_MEMBERS:,}"},
+            filename=filename,
+        )
+    total = 0
+    for member in members:
+        total += member.file_size
+        if member.file_size > max_member:
+            raise ImportFileError(
+                _("the workbook's part %(member)s unpacks to %(size)s; the limit for one part is %(limit)s")
+                % {"member": member.filename, "size": _mb(member.file_size), "limit": _mb(max_member)},
+                filename=filename,
+            )
+        ratio = member.file_size / max(member.compress_size, 1)
+        if member.file_size > XLSX_RATIO_FLOOR_BYTES and ratio > max_ratio:
+            raise ImportFileError(
+                _(
+                    "the workbook's part %(member)s unpacks to %(size)s from %(packed)s, %(ratio)s times its "
+                    "packed size; at most %(limit)s times is accepted (a ZIP bomb?)"
+                )
+                % {
+                    "member": member.filename,
+                    "size": _mb(member.file_size),
+                    "packed": _mb(member.compress_size),
+                    "ratio": f"{ratio:,.0f}",
+                    "limit": f"{max_ratio:,}",
+                },
+                filename=filename,
+            )
+    if total > max_total:
+        raise ImportFileError(
+            _("the workbook unpacks to %(size)s in all; the limit is %(limit)s")
+            % {"size": _mb(total), "limit": _mb(max_total)},
+            filename=filename,
+        )
+
+
+def _check_workbook_zip(stream, filename: str) -> None:
+    stream.seek(0)
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            check_zip_members(archive, filename)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as error:
+        raise ImportFileError(
+            _("the file is not a readable Excel workbook (%(reason)s)") % {"reason": error}, filename=filename
+        ) from None
+    finally:
+        stream.seek(0)
+
+
 def _load_workbook(stream, filename):
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
+    _check_workbook_zip(stream, filename)
     try:
         return openpyxl.load_workbook(stream, read_only=True, data_only=False)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as error:
