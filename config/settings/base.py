@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "digileap.core",
     "digileap.accounts",
     "digileap.schools",
@@ -67,11 +69,19 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "digileap.core.middleware.IdleSessionMiddleware",
+    "digileap.accounts.otp.SecondFactorMiddleware",
+    "digileap.core.middleware.NoStoreMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Limits (digileap/core/limits.py): a body too large is refused on Content-Length; a number
+    # beyond 64 bits in a filter or a path is a 400 or a 404, never a 500.
+    "digileap.core.limits.RequestSizeLimitMiddleware",
+    "digileap.core.limits.IntegerOverflowMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -298,12 +308,28 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 
-# Password guessing: lock a username/IP pair after repeated failures.
+# Password guessing (docs/security.md): failed password sign-ins (page and API token endpoint) are
+# counted per user name and address, and per address alone, each with its own limit; either lock
+# pauses sign-in from that address for AXES_COOLOFF_TIME. Sign-ins without a password (SSO) are not
+# counted here: digileap.accounts.sso_lockout counts them per identity.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+DIGILEAP_ADDRESS_FAILURE_LIMIT = int(os.environ.get("DIGILEAP_ADDRESS_FAILURE_LIMIT", "20"))
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "digileap.accounts.lockout.DigileapAxesHandler"
+AXES_WHITELIST_CALLABLE = "digileap.accounts.lockout.is_not_a_password_attempt"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+
+# Sessions end after this many hours without a request (0: never); see IdleSessionMiddleware.
+DIGILEAP_SESSION_IDLE_HOURS = int(os.environ.get("DIGILEAP_SESSION_IDLE_HOURS", "8"))
+# Second factor (TOTP): roles that must set one up (administrator, programme_owner; empty: optional).
+DIGILEAP_REQUIRE_TOTP_FOR = env_list("DIGILEAP_REQUIRE_TOTP_FOR")
+OTP_TOTP_ISSUER = "Digileap"
+# /api/schema/ and /api/docs/ need a sign-in unless this is on. /healthz tells its details (database,
+# vendor) to signed-in administrators and to callers sending this token as X-Healthz-Token.
+DIGILEAP_API_DOCS_PUBLIC = env_bool("DIGILEAP_API_DOCS_PUBLIC", False)
+DIGILEAP_HEALTHZ_TOKEN = os.environ.get("DIGILEAP_HEALTHZ_TOKEN", "")
 
 # Optional OpenID Connect single sign-on (ministries have identity providers): docs/sso.md.
 OIDC_ENABLED = bool(os.environ.get("OIDC_RP_CLIENT_ID"))

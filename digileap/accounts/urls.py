@@ -20,5 +20,6 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("waiting/", sso_views.waiting_for_role, name="waiting_for_role"),
+    path("otp/", include("digileap.accounts.otp_urls")),
     path("people/", include(("digileap.accounts.people_urls", "people"), namespace="people")),
 ]
