@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from rest_framework.filters import OrderingFilter
 
+from digileap.core.filters import guard_form
 from digileap.core.models import AuditEvent
 
 
@@ -41,9 +42,19 @@ class IdFilterSet(django_filters.rest_framework.FilterSet):
 
 
 class ScopedFilterBackend(django_filters.rest_framework.DjangoFilterBackend):
-    """The default filter backend: ``DjangoFilterBackend`` with id filters for relations."""
+    """The default filter backend: ``DjangoFilterBackend`` with id filters for relations.
+
+    Every FilterSet it builds, from ``filterset_fields`` or a view's own ``filterset_class``, has its
+    numeric and id filters guarded (``digileap.core.filters``): an integer beyond 64 bits is a 400
+    naming the parameter, never a database error."""
 
     filterset_base = IdFilterSet
+
+    def get_filterset(self, request, queryset, view):
+        filterset = super().get_filterset(request, queryset, view)
+        if filterset is not None:
+            guard_form(filterset.form)
+        return filterset
 
 
 class StableOrderingFilter(OrderingFilter):
