@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from digileap.core.api.filters import IdFilterSet
 from digileap.core.api.viewsets import ScopedReadOnlyViewSet
 from digileap.core.permissions import Action
+from digileap.privacy.access import PupilReadLogMixin
 
 from ..models import AgreementTemplate, UserAgreement
 from ..selectors import agreements as selectors
@@ -80,7 +81,7 @@ class PaperAcceptanceSerializer(serializers.Serializer):
     scan = serializers.FileField()
 
 
-class UserAgreementViewSet(ScopedReadOnlyViewSet):
+class UserAgreementViewSet(PupilReadLogMixin, ScopedReadOnlyViewSet):
     """User agreements of the hand-outs in the user's scope. Filter by ``status``, ``school``,
     ``group``, ``template``, ``assignment``, ``accepted_via``."""
 

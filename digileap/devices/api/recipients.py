@@ -20,6 +20,7 @@ from rest_framework.response import Response
 
 from digileap.core.api.viewsets import ScopedReadOnlyViewSet, ScopedViewSetMixin
 from digileap.core.permissions import Action, restrict
+from digileap.privacy.access import PupilReadLogMixin
 from digileap.schools.api.serializers import ScopedPrimaryKeyRelatedField
 from digileap.schools.models import School
 from digileap.schools.selectors import schools_for
@@ -95,7 +96,11 @@ class RecipientSerializer(serializers.ModelSerializer):
 
 
 class RecipientViewSet(
-    ScopedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
+    PupilReadLogMixin,
+    ScopedViewSetMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.ReadOnlyModelViewSet,
 ):
     """Pupils and teachers who receive devices, by their school's pseudonymous reference.
     Filter by ``school``, ``group``, ``kind``, ``is_active``, ``has_device``, ``reference``."""
@@ -181,7 +186,7 @@ class ReturnSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
 
 
-class AssignmentViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
+class AssignmentViewSet(PupilReadLogMixin, mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     """Devices handed to pupils and teachers. Filter by ``school``, ``recipient``, ``device``,
     ``group``, ``is_open``."""
 

@@ -21,6 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from digileap.core.permissions import Action, can, permits
+from digileap.privacy.access import Channel, log_recipients_shown, recipient_of
 
 from .. import agreements_pdf
 from ..forms.agreements import (
@@ -254,6 +255,7 @@ def user_agreement_list(request):
         else [],
         "group": form.cleaned_data.get("group", "").strip() if form.is_valid() else "",
     }
+    log_recipients_shown(request, map(recipient_of, page))
     return render(request, "devices/agreement_list.html", context)
 
 
@@ -261,6 +263,7 @@ def user_agreement_list(request):
 def user_agreement_detail(request, pk: int):
     user = request.user
     agreement = selectors.user_agreement_get(user, pk)
+    log_recipients_shown(request, [agreement.assignment.recipient])
     can_change = permits(user, Action.CHANGE, agreement)
     is_pending = agreement.status == UserAgreement.Status.PENDING
     now = timezone.now()
@@ -285,6 +288,7 @@ def user_agreement_pdf(request, pk: int):
     agreement = selectors.user_agreement_get(user, pk)
     changeable = {agreement.pk} if permits(user, Action.CHANGE, agreement) else set()
     data = agreements_pdf.agreements_pdf([agreement], accept_url=_printable_url(request, changeable))
+    log_recipients_shown(request, [agreement.assignment.recipient], channel=Channel.EXPORT)
     return _pdf_response(data, f"agreement-{agreement.pk}-{agreement.assignment.recipient.reference}.pdf")
 
 
@@ -296,6 +300,7 @@ def user_agreement_record(request, pk: int):
     agreement = selectors.user_agreement_get(user, pk)
     if not permits(user, Action.CHANGE, agreement):
         raise PermissionDenied
+    log_recipients_shown(request, [agreement.assignment.recipient])
     signers = services.allowed_signers(agreement.assignment.recipient)
     form = PaperAcceptanceForm(
         request.POST if request.method == "POST" else None,
@@ -347,6 +352,7 @@ def user_agreement_print(request):
                 .values_list("pk", flat=True)
             )
             data = agreements_pdf.agreements_pdf(agreements, accept_url=_printable_url(request, changeable))
+            log_recipients_shown(request, map(recipient_of, agreements), channel=Channel.EXPORT)
             school = form.cleaned_data["school"]
             label = f"{school.number}-{group}" if group else school.number
             return _pdf_response(data, f"agreements-{label}.pdf".replace(" ", "_"))
@@ -404,6 +410,7 @@ def user_agreement_accept(request, token: str):
         else:
             agreement, accepted_now = result.agreement, result.is_new
     values = agreements_pdf.placeholder_values(agreement)
+    log_recipients_shown(request, [agreement.assignment.recipient], path="")  # the address holds the token
     context = {
         "agreement": agreement,
         "form": form,

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from digileap.core.permissions import Action, permits, restrict
+from digileap.privacy.access import log_recipients_shown, recipients_in_context
 from digileap.schools.models import School
 
 from ..forms.recipients import HandoutConfirmForm, HandoutScanForm, ReturnForm
@@ -60,6 +61,7 @@ def _context(school: School, group: str, **extra) -> dict:
 
 def _render(request, context: dict):
     """The panel alone for htmx (with the progress and the latest hand-outs out of band), else the page."""
+    log_recipients_shown(request, recipients_in_context(context), school=context["school"])
     if request.htmx:
         return render(request, "devices/_handout_panel.html", {**context, "swap_oob": True})
     context["groups"] = groups_at(context["school"])
@@ -142,6 +144,7 @@ def assignment_return(request, pk: int):
         raise PermissionDenied
     if assignment.returned_at is not None and request.method == "GET":
         raise Http404
+    log_recipients_shown(request, [assignment.recipient])
     form = ReturnForm(request.POST or None, initial={"kit_returned": list(assignment.kit)})
     if request.method == "POST" and form.is_valid():
         try:

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from digileap.core.exports import export_response
 from digileap.core.permissions import Action, permits
+from digileap.privacy.access import log_recipients_shown
 
 from ..forms.devices import DeviceFilterForm, DeviceStatusForm, DeviceUpdateForm, add_service_error
 from ..models import Device, DeviceStatus
@@ -183,6 +184,7 @@ def _detail(request, device: Device, *, status_form=None):
         "status_form": status_form or (DeviceStatusForm(device=device) if can_change else None),
         "set_elsewhere": [(DeviceStatus(value).label, message()) for value, message in SET_ELSEWHERE.items()],
     }
+    log_recipients_shown(request, [a.recipient for a in context["assignments"]], school=device.school)
     return render(request, "devices/device_detail.html", context)
 
 

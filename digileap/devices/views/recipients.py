@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from digileap.core.audit import history_for
 from digileap.core.permissions import Action, can, permits
+from digileap.privacy.access import log_recipients_shown
 
 from ..forms.recipients import RecipientFilterForm, RecipientForm
 from ..models import Assignment, Recipient
@@ -61,6 +62,7 @@ def recipient_list(request):
         "can_hand_out": school is not None and _may_hand_out(request.user, school),
         "names_are_stored": names_are_stored(),
     }
+    log_recipients_shown(request, page)
     return render(request, "devices/recipient_list.html", context)
 
 
@@ -68,6 +70,7 @@ def recipient_list(request):
 @require_GET
 def recipient_detail(request, pk: int):
     recipient = recipient_get(request.user, pk)
+    log_recipients_shown(request, [recipient])
     assignments = list(
         Assignment.objects.filter(recipient=recipient)
         .select_related("device", "assigned_by", "returned_by")
@@ -121,6 +124,7 @@ def recipient_edit(request, pk: int):
     recipient = recipient_get(request.user, pk)
     if not permits(request.user, Action.CHANGE, recipient):
         raise PermissionDenied
+    log_recipients_shown(request, [recipient])
     initial = {
         name: getattr(recipient, name)
         for name in ("reference", "kind", "grade", "group", "isced_level", "eligibility_group", "display_name")
