@@ -203,6 +203,17 @@ DIGILEAP_TRAINING_FRAMEWORK_MAX_BYTES = int(
 )
 DIGILEAP_TRAINING_INVITATION_DAYS = int(os.environ.get("DIGILEAP_TRAINING_INVITATION_DAYS", "30"))
 DIGILEAP_BADGE_SIGNING_KEY = os.environ.get("DIGILEAP_BADGE_SIGNING_KEY", "")
+# Retention per kind of record, applied by `manage.py apply_retention` (docs/privacy.md). Each value
+# can be set by its environment variable, DIGILEAP_RETENTION_<KEY in capitals>.
+DIGILEAP_RETENTION = {
+    key: int(os.environ.get(f"DIGILEAP_RETENTION_{key.upper()}", default))
+    for key, default in {
+        "pupil_records_years_after_last_assignment": 2,
+        "pupil_data_access_log_years": 5,
+        "sso_failures_days": 90,
+        "import_files_days": 30,
+    }.items()
+}
 # Public keys (PEM, separated by blank lines) of earlier signing keys, still published after a rotation.
 DIGILEAP_BADGE_PREVIOUS_KEYS = os.environ.get("DIGILEAP_BADGE_PREVIOUS_KEYS", "")
 
