@@ -7,4 +7,6 @@ class PrivacyConfig(AppConfig):
     verbose_name = _("Data protection")
 
     def ready(self) -> None:
-        from . import permissions  # noqa: F401  (registers the app's grants)
+        from . import contributions, permissions  # noqa: F401  (permissions registers the app's grants)
+
+        contributions.register()  # the menu's "Data protection", the home page's tile and to-dos
