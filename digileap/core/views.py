@@ -1,11 +1,13 @@
 from django import forms
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext_lazy as _
 
 from digileap.accounts.models import Role
@@ -16,7 +18,11 @@ AUDIT_PER_PAGE = 50
 
 
 def healthz(request):
-    """Liveness and database status, for load balancers and monitoring."""
+    """Liveness and database status, for load balancers and monitoring.
+
+    Everyone gets {"status": "ok"} (200) or {"status": "error"} (503). The details (database state and
+    vendor) go to signed-in administrators and to callers that send DIGILEAP_HEALTHZ_TOKEN in the
+    X-Healthz-Token header. See docs/security.md."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
@@ -25,9 +31,18 @@ def healthz(request):
     except Exception:  # noqa: BLE001
         database = "unavailable"
     status = 200 if database == "ok" else 503
-    return JsonResponse(
-        {"status": "ok" if status == 200 else "error", "database": database, "vendor": connection.vendor}, status=status
-    )
+    body = {"status": "ok" if status == 200 else "error"}
+    if _may_see_health_details(request):
+        body.update({"database": database, "vendor": connection.vendor})
+    return JsonResponse(body, status=status)
+
+
+def _may_see_health_details(request) -> bool:
+    token = settings.DIGILEAP_HEALTHZ_TOKEN
+    sent = request.headers.get("X-Healthz-Token", "")
+    if token and sent and constant_time_compare(token, sent):
+        return True
+    return request.user.is_authenticated and has_role(request.user, Role.ADMINISTRATOR)
 
 
 def _object_type_choices():

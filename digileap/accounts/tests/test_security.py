@@ -129,6 +129,7 @@ def test_security_headers_on_pages(client):
 
 @pytest.mark.django_db
 def test_the_api_docs_allow_inline_styles_but_not_inline_scripts(client):
+    client.force_login(UserFactory())  # the docs need a sign-in (docs/security.md)
     response = client.get("/api/docs/")
     assert response.status_code == 200
     policy = response["Content-Security-Policy"]
