@@ -7,6 +7,6 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from . import menu
+        from . import checks, menu  # noqa: F401 (checks registers the audit key checks)
 
         menu.register()  # home, imports, audit log and API; the domain apps add theirs in their ready()

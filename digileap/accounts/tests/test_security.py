@@ -175,6 +175,7 @@ def test_production_settings_pass_check_deploy(tmp_path):
         SECRET_KEY=random_secret_key(),
         ALLOWED_HOSTS="digileap.example.org",
         DIGILEAP_VAR_DIR=str(tmp_path),
+        DIGILEAP_AUDIT_KEY=random_secret_key(),  # without it: digileap.E100 (docs/audit.md)
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.strip() == "System check identified no issues (0 silenced)."
