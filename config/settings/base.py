@@ -174,6 +174,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 IMPORT_MAX_FILE_BYTES = int(os.environ.get("IMPORT_MAX_FILE_BYTES", str(500 * 1024 * 1024)))
 DIGILEAP_UPLOAD_MAX_BYTES = int(os.environ.get("DIGILEAP_UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
+# A running background job without a heartbeat for this long lost its worker and is marked failed.
+DIGILEAP_JOB_STALE_MINUTES = float(os.environ.get("DIGILEAP_JOB_STALE_MINUTES", "10"))
 
 # The address people reach the installation at, for links in e-mails sent by background jobs
 # (no request to take it from), e.g. "https://digileap.example.org". Empty: links are paths.
