@@ -493,22 +493,37 @@ def evidence_pack_build(*, pack: EvidencePack) -> EvidencePack:
 
     from .evidence import build_pack, pack_filename, sha256
 
-    EvidencePack.objects.filter(pk=pack.pk).update(status=EvidencePack.Status.RUNNING, progress=1)
+    from digileap.core.jobs import JobStopped, beat
+
+    # Each progress write is the pack's heartbeat; a pack cancelled (or marked failed) meanwhile stops.
+    alive = (EvidencePack.Status.QUEUED, EvidencePack.Status.RUNNING)
+    try:
+        beat(EvidencePack, pack.pk, alive=alive, status=EvidencePack.Status.RUNNING, progress=1)
+    except JobStopped:
+        pack.refresh_from_db()
+        return pack
 
     def progress(percent: int) -> None:
-        EvidencePack.objects.filter(pk=pack.pk).update(progress=min(percent, 99))
+        beat(EvidencePack, pack.pk, alive=(EvidencePack.Status.RUNNING,), progress=min(percent, 99))
 
     target = Target.objects.select_related("programme__authority", "indicator").get(pk=pack.target_id)
     try:
         with translation.override(pack.language):
             data = build_pack(target, pack.as_of, progress)
+    except JobStopped:
+        pack.refresh_from_db()
+        return pack
     except Exception as error:  # noqa: BLE001 - any failure is shown on the pack's page
-        EvidencePack.objects.filter(pk=pack.pk).update(
-            status=EvidencePack.Status.FAILED, error=str(error)[:2000], finished_at=timezone.now()
+        with translation.override(pack.language):
+            reason = _("The pack could not be prepared: %(error)s") % {"error": f"{type(error).__name__}: {error}"}
+        EvidencePack.objects.filter(pk=pack.pk, status=EvidencePack.Status.RUNNING).update(
+            status=EvidencePack.Status.FAILED, error=reason[:2000], finished_at=timezone.now()
         )
         pack.refresh_from_db()
         return pack
     pack.refresh_from_db()
+    if pack.status != EvidencePack.Status.RUNNING:
+        return pack
     pack.file.save(pack_filename(target, pack.as_of), ContentFile(data), save=False)
     pack.sha256 = sha256(data)
     pack.size_bytes = len(data)
