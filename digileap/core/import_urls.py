@@ -20,5 +20,7 @@ urlpatterns = [
     path("<int:pk>/", import_views.importjob_detail, name="importjob-detail"),
     path("<int:pk>/progress/", import_views.importjob_progress, name="importjob-progress"),
     path("<int:pk>/commit/", import_views.importjob_commit, name="importjob-commit"),
+    path("<int:pk>/cancel/", import_views.importjob_cancel, name="importjob-cancel"),
+    path("<int:pk>/retry/", import_views.importjob_retry, name="importjob-retry"),
     path("<int:pk>/rejected.csv", import_views.importjob_rejected, name="importjob-rejected"),
 ]

@@ -18,6 +18,8 @@ urlpatterns = [
     path("targets/<int:pk>/evidence/prepare/", evidence_views.target_evidence_prepare, name="target-evidence-prepare"),
     path("evidence-packs/<int:pk>/", evidence_views.evidencepack_detail, name="evidencepack-detail"),
     path("evidence-packs/<int:pk>/progress/", evidence_views.evidencepack_progress, name="evidencepack-progress"),
+    path("evidence-packs/<int:pk>/cancel/", evidence_views.evidencepack_cancel, name="evidencepack-cancel"),
+    path("evidence-packs/<int:pk>/retry/", evidence_views.evidencepack_retry, name="evidencepack-retry"),
     path("evidence-packs/<int:pk>/download/", evidence_views.evidencepack_download, name="evidencepack-download"),
     path("", include("digileap.programmes.manage_urls")),
     path("", include("digileap.programmes.target_urls")),
