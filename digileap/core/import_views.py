@@ -16,7 +16,18 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .exports import csv_response
-from .imports import import_job_confirm, import_job_create, job_overrides, rejected_rows
+from .imports import (
+    CANCELLABLE,
+    RETRYABLE,
+    authorize_job_change,
+    import_job_cancel,
+    import_job_confirm,
+    import_job_create,
+    import_job_retry,
+    job_overrides,
+    rejected_rows,
+)
+from .jobs import check_stale
 from .models import ImportJob
 from .selectors import import_job_get, import_jobs_for
 from .tabular.engine import import_targets, importer_for, may_import
@@ -230,22 +241,32 @@ def _status_context(request, job: ImportJob) -> dict:
         "shown_rejected": job.rejected_rows,
         "more_rejected": len({row["line"] for row in job.rejected_rows}) < rejected_count,
         "may_confirm": job.status == ImportJob.Status.PREVIEWED and job.created_by_id == request.user.pk,
+        "may_cancel": job.status in CANCELLABLE and _may_change(request.user, job),
+        "may_retry": job.status in RETRYABLE and _may_change(request.user, job),
         "Status": ImportJob.Status,
         "overrides": job_overrides(job),
     }
 
 
+def _may_change(user, job: ImportJob) -> bool:
+    try:
+        authorize_job_change(user, job)
+    except PermissionDenied:
+        return False
+    return True
+
+
 @login_required
 @require_GET
 def importjob_detail(request, pk: int):
-    job = import_job_get(request.user, pk)
+    job = check_stale(import_job_get(request.user, pk))
     return render(request, "core/imports/job_detail.html", _status_context(request, job))
 
 
 @login_required
 @require_GET
 def importjob_progress(request, pk: int):
-    job = import_job_get(request.user, pk)
+    job = check_stale(import_job_get(request.user, pk))
     return render(request, "core/imports/_job_status.html", _status_context(request, job))
 
 
@@ -258,6 +279,35 @@ def importjob_commit(request, pk: int):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("importjob-detail", pk=job.pk)
+
+
+@login_required
+@require_POST
+def importjob_cancel(request, pk: int):
+    job = import_job_get(request.user, pk)
+    try:
+        import_job_cancel(job=job, actor=request.user)
+    except PermissionDenied:
+        raise Http404 from None
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The import was cancelled; nothing was written."))
+    return redirect("importjob-detail", pk=job.pk)
+
+
+@login_required
+@require_POST
+def importjob_retry(request, pk: int):
+    job = import_job_get(request.user, pk)
+    try:
+        retry = import_job_retry(job=job, actor=request.user)
+    except PermissionDenied:
+        raise Http404 from None
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("importjob-detail", pk=job.pk)
+    return redirect("importjob-detail", pk=retry.pk)
 
 
 @login_required

@@ -4,10 +4,18 @@
     import_job_preview  dry run of the engine: what would be created, updated, unchanged, rejected
     import_job_confirm  the user confirms the preview: schedule the commit
     import_job_commit   the real import, in one transaction; a failure leaves the database unchanged
+    import_job_cancel   stop a queued or running job (the worker stops at its next progress point)
+    import_job_retry    a new job for the same file, profile and options as a failed or cancelled one
 
 Progress (``phase``, ``rows_processed``, ``rows_total``) is saved outside the import's transaction,
 so that the progress page sees it while the job runs. The job's final state is written inside the
 commit's transaction: a job is DONE exactly when its rows are in the database.
+
+Every progress write stamps the job's heartbeat (``core.jobs.beat``) and changes the row only while
+the job is alive: a cancelled job, or one marked failed because its worker stopped answering, stops
+its worker at the next progress point; inside the commit's transaction that rolls the import back.
+Two imports of the same rows at once: the one that writes second fails with "The data changed while
+this import was prepared; run it again." and writes nothing.
 """
 
 import csv
@@ -22,12 +30,14 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, IntegrityError, models, transaction
+from django.db.models import Max
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from . import audit
+from .jobs import JobStopped, beat
 from .models import ImportJob
 from .tabular.engine import ImportRejected, ImportResult, importer_for, may_import, run_import
 from .tabular.errors import ImportFileError, RowError
@@ -36,6 +46,15 @@ from .tabular.profiles import ProfileError, get_profile
 logger = logging.getLogger(__name__)
 
 MAX_STORED_REJECTED_ROWS = 1000
+# The statuses a worker may still write over; any other (cancelled, failed, done) stops it.
+ALIVE = (
+    ImportJob.Status.UPLOADED,
+    ImportJob.Status.PREVIEWING,
+    ImportJob.Status.PREVIEWED,
+    ImportJob.Status.COMMITTING,
+)
+CANCELLABLE = ALIVE
+RETRYABLE = (ImportJob.Status.FAILED, ImportJob.Status.CANCELLED)
 REJECTED_COLUMNS = ["line", "column", "message", "value"]
 
 
@@ -128,7 +147,10 @@ def import_job_confirm(*, job: ImportJob, actor, skip_invalid: bool | None = Non
     job.phase = "queued"
     job.rows_processed = 0
     job.error = ""
-    job.save(update_fields=["skip_invalid", "status", "phase", "rows_processed", "error"])
+    # Waiting for a worker is not a sign of a dead one: the preview's heartbeat is cleared.
+    job.heartbeat_at = None
+    job.worker = ""
+    job.save(update_fields=["skip_invalid", "status", "phase", "rows_processed", "error", "heartbeat_at", "worker"])
     from .tasks import commit_import_task
 
     transaction.on_commit(lambda: commit_import_task.enqueue(job.pk, actor.pk))
@@ -137,31 +159,37 @@ def import_job_confirm(*, job: ImportJob, actor, skip_invalid: bool | None = Non
 
 def import_job_preview(*, job: ImportJob) -> ImportJob:
     """Dry-run the job's file as its uploader: store the counts and the rejected rows."""
-    _save(job, status=ImportJob.Status.PREVIEWING, phase="checking", rows_processed=0, error="")
     try:
-        result = _run(job, actor=job.created_by, dry_run=True)
-    except (ImportFileError, ProfileError, PermissionDenied) as error:
-        return _fail(job, error)
-    except Exception as error:
-        _fail(job, error)
-        raise
-    _save(
-        job,
-        status=ImportJob.Status.PREVIEWED,
-        phase="previewed",
-        rows_processed=result.rows,
-        rows_total=result.rows,
-        **_outcome(job, result),
-    )
+        _save(job, status=ImportJob.Status.PREVIEWING, phase="checking", rows_processed=0, error="")
+        try:
+            result = _run(job, actor=job.created_by, dry_run=True)
+        except JobStopped:
+            raise
+        except (ImportFileError, ProfileError, PermissionDenied) as error:
+            return _fail(job, error)
+        except Exception as error:
+            _fail(job, _unexpected(error))
+            raise
+        _save(
+            job,
+            status=ImportJob.Status.PREVIEWED,
+            phase="previewed",
+            rows_processed=result.rows,
+            rows_total=result.rows,
+            **_outcome(job, result),
+        )
+    except JobStopped:
+        # Cancelled (or marked failed) while it ran: the job keeps the state it was given.
+        job.refresh_from_db()
     return job
 
 
 def import_job_commit(*, job: ImportJob, actor) -> ImportJob:
     """Import the job's file in one transaction. On failure the database is unchanged and the job FAILED."""
-    _save(job, status=ImportJob.Status.COMMITTING, phase="checking", rows_processed=0, error="")
 
     def finish(result: ImportResult) -> None:
-        # Inside the import's transaction: the job is DONE exactly when the rows are written.
+        # Inside the import's transaction: the job is DONE exactly when the rows are written. A job
+        # cancelled meanwhile raises JobStopped here, which rolls the import back.
         _save(
             job,
             status=ImportJob.Status.DONE,
@@ -173,36 +201,141 @@ def import_job_commit(*, job: ImportJob, actor) -> ImportJob:
         )
 
     try:
-        _authorize_import(actor, job.target)
-        _run(job, actor=actor, dry_run=False, on_committed=finish)
-    except ImportRejected as rejected:
-        _save(job, **_outcome(job, rejected.result))
-        return _fail(job, rejected)
-    except (ImportFileError, ProfileError, PermissionDenied) as error:
-        return _fail(job, error)
-    except DatabaseError as error:
-        logger.exception("import job %s failed in the database", job.pk)
-        return _fail(job, _("The database refused the import, nothing was written: %(error)s") % {"error": error})
-    except Exception as error:
-        _fail(job, error)
-        raise
+        _save(job, status=ImportJob.Status.COMMITTING, phase="checking", rows_processed=0, error="")
+        basis = _basis(job.target)
+        try:
+            _authorize_import(actor, job.target)
+            _run(job, actor=actor, dry_run=False, on_committed=finish)
+        except JobStopped:
+            raise
+        except ImportRejected as rejected:
+            _save(job, **_outcome(job, rejected.result))
+            return _fail(job, rejected)
+        except (ImportFileError, ProfileError, PermissionDenied) as error:
+            return _fail(job, error)
+        except IntegrityError as error:
+            if _basis(job.target) != basis:
+                # Another import (or a person) wrote the same rows after this one read them.
+                logger.info("import job %s lost a race for its rows: %s", job.pk, error)
+                return _fail(job, data_changed_message())
+            logger.exception("import job %s failed in the database", job.pk)
+            return _fail(job, _("The database refused the import, nothing was written: %(error)s") % {"error": error})
+        except DatabaseError as error:
+            logger.exception("import job %s failed in the database", job.pk)
+            return _fail(job, _("The database refused the import, nothing was written: %(error)s") % {"error": error})
+        except Exception as error:
+            _fail(job, _unexpected(error))
+            raise
+    except JobStopped:
+        job.refresh_from_db()
     return job
+
+
+def data_changed_message() -> str:
+    """What the import that lost a race for its rows says (translated when it is used)."""
+    return _("The data changed while this import was prepared; run it again.")
+
+
+def authorize_job_change(actor, job: ImportJob) -> None:
+    """Cancel and retry: for those who see the job (its uploader, administrators) and may import its target."""
+    from .selectors import import_jobs_for
+
+    if not import_jobs_for(actor).filter(pk=job.pk).exists():
+        raise PermissionDenied(_("You may not change this import."))
+    _authorize_import(actor, job.target)
+
+
+@transaction.atomic
+def import_job_cancel(*, job: ImportJob, actor) -> ImportJob:
+    """Cancel a job that waits for a worker, runs, or waits for confirmation. A running worker stops at
+    its next progress point; a commit under way is rolled back, so nothing is half-written."""
+    job = ImportJob.objects.select_for_update().get(pk=job.pk)
+    authorize_job_change(actor, job)
+    if job.status not in CANCELLABLE:
+        raise ValidationError(
+            _("This import can no longer be cancelled (it is %(status)s).") % {"status": job.get_status_display()}
+        )
+    before = audit.snapshot(job, ["status", "phase"])
+    job.status = ImportJob.Status.CANCELLED
+    job.phase = "cancelled"
+    job.finished_at = timezone.now()
+    job.save(update_fields=["status", "phase", "finished_at"])
+    audit.record(
+        actor=actor, action="cancel", instance=job, before=before, after=audit.snapshot(job, ["status", "phase"])
+    )
+    return job
+
+
+def import_job_retry(*, job: ImportJob, actor) -> ImportJob:
+    """A new job for the same file, profile and options as a failed or cancelled one (``retry_of``).
+
+    The file is checked again and waits for confirmation, as any upload: the data may have changed."""
+    from django.core.files import File
+
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().get(pk=job.pk)
+        authorize_job_change(actor, job)
+        if job.status not in RETRYABLE:
+            raise ValidationError(
+                _("Only a failed or cancelled import can be run again (this one is %(status)s).")
+                % {"status": job.get_status_display()}
+            )
+        try:
+            job.file.open("rb")
+        except (FileNotFoundError, ValueError):
+            raise ValidationError(_("The file of this import is no longer stored; upload it again.")) from None
+        try:
+            upload = File(job.file.file, name=job.original_filename)
+            upload.size = job.file.size
+            retry = import_job_create(
+                actor=actor,
+                target=job.target,
+                profile=job.profile,
+                uploaded_file=upload,
+                skip_invalid=job.skip_invalid,
+                school_year=job.school_year,
+                overrides=job.overrides,
+            )
+        finally:
+            job.file.close()
+        retry.retry_of = job
+        retry.save(update_fields=["retry_of"])
+        audit.record(actor=actor, action="retry", instance=retry, after={"retry_of": job.pk})
+    return retry
 
 
 # -- helpers ---------------------------------------------------------------------------------------
 
 
 def _save(job: ImportJob, **values) -> None:
-    """Write some of the job's fields at once, with an UPDATE (outside any import transaction)."""
+    """Write some of the job's fields at once, with its heartbeat, in one UPDATE (outside any import
+    transaction but the final one). Raises JobStopped when the job was cancelled or marked failed."""
     for name, value in values.items():
         setattr(job, name, value)
-    ImportJob.objects.filter(pk=job.pk).update(**values)
+    beat(ImportJob, job.pk, alive=ALIVE, **values)
 
 
 def _fail(job: ImportJob, error) -> ImportJob:
     message = error.describe() if isinstance(error, ImportFileError) else str(error)
-    _save(job, status=ImportJob.Status.FAILED, phase="failed", error=message, finished_at=timezone.now())
+    try:
+        _save(job, status=ImportJob.Status.FAILED, phase="failed", error=message, finished_at=timezone.now())
+    except JobStopped:
+        job.refresh_from_db()
     return job
+
+
+def _unexpected(error: Exception) -> str:
+    """The reason an unexpected error gives on the job's page (the details are in the worker's log)."""
+    return _("The import stopped on an unexpected error, nothing was written: %(error)s") % {
+        "error": f"{type(error).__name__}: {error}"
+    }
+
+
+def _basis(target: str) -> tuple:
+    """What the import's plan was made on, cheaply: the target table's row count and highest id."""
+    model = importer_for(target).model
+    figures = model._default_manager.aggregate(count=models.Count("pk"), last=Max("pk"))
+    return figures["count"], figures["last"]
 
 
 def _outcome(job: ImportJob, result: ImportResult) -> dict:

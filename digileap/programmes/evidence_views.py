@@ -17,10 +17,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from digileap.core.jobs import check_stale
 from digileap.core.permissions import Action, permits
 
 from . import selectors, services
 from .evidence import EvidenceError, build_pack, pack_filename
+from .evidence_jobs import CANCELLABLE, RETRYABLE, evidence_pack_cancel, evidence_pack_retry
 from .indicators import get_kind
 from .models import EvidencePack
 
@@ -89,15 +91,52 @@ def target_evidence_prepare(request, pk: int):
 @login_required
 @require_GET
 def evidencepack_detail(request, pk: int):
-    pack = selectors.evidence_pack_get(request.user, pk)
-    return render(request, "programmes/evidence/pack_detail.html", {"pack": pack, "target": pack.target})
+    pack = check_stale(selectors.evidence_pack_get(request.user, pk))
+    return render(request, "programmes/evidence/pack_detail.html", _pack_context(request, pack))
 
 
 @login_required
 @require_GET
 def evidencepack_progress(request, pk: int):
-    pack = selectors.evidence_pack_get(request.user, pk)
-    return render(request, "programmes/evidence/_pack_status.html", {"pack": pack})
+    pack = check_stale(selectors.evidence_pack_get(request.user, pk))
+    return render(request, "programmes/evidence/_pack_status.html", _pack_context(request, pack))
+
+
+def _pack_context(request, pack: EvidencePack) -> dict:
+    may_change = permits(request.user, Action.ADD, pack)
+    return {
+        "pack": pack,
+        "target": pack.target,
+        "may_cancel": may_change and pack.status in CANCELLABLE,
+        "may_retry": may_change and pack.status in RETRYABLE,
+    }
+
+
+@login_required
+@require_POST
+def evidencepack_cancel(request, pk: int):
+    pack = selectors.evidence_pack_get(request.user, pk, Action.ADD)
+    try:
+        evidence_pack_cancel(actor=request.user, pack=pack)
+    except PermissionDenied:
+        raise Http404 from None
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("programmes:evidencepack-detail", pk=pack.pk)
+
+
+@login_required
+@require_POST
+def evidencepack_retry(request, pk: int):
+    pack = selectors.evidence_pack_get(request.user, pk, Action.ADD)
+    try:
+        retry = evidence_pack_retry(actor=request.user, pack=pack)
+    except PermissionDenied:
+        raise Http404 from None
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("programmes:evidencepack-detail", pk=pack.pk)
+    return redirect("programmes:evidencepack-detail", pk=retry.pk)
 
 
 @login_required

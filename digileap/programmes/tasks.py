@@ -6,10 +6,14 @@ or simply ``manage.py backfill_snapshots --from today``)."""
 
 import datetime
 
+from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
 
+from digileap.core import jobs
+
 from . import services
+from .models import EvidencePack
 
 
 @task()
@@ -22,7 +26,21 @@ def record_snapshots(as_of: str | None = None) -> int:
 @task()
 def build_evidence_pack(pack_id: int) -> dict:
     """Prepare an evidence pack that was asked for on the web."""
-    from .models import EvidencePack
-
     pack = services.evidence_pack_build(pack=EvidencePack.objects.get(pk=pack_id))
-    return {"status": pack.status, "sha256": pack.sha256}
+    outcome = {"status": pack.status, "sha256": pack.sha256}
+    if pack.status == EvidencePack.Status.FAILED:
+        del pack
+        jobs.release_memory()
+    return outcome
+
+
+jobs.register(
+    jobs.JobKind(
+        model=EvidencePack,
+        running=Q(status=EvidencePack.Status.RUNNING),
+        started_field="requested_at",
+        failed={"status": EvidencePack.Status.FAILED},
+        task_paths=(build_evidence_pack.module_path,),
+    )
+)
+jobs.connect_worker_signals()
