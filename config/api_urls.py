@@ -4,6 +4,7 @@ from django.urls import path
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.routers import APIRootView, DefaultRouter
 
+from digileap.accounts.api import urls as accounts_api
 from digileap.allocation.api import urls as allocation_api
 from digileap.connectivity.api import urls as connectivity_api
 from digileap.core.api import urls as core_api
@@ -36,6 +37,7 @@ devices_api.register(router)
 funding_api.register(router)
 connectivity_api.register(router)
 training_api.register(router)
+accounts_api.register(router)
 
 urlpatterns = [
     path("auth/token/", ThrottledObtainAuthToken.as_view(), name="api-token"),

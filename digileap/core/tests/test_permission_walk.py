@@ -75,6 +75,10 @@ EXCLUDED_ROUTES = {
         "public by design: a staff member follows the one-time link of their invitation to make their "
         "teacher account; covered by digileap/training/tests/test_invitation*.py"
     ),
+    "people:userinvitation-accept": (
+        "public by design: an invited person follows the one-time link of their invitation to make their "
+        "account or take the role; covered by digileap/accounts/tests/test_people_views.py"
+    ),
     "connectivity:speedtest-ping": (
         "public by design: an empty answer the speed test times for latency and jitter, no data; "
         "covered by digileap/connectivity/tests/test_speedtest_views.py"
