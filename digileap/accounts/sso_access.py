@@ -13,59 +13,19 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from digileap.core.audit import record, snapshot
-from digileap.core.permissions import SystemActor, forget_cached_assignments
+from digileap.core.permissions import forget_cached_assignments
 
 from .models import AccessRequest, Role, RoleAssignment, ScopeKind, User
+from .services import sync_provider_roles
 from .sso_mapping import Grant, Mapping
 
 logger = logging.getLogger(__name__)
 
-PROVIDER = SystemActor("identity provider")
-
 
 def sync_roles(user: User, grants: list[Grant]) -> None:
     """The user's roles from the identity provider become exactly ``grants`` (audited)."""
-    try:
-        from digileap.accounts.services import sync_provider_roles  # type: ignore[attr-defined]
-    except ImportError:  # the people services are not there yet
-        sync_provider_roles = _sync_provider_roles
     sync_provider_roles(user=user, grants=grants)
     forget_cached_assignments(user)
-
-
-_SCOPE_FIELDS = {
-    ScopeKind.AUTHORITY: "authority",
-    ScopeKind.OPERATOR: "operator",
-    ScopeKind.SCHOOL: "school",
-    ScopeKind.SUPPLIER: "supplier",
-}
-
-
-@transaction.atomic
-def _sync_provider_roles(*, user: User, grants: list[Grant]) -> None:
-    existing = list(RoleAssignment.objects.filter(user=user, source="identity_provider"))
-    wanted = list(dict.fromkeys(grants))
-
-    def key(assignment: RoleAssignment) -> tuple:
-        return (assignment.role, assignment.scope_kind, assignment.scope_id)
-
-    wanted_keys = {(role, kind, getattr(target, "pk", None)) for role, kind, target in wanted}
-    for assignment in existing:
-        if key(assignment) not in wanted_keys:
-            before = snapshot(assignment)
-            assignment.delete()
-            assignment.pk = before["id"]
-            record(actor=PROVIDER, action="delete", instance=assignment, before=before)
-    kept = {key(assignment) for assignment in existing}
-    for role, kind, target in wanted:
-        if (role, kind, getattr(target, "pk", None)) in kept:
-            continue
-        fields = {_SCOPE_FIELDS[ScopeKind(kind)]: target} if kind in _SCOPE_FIELDS else {}
-        assignment = RoleAssignment.objects.create(
-            user=user, role=role, scope_kind=kind, source="identity_provider", **fields
-        )
-        record(actor=PROVIDER, action="create", instance=assignment, after=snapshot(assignment))
 
 
 def after_sign_in(user: User, claims: dict[str, Any], mapping: Mapping | None) -> None:

@@ -61,7 +61,7 @@ class Rule:
         for kind in ("school", "operator", "supplier", "authority"):
             if kind in self.scope:
                 return kind
-        return ScopeKind.ALL
+        return ScopeKind.ALL.value
 
     def matches(self, claims: dict[str, Any]) -> bool:
         value = claims.get(self.claim)
