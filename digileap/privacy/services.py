@@ -44,6 +44,7 @@ from digileap.core import audit
 from digileap.core.models import AuditEvent
 from digileap.core.permissions import Action, assignments_for, authorize, permits, scope_q
 from digileap.devices.models import Assignment, DeviceEvent, Recipient, Ticket, UserAgreement
+from digileap.devices.services.agreements import new_token
 
 from .access import Channel, log_pupil_read
 from .models import Erasure, PupilDataAccess
@@ -303,8 +304,8 @@ def recipient_data(recipient: Recipient) -> dict[str, Any]:
                 "resolved_at": _moment(ticket.resolved_at),
                 "closed_at": _moment(ticket.closed_at),
                 "resolution": ticket.resolution,
-                "replacement_serial": ticket.replacement_device.serial if ticket.replacement_device_id else None,
-                "supplier": ticket.supplier.name if ticket.supplier_id else None,
+                "replacement_serial": ticket.replacement_device.serial if ticket.replacement_device else None,
+                "supplier": ticket.supplier.name if ticket.supplier else None,
             }
             for ticket in related.tickets
         ],
@@ -442,7 +443,7 @@ def erase_recipient(*, actor: Any, recipient: Recipient, reason: str, note: str 
     if reason not in Erasure.Reason.values:
         raise ValidationError({"reason": [_("Choose why the data is erased.")]})
     note = " ".join((note or "").split())
-    limit = Erasure._meta.get_field("note").max_length
+    limit = Erasure._meta.get_field("note").max_length or 500
     errors = []
     if len(note) > limit:
         errors.append(_("At most %(limit)s characters.") % {"limit": limit})
@@ -481,12 +482,12 @@ def erase_recipient(*, actor: Any, recipient: Recipient, reason: str, note: str 
     scans: list[str] = []
     storage: Storage | None = None
     for agreement in related.agreements:
-        if agreement.scan:
+        if agreement.scan and agreement.scan.name:
             scans.append(agreement.scan.name)
             storage = agreement.scan.storage
         agreement.scan = ""
         agreement.scan_sha256 = ""
-        agreement.token = secrets.token_urlsafe(32)
+        agreement.token = new_token()
         agreement.save(update_fields=["scan", "scan_sha256", "token"])
 
     redacted = 0
