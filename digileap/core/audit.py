@@ -166,10 +166,32 @@ def signing_key_id() -> str:
     return _keys()[0]
 
 
+_BLOCK = 64  # SHA-256's block size
+_IPAD = bytes(x ^ 0x36 for x in range(256))
+_OPAD = bytes(x ^ 0x5C for x in range(256))
+
+
+@lru_cache(maxsize=16)
+def _hmac_pads(secret: bytes) -> tuple[Any, Any]:
+    """SHA-256 states with the key's inner and outer pads already hashed (RFC 2104), so that an
+    HMAC costs two ``copy()``s and the message, not a key set-up per entry."""
+    if len(secret) > _BLOCK:
+        secret = hashlib.sha256(secret).digest()
+    secret = secret.ljust(_BLOCK, b"\0")
+    return hashlib.sha256(secret.translate(_IPAD)), hashlib.sha256(secret.translate(_OPAD))
+
+
 def _digest(secret: bytes | None, canonical: bytes) -> str:
+    """HMAC-SHA256 of ``canonical`` with ``secret`` (the same as ``hmac.new(secret, canonical,
+    sha256)``); plain SHA-256 without a secret."""
     if secret is None:
         return hashlib.sha256(canonical).hexdigest()
-    return hmac.digest(secret, canonical, "sha256").hex()
+    inner_pad, outer_pad = _hmac_pads(secret)
+    inner = inner_pad.copy()
+    inner.update(canonical)
+    outer = outer_pad.copy()
+    outer.update(inner.digest())
+    return outer.hexdigest()
 
 
 def compute_hash(event: AuditEvent, keys: dict[str, bytes] | None = None) -> str:

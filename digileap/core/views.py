@@ -11,6 +11,7 @@ from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext_lazy as _
 
 from digileap.accounts.models import Role
+from digileap.core.audit_actions import AuditAction
 from digileap.core.permissions import has_role
 from digileap.core.selectors import audit_events_for
 
@@ -55,9 +56,14 @@ def _object_type_choices():
     return choices
 
 
+def _action_choices():
+    labelled = sorted(((value, str(label)) for value, label in AuditAction.choices), key=lambda choice: choice[1])
+    return [("", _("All actions")), *labelled]
+
+
 class AuditFilterForm(forms.Form):
     object_type = forms.ChoiceField(label=_("Object type"), required=False, choices=_object_type_choices)
-    action = forms.CharField(label=_("Action"), required=False, max_length=64, help_text=_("For example update"))
+    action = forms.ChoiceField(label=_("Action"), required=False, choices=_action_choices)
     actor = forms.CharField(label=_("Who"), required=False, max_length=200, help_text=_("User name"))
     object_id = forms.CharField(label=_("Object id"), required=False, max_length=64)
 
@@ -74,7 +80,7 @@ def audit_log(request):
         if data["object_type"]:
             events = events.filter(object_type=data["object_type"])
         if data["action"]:
-            events = events.filter(action__iexact=data["action"].strip())
+            events = events.filter(action=data["action"])
         if data["actor"]:
             events = events.filter(actor_label__iexact=data["actor"].strip())
         if data["object_id"]:

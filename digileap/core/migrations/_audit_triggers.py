@@ -62,11 +62,11 @@ def create_triggers(apps, schema_editor) -> None:
     else:
         return
     for statement in statements:
-        schema_editor.execute(statement)
+        schema_editor.execute(statement, params=None)  # no placeholders: RAISE uses %
 
 
 def drop_triggers(apps, schema_editor) -> None:
     vendor = schema_editor.connection.vendor
     statements = SQLITE_DROP if vendor == "sqlite" else POSTGRES_DROP if vendor == "postgresql" else []
     for statement in statements:
-        schema_editor.execute(statement)
+        schema_editor.execute(statement, params=None)  # no placeholders: RAISE uses %

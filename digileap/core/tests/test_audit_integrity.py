@@ -67,6 +67,13 @@ def test_entries_are_hmacs_with_the_configured_key(five_events):
     assert audit.compute_hash(first) == first.entry_hash
 
 
+@pytest.mark.parametrize("secret", [b"", b"short", b"k" * 64, "ключ-ü".encode() * 20])
+def test_the_digest_is_the_standard_hmac(secret):
+    message = b'{"action":"update"}'
+    assert audit._digest(secret, message) == hmac_with(secret)(message)
+    assert audit._digest(None, message) == plain_sha256(message)
+
+
 def test_a_batch_gets_the_same_bytes_and_hashes_as_one_by_one(db):
     schools = SchoolFactory.create_batch(3)
     audit.record_many(actor="batch", changes=[audit.change_for("create", s, after={"name": s.name}) for s in schools])
@@ -404,3 +411,35 @@ def test_history_shows_field_labels_and_related_objects(world, role_users):
     assert "<strong>Resulting version</strong>: <ins>987654</ins>" in html  # gone: its id
     assert "<td>approved</td>" in html
     assert 'Request 7 <span class="muted">Change request #7</span>' in html
+
+
+def test_the_audit_log_page_shows_labels_and_filters_by_action(client, world, role_users):
+    admin = role_users[Role.ADMINISTRATOR]
+    audit.record(actor=admin, action="update", instance=world.school, after={"status": "closed"})
+    audit.record(actor=admin, action="tick", instance=world.school, after={})
+    client.force_login(admin)
+    page = " ".join(client.get("/audit/").content.decode().split())
+    assert f'{world.school} <span class="muted">School #{world.school.pk}</span>' in page
+    assert "<td>changed</td>" in page
+    assert "<strong>Status</strong>: <ins>Closed</ins>" in page
+    assert '<option value="tick">ticked off</option>' in page
+    ticked = client.get("/audit/", {"action": "tick"})
+    assert [event.action for event in ticked.context["page"].object_list] == ["tick"]
+    unknown = client.get("/audit/", {"action": "renamed"})
+    assert len(unknown.context["page"].object_list) == AuditEvent.objects.count()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_flush_empties_the_trail_and_the_triggers_stay():
+    """Test databases are flushed after every transactional test: TRUNCATE on PostgreSQL, DELETE on
+    SQLite with the DELETE trigger dropped for the flush only."""
+    school = SchoolFactory()
+    for n in range(2):
+        audit.record(actor="t", action="update", instance=school, after={"n": n})
+    call_command("flush", interactive=False, verbosity=0)
+    assert not AuditEvent.objects.exists()
+    event = audit.record(actor="t", action="create", instance=SchoolFactory(), after={})
+    with pytest.raises(DatabaseError, match="audit events are append-only: DELETE refused"), transaction.atomic():
+        AuditEvent.objects.filter(pk=event.pk).delete()
+    with pytest.raises(DatabaseError, match="audit events are append-only: UPDATE refused"), transaction.atomic():
+        AuditEvent.objects.filter(pk=event.pk).update(action="delete")
