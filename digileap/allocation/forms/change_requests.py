@@ -1,24 +1,14 @@
 """Forms of change requests. They parse input; the services check it against the plan, authorise and write."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from digileap.core.forms import ServiceErrorsMixin
 from digileap.schools.models import School
 
 from ..models import ChangeRequest, RolloutPeriod, RolloutPlan
-
-
-class ServiceErrorsMixin:
-    def add_service_error(self, error: ValidationError) -> None:
-        """Show a service's ValidationError on the fields it names, or above the form."""
-        if hasattr(error, "error_dict"):
-            for field, messages in error.message_dict.items():
-                self.add_error(field if field in self.fields else None, messages)
-        else:
-            self.add_error(None, error.messages)
 
 
 class DateInput(forms.DateInput):

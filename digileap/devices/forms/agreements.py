@@ -6,21 +6,12 @@ from django.core.exceptions import ValidationError
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from digileap.core.forms import ServiceErrorsMixin
 from digileap.programmes.models import Programme
 from digileap.schools.models import School
 
 from ..models import UserAgreement
 from ..services.agreements import PLACEHOLDERS, SCAN_MAX_BYTES, placeholder_errors
-
-
-class ServiceErrorsMixin:
-    def add_service_error(self, error: ValidationError) -> None:
-        """Show a service's ValidationError on the fields it names, or above the form."""
-        if hasattr(error, "error_dict"):
-            for field, messages in error.message_dict.items():
-                self.add_error(field if field in self.fields else None, messages)
-        else:
-            self.add_error(None, error.messages)
 
 
 def placeholder_help() -> str:

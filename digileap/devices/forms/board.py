@@ -1,24 +1,13 @@
 """Forms of the roll-out board. They parse input; the services check it, authorise and write."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from digileap.core.forms import ServiceErrorsMixin
 from digileap.schools.models import SchoolOperator
 
 from ..models import SchoolRollout
 from ..services.board import CHECKLIST_PHASES
-
-
-class ServiceErrorsMixin:
-    def add_service_error(self, error: ValidationError) -> None:
-        """Show a service's ValidationError on the (visible) fields it names, or above the form."""
-        if hasattr(error, "error_dict"):
-            for field, messages in error.message_dict.items():
-                shown = field in self.fields and not self.fields[field].widget.is_hidden
-                self.add_error(field if shown else None, messages)
-        else:
-            self.add_error(None, error.messages)
 
 
 class DateInput(forms.DateInput):
