@@ -13,7 +13,8 @@ from datetime import timedelta
 from typing import Any
 
 from axes.handlers.database import AxesDatabaseHandler
-from axes.helpers import get_cool_off, get_failure_limit, get_lockout_parameters
+from axes.helpers import get_client_username, get_cool_off, get_failure_limit, get_lockout_parameters
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.db.models import Sum
 from django.http import HttpRequest
@@ -52,6 +53,14 @@ class DigileapAxesHandler(AxesDatabaseHandler):
             count = attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0
             scaled = max(scaled, count * main_limit // max(limit_for(parameter, request, credentials), 1))
         return scaled
+
+    def reset_user_attempts(self, request: HttpRequest, credentials: dict[str, Any] | None = None) -> int:
+        """After a successful sign-in, forget the failures of this user name from this address only. (Axes
+        would delete every record of each lockout parameter set, so one good sign-in would wipe the
+        address's count of everybody's failures.)"""
+        username = get_client_username(request, credentials)
+        count, _ = AccessAttempt.objects.filter(username=username, ip_address=request.axes_ip_address).delete()  # type: ignore[attr-defined]
+        return count
 
 
 def retry_after(request: HttpRequest) -> timedelta:
