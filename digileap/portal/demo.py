@@ -741,16 +741,18 @@ class DemoUser:
     scope: str  # "all", "authority", "operator", "school" or "supplier"
     first_name: str
     last_name: str
+    is_administrator: bool = False  # operator staff only: an operator administrator (manages people)
 
 
 DEMO_USERS = [
     DemoUser("admin", "administrator", "all", "Demo", "Administrator"),
     DemoUser("owner", "programme_owner", "authority", "Demo", "Programme Owner"),
     DemoUser("funding", "funding_administrator", "authority", "Demo", "Funding Administrator"),
-    DemoUser("operator", "operator_staff", "operator", "Demo", "Operator Staff"),
+    DemoUser("operator", "operator_staff", "operator", "Demo", "Operator Staff", is_administrator=True),
     DemoUser("coordinator", "school_coordinator", "school", "Demo", "School Coordinator"),
     DemoUser("supplier", "supplier", "supplier", "Demo", "Supplier"),
     DemoUser("auditor", "auditor", "all", "Demo", "Auditor"),
+    DemoUser("dpo", "data_protection_officer", "authority", "Demo", "Data-Protection Officer"),
 ]
 
 
@@ -793,7 +795,9 @@ def _ensure_user(spec: DemoUser, report: SeedReport, changes: list):
     return user
 
 
-def _ensure_assignment(user, role: str, scope_kind: str, target, report: SeedReport, changes: list) -> None:
+def _ensure_assignment(
+    user, role: str, scope_kind: str, target, report: SeedReport, changes: list, is_administrator: bool = False
+) -> None:
     from digileap.accounts.models import RoleAssignment
 
     scope_field = {"authority": "authority", "operator": "operator", "school": "school", "supplier": "supplier"}.get(
@@ -802,16 +806,31 @@ def _ensure_assignment(user, role: str, scope_kind: str, target, report: SeedRep
     lookup = {"user": user, "role": role, "scope_kind": scope_kind}
     if scope_field:
         lookup[scope_field] = target
-    if RoleAssignment.objects.filter(**lookup).exists():
+    existing = RoleAssignment.objects.filter(**lookup).first()
+    if existing is not None:
+        if existing.is_administrator != is_administrator:  # a demo made before operator administrators
+            existing.is_administrator = is_administrator
+            existing.save(update_fields=["is_administrator"])
+            changes.append(
+                audit.change_for(
+                    "change",
+                    existing,
+                    before={"is_administrator": not is_administrator},
+                    after={"is_administrator": is_administrator},
+                )
+            )
+            report.add("role assignments changed", 1)
         return
-    assignment = RoleAssignment(**lookup)
+    assignment = RoleAssignment(**lookup, is_administrator=is_administrator)
     assignment.full_clean()
     assignment.save()
     changes.append(
         audit.change_for(
             "create",
             assignment,
-            after=audit.snapshot(assignment, fields=["user", "role", "scope_kind", scope_field or "role"]),
+            after=audit.snapshot(
+                assignment, fields=["user", "role", "scope_kind", scope_field or "role", "is_administrator"]
+            ),
         )
     )
     report.add("role assignments", 1)
@@ -955,7 +974,9 @@ def _ensure_users(registry: DemoRegistry, admin, report: SeedReport) -> None:
     changes: list = []
     for spec in DEMO_USERS:
         user = admin if spec.username == admin.username else _ensure_user(spec, report, changes)
-        _ensure_assignment(user, spec.role, spec.scope, targets[spec.scope], report, changes)
+        _ensure_assignment(
+            user, spec.role, spec.scope, targets[spec.scope], report, changes, is_administrator=spec.is_administrator
+        )
     audit.record_many(actor=admin, changes=changes)
 
 

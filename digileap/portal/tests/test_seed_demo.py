@@ -103,9 +103,9 @@ def test_counts_for_fifty_schools_are_exact():
         "EligibleCount": 110,
         "EligibilityGroup": 3,
         "Supplier": 1,
-        "User": 7,
-        "RoleAssignment": 7,
-        "AuditEvent": 141,
+        "User": 8,
+        "RoleAssignment": 8,
+        "AuditEvent": 143,
     }
     assert report.created["schools"] == 50
     by_authority = {
@@ -154,9 +154,14 @@ def test_demo_users_have_sensible_scopes():
     coordinator = RoleAssignment.objects.get(user__username="coordinator")
     supplier = RoleAssignment.objects.get(user__username="supplier")
     owner = RoleAssignment.objects.get(user__username="owner")
+    dpo = RoleAssignment.objects.get(user__username="dpo")
 
     assert owner.authority.code == "DEMO-NH"
+    assert (dpo.role, dpo.authority_id) == (Role.DATA_PROTECTION_OFFICER, owner.authority_id)
     assert operator_staff.operator.authority.code == "DEMO-NH"
+    # The demo operator user manages its operator's staff and its schools' coordinators.
+    assert operator_staff.is_administrator is True
+    assert RoleAssignment.objects.filter(is_administrator=True).count() == 1
     assert coordinator.school.operator_id == operator_staff.operator_id
     assert supplier.supplier.name == "Nordlicht IT-Service GmbH (demo)"
 
