@@ -16,6 +16,15 @@ def audit_keys_are_well_formed(app_configs: Any = None, **kwargs: Any) -> list[c
         _keys()
     except ImproperlyConfigured as error:
         return [checks.Error(str(error), hint="See docs/audit.md, key rotation.", id="digileap.E101")]
+    until = getattr(settings, "DIGILEAP_AUDIT_UNKEYED_UNTIL", None)
+    if until not in (None, "") and not str(until).strip().isdigit():
+        return [
+            checks.Error(
+                f"DIGILEAP_AUDIT_UNKEYED_UNTIL is the id of an audit entry (0 or more), not {until!r}.",
+                hint="See docs/audit.md, HMAC keys.",
+                id="digileap.E101",
+            )
+        ]
     return []
 
 

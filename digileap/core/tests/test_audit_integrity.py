@@ -179,6 +179,12 @@ def test_malformed_key_settings_are_system_check_errors(settings):
     assert [e.msg for e in errors] == [
         "DIGILEAP_AUDIT_PREVIOUS_KEYS: key 'test' is the current key id with another secret"
     ]
+    settings.DIGILEAP_AUDIT_PREVIOUS_KEYS = ""
+    settings.DIGILEAP_AUDIT_UNKEYED_UNTIL = "the start"
+    errors = [m for m in checks.run_checks(tags=[checks.Tags.security]) if m.id == "digileap.E101"]
+    assert [e.msg for e in errors] == [
+        "DIGILEAP_AUDIT_UNKEYED_UNTIL is the id of an audit entry (0 or more), not 'the start'."
+    ]
 
 
 def test_check_deploy_requires_a_key(settings):
