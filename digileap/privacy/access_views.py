@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from digileap.core.contributions import reverse_or_none
@@ -77,7 +78,7 @@ def pupildataaccess_export(request: HttpRequest) -> HttpResponse:
     _form, reads = _filtered(request)
     rows = (
         (
-            read.occurred_at,
+            timezone.localtime(read.occurred_at),
             read.actor_label,
             read.channel,
             read.what,
