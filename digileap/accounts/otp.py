@@ -22,6 +22,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from digileap.accounts.models import Role, User
 from digileap.core import audit
+from digileap.core.audit_actions import AuditAction
 from digileap.core.permissions import has_role
 
 # Roles that may set up a second factor.
@@ -80,7 +81,7 @@ def enable_totp(*, actor: User, key: str, code: str) -> TOTPDevice | None:
         TOTPDevice.objects.filter(user=actor).delete()
         device = TOTPDevice.objects.create(user=actor, name=_("Authenticator app"), key=key, confirmed=True)
         Token.objects.filter(user=actor).delete()
-        audit.record(actor=actor, action="totp_enable", instance=device, after={"name": device.name})
+        audit.record(actor=actor, action=AuditAction.TOTP_ENABLE, instance=device, after={"name": device.name})
     return device
 
 
@@ -90,7 +91,7 @@ def disable_totp(*, actor: User, code: str) -> bool:
     if device is None or not device.verify_token(code):
         return False
     with transaction.atomic():
-        audit.record(actor=actor, action="totp_disable", instance=device, before={"name": device.name})
+        audit.record(actor=actor, action=AuditAction.TOTP_DISABLE, instance=device, before={"name": device.name})
         TOTPDevice.objects.filter(user=actor).delete()
     return True
 
