@@ -2,6 +2,7 @@
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -369,6 +370,9 @@ if OIDC_ENABLED:
     OIDC_OP_LOGOUT_ENDPOINT = os.environ.get("OIDC_OP_LOGOUT_ENDPOINT", "")
     if OIDC_OP_LOGOUT_ENDPOINT and env_bool("DIGILEAP_SSO_SINGLE_LOGOUT", True):
         OIDC_OP_LOGOUT_URL_METHOD = "digileap.accounts.sso_views.provider_logout_url"
+        # The sign-out form's redirect goes to the provider: the CSP's form-action must allow its origin.
+        _logout = urlsplit(OIDC_OP_LOGOUT_ENDPOINT)
+        CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(f"{_logout.scheme}://{_logout.netloc}")
 # Claims and groups to roles and scopes (JSON, or a JSON file's path), e-mail domains to authorities.
 DIGILEAP_SSO_ROLE_MAP = os.environ.get("DIGILEAP_SSO_ROLE_MAP", "")
 DIGILEAP_SSO_GROUPS_CLAIM = os.environ.get("DIGILEAP_SSO_GROUPS_CLAIM", "groups")
