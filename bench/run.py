@@ -20,7 +20,9 @@ Each measurement runs in its own Python process (a clean Django set-up) with DAT
 12. training_bench.py: bench/training_import.py, training_indicator.py, training_attendance.py
    (1,000,000 completion rows imported, "teachers trained" over 600,000 teachers and 5,000,000
    attendance rows, a session's attendance page), a fresh database each (BENCH_TRAINING_SCALE for less);
-and once, without a database, rollout_bench.py: a roll-out plan of 5,000 schools over 4 years.
+and once, without a database, rollout_bench.py: a roll-out plan of 5,000 schools over 4 years;
+and once, on SQLite of its own, import_memory.py (part ``limits``): peak memory of an import per MB
+of CSV and XLSX file at a few sizes, and the time to refuse a ZIP bomb.
 ``--only`` runs some of them (for example ``--only allocation,rollout``).
 
 Beside every figure that has one, a raw baseline measured in the same run (the scripts' JSON gives
@@ -61,6 +63,7 @@ PARTS = (
     "funding",
     "connectivity",
     "training",
+    "limits",
 )
 
 
@@ -505,11 +508,12 @@ def aims_lines(results: list[dict]) -> list[str]:
     ]
 
 
-def report(results: list[dict], schools: int, rollout: dict | None = None) -> str:
+def report(results: list[dict], schools: int, rollout: dict | None = None, limits: dict | None = None) -> str:
     from allocation_bench import report_lines as allocation_lines
     from connectivity_bench import report_lines as connectivity_lines
     from devices_report import report_lines as devices_lines
     from funding_bench import report_lines as funding_lines
+    from import_memory import report_lines as limits_lines
     from programmes_bench import report_lines as programme_lines
     from training_bench import report_lines as training_lines
 
@@ -530,6 +534,7 @@ def report(results: list[dict], schools: int, rollout: dict | None = None) -> st
     lines += funding_lines(results, table)
     lines += connectivity_lines(results, table)
     lines += training_lines(results, table)
+    lines += limits_lines(limits, table)
     lines += aims_lines(results)
     return "\n".join(lines)
 
@@ -571,7 +576,7 @@ def main() -> None:
                 database_url=f"sqlite:///{folder_path / 'unused.sqlite3'}",
             )
         backends = []
-        if parts - {"rollout"}:
+        if parts - {"rollout", "limits"}:
             if args.backend in ("sqlite", "both"):
                 backends.append(Sqlite(folder_path))
             if args.backend in ("postgresql", "both"):
@@ -586,7 +591,11 @@ def main() -> None:
         if "rollout" in parts:
             log("roll-out plan optimiser: 5,000 schools over 4 years (rollout_bench.py, no database)")
             rollout = run_json("rollout_bench.py", database_url=f"sqlite:///{folder_path / 'unused.sqlite3'}")
-    print(report(results, args.schools, rollout))
+        limits = None
+        if "limits" in parts:
+            log("import memory per MB of file (CSV, XLSX) and the time to refuse a ZIP bomb (import_memory.py)")
+            limits = run_json("import_memory.py", database_url=f"sqlite:///{folder_path / 'limits.sqlite3'}")
+    print(report(results, args.schools, rollout, limits))
 
 
 if __name__ == "__main__":
