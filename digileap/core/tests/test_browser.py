@@ -29,6 +29,7 @@ NAVIGATION = {
         "Devices",
         "Schools",
         "School operators",
+        "Data protection",  # the pupil-data access log: administrators and data-protection officers
         "Imports",
         "Audit log",
         "API",
@@ -90,6 +91,7 @@ NAVIGATION = {
     ],
     Role.SUPPLIER: ["Home", "Devices", "Imports", "API"],
     Role.TEACHER: ["Home", "Training", "API"],  # Training: their own page (My training)
+    Role.DATA_PROTECTION_OFFICER: ["Home", "Data protection", "API"],
     Role.AUDITOR: [
         "Home",
         "Programmes",
@@ -113,6 +115,7 @@ ROLES_SHOWN = {
     Role.SUPPLIER: "Supplier · INSIDE supplier",
     Role.AUDITOR: "Auditor · INSIDE authority",
     Role.TEACHER: "Teacher · INSIDE-teacher",
+    Role.DATA_PROTECTION_OFFICER: "Data-protection officer · INSIDE authority",
 }
 
 # The language switcher: the key typed on the focused <select> (type-ahead on the language's own

@@ -34,13 +34,21 @@ class TestHome:
         tiles = {role: _tiles(_client(client, user).get("/")) for role, user in role_users.items()}
         without_imports = {role: [tile for tile in found if tile[0] != "imports"] for role, found in tiles.items()}
         assert without_imports == {
-            Role.ADMINISTRATOR: [("schools", 3), ("operators", 2), ("audit", None), ("devices", 0), ("api", None)],
+            Role.ADMINISTRATOR: [
+                ("schools", 3),
+                ("operators", 2),
+                ("audit", None),
+                ("devices", 0),
+                ("privacy", 0),
+                ("api", None),
+            ],
             Role.PROGRAMME_OWNER: [("schools", 2), ("operators", 1), ("devices", 0), ("api", None)],
             Role.FUNDING_ADMINISTRATOR: [("schools", 2), ("operators", 1), ("devices", 0), ("api", None)],
             Role.OPERATOR_STAFF: [("schools", 2), ("operators", 1), ("devices", 0), ("api", None)],
             Role.SCHOOL_COORDINATOR: [("schools", 1), ("operators", 1), ("devices", 0), ("api", None)],
             Role.SUPPLIER: [("devices", 0), ("api", None)],
             Role.TEACHER: [("api", None)],
+            Role.DATA_PROTECTION_OFFICER: [("privacy", 0), ("api", None)],
             Role.AUDITOR: [("schools", 2), ("operators", 1), ("audit", None), ("devices", 0), ("api", None)],
         }
         # Imports only for those who may register schools.

@@ -54,6 +54,9 @@ def test_every_menu_entry_of_every_demo_role_opens(demo):
     assert opened["coordinator"][:3] == ["home", "programmes", "allocation"]
     assert "handout" in opened["coordinator"]
     assert "audit" not in opened["coordinator"] and "operators" in opened["operator"]
+    # Data protection (the pupil-data access log): the data-protection officer and the administrator.
+    assert opened["dpo"] == ["home", "privacy", "api"]
+    assert {name for name, keys in opened.items() if "privacy" in keys} == {"admin", "dpo"}
 
 
 def test_anonymous_menu_is_home_and_the_public_pages(client):
