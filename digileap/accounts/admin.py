@@ -46,8 +46,8 @@ class RoleAssignmentInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = RoleAssignment
     fk_name = "user"
     extra = 0
-    fields = ["role", "scope_kind", "authority", "operator", "school", "supplier", "staff", "is_administrator",
-              "source", "granted_by", "created_at"]  # fmt: skip
+    fields = ("role", "scope_kind", "authority", "operator", "school", "supplier", "staff", "is_administrator",
+              "source", "granted_by", "created_at")  # fmt: skip
     readonly_fields = fields
 
 

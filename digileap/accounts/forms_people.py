@@ -2,7 +2,9 @@
 grant (``selectors.grantable_roles``, ``selectors.managed_scope_choices``); ``services``
 authorises, validates, writes and audits."""
 
-from typing import Any
+from __future__ import annotations
+
+from typing import Any, cast
 
 import django_filters
 from django import forms
@@ -70,19 +72,21 @@ class GrantForm(ServiceFormMixin, forms.Form):
     school or supplier; none for "everything"). Only what the actor may grant is offered."""
 
     role = forms.ChoiceField(label=_("Role"))
-    authority = forms.ModelChoiceField(
+    authority: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         queryset=None,
         required=False,
         label=_("Authority"),
         help_text=_("For programme owners, funding administrators, auditors and data-protection officers."),
     )
-    operator = forms.ModelChoiceField(
+    operator: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         queryset=None, required=False, label=_("School operator"), help_text=_("For school operator staff.")
     )
-    school = forms.ModelChoiceField(
+    school: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         queryset=None, required=False, label=_("School"), help_text=_("For school ICT coordinators.")
     )
-    supplier = forms.ModelChoiceField(queryset=None, required=False, label=_("Supplier"), help_text=_("For suppliers."))
+    supplier: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        queryset=None, required=False, label=_("Supplier"), help_text=_("For suppliers.")
+    )
     is_administrator = forms.BooleanField(
         required=False,
         label=_("Operator administrator"),
@@ -94,10 +98,12 @@ class GrantForm(ServiceFormMixin, forms.Form):
         self.actor = actor
         self.everything = reach_of(actor).everything
         roles = grantable_roles(actor)
-        self.fields["role"].choices = [("", _("Choose a role"))] + [(r, Role(r).label) for r in roles]
+        cast(forms.ChoiceField, self.fields["role"]).choices = [("", _("Choose a role"))] + [
+            (r, Role(r).label) for r in roles
+        ]
         choices = managed_scope_choices(actor)
         for name in ("authority", "operator", "school", "supplier"):
-            field = self.fields[name]
+            field = cast(forms.ModelChoiceField, self.fields[name])
             field.queryset = choices[name]
             field.empty_label = _("Everything") if name == "authority" and self.everything else "—"
             if not choices[name].exists():

@@ -69,6 +69,13 @@ def is_manager(assignment: Any) -> bool:
     )
 
 
+def manages_people(user: Any) -> bool:
+    """Whether the user manages people at all (menus and buttons; from the cached assignments)."""
+    from digileap.core.permissions import _assignments
+
+    return any(is_manager(a) for a in _assignments(user))
+
+
 def reach_of(actor: Any) -> Reach:
     """The actor's reach, from their role assignments (read fresh, not from a cache)."""
     from digileap.schools.models import Authority, SchoolOperator
@@ -85,9 +92,9 @@ def reach_of(actor: Any) -> Reach:
         if assignment.role == Role.PROGRAMME_OWNER:
             if assignment.scope_kind == ScopeKind.ALL:
                 authorities.update(Authority.objects.values_list("pk", flat=True))
-            elif assignment.scope_kind == ScopeKind.AUTHORITY:
+            elif assignment.scope_kind == ScopeKind.AUTHORITY and assignment.authority_id is not None:
                 authorities.add(assignment.authority_id)
-        elif is_manager(assignment):
+        elif is_manager(assignment) and assignment.operator_id is not None:
             operators.add(assignment.operator_id)
     if authorities:
         operators.update(SchoolOperator.objects.filter(authority_id__in=authorities).values_list("pk", flat=True))

@@ -1,6 +1,8 @@
 """Serializers of the people API: users (read-only), role assignments (create and revoke through
 the services) and invitations (create and withdraw). Every field is described for the OpenAPI schema."""
 
+from __future__ import annotations
+
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -70,22 +72,24 @@ def _scope_of(data: dict) -> Any:
 
 class RoleAssignmentSerializer(serializers.ModelSerializer):
     id = serializers.IntegerField(read_only=True, help_text=_("The role assignment's id."))
-    user = serializers.PrimaryKeyRelatedField(read_only=True, help_text=_("The user who holds the role."))
+    user: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
+        read_only=True, help_text=_("The user who holds the role.")
+    )
     role = serializers.ChoiceField(choices=Role.choices, read_only=True, help_text=ROLE_HELP)
     scope_kind = serializers.ChoiceField(choices=ScopeKind.choices, read_only=True, help_text=SCOPE_HELP)
-    authority = serializers.PrimaryKeyRelatedField(
+    authority: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
         read_only=True, allow_null=True, help_text=_("The authority, for scope authority; else null.")
     )
-    operator = serializers.PrimaryKeyRelatedField(
+    operator: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
         read_only=True, allow_null=True, help_text=_("The school operator, for scope operator; else null.")
     )
-    school = serializers.PrimaryKeyRelatedField(
+    school: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
         read_only=True, allow_null=True, help_text=_("The school, for scope school; else null.")
     )
-    supplier = serializers.PrimaryKeyRelatedField(
+    supplier: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
         read_only=True, allow_null=True, help_text=_("The supplier, for scope supplier; else null.")
     )
-    staff = serializers.PrimaryKeyRelatedField(
+    staff: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
         read_only=True, allow_null=True, help_text=_("The teacher's staff record, for scope staff; else null.")
     )
     scope_label = serializers.CharField(
@@ -97,12 +101,12 @@ class RoleAssignmentSerializer(serializers.ModelSerializer):
             "Operator staff only: an operator administrator manages the operator's staff and its schools' coordinators."
         ),
     )
-    granted_by = serializers.PrimaryKeyRelatedField(
+    granted_by: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
         read_only=True,
         allow_null=True,
         help_text=_("The user who granted the role; null when unknown or granted by the identity provider."),
     )
-    source = serializers.ChoiceField(
+    source = serializers.ChoiceField(  # type: ignore[assignment]  # a field named "source"
         choices=[("manual", "manual"), ("identity_provider", "identity_provider")],
         read_only=True,
         help_text=_("manual: granted in Digileap; identity_provider: from the identity provider's groups."),
@@ -172,22 +176,24 @@ class UserInvitationSerializer(serializers.ModelSerializer):
     last_name = serializers.CharField(read_only=True, help_text=_("The invitee's last name; may be empty."))
     role = serializers.ChoiceField(choices=Role.choices, read_only=True, help_text=ROLE_HELP)
     scope_kind = serializers.ChoiceField(choices=ScopeKind.choices, read_only=True, help_text=SCOPE_HELP)
-    authority = serializers.PrimaryKeyRelatedField(
+    authority: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
         read_only=True, allow_null=True, help_text=_("The authority, for scope authority; else null.")
     )
-    operator = serializers.PrimaryKeyRelatedField(
+    operator: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
         read_only=True, allow_null=True, help_text=_("The school operator, for scope operator; else null.")
     )
-    school = serializers.PrimaryKeyRelatedField(
+    school: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
         read_only=True, allow_null=True, help_text=_("The school, for scope school; else null.")
     )
-    supplier = serializers.PrimaryKeyRelatedField(
+    supplier: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
         read_only=True, allow_null=True, help_text=_("The supplier, for scope supplier; else null.")
     )
     is_administrator = serializers.BooleanField(
         read_only=True, help_text=_("Whether the role is operator administrator.")
     )
-    invited_by = serializers.PrimaryKeyRelatedField(read_only=True, help_text=_("The user who sent the invitation."))
+    invited_by: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
+        read_only=True, help_text=_("The user who sent the invitation.")
+    )
     created_at = serializers.DateTimeField(read_only=True, help_text=_("When the invitation was sent."))
     expires_at = serializers.DateTimeField(read_only=True, help_text=_("Until when the link works."))
     accepted_at = serializers.DateTimeField(

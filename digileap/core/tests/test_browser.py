@@ -29,6 +29,7 @@ NAVIGATION = {
         "Devices",
         "Schools",
         "School operators",
+        "People",  # administrators, programme owners and operator administrators manage people
         "Data protection",  # the pupil-data access log: administrators and data-protection officers
         "Imports",
         "Audit log",
@@ -44,6 +45,7 @@ NAVIGATION = {
         "Devices",
         "Schools",
         "School operators",
+        "People",
         "Imports",
         "API",
     ],

@@ -57,6 +57,8 @@ def test_every_menu_entry_of_every_demo_role_opens(demo):
     # Data protection (the pupil-data access log): the data-protection officer and the administrator.
     assert opened["dpo"] == ["home", "privacy", "api"]
     assert {name for name, keys in opened.items() if "privacy" in keys} == {"admin", "dpo"}
+    # People: for those who manage people (the demo operator user is an operator administrator).
+    assert {name for name, keys in opened.items() if "people" in keys} == {"admin", "owner", "operator"}
 
 
 def test_anonymous_menu_is_home_and_the_public_pages(client):
