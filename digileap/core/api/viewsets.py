@@ -1,5 +1,9 @@
 """The base of every API viewset: querysets come from a selector, writes from services."""
 
+from collections.abc import Callable
+from typing import Any
+
+from django.db.models import QuerySet
 from rest_framework import viewsets
 
 from digileap.core.permissions import Action
@@ -11,12 +15,15 @@ class ScopedViewSetMixin:
     ``queryset`` names the model (for the permission class and the schema); it is never queried.
     """
 
-    selector = None
+    selector: Callable[..., QuerySet[Any]] | None = None
+    request: Any
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
-            return self.queryset.none()
-        return type(self).selector(self.request.user, Action.VIEW)
+            return getattr(self, "queryset").none()  # noqa: B009  (typed on the viewset, not the mixin)
+        selector = type(self).selector
+        assert selector is not None, f"{type(self).__name__} names no selector"
+        return selector(self.request.user, Action.VIEW)
 
 
 class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
