@@ -22,3 +22,18 @@ class ServiceErrorsMixin(_FormBase):
                 self.add_error(name if shown else None, messages)
         else:
             self.add_error(None, error.messages)
+
+
+def model_choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
+    """The form's field ``name``, which is a model choice (or multiple choice) field: to narrow its
+    queryset or its labels in ``__init__`` (``form.fields`` is typed as plain fields)."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField), f"{name} is a {type(field).__name__}"
+    return field
+
+
+def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """The form's field ``name``, which is a choice field: to set its choices in ``__init__``."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField), f"{name} is a {type(field).__name__}"
+    return field
