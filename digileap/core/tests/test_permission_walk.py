@@ -50,8 +50,10 @@ EXCLUDED_ROUTES = {
     "logout": "public by design: signing out; a POST would end the walking client's session",
     "set_language": "public by design: stores the chosen language in a cookie",
     "api-token": "public by design: exchanges a username and password for a token (throttled)",
-    "api-schema": "public by design: the OpenAPI description of the routes, no data",
-    "api-docs": "public by design: the API documentation page, no data",
+    "api-schema": "the OpenAPI description of the routes, no data; any signed-in role (or public by setting), "
+    "see digileap/accounts/tests/test_signin_walk.py",
+    "api-docs": "the API documentation page, no data; any signed-in role (or public by setting), "
+    "see digileap/accounts/tests/test_signin_walk.py",
     "devices:useragreement-accept": (
         "public by design: a parent or pupil accepts a user agreement by the secret token of its link; "
         "covered by digileap/devices/tests/test_agreements_views.py"
