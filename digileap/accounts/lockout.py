@@ -26,7 +26,7 @@ def is_not_a_password_attempt(request: HttpRequest, credentials: dict[str, Any] 
     credentials are a nonce and a code verifier) is neither counted nor refused by axes. Single sign-on
     failures are counted per identity by the SSO code instead, so that one NAT address in front of a
     whole ministry is not locked out by a few rejected SSO sign-ins."""
-    return not (credentials or {}).get(settings.AXES_PASSWORD_FORM_FIELD)
+    return not (credentials or {}).get(getattr(settings, "AXES_PASSWORD_FORM_FIELD", "password"))
 
 
 def limit_for(parameter: str | list[str], request: HttpRequest, credentials: dict[str, Any] | None) -> int:

@@ -141,7 +141,7 @@ class SecondFactorMiddleware:
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated or request.session.get(FREE_SESSION_KEY) == user.pk:
             return self.get_response(request)
-        if user.is_verified():  # type: ignore[union-attr]
+        if user.is_verified():
             return self.get_response(request)
         if request.path.startswith(_open_paths()):
             return self.get_response(request)

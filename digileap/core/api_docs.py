@@ -8,7 +8,7 @@ from typing import Any
 from csp.decorators import csp_update
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponseBase
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.permissions import BasePermission
 
@@ -26,7 +26,7 @@ _swagger_view = csp_update({"style-src": ["'unsafe-inline'"]})(
 )
 
 
-def docs_view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+def docs_view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
     """The documentation page; a visitor who is not signed in is sent to the sign-in page."""
     if not (settings.DIGILEAP_API_DOCS_PUBLIC or request.user.is_authenticated):
         return redirect_to_login(request.get_full_path())
