@@ -149,14 +149,15 @@ def _scope_fields(role: str, scope_kind: str, scope: Any, is_administrator: bool
             )
         return {}
     field_name = SCOPE_FIELDS[ScopeKind(scope_kind)]
-    if (
-        scope is None
-        or getattr(scope, "_meta", None) is None
-        or scope._meta.label_lower != SCOPE_MODELS[ScopeKind(scope_kind)]
-    ):
-        raise ValidationError(
-            {field_name: [_("Choose the %(scope)s.") % {"scope": ScopeKind(scope_kind).label.lower()}]}
-        )
+    label = getattr(scope, "_meta", None)
+    if scope is None or label is None or label.label_lower != SCOPE_MODELS[ScopeKind(scope_kind)]:
+        messages = {
+            "authority": _("Choose the authority."),
+            "operator": _("Choose the school operator."),
+            "school": _("Choose the school."),
+            "supplier": _("Choose the supplier."),
+        }
+        raise ValidationError({field_name: [messages[field_name]]})
     return {field_name: scope}
 
 
@@ -600,7 +601,7 @@ def deactivate_user(*, actor: Any, user: User) -> User:
 
 @transaction.atomic
 def reactivate_user(*, actor: Any, user: User) -> User:
-    return _set_active(actor, user, True, "reactivate")
+    return _set_active(actor, user, True, "activate")
 
 
 # The identity provider.

@@ -39,7 +39,7 @@ def _invite(page, base_url: str, email: str, role: str, **scope) -> None:
     expect(page.locator("table")).to_contain_text(email)
 
 
-def _accept(context, url: str, username: str) -> object:
+def _accept(context, url: str, username: str, base_url: str) -> object:
     page = context.new_page()
     page.goto(url)
     expect(page.locator("h1")).to_have_text("Accept the invitation")
@@ -47,7 +47,8 @@ def _accept(context, url: str, username: str) -> object:
     page.get_by_label("Password", exact=True).fill(PASSPHRASE)
     page.get_by_label("Password again").fill(PASSPHRASE)
     page.get_by_role("button", name="Make my account").click()
-    page.wait_for_url(re.compile(r".*/$"))
+    page.wait_for_url(base_url + "/")
+    expect(page.locator("h1")).to_have_text(f"Welcome, {username}")
     return page
 
 
@@ -78,7 +79,7 @@ def test_owner_invites_an_operator_administrator_who_invites_a_coordinator(
 
     second = chromium.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
     try:
-        olga_page = _accept(second, _link(0), "olga")
+        olga_page = _accept(second, _link(0), "olga", browser_session.base_url)
         olga = User.objects.get(username="olga")
         assert list(olga.role_assignments.values_list("role", "operator", "is_administrator")) == [
             ("operator_staff", world.operator.pk, True)
@@ -94,7 +95,7 @@ def test_owner_invites_an_operator_administrator_who_invites_a_coordinator(
 
     third = chromium.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
     try:
-        _accept(third, _link(1), "colin")
+        _accept(third, _link(1), "colin", browser_session.base_url)
     finally:
         third.close()
     colin = User.objects.get(username="colin")
