@@ -91,7 +91,7 @@ class DigileapOIDCBackend(OIDCAuthenticationBackend):
             sso_lockout.record_failure(identity, refusal.reason, address)
             raise
         sso_lockout.forget(identity)
-        sso_access.after_sign_in(user, claims, mapping)
+        sso_access.after_sign_in(user, claims, mapping, sync=sso_mapping.is_configured())
         return user
 
     def _match(self, claims: dict[str, Any]):
@@ -100,7 +100,7 @@ class DigileapOIDCBackend(OIDCAuthenticationBackend):
             raise SignOnRefused(EMAIL_MISSING, claims)
         if not _email_verified(claims):
             raise SignOnRefused(EMAIL_UNVERIFIED, claims)
-        mapping = sso_mapping.map_claims(claims) if sso_mapping.is_configured() else None
+        mapping = sso_mapping.map_claims(claims)  # without rules: no grants, the authority by e-mail domain
         users = list(self.filter_users_by_claims(claims)[:2])
         if len(users) > 1:
             raise SignOnRefused(AMBIGUOUS, claims)
@@ -108,7 +108,7 @@ class DigileapOIDCBackend(OIDCAuthenticationBackend):
             return self.update_user(users[0], claims), mapping
         if self.UserModel.objects.filter(email__iexact=email, is_active=False).exists():
             raise SignOnRefused(DEACTIVATED, claims)
-        if (mapping is not None and mapping.grants) or self.get_settings("OIDC_CREATE_USER", False):
+        if mapping.grants or self.get_settings("OIDC_CREATE_USER", False):
             user = self.create_user(claims)
             logger.info("single sign-on created user %s", user.pk)
             return user, mapping

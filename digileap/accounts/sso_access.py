@@ -28,9 +28,10 @@ def sync_roles(user: User, grants: list[Grant]) -> None:
     forget_cached_assignments(user)
 
 
-def after_sign_in(user: User, claims: dict[str, Any], mapping: Mapping | None) -> None:
-    """Apply the mapping (when the installation has one), then open or close the user's access request."""
-    if mapping is not None:
+def after_sign_in(user: User, claims: dict[str, Any], mapping: Mapping, *, sync: bool) -> None:
+    """Apply the mapping (``sync``: when the installation has a role map), then open or close the
+    user's access request."""
+    if sync:
         sync_roles(user, mapping.grants)
     if RoleAssignment.objects.filter(user=user).exists():
         AccessRequest.objects.filter(user=user, resolved_at__isnull=True).update(resolved_at=timezone.now())
@@ -38,10 +39,10 @@ def after_sign_in(user: User, claims: dict[str, Any], mapping: Mapping | None) -
     details = {
         "email": claims.get("email") or "",
         "email_domain": (claims.get("email") or "").rpartition("@")[2].lower(),
-        "groups": mapping.groups if mapping is not None else [],
+        "groups": mapping.groups,
         "subject": str(claims.get("sub") or ""),
     }
-    authority = mapping.authority if mapping is not None else None
+    authority = mapping.authority
     request, created = AccessRequest.objects.get_or_create(
         user=user, defaults={"authority": authority, "details": details}
     )

@@ -14,8 +14,8 @@ from django.conf import settings
 from django.contrib import auth
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import SuspiciousOperation
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.core.exceptions import ImproperlyConfigured, SuspiciousOperation
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView
 
 from . import oidc
-from .models import AccessRequest, RoleAssignment
+from .models import AccessRequest, RoleAssignment, User
 from .sso_access import deciders_and_kind
 
 logger = logging.getLogger(__name__)
@@ -37,6 +37,7 @@ INVALID_STATE = "invalid_state"
 INVALID_TOKEN = "invalid_token"
 UNREACHABLE = "unreachable"
 PROVIDER_FAILED = "provider_failed"
+MISCONFIGURED = "misconfigured"
 
 
 @dataclass(frozen=True)
@@ -129,6 +130,11 @@ PROBLEMS: dict[str, Problem] = {
         ),
         503,
     ),
+    MISCONFIGURED: Problem(
+        _("Single sign-on is not set up correctly"),
+        _("Digileap's single sign-on settings have an error, so nobody can sign in this way. Tell your administrator."),
+        500,
+    ),
     PROVIDER_FAILED: Problem(
         _("Sign-in service error"),
         _("Your organisation's sign-in service answered with an error. Please try again in a few minutes."),
@@ -149,7 +155,7 @@ class SingleSignOnCallbackView(OIDCAuthenticationCallbackView):
     so that django-axes neither counts nor blocks single sign-ons by address: they are counted by
     identity instead."""
 
-    def get(self, request: HttpRequest) -> HttpResponse:  # type: ignore[override]
+    def get(self, request: HttpRequest) -> HttpResponse:
         error = request.GET.get("error")
         if error:
             self._forget_state(request)
@@ -173,6 +179,9 @@ class SingleSignOnCallbackView(OIDCAuthenticationCallbackView):
             user = backend.authenticate(request, nonce=nonce, code_verifier=code_verifier)
         except oidc.SignOnRefused as refusal:
             return self._refused(request, refusal)
+        except ImproperlyConfigured as exc:
+            logger.error("single sign-on: %s", exc)
+            return problem_page(request, MISCONFIGURED)
         except (requests.ConnectionError, requests.Timeout) as exc:
             logger.warning("single sign-on: provider unreachable: %s", exc)
             return problem_page(request, UNREACHABLE)
@@ -208,7 +217,7 @@ class SingleSignOnCallbackView(OIDCAuthenticationCallbackView):
     @staticmethod
     def _refused(request: HttpRequest, refusal: "oidc.SignOnRefused") -> HttpResponse:
         claims = refusal.claims
-        extra = {"email": str(claims.get("email") or "")[:254]}
+        extra: dict[str, object] = {"email": str(claims.get("email") or "")[:254]}
         until = refusal.details.get("until")
         if isinstance(until, datetime.datetime):
             extra["minutes"] = max(1, int((until - timezone.now()).total_seconds() // 60) + 1)
@@ -219,6 +228,7 @@ class SingleSignOnCallbackView(OIDCAuthenticationCallbackView):
 def waiting_for_role(request: HttpRequest) -> HttpResponse:
     """A signed-in user without a role: who will give them one, and what the provider told us."""
     user = request.user
+    assert isinstance(user, User)  # login_required
     if user.is_superuser or RoleAssignment.objects.filter(user=user).exists():
         return redirect("home")
     access_request = AccessRequest.objects.filter(user=user).select_related("authority").first()
@@ -263,7 +273,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     template_name = "accounts/password_change_form.html"
 
-    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
         if request.user.is_authenticated and not request.user.has_usable_password():
             return render(request, "accounts/sso/no_password.html", status=200)
         return super().dispatch(request, *args, **kwargs)

@@ -261,6 +261,13 @@ def test_without_a_role_map_the_roles_are_left_alone(client, provider, settings,
     sign_in(client, provider, person(groups=[]))
     assert signed_in_user(client) == user
     assert assignments(user) == {("programme_owner", "authority", "INSIDE authority", "identity_provider")}
+    client.logout()
+    assert sign_in(client, provider, person(sub="new", email="new@in.example.org")).status_code == 403  # unknown
+    settings.OIDC_CREATE_USER = True
+    settings.DIGILEAP_SSO_AUTHORITY_BY_DOMAIN = '{"in.example.org": "IN"}'
+    sign_in(client, provider, person(sub="new", email="new@in.example.org", groups=["digileap-owners-IN"]))
+    assert assignments(signed_in_user(client)) == set()
+    assert AccessRequest.objects.get().authority == world.authority  # by the e-mail domain
 
 
 def test_a_role_map_from_a_file(tmp_path, settings, world):
@@ -309,6 +316,14 @@ def test_a_role_map_that_is_not_json(settings):
     settings.DIGILEAP_SSO_ROLE_MAP = "/nonexistent/roles.json"
     with pytest.raises(ImproperlyConfigured, match="cannot read /nonexistent/roles.json"):
         sso_mapping.rules()
+
+
+def test_a_wrong_role_map_stops_single_sign_on_with_an_own_page(client, provider, settings):
+    settings.DIGILEAP_SSO_ROLE_MAP = json.dumps([{"value": "x", "role": "king"}])
+    response = sign_in(client, provider, person(groups=["x"]))
+    assert response.status_code == 500
+    assert "<h1>Single sign-on is not set up correctly</h1>" in response.content.decode()
+    assert signed_in_user(client) is None
 
 
 # Waiting for a role.

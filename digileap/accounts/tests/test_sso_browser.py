@@ -164,7 +164,12 @@ def test_a_mapped_group_signs_in_to_the_roles_home_page_and_out_of_the_provider(
     expect(page.locator("input[name=login]")).to_be_visible()
 
 
-def test_cancel_at_the_provider_and_an_unverified_email_end_on_digileaps_pages(browser_session, provider):
+def _fits_390_px(page) -> None:
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_cancel_an_unverified_email_and_no_role_end_on_digileaps_pages(browser_session, provider, settings):
     session, issuer = browser_session, provider
     page = session.page
     session.expected_errors.append(r"status of (403|400)")
@@ -183,3 +188,15 @@ def test_cancel_at_the_provider_and_an_unverified_email_end_on_digileaps_pages(b
     expect(page.locator("h1")).to_have_text("E-mail address not verified")
     assert not User.objects.filter(email="unverified@example.org").exists()
     assert not AccessRequest.objects.exists()
+    _fits_390_px(page)
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    settings.OIDC_CREATE_USER = True  # everyone gets an account; "nobody"'s groups give no role
+    page = _at_the_provider(session, issuer, "nobody")
+    with page.expect_navigation(url=session.url(reverse("waiting_for_role"))):
+        page.get_by_role("button", name="Continue").click()
+    expect(page.locator("h1")).to_have_text("Waiting for a role")
+    expect(page.locator("main")).to_contain_text("Digileap's administrators give roles.")
+    expect(page.locator("main")).to_contain_text("all-staff")
+    assert AccessRequest.objects.get().user.email == "nobody@example.org"
+    _fits_390_px(page)
