@@ -85,7 +85,7 @@ def guard_field(field: forms.Field) -> None:
         return clean(value)
 
     field.clean = guarded_clean  # type: ignore[method-assign]
-    field._digileap_guarded = True  # type: ignore[attr-defined]
+    setattr(field, "_digileap_guarded", True)  # noqa: B010 (an attribute forms.Field does not declare)
 
 
 def guard_form(form: forms.BaseForm) -> forms.BaseForm:
