@@ -120,7 +120,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "accounts/people/user_detail.html",
         {
             "person": person,
-            "roles": roles,
+            "role_rows": roles,
             "hidden": hidden_role_count(request.user, person),
             "history": history_of(request.user, person),
             "may_manage": services.may_manage_user(request.user, person, reach),
