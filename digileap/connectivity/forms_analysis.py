@@ -7,6 +7,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from digileap.core.forms import model_choice_field
+
 from .models import Benchmark, CostParameters, Uplink
 
 
@@ -149,7 +151,7 @@ class CostParametersForm(forms.Form):
 
     def __init__(self, *args, programme, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["target_benchmark"].queryset = Benchmark.objects.filter(programme=programme).order_by(
+        model_choice_field(self, "target_benchmark").queryset = Benchmark.objects.filter(programme=programme).order_by(
             "position", "code"
         )
         for technology, label in Uplink.Technology.choices:

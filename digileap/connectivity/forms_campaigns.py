@@ -6,6 +6,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from digileap.core.forms import choice_field, model_choice_field
 from digileap.programmes.forms import DateInput, ServiceFormMixin, TranslationsField
 from digileap.programmes.models import Programme
 from digileap.schools.models import School, SchoolOperator
@@ -89,9 +90,9 @@ class SchoolFilterForm(forms.Form):
     def __init__(self, *args, campaign: Campaign, **kwargs):
         super().__init__(*args, **kwargs)
         authority_id = self.authority_id = campaign.programme.authority_id
-        self.fields["operator"].queryset = SchoolOperator.objects.filter(authority_id=authority_id).order_by(
-            "name", "pk"
-        )
+        model_choice_field(self, "operator").queryset = SchoolOperator.objects.filter(
+            authority_id=authority_id
+        ).order_by("name", "pk")
         types = (
             School.objects.filter(authority_id=authority_id)
             .exclude(type_label="")
@@ -99,7 +100,7 @@ class SchoolFilterForm(forms.Form):
             .values_list("type_label", flat=True)
             .distinct()
         )
-        self.fields["school_type"].choices = [("", _("All"))] + [(label, label) for label in types]
+        choice_field(self, "school_type").choices = [("", _("All"))] + [(label, label) for label in types]
 
     def schools(self) -> QuerySet[School]:
         """The open schools of the campaign's authority that the filter keeps (all when invalid)."""
@@ -146,4 +147,4 @@ class SchoolStateFilterForm(forms.Form):
 
     def __init__(self, *args, operators: list[tuple[int, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["operator"].choices = [("", _("All"))] + operators
+        choice_field(self, "operator").choices = [("", _("All"))] + operators

@@ -4,6 +4,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from digileap.core.forms import model_choice_field
+
 from .models import Connection
 from .services.speedtests import MAX_LINK_DAYS
 
@@ -22,7 +24,7 @@ class TestLinkForm(forms.Form):
 
     def __init__(self, *args, sites, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["site"].queryset = sites
+        model_choice_field(self, "site").queryset = sites
         self.fields["days"].initial = settings.DIGILEAP_SPEEDTEST_LINK_DAYS
 
     def add_service_error(self, error) -> None:
@@ -41,4 +43,4 @@ class StartForm(forms.Form):
         if sites is None:
             del self.fields["site"]
         else:
-            self.fields["site"].queryset = sites
+            model_choice_field(self, "site").queryset = sites

@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET
 
 from digileap.core.contributions import reverse_or_none
 from digileap.core.formatting import format_number
+from digileap.core.forms import choice_field
 from digileap.programmes.maps import map_settings
 from digileap.programmes.translation import localized
 
@@ -47,11 +48,11 @@ class MapFilterForm(forms.Form):
         super().__init__(data)
         self.benchmarks = {benchmark.pk: benchmark for benchmark in benchmarks}
         self.operators = {operator.pk: operator for operator in operators}
-        self.fields["benchmark"].choices = [(pk, str(benchmark)) for pk, benchmark in self.benchmarks.items()]
-        self.fields["operator"].choices = [("", _("All operators"))] + [
+        choice_field(self, "benchmark").choices = [(pk, str(benchmark)) for pk, benchmark in self.benchmarks.items()]
+        choice_field(self, "operator").choices = [("", _("All operators"))] + [
             (pk, operator.name) for pk, operator in self.operators.items()
         ]
-        self.fields["status"].choices = [("", _("All statuses"))] + [
+        choice_field(self, "status").choices = [("", _("All statuses"))] + [
             (str(status), status.label) for status in selectors.STATUS_ORDER
         ]
         if not with_status:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from digileap.core.forms import model_choice_field
 from digileap.core.permissions import Action, permits, restrict
 from digileap.programmes.models import EvidenceDocument, Target
 
@@ -51,8 +52,8 @@ class ReportAttachForm(forms.Form):
 
     def __init__(self, *args, targets, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["target"].queryset = targets
-        self.fields["target"].label_from_instance = lambda target: target.display_title
+        model_choice_field(self, "target").queryset = targets
+        model_choice_field(self, "target").label_from_instance = lambda target: target.display_title
 
 
 def _campaign_or_404(request, pk: int):

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from digileap.allocation.models import AllocationRound
+from digileap.core.forms import choice_field, model_choice_field
 from digileap.core.permissions import Action, restrict
 from digileap.core.uploads import DocumentFileField
 from digileap.programmes.models import FundingSource, Programme
@@ -62,11 +63,11 @@ class CallForm(forms.Form):
     def __init__(self, *args, user, call: Call | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         programmes = restrict(Programme.objects.order_by("code"), user, Action.VIEW)
-        self.fields["programme"].queryset = programmes
-        self.fields["funding_source"].queryset = FundingSource.objects.filter(programme__in=programmes).select_related(
-            "programme"
-        )
-        self.fields["funding_source"].label_from_instance = lambda source: (
+        model_choice_field(self, "programme").queryset = programmes
+        model_choice_field(self, "funding_source").queryset = FundingSource.objects.filter(
+            programme__in=programmes
+        ).select_related("programme")
+        model_choice_field(self, "funding_source").label_from_instance = lambda source: (
             f"{source.programme.code}: {source.display_name}"
         )
         for code, name in settings.LANGUAGES:
@@ -75,7 +76,7 @@ class CallForm(forms.Form):
             )
         if call is not None:
             del self.fields["programme"]
-            self.fields["funding_source"].queryset = call.programme.funding_sources.all()
+            model_choice_field(self, "funding_source").queryset = call.programme.funding_sources.all()
 
     def title_fields(self):
         return [self[f"title_{code}"] for code, _name in settings.LANGUAGES]
@@ -130,8 +131,8 @@ class ApplicationStartForm(forms.Form):
 
     def __init__(self, *args, operators, schools, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["operator"].choices = [(operator.pk, operator.name) for operator in operators]
-        self.fields["schools"].choices = [(school["id"], school["label"]) for school in schools]
+        choice_field(self, "operator").choices = [(operator.pk, operator.name) for operator in operators]
+        choice_field(self, "schools").choices = [(school["id"], school["label"]) for school in schools]
 
 
 class CostLineForm(forms.Form):
@@ -149,9 +150,9 @@ class CostLineForm(forms.Form):
 
     def __init__(self, *args, application, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = application.call.cost_categories.all()
-        self.fields["category"].label_from_instance = lambda category: category.display_name
-        self.fields["school"].choices = [("", _("The operator as a whole"))] + [
+        model_choice_field(self, "category").queryset = application.call.cost_categories.all()
+        model_choice_field(self, "category").label_from_instance = lambda category: category.display_name
+        choice_field(self, "school").choices = [("", _("The operator as a whole"))] + [
             (row.school_id, f"{row.school.name} ({row.school.number})")
             for row in application.application_schools.select_related("school")
         ]
@@ -170,7 +171,7 @@ class TransitionForm(forms.Form):
 
     def __init__(self, *args, states, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["state"].choices = states
+        choice_field(self, "state").choices = states
 
 
 class DocumentForm(forms.Form):
@@ -183,11 +184,11 @@ class DocumentForm(forms.Form):
 
     def __init__(self, *args, application, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["required_document"].queryset = application.call.required_documents.all()
-        self.fields["required_document"].label_from_instance = lambda document: (
+        model_choice_field(self, "required_document").queryset = application.call.required_documents.all()
+        model_choice_field(self, "required_document").label_from_instance = lambda document: (
             f"{document.display_name} ({document.get_scope_display()})"
         )
-        self.fields["school"].choices = [("", _("None (operator or application)"))] + [
+        choice_field(self, "school").choices = [("", _("None (operator or application)"))] + [
             (row.school_id, f"{row.school.name} ({row.school.number})")
             for row in application.application_schools.select_related("school")
         ]
@@ -356,10 +357,10 @@ class EntitlementForm(forms.Form):
 
     def __init__(self, *args, call: Call, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["operator"].queryset = SchoolOperator.objects.filter(funding_calls__call=call).order_by(
-            "name", "id"
-        )
-        self.fields["operator"].label_from_instance = lambda operator: f"{operator.name} ({operator.code})"
+        model_choice_field(self, "operator").queryset = SchoolOperator.objects.filter(
+            funding_calls__call=call
+        ).order_by("name", "id")
+        model_choice_field(self, "operator").label_from_instance = lambda operator: f"{operator.name} ({operator.code})"
 
 
 class FromRoundForm(forms.Form):
@@ -369,8 +370,8 @@ class FromRoundForm(forms.Form):
 
     def __init__(self, *args, rounds, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["round"].queryset = rounds
-        self.fields["round"].label_from_instance = lambda allocation_round: (
+        model_choice_field(self, "round").queryset = rounds
+        model_choice_field(self, "round").label_from_instance = lambda allocation_round: (
             f"{allocation_round.code}: {allocation_round.name}"
         )
 
@@ -384,8 +385,8 @@ class CompareForm(forms.Form):
     def __init__(self, *args, numbers: list[int], **kwargs):
         super().__init__(*args, **kwargs)
         choices = [(number, _("Version %(number)s") % {"number": number}) for number in numbers]
-        self.fields["older"].choices = choices
-        self.fields["newer"].choices = choices
+        choice_field(self, "older").choices = choices
+        choice_field(self, "newer").choices = choices
 
     def clean(self):
         cleaned = super().clean()

@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from digileap.core.forms import choice_field
 from digileap.core.uploads import DOCUMENTS, accepted_extensions, document_help_text
 
 from .models import ReviewAnswer
@@ -52,7 +53,9 @@ class InvoiceLineForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.lines = {str(line.pk): line for line in lines}
         self.devices = devices
-        self.fields["grant_line"].choices = [(str(line.pk), f"{line.position}. {line.description}") for line in lines]
+        choice_field(self, "grant_line").choices = [
+            (str(line.pk), f"{line.position}. {line.description}") for line in lines
+        ]
 
     def clean_grant_line(self):
         return self.lines[self.cleaned_data["grant_line"]]

@@ -5,6 +5,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from digileap.core.forms import model_choice_field
+
 from .letters import PLACEHOLDERS
 from .models import Application, Call, ReviewAnswer, ReviewStage
 from .services.review import assignable_reviewers
@@ -18,7 +20,7 @@ class ReviewerForm(forms.Form):
     def __init__(self, *args, call: Call, **kwargs):
         super().__init__(*args, **kwargs)
         assigned = call.reviewers.values("user_id")
-        self.fields["user"].queryset = assignable_reviewers(call).exclude(pk__in=assigned)
+        model_choice_field(self, "user").queryset = assignable_reviewers(call).exclude(pk__in=assigned)
 
 
 class TranslatedTextsMixin:

@@ -13,6 +13,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from digileap.core.forms import choice_field, model_choice_field
 from digileap.core.uploads import DocumentFileField
 
 from .forms import DateInput, ServiceFormMixin, TranslationsField
@@ -301,7 +302,7 @@ class EvidenceUploadForm(forms.Form):
 
     def __init__(self, *args, programme: Programme, targets, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["target"].queryset = targets
+        model_choice_field(self, "target").queryset = targets
 
 
 class EvidenceApproveForm(forms.Form):
@@ -329,8 +330,10 @@ class TransactionForm(forms.Form):
     def __init__(self, *args, programme: Programme, **kwargs):
         super().__init__(*args, **kwargs)
         self.programme = programme
-        self.fields["source"].queryset = programme.funding_sources.order_by("position", "pk")
-        self.fields["source"].label_from_instance = lambda source: f"{source.position}. {source.display_name}"
+        model_choice_field(self, "source").queryset = programme.funding_sources.order_by("position", "pk")
+        model_choice_field(self, "source").label_from_instance = lambda source: (
+            f"{source.position}. {source.display_name}"
+        )
 
     def clean_amount(self):
         amount = self.cleaned_data["amount"]
@@ -364,7 +367,7 @@ class TransactionImportForm(forms.Form):
         from digileap.core.tabular.profiles import available_profiles
 
         super().__init__(*args, **kwargs)
-        self.fields["profile"].choices = [
+        choice_field(self, "profile").choices = [
             (profile.name, f"{profile.display_label} ({profile.name})")
             for profile in sorted(available_profiles("transactions").values(), key=lambda p: p.name)
         ]

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from digileap.core.forms import model_choice_field
 from digileap.core.permissions import assignments_for
 
 from .models import SCHOOL_YEAR_VALIDATOR, IscedLevel, School, SchoolOperator, Site, SocioEconomicScale
@@ -67,7 +68,7 @@ class SchoolForm(ParseOnlyModelForm):
 
     def __init__(self, *args, user, action: str, authority_id: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["operator"].queryset = operators_usable(user, action, authority_id)
+        model_choice_field(self, "operator").queryset = operators_usable(user, action, authority_id)
 
     def service_data(self) -> dict:
         return {name: self.cleaned_data[name] for name in SCHOOL_EDITABLE_FIELDS if name in self.cleaned_data}

@@ -4,6 +4,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from digileap.core.forms import choice_field
+
 from .models import Attendance, StaffRole
 
 MAX_SHEET_BYTES = 5 * 1024 * 1024
@@ -45,7 +47,10 @@ class EnrolFilterForm(forms.Form):
 
     def __init__(self, *args, schools=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["school"].choices = [("", _("All schools")), *((school.pk, school.name) for school in schools)]
+        choice_field(self, "school").choices = [
+            ("", _("All schools")),
+            *((school.pk, school.name) for school in schools),
+        ]
 
 
 class AssessmentForm(forms.Form):

@@ -7,6 +7,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from digileap.core.forms import choice_field, model_choice_field
 from digileap.programmes.forms import ServiceFormMixin, TranslationsField
 from digileap.programmes.models import Programme
 from digileap.programmes.translation import localized
@@ -144,11 +145,11 @@ class CourseForm(ServiceFormMixin, forms.Form):
                 self.initial.setdefault("programme", only[0].pk)
             authority_ids = sorted({programme.authority_id for programme in field.queryset})
         providers = selectors.providers_usable(user, authority_ids)
-        self.fields["provider"].queryset = providers
-        self.fields["provider"].label_from_instance = lambda provider: (
+        model_choice_field(self, "provider").queryset = providers
+        model_choice_field(self, "provider").label_from_instance = lambda provider: (
             provider.name if len(authority_ids) <= 1 else f"{provider.name} ({provider.authority.name})"
         )
-        self.fields["competences"].choices = self._competence_choices(user, authority_ids, course)
+        choice_field(self, "competences").choices = self._competence_choices(user, authority_ids, course)
 
     @staticmethod
     def _competence_choices(user, authority_ids, course: Course | None) -> list:

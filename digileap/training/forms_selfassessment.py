@@ -7,6 +7,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from digileap.core.forms import choice_field
 from digileap.programmes.forms import DateInput, ServiceFormMixin, TranslationsField
 from digileap.programmes.models import Programme
 from digileap.programmes.translation import localized
@@ -153,7 +154,7 @@ class ResultsForm(forms.Form):
 
     def __init__(self, *args, kinds: list[str], earlier_rounds, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["group_by"].choices = [(kind, self.GROUP_LABELS[kind]) for kind in kinds]
-        self.fields["earlier"].choices = [("", _("No comparison"))] + [
+        choice_field(self, "group_by").choices = [(kind, self.GROUP_LABELS[kind]) for kind in kinds]
+        choice_field(self, "earlier").choices = [("", _("No comparison"))] + [
             (round_.pk, f"{round_.code}: {round_}") for round_ in earlier_rounds
         ]

@@ -7,6 +7,7 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from digileap.core.forms import model_choice_field
 from digileap.programmes.forms import ServiceFormMixin
 
 from .models import AgeBand, Gender, Membership, StaffMember, StaffRole
@@ -131,7 +132,7 @@ class MembershipForm(ServiceFormMixin, forms.Form):
 
     def __init__(self, *args, schools=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["school"].queryset = schools
+        model_choice_field(self, "school").queryset = schools
 
 
 class InviteForm(ServiceFormMixin, forms.Form):

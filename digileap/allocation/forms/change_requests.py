@@ -5,7 +5,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from digileap.core.forms import ServiceErrorsMixin
+from digileap.core.forms import ServiceErrorsMixin, model_choice_field
 from digileap.schools.models import School
 
 from ..models import ChangeRequest, RolloutPeriod, RolloutPlan
@@ -30,7 +30,7 @@ class ChangeRequestFilterForm(forms.Form):
 
     def __init__(self, *args, plans, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["plan"].queryset = plans
+        model_choice_field(self, "plan").queryset = plans
 
     def filter(self, queryset):
         if not self.is_valid():
@@ -49,7 +49,7 @@ class PlanChoiceForm(forms.Form):
 
     def __init__(self, *args, plans, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["plan"].queryset = plans
+        model_choice_field(self, "plan").queryset = plans
 
 
 class SchoolInPlanField(forms.ModelChoiceField):
@@ -106,7 +106,9 @@ class ChangeRequestForm(ServiceErrorsMixin, forms.Form):
             "name", "number", "pk"
         )
         school_field.current = {entry.school_id: entry for entry in entries}
-        self.fields["requested_period"].queryset = RolloutPeriod.objects.filter(plan=plan).order_by("position")
+        model_choice_field(self, "requested_period").queryset = RolloutPeriod.objects.filter(plan=plan).order_by(
+            "position"
+        )
 
     def service_data(self) -> dict:
         data = self.cleaned_data

@@ -12,6 +12,7 @@ from django.forms import BaseFormSet, formset_factory
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from digileap.core.forms import choice_field, model_choice_field
 from digileap.devices.models import DeviceType
 from digileap.schools.models import SCHOOL_YEAR_VALIDATOR, School
 from digileap.schools.selectors import operators_for
@@ -34,10 +35,10 @@ class NeedFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["school_year"].choices = [("", _("All school years"))] + [
+        choice_field(self, "school_year").choices = [("", _("All school years"))] + [
             (year, year) for year in school_years_for(user)
         ]
-        self.fields["operator"].queryset = operators_for(user).order_by("name", "pk")
+        model_choice_field(self, "operator").queryset = operators_for(user).order_by("name", "pk")
 
     def filter(self, declarations):
         """``declarations`` narrowed by the valid filters (an invalid one is ignored, and shown)."""
@@ -83,7 +84,7 @@ class NeedDeclarationForm(forms.Form):
             del self.fields["school"]
             del self.fields["school_year"]
         else:
-            self.fields["school"].queryset = schools_declarable(user)
+            model_choice_field(self, "school").queryset = schools_declarable(user)
 
     def service_data(self) -> dict:
         data = self.cleaned_data

@@ -7,6 +7,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from digileap.core.forms import model_choice_field
 from digileap.core.permissions import Action, permits, restrict
 from digileap.programmes.models import Programme
 from digileap.programmes.selectors import programmes_for
@@ -73,7 +74,9 @@ class RolloutPlanForm(ParseOnlyModelForm):
         )
         if programme is not None:
             rounds = rounds.filter(programme=programme)
-        self.fields["cost_round"].queryset = rounds.select_related("programme").order_by("programme__code", "code")
+        model_choice_field(self, "cost_round").queryset = rounds.select_related("programme").order_by(
+            "programme__code", "code"
+        )
         self.fields["cost_round"].required = False
         if self.instance.pk:
             self.fields["gap_percent"].initial = (self.instance.relative_gap * 100).normalize()
@@ -137,7 +140,7 @@ class EntryMoveForm(forms.Form):
 
     def __init__(self, *args, plan: RolloutPlan, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["period"].queryset = plan.periods.order_by("position")
+        model_choice_field(self, "period").queryset = plan.periods.order_by("position")
 
 
 class EntryForm(forms.Form):
@@ -149,4 +152,4 @@ class EntryForm(forms.Form):
 
     def __init__(self, *args, plan: RolloutPlan, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["preferred_period"].queryset = plan.periods.order_by("position")
+        model_choice_field(self, "preferred_period").queryset = plan.periods.order_by("position")

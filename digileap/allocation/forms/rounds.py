@@ -15,6 +15,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from digileap.core.forms import model_choice_field
 from digileap.devices.models import DeviceType
 from digileap.programmes.models import FundingSource
 from digileap.schools.models import SCHOOL_YEAR_VALIDATOR, IscedLevel, School, SchoolOperator
@@ -321,14 +322,16 @@ class RoundForm(forms.Form):
             [allocation_round.programme_id] if allocation_round else list(programmes.values_list("pk", flat=True))
         )
         if allocation_round is None:
-            self.fields["programme"].queryset = programmes
-            self.fields["programme"].label_from_instance = lambda p: f"{p.code}: {p.display_name}"
+            model_choice_field(self, "programme").queryset = programmes
+            model_choice_field(self, "programme").label_from_instance = lambda p: f"{p.code}: {p.display_name}"
         else:
             del self.fields["programme"]
-        self.fields["funding_source"].queryset = FundingSource.objects.filter(
+        model_choice_field(self, "funding_source").queryset = FundingSource.objects.filter(
             programme_id__in=programme_ids
         ).select_related("programme")
-        self.fields["funding_source"].label_from_instance = lambda s: f"{s.programme.code}: {s.display_name}"
+        model_choice_field(self, "funding_source").label_from_instance = lambda s: (
+            f"{s.programme.code}: {s.display_name}"
+        )
         rules_initial = None
         if allocation_round is not None:
             rules_initial = [

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from digileap.core.forms import model_choice_field
 from digileap.schools.models import School, Site
 
 from ..models import Device
@@ -21,7 +22,7 @@ class InstallationFilterForm(forms.Form):
 
     def __init__(self, *args, schools, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["school"].queryset = schools
+        model_choice_field(self, "school").queryset = schools
 
     def values(self) -> dict:
         self.is_valid()
@@ -46,7 +47,7 @@ class InstallationForm(ServiceErrorsMixin, forms.Form):
     def __init__(self, *args, devices, sites, **kwargs):
         super().__init__(*args, **kwargs)
         self.devices = devices
-        self.fields["site"].queryset = sites
+        model_choice_field(self, "site").queryset = sites
 
     def clean_serial(self) -> Device:
         serial = self.cleaned_data["serial"].strip().upper()

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from digileap.core.forms import ServiceErrorsMixin
+from digileap.core.forms import ServiceErrorsMixin, model_choice_field
 from digileap.programmes.models import Programme
 from digileap.schools.models import School
 
@@ -48,8 +48,8 @@ class AgreementTemplateForm(TemplateTextForm):
 
     def __init__(self, *args, programmes, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["programme"].queryset = programmes
-        self.fields["programme"].label_from_instance = lambda p: f"{p.display_name} ({p.code})"
+        model_choice_field(self, "programme").queryset = programmes
+        model_choice_field(self, "programme").label_from_instance = lambda p: f"{p.display_name} ({p.code})"
 
 
 class AgreementFilterForm(forms.Form):
@@ -66,8 +66,8 @@ class AgreementFilterForm(forms.Form):
 
     def __init__(self, *args, schools, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["school"].queryset = schools
-        self.fields["school"].label_from_instance = lambda s: f"{s.name} ({s.number})"
+        model_choice_field(self, "school").queryset = schools
+        model_choice_field(self, "school").label_from_instance = lambda s: f"{s.name} ({s.number})"
 
 
 class PrintForm(forms.Form):
@@ -83,8 +83,8 @@ class PrintForm(forms.Form):
 
     def __init__(self, *args, schools, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["school"].queryset = schools
-        self.fields["school"].label_from_instance = lambda s: f"{s.name} ({s.number})"
+        model_choice_field(self, "school").queryset = schools
+        model_choice_field(self, "school").label_from_instance = lambda s: f"{s.name} ({s.number})"
 
 
 class SignedByField(forms.ChoiceField):

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from digileap.core.forms import ServiceErrorsMixin
+from digileap.core.forms import ServiceErrorsMixin, model_choice_field
 from digileap.schools.models import SchoolOperator
 
 from ..models import SchoolRollout
@@ -35,7 +35,7 @@ class BoardFilterForm(forms.Form):
 
     def __init__(self, *args, operators, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["operator"].queryset = operators
+        model_choice_field(self, "operator").queryset = operators
 
     def values(self) -> dict:
         """The valid filters (an invalid one is left out, so the page still shows the board)."""
@@ -60,7 +60,7 @@ class StartForm(ServiceErrorsMixin, forms.Form):
 
     def __init__(self, *args, operators, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["operator"].queryset = operators
+        model_choice_field(self, "operator").queryset = operators
 
 
 class PhaseForm(ServiceErrorsMixin, forms.Form):

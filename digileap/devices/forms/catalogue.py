@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from digileap.core.forms import ServiceErrorsMixin
+from digileap.core.forms import ServiceErrorsMixin, choice_field, model_choice_field
 from digileap.schools.models import Authority
 
 from ..models import DeviceModel, DeviceType, Supplier
@@ -65,7 +65,10 @@ class DeviceModelFilterForm(forms.Form):
 
     def __init__(self, *args, manufacturers: list[str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["manufacturer"].choices = [("", _("Any manufacturer")), *[(name, name) for name in manufacturers]]
+        choice_field(self, "manufacturer").choices = [
+            ("", _("Any manufacturer")),
+            *[(name, name) for name in manufacturers],
+        ]
 
     def filter(self, queryset, search):
         if not self.is_valid():
@@ -106,7 +109,7 @@ class DeviceModelForm(ServiceErrorsMixin, forms.Form):
         if authorities is None:
             del self.fields["authority"]
         else:
-            self.fields["authority"].queryset = authorities
+            model_choice_field(self, "authority").queryset = authorities
 
     @classmethod
     def initial_from(cls, device_model: DeviceModel) -> dict:
@@ -160,11 +163,11 @@ class ContractForm(ServiceErrorsMixin, forms.Form):
         if authorities is None:
             del self.fields["authority"]
         else:
-            self.fields["authority"].queryset = authorities
+            model_choice_field(self, "authority").queryset = authorities
         if suppliers is None:
             del self.fields["supplier"]
         else:
-            self.fields["supplier"].queryset = suppliers
+            model_choice_field(self, "supplier").queryset = suppliers
 
     @classmethod
     def initial_from(cls, contract) -> dict:
@@ -197,7 +200,7 @@ class ContractFilterForm(forms.Form):
 
     def __init__(self, *args, suppliers, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["supplier"].queryset = suppliers
+        model_choice_field(self, "supplier").queryset = suppliers
 
     def filter(self, queryset):
         if not self.is_valid():
@@ -220,4 +223,4 @@ class ContractItemForm(ServiceErrorsMixin, forms.Form):
         if device_models is None:
             del self.fields["device_model"]
         else:
-            self.fields["device_model"].queryset = device_models
+            model_choice_field(self, "device_model").queryset = device_models

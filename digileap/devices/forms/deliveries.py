@@ -4,6 +4,7 @@ one. They only parse input; ``services.deliveries`` validates, authorises and wr
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from digileap.core.forms import choice_field, model_choice_field
 from digileap.schools.selectors import schools_for
 
 from ..models import Delivery, Device
@@ -30,9 +31,9 @@ class DeliveryFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["school"].queryset = schools_for(user).order_by("name", "number", "pk")
-        self.fields["supplier"].queryset = suppliers_of_deliveries(user)
-        self.fields["acceptance"].choices = [("", _("Any"))] + list(Delivery.Acceptance.choices)
+        model_choice_field(self, "school").queryset = schools_for(user).order_by("name", "number", "pk")
+        model_choice_field(self, "supplier").queryset = suppliers_of_deliveries(user)
+        choice_field(self, "acceptance").choices = [("", _("Any"))] + list(Delivery.Acceptance.choices)
 
     def values(self) -> dict:
         """The valid filters as keyword arguments of ``deliveries_filtered`` (invalid ones are ignored, and shown)."""

@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from digileap.core.forms import model_choice_field
 from digileap.core.permissions import restrict
 from digileap.programmes.selectors import programmes_for
 from digileap.schools.models import Site
@@ -85,10 +86,10 @@ class DeviceFilterForm(forms.Form):
             self.fields["school"].widget = forms.Select(choices=choices)
         else:
             self.fields["school"].widget = forms.HiddenInput()
-        self.fields["device_model"].queryset = restrict(DeviceModel.objects.all(), user).order_by(
+        model_choice_field(self, "device_model").queryset = restrict(DeviceModel.objects.all(), user).order_by(
             "manufacturer", "name", "pk"
         )
-        self.fields["programme"].queryset = programmes_for(user).order_by("code", "pk")
+        model_choice_field(self, "programme").queryset = programmes_for(user).order_by("code", "pk")
 
     @property
     def cleaned(self) -> dict:
@@ -195,7 +196,9 @@ class DeviceUpdateForm(forms.Form):
     def __init__(self, *args, device: Device, **kwargs):
         kwargs.setdefault("initial", {name: getattr(device, name) for name in self.base_fields})
         super().__init__(*args, **kwargs)
-        self.fields["site"].queryset = Site.objects.filter(school_id=device.school_id).order_by("name", "pk")
+        model_choice_field(self, "site").queryset = Site.objects.filter(school_id=device.school_id).order_by(
+            "name", "pk"
+        )
 
 
 def add_service_error(form: forms.Form, error: ValidationError) -> None:

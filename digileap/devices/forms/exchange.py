@@ -6,6 +6,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from digileap.core.forms import model_choice_field
+
 from ..exchange import GROUP_TAG_MAX_LENGTH, clean_group_tag
 from ..models import ManagementReport
 from ..selectors.exchange import operators_for_upload, school_requires_school, schools_for_upload
@@ -55,8 +57,8 @@ class ManagementReportUploadForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["operator"].queryset = operators_for_upload(user)
-        self.fields["school"].queryset = schools_for_upload(user)
+        model_choice_field(self, "operator").queryset = operators_for_upload(user)
+        model_choice_field(self, "school").queryset = schools_for_upload(user)
         if school_requires_school(user):
             self.fields["school"].required = True
             self.fields["school"].help_text = _("Your role imports reports for its own school.")
@@ -94,5 +96,5 @@ class AutopilotChooseForm(forms.Form):
 
     def __init__(self, *args, schools, orders, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["school"].queryset = schools
-        self.fields["order"].queryset = orders
+        model_choice_field(self, "school").queryset = schools
+        model_choice_field(self, "order").queryset = orders

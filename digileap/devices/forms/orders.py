@@ -6,6 +6,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from digileap.allocation.models import AllocationLine
+from digileap.core.forms import model_choice_field
 from digileap.programmes.models import FundingSource, Programme
 from digileap.schools.models import School, SchoolOperator
 
@@ -24,7 +25,7 @@ class OrderFilterForm(forms.Form):
 
     def __init__(self, *args, programmes, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["programme"].queryset = programmes
+        model_choice_field(self, "programme").queryset = programmes
 
     def filter(self, queryset):
         if not self.is_valid():
@@ -45,7 +46,7 @@ class ProgrammeChoiceForm(forms.Form):
 
     def __init__(self, *args, programmes, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["programme"].queryset = programmes
+        model_choice_field(self, "programme").queryset = programmes
 
 
 class ContractChoiceField(forms.ModelChoiceField):
@@ -84,13 +85,13 @@ class OrderForm(ServiceErrorsMixin, forms.Form):
 
     def __init__(self, *args, funding_sources, suppliers, contracts, operators, central: bool, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["funding_source"].queryset = funding_sources
-        self.fields["supplier"].queryset = suppliers
-        self.fields["contract"].queryset = contracts
-        self.fields["operator"].queryset = operators
+        model_choice_field(self, "funding_source").queryset = funding_sources
+        model_choice_field(self, "supplier").queryset = suppliers
+        model_choice_field(self, "contract").queryset = contracts
+        model_choice_field(self, "operator").queryset = operators
         if not central:
             self.fields["operator"].required = True
-            self.fields["operator"].empty_label = None
+            model_choice_field(self, "operator").empty_label = None
 
     @classmethod
     def initial_from(cls, order: PurchaseOrder) -> dict:
@@ -136,9 +137,9 @@ class OrderLineForm(ServiceErrorsMixin, forms.Form):
 
     def __init__(self, *args, device_models, schools, allocation_lines, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["device_model"].queryset = device_models
-        self.fields["school"].queryset = schools
-        self.fields["allocation_line"].queryset = allocation_lines
+        model_choice_field(self, "device_model").queryset = device_models
+        model_choice_field(self, "school").queryset = schools
+        model_choice_field(self, "allocation_line").queryset = allocation_lines
 
 
 class PlaceForm(ServiceErrorsMixin, forms.Form):
@@ -159,4 +160,4 @@ class ComparisonForm(forms.Form):
 
     def __init__(self, *args, programmes, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["programme"].queryset = programmes
+        model_choice_field(self, "programme").queryset = programmes

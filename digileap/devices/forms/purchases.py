@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 
+from digileap.core.forms import model_choice_field
 from digileap.programmes.selectors import funding_sources_for, programmes_for
 
 from ..selectors.purchases import models_for_purchase, schools_reporting
@@ -33,8 +34,8 @@ class PurchaseFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         from digileap.schools.selectors import schools_for
 
-        self.fields["school"].queryset = schools_for(user).order_by("name", "number", "pk")
-        self.fields["programme"].queryset = programmes_for(user).order_by("code")
+        model_choice_field(self, "school").queryset = schools_for(user).order_by("name", "number", "pk")
+        model_choice_field(self, "programme").queryset = programmes_for(user).order_by("code")
 
     def filter(self, purchases):
         if not self.is_bound:
@@ -85,10 +86,12 @@ class SelfPurchaseForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["programme"].queryset = programmes_for(user).order_by("code")
-        self.fields["funding_source"].queryset = funding_sources_for(user).order_by("programme__code", "position")
-        self.fields["school"].queryset = schools_reporting(user)
-        self.fields["device_model"].queryset = models_for_purchase(user)
+        model_choice_field(self, "programme").queryset = programmes_for(user).order_by("code")
+        model_choice_field(self, "funding_source").queryset = funding_sources_for(user).order_by(
+            "programme__code", "position"
+        )
+        model_choice_field(self, "school").queryset = schools_reporting(user)
+        model_choice_field(self, "device_model").queryset = models_for_purchase(user)
 
     def clean(self):
         data = super().clean()
@@ -128,7 +131,8 @@ class SelfPurchaseForm(forms.Form):
         models = {}
         if programme is not None:
             models = {
-                m.code.lower(): m for m in self.fields["device_model"].queryset.filter(authority=programme.authority)
+                m.code.lower(): m
+                for m in model_choice_field(self, "device_model").queryset.filter(authority=programme.authority)
             }
         devices, problems = [], []
         for line, row in enumerate(reader, start=2):

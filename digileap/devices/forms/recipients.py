@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from digileap.core.forms import choice_field, model_choice_field
 from digileap.core.permissions import Action
 from digileap.schools.models import School
 
@@ -48,8 +49,8 @@ class RecipientFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["school"].queryset = schools_with_recipients(user, Action.VIEW)
-        self.fields["kind"].choices = [("", _("Pupils and teachers")), *Recipient.Kind.choices]
+        model_choice_field(self, "school").queryset = schools_with_recipients(user, Action.VIEW)
+        choice_field(self, "kind").choices = [("", _("Pupils and teachers")), *Recipient.Kind.choices]
 
     def filter(self, recipients):
         """``recipients`` narrowed by the valid filters (an invalid one is ignored, and shown)."""
@@ -110,7 +111,7 @@ class RecipientForm(forms.Form):
         if recipient is not None:
             del self.fields["school"]
         else:
-            self.fields["school"].queryset = schools_with_recipients(user, Action.ADD)
+            model_choice_field(self, "school").queryset = schools_with_recipients(user, Action.ADD)
         if not store_names():
             del self.fields["display_name"]
 

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from digileap.core.forms import model_choice_field
 from digileap.schools.models import School
 
 from ..models import Device, Supplier, Ticket
@@ -33,8 +34,8 @@ class TicketFilterForm(forms.Form):
 
     def __init__(self, *args, schools, suppliers, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["school"].queryset = schools
-        self.fields["supplier"].queryset = suppliers
+        model_choice_field(self, "school").queryset = schools
+        model_choice_field(self, "supplier").queryset = suppliers
 
     def values(self) -> dict:
         self.is_valid()
@@ -111,4 +112,4 @@ class ReplacementForm(ServiceErrorsMixin, forms.Form):
 
     def __init__(self, *args, candidates, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["replacement_device"].queryset = candidates
+        model_choice_field(self, "replacement_device").queryset = candidates
