@@ -192,6 +192,7 @@ def test_cancel_an_unverified_email_and_no_role_end_on_digileaps_pages(browser_s
     page.set_viewport_size({"width": 1280, "height": 900})
 
     settings.OIDC_CREATE_USER = True  # everyone gets an account; "nobody"'s groups give no role
+    page.context.clear_cookies()  # "unverified" is still signed in at the provider
     page = _at_the_provider(session, issuer, "nobody")
     with page.expect_navigation(url=session.url(reverse("waiting_for_role"))):
         page.get_by_role("button", name="Continue").click()
