@@ -7,8 +7,7 @@ cut to each size; the XLSX files hold the same rows as text cells. Each import r
 process into a fresh copy of a migrated database (SQLite unless DATABASE_URL says otherwise) under
 ``tracemalloc``, as an administrator with the ``generic`` profile, committed. Printed per file:
 ``file_mb``, ``rows``, ``peak_mb`` (tracemalloc peak of ``run_import``), ``peak_per_file_mb``
-(peak_mb / file_mb), ``maxrss_mb`` (the process's peak RSS, tracemalloc's own overhead included),
-and the raw baseline of the same work: ``baseline_peak_mb``, the tracemalloc peak of reading every
+(peak_mb / file_mb), and the raw baseline of the same work: ``baseline_peak_mb``, the tracemalloc peak of reading every
 row of the same file into a list (``csv.reader``; openpyxl read-only for XLSX), with ``ratio``
 (peak_mb / baseline_peak_mb). The aim stated in docs/imports.md: peak ≤ 200 MB + 5 × the file.
 
@@ -22,7 +21,6 @@ import csv
 import io
 import json
 import os
-import resource
 import shutil
 import statistics
 import subprocess
@@ -37,10 +35,6 @@ from _setup import bench_admin, migrate, setup
 
 HERE = Path(__file__).resolve().parent
 MB = 1024 * 1024
-
-
-def maxrss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def write_files(directory: Path, csv_sizes: list[float], xlsx_sizes: list[float]) -> list[tuple[str, float, Path]]:
@@ -131,7 +125,6 @@ def measure_one(path: Path, kind: str) -> dict:
         "peak_per_file_mb": round(peak / file_mb, 2),
         "baseline_peak_mb": round(baseline, 1),
         "ratio": round(peak / baseline, 2),
-        "maxrss_mb": round(maxrss_mb(), 1),
         "aim_mb": round(200 + 5 * file_mb, 1),
     }
 
