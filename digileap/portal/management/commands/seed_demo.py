@@ -15,6 +15,7 @@ from digileap.funding.demo import seed_demo_funding
 from digileap.portal.demo import DEFAULT_SCHOOLS, DEFAULT_SEED, seed_demo
 from digileap.portal.scenarios import get_scenario, scenario_names
 from digileap.portal.scenarios.base import ScenarioError
+from digileap.privacy.demo import seed_demo_privacy
 from digileap.programmes.demo import seed_demo_programmes
 from digileap.training.demo import seed_demo_training
 
@@ -53,6 +54,7 @@ class Command(BaseCommand):
         seed_demo_funding()  # a call, entitlements, applications, a decision, a paid claim, a proof of use due
         seed_demo_connectivity()  # the Latvian survey, measurements, analysis and report; its milestone moves
         seed_demo_training()  # courses, sessions, attendance, completions, self-assessments, the teacher user
+        seed_demo_privacy()  # reads of the pupil-data access log for the data-protection officer's pages
         elapsed = time.perf_counter() - started
         if report.changed_anything:
             created = ", ".join(f"{count} {what}" for what, count in report.created.items())
