@@ -125,7 +125,7 @@ class RoleAssignmentCreateSerializer(serializers.Serializer):
     user = _PersonField(queryset=User.objects.none(), help_text=_("A user you may see on the people pages."))
     role = serializers.ChoiceField(choices=Role.choices, help_text=ROLE_HELP)
     scope_kind = serializers.ChoiceField(
-        choices=[c for c in ScopeKind.choices if c[0] != "staff"], help_text=SCOPE_HELP
+        choices=ScopeKind.choices, help_text=SCOPE_HELP
     )
     is_administrator = serializers.BooleanField(
         required=False,
@@ -220,9 +220,9 @@ class UserInvitationCreateSerializer(serializers.Serializer):
     last_name = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=150, help_text=_("Optional.")
     )
-    role = serializers.ChoiceField(choices=[c for c in Role.choices if c[0] != Role.TEACHER], help_text=ROLE_HELP)
+    role = serializers.ChoiceField(choices=Role.choices, help_text=ROLE_HELP)
     scope_kind = serializers.ChoiceField(
-        choices=[c for c in ScopeKind.choices if c[0] != "staff"], help_text=SCOPE_HELP
+        choices=ScopeKind.choices, help_text=SCOPE_HELP
     )
     is_administrator = serializers.BooleanField(
         required=False,
