@@ -10,7 +10,7 @@ model to that scope's object (``"pk"`` for the object itself). A scope kind miss
 ``permits(user, action, obj)`` answers for one object, saved or not (for creation).
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from enum import StrEnum
 
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
@@ -29,7 +29,7 @@ _GRANTS: dict[str, dict[str, set[str]]] = {}
 WRITE_ACTIONS = frozenset({Action.ADD, Action.CHANGE, Action.DELETE})
 
 
-def register_grants(grants: dict[str, dict[str, Iterable[str]]]) -> None:
+def register_grants(grants: Mapping[str, Mapping[str, Iterable[str]]]) -> None:
     """Add an app's grants: ``{role: {"app_label.model": actions}}``. Called from ``AppConfig.ready``."""
     for role, per_model in grants.items():
         role_grants = _GRANTS.setdefault(str(role), {})
