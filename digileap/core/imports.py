@@ -26,6 +26,7 @@ import os
 import shutil
 import tempfile
 from contextlib import contextmanager
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -333,7 +334,7 @@ def _unexpected(error: Exception) -> str:
 
 def _basis(target: str) -> tuple:
     """What the import's plan was made on, cheaply: the target table's row count and highest id."""
-    model = importer_for(target).model
+    model: Any = importer_for(target).model
     figures = model._default_manager.aggregate(count=models.Count("pk"), last=Max("pk"))
     return figures["count"], figures["last"]
 

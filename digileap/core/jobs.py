@@ -26,7 +26,7 @@ import logging
 import os
 import socket
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import models, transaction
@@ -69,6 +69,7 @@ class JobKind:
 
 
 _KINDS: dict[str, JobKind] = {}
+JobModel = TypeVar("JobModel", bound=models.Model)
 
 
 def register(kind: JobKind) -> JobKind:
@@ -179,7 +180,7 @@ def mark_stale(now: datetime.datetime | None = None) -> list[tuple[str, int]]:
     return marked
 
 
-def check_stale(job: models.Model) -> models.Model:
+def check_stale(job: JobModel) -> JobModel:
     """The job, marked failed first when it is stale (a job's page calls this when it is opened)."""
     kind = kind_of(type(job))
     now = timezone.now()
