@@ -102,7 +102,7 @@ def _authority_key(recipient: Recipient, school: School | None) -> tuple[str, in
     school the caller named, or else the recipient's school id (the INSERT looks its authority up)."""
     if school is not None and recipient.school_id == school.pk:
         return ("authority", school.authority_id)
-    if type(recipient).school.is_cached(recipient):  # type: ignore[attr-defined]
+    if type(recipient).school.is_cached(recipient):
         return ("authority", recipient.school.authority_id)
     return ("school", recipient.school_id)
 
@@ -135,7 +135,7 @@ def log_recipients_shown(
         if kind == "school":
             from digileap.schools.models import School
 
-            authority = Subquery(School.objects.filter(pk=key).values("authority_id")[:1])
+            authority = Subquery(School.objects.filter(pk__in=[key]).values("authority_id")[:1])
         rows.append(
             PupilDataAccess(
                 user_id=_user_id(user),

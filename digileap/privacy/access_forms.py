@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from digileap.core.forms import model_choice_field
 from digileap.schools.models import School
 
 from .access import Channel
@@ -43,12 +44,12 @@ class AccessFilterForm(forms.Form):
     def __init__(self, data: Any = None, *, reads: QuerySet[PupilDataAccess], user: Any) -> None:
         super().__init__(data)
         self.user = user
-        self.fields["school"].queryset = School.objects.filter(
+        model_choice_field(self, "school").queryset = School.objects.filter(
             pk__in=reads.exclude(school=None).order_by().values("school")
         ).order_by("name", "number", "pk")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and start > end:
             self.add_error("date_to", _("The end comes before the start."))

@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -73,7 +73,7 @@ def pupildataaccess_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def pupildataaccess_export(request: HttpRequest) -> HttpResponse:
+def pupildataaccess_export(request: HttpRequest) -> StreamingHttpResponse:
     """The filtered reads as CSV, newest first, every page of them."""
     _form, reads = _filtered(request)
     rows = (

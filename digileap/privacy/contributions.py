@@ -82,7 +82,7 @@ def _todos(user: Any) -> list[Todo]:
             )
             % {"count": large_count},
             large_count,
-            f"{url}?{urlencode({'min_rows': LARGE_READ, 'date_from': since.isoformat()})}",
+            f"{url}?{urlencode({'min_rows': str(LARGE_READ), 'date_from': since.isoformat()})}",
             _("Reads that showed %(rows)s pupils or more at once.") % {"rows": LARGE_READ},
         )
     ]
