@@ -228,6 +228,7 @@ class TestTheOperatorSeesItsRequests:
             Role.SUPPLIER: [],
             Role.AUDITOR: sorted([own.pk, other.pk]),
             Role.TEACHER: [],
+            Role.DATA_PROTECTION_OFFICER: [],
         }
         assert [r.pk for r in selectors.change_requests_for(setup.neighbour_staff)] == [other.pk]
         outside_funding = user_with_role(Role.FUNDING_ADMINISTRATOR, world.other_authority)

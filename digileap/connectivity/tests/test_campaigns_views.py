@@ -17,7 +17,7 @@ from ..models import Campaign, CampaignReminder
 from .factories import CampaignFactory, CampaignSchoolFactory, SurveyResponseFactory
 
 # Roles that have no grants in this app (suppliers, teachers).
-NO_ACCESS_ROLES = (Role.SUPPLIER, Role.TEACHER)
+NO_ACCESS_ROLES = (Role.SUPPLIER, Role.TEACHER, Role.DATA_PROTECTION_OFFICER)
 
 pytestmark = pytest.mark.django_db
 

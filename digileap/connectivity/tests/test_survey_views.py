@@ -20,7 +20,7 @@ from .factories import SurveyResponseFactory, UplinkFactory
 from .factories_survey import install_access_point, open_campaign
 
 # Roles that have no grants in this app (suppliers, teachers).
-NO_ACCESS_ROLES = (Role.SUPPLIER, Role.TEACHER)
+NO_ACCESS_ROLES = (Role.SUPPLIER, Role.TEACHER, Role.DATA_PROTECTION_OFFICER)
 
 
 @pytest.fixture
@@ -234,6 +234,7 @@ PAGE_STATUSES = {
     Role.AUDITOR: (200, 200, 403, 200, 200, 200),
     Role.SUPPLIER: (200, 404, 404, 404, 404, 404),
     Role.TEACHER: (200, 404, 404, 404, 404, 404),
+    Role.DATA_PROTECTION_OFFICER: (200, 404, 404, 404, 404, 404),
 }
 
 

@@ -69,6 +69,7 @@ TARGETS = {
     Role.SUPPLIER: ["deliveries", "autopilot_hashes"],
     Role.AUDITOR: [],
     Role.TEACHER: [],
+    Role.DATA_PROTECTION_OFFICER: [],
 }
 # The mapping a person chooses for the German file (the schools importer's own names).
 GERMAN_MAPPING = {

@@ -42,12 +42,15 @@ def serials(response) -> list[str]:
     return [row["serial"] for row in response.json()["results"]]
 
 
-# Teachers (training) have no device grants: the API refuses them (test_a_teacher_reads_no_device).
-DEVICE_ROLES = [role for role in Role if role != Role.TEACHER]
+# Teachers (training) and data-protection officers have no device grants: the API refuses them
+# (test_a_role_without_device_grants_reads_no_device).
+NO_DEVICE_ROLES = [Role.TEACHER, Role.DATA_PROTECTION_OFFICER]
+DEVICE_ROLES = [role for role in Role if role not in NO_DEVICE_ROLES]
 
 
-def test_a_teacher_reads_no_device(role_users, fleet):
-    client = api(role_users[Role.TEACHER])
+@pytest.mark.parametrize("role", NO_DEVICE_ROLES)
+def test_a_role_without_device_grants_reads_no_device(role, role_users, fleet):
+    client = api(role_users[role])
     assert client.get(DEVICES).status_code == 403
     assert client.get(detail(fleet.a1)).status_code == 403
     assert client.post(transition(fleet.a1), {"status": "in_repair", "reason": "x"}, format="json").status_code == 403

@@ -259,11 +259,12 @@ def test_suppliers_see_no_recipients(role_users, world, fleet):
     assert "P-0042" not in response.content.decode()
 
 
-def test_a_teacher_opens_no_device_page(role_users, fleet):
-    assert signed_in(role_users[Role.TEACHER]).get(detail(fleet.a1)).status_code == 404
+@pytest.mark.parametrize("role", [Role.TEACHER, Role.DATA_PROTECTION_OFFICER])
+def test_a_role_without_device_grants_opens_no_device_page(role, role_users, fleet):
+    assert signed_in(role_users[role]).get(detail(fleet.a1)).status_code == 404
 
 
-@pytest.mark.parametrize("role", [role for role in Role if role != Role.TEACHER])
+@pytest.mark.parametrize("role", [role for role in Role if role not in (Role.TEACHER, Role.DATA_PROTECTION_OFFICER)])
 def test_the_detail_page_per_role(role, role_users, fleet):
     client = signed_in(role_users[role])
     visible = role in (Role.ADMINISTRATOR, Role.PROGRAMME_OWNER, Role.FUNDING_ADMINISTRATOR, Role.AUDITOR)

@@ -106,6 +106,7 @@ VISIBLE = {
     Role.SCHOOL_COORDINATOR: ["A-001", "A-002", "A-003"],
     Role.SUPPLIER: ["A-001", "A-002", "A-003", "C-001"],
     Role.TEACHER: [],  # teachers have no device grants
+    Role.DATA_PROTECTION_OFFICER: [],
 }
 
 

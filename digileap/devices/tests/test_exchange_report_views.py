@@ -141,12 +141,14 @@ UPLOAD_STATUS = {
     Role.SUPPLIER: 403,
     Role.AUDITOR: 403,
     Role.TEACHER: 403,
+    Role.DATA_PROTECTION_OFFICER: 403,
 }
 READ_STATUS = {
     **{role: 200 for role in Role},
     Role.SUPPLIER: 404,
     Role.SCHOOL_COORDINATOR: 404,
     Role.TEACHER: 404,
+    Role.DATA_PROTECTION_OFFICER: 404,
 }
 
 

@@ -13,7 +13,7 @@ from digileap.programmes.models import FundingSource, Objective, Programme
 from .factories import FundingSourceFactory, ProgrammeFactory
 
 # Roles that have no grants in this app (suppliers, teachers).
-NO_ACCESS_ROLES = (Role.SUPPLIER, Role.TEACHER)
+NO_ACCESS_ROLES = (Role.SUPPLIER, Role.TEACHER, Role.DATA_PROTECTION_OFFICER)
 
 # The pages of one programme (and its source and objective), by route name and the object they take.
 PAGES = [
@@ -36,9 +36,10 @@ EXPECTED_INSIDE = {
     Role.SCHOOL_COORDINATOR: 403,
     Role.SUPPLIER: 404,  # suppliers read only the public pages
     Role.TEACHER: 404,
+    Role.DATA_PROTECTION_OFFICER: 404,
     Role.AUDITOR: 403,
 }
-EXPECTED_NEW = {**EXPECTED_INSIDE, Role.SUPPLIER: 403, Role.TEACHER: 403}
+EXPECTED_NEW = {**EXPECTED_INSIDE, Role.SUPPLIER: 403, Role.TEACHER: 403, Role.DATA_PROTECTION_OFFICER: 403}
 
 
 @pytest.fixture
