@@ -214,6 +214,9 @@ def url_for(route: Route, registry: dict, side: str) -> str:
 # The database fingerprint: every row of every Digileap table.
 
 FINGERPRINT_SKIPPED_FIELDS = {"accounts.user": {"last_login"}}
+# The pupil-data access log records reads (a page that shows pupils writes one row): not a write by
+# the role, and the log's own tests count its rows exactly (digileap/privacy/tests).
+FINGERPRINT_SKIPPED_MODELS = {"privacy.pupildataaccess"}
 
 
 def fingerprint() -> dict[str, tuple[int, str]]:
@@ -222,6 +225,8 @@ def fingerprint() -> dict[str, tuple[int, str]]:
         if not model.__module__.startswith("digileap."):
             continue
         label = model._meta.label_lower
+        if label in FINGERPRINT_SKIPPED_MODELS:
+            continue
         names = [
             f.attname for f in model._meta.concrete_fields if f.name not in FINGERPRINT_SKIPPED_FIELDS.get(label, ())
         ]
