@@ -47,6 +47,7 @@ from .tabular.engine import import_targets, importer_for, may_import
 from .tabular.errors import ImportFileError
 from .tabular.parsing import grade_renames
 from .tabular.profiles import ProfileError, builtin_profiles, profile_from_dict, profile_json_schema
+from .types import Text
 
 DRAFT_KEY = "profile_editor_draft"
 SAMPLE_FOLDER = "imports/editor"
@@ -138,7 +139,7 @@ TESTS = [
 # -- forms -------------------------------------------------------------------------------------------
 
 
-def _target_choices(user) -> list[tuple[str, str]]:
+def _target_choices(user) -> list[tuple[str, Text]]:
     return [(name, importer.label) for name, importer in import_targets().items() if may_import(user, name)]
 
 

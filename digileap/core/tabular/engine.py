@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from digileap.core.permissions import Action, can
+from digileap.core.types import Text
 
 from .errors import ImportFileError, RowError
 from .fields import FieldSpec
@@ -93,7 +94,7 @@ class Importer(ABC):
     """A target of the engine (schools, deliveries, ...). Plans against the database, then writes."""
 
     target: str = ""
-    label: str = ""
+    label: Text = ""  # a lazy translation
     model: type | None = None
     # Every field a profile may fill, with type, limits and aliases (see fields.py).
     fields: tuple[FieldSpec, ...] = ()
