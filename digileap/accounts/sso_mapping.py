@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
@@ -146,11 +147,19 @@ def authority_by_domain() -> dict[str, str]:
     return {str(domain).lower().lstrip("@"): str(code) for domain, code in data.items()}
 
 
+def _model(label: str) -> Any:
+    """A domain app's model by its label: accounts sits below the domain apps and imports none of them."""
+    return apps.get_model(label)
+
+
 def resolve_scope(rule: Rule) -> models.Model | None:
     """The object a rule's scope names, or None when it names nothing that exists (logged)."""
-    from digileap.devices.models import Supplier
-    from digileap.schools.models import Authority, School, SchoolOperator
-
+    Authority, School, SchoolOperator, Supplier = (
+        _model("schools.Authority"),
+        _model("schools.School"),
+        _model("schools.SchoolOperator"),
+        _model("devices.Supplier"),
+    )
     scope = rule.scope
     kind = rule.scope_kind
     found: models.QuerySet
@@ -174,8 +183,7 @@ def resolve_scope(rule: Rule) -> models.Model | None:
 
 
 def authority_of_rule(rule: Rule):
-    from digileap.schools.models import Authority
-
+    Authority = _model("schools.Authority")
     code = rule.scope.get("authority")
     return Authority.objects.filter(code=code).first() if code else None
 
@@ -223,16 +231,14 @@ def map_claims(claims: dict[str, Any]) -> Mapping:
 
 
 def _authority_of(target: models.Model):
-    from digileap.schools.models import Authority
-
+    Authority = _model("schools.Authority")
     if isinstance(target, Authority):
         return target
     return getattr(target, "authority", None)
 
 
 def _authority_by_email(email: str):
-    from digileap.schools.models import Authority
-
+    Authority = _model("schools.Authority")
     domain = email.rpartition("@")[2].strip().lower()
     code = authority_by_domain().get(domain) if domain else None
     return Authority.objects.filter(code=code).first() if code else None
