@@ -20,6 +20,8 @@ chromium = browser_fixtures.chromium
 browser_session = browser_fixtures.browser_session
 
 PASSPHRASE = "a long enough passphrase 42"
+# The first pages of a fresh live server (URLs, templates) are slow on a loaded machine.
+TIMEOUT_MS = 90_000
 
 
 def _link(index: int) -> str:
@@ -40,6 +42,7 @@ def _invite(page, base_url: str, email: str, role: str, **scope) -> None:
 
 
 def _accept(context, url: str, username: str, base_url: str) -> object:
+    context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
     page.goto(url)
     expect(page.locator("h1")).to_have_text("Accept the invitation")
@@ -63,6 +66,7 @@ def test_owner_invites_an_operator_administrator_who_invites_a_coordinator(
     settings.DIGILEAP_BASE_URL = browser_session.base_url
     owner = role_users[Role.PROGRAMME_OWNER]
     page = browser_session.page
+    page.context.set_default_timeout(TIMEOUT_MS)
     browser_session.sign_in_with_cookie(owner)
     browser_session.goto("/")
     page.locator("nav.main-nav").get_by_role("link", name="People").click()
