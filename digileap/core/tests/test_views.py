@@ -197,12 +197,6 @@ class TestAuditLog:
 
 
 @pytest.mark.django_db
-def test_healthz(client):
-    response = client.get(reverse("healthz"))
-    assert response.status_code == 200
-    assert response.json()["database"] == "ok"
-
-
 def test_english_dates_are_written_the_european_way():
     import datetime
 
