@@ -86,11 +86,16 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
 
 from digileap.core.permissions import SystemActor
+
+if TYPE_CHECKING:
+    from digileap.core.types import Actor
+    from digileap.programmes.models import Programme
 
 SCALES = ("full", "small")
 SMALL_FACTOR = Decimal("0.1")
@@ -588,8 +593,8 @@ class Run:
 
     scenario: "Scenario"
     scale: Scale
-    actor: object
-    programme: object
+    actor: "Actor"
+    programme: "Programme"
     today: datetime.date
     created: Counter = field(default_factory=Counter)
 
