@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from digileap.allocation.models import AllocationRound
 from digileap.allocation.selectors.rounds import rounds_for
+from digileap.core.forms import model_choice_field
 from digileap.core.permissions import Action, permits
 
 from .forms import (
@@ -179,6 +180,8 @@ def call_operators(request, pk: int):
             )
             return redirect("funding:call-detail", pk=call.pk)
     applied = set(call.applications.values_list("operator_id", flat=True))
+    operators = model_choice_field(form, "operators").queryset
+    assert operators is not None  # the form sets it
     return render(
         request,
         "funding/call_operators.html",
@@ -186,7 +189,7 @@ def call_operators(request, pk: int):
             "call": call,
             "form": form,
             "chosen_count": len(current),
-            "operator_count": form.fields["operators"].queryset.count(),
+            "operator_count": operators.count(),
             "applied": applied,
         },
         status=_status(form),

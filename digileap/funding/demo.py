@@ -279,11 +279,13 @@ def seed_demo_funding(*, today: datetime.date | None = None) -> Counter:
     reviewer = User.objects.filter(username="funding").first()
     with transaction.atomic():
         opened = today - datetime.timedelta(days=150)
+        source = programme.funding_sources.order_by("position").first()
+        assert source is not None  # the demo programme has its funding sources
         with _at(_moment(opened - datetime.timedelta(days=10), 9)):
             call = calls.call_create(
                 actor=system,
                 programme=programme,
-                funding_source=programme.funding_sources.order_by("position").first(),
+                funding_source=source,
                 data={
                     "code": CALL_CODE,
                     "title": TITLES,

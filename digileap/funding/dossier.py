@@ -387,9 +387,9 @@ def _claim_part(builder: _Builder) -> None:
     from digileap.devices.models import Device
 
     all_devices = sorted({device for ids in device_ids.values() for device in ids})
-    devices = []
+    device_values = []
     for start in range(0, len(all_devices), AUDIT_BATCH):
-        devices += list(
+        device_values += list(
             Device.objects.filter(pk__in=all_devices[start : start + AUDIT_BATCH]).values(
                 "id",
                 "serial",
@@ -402,7 +402,7 @@ def _claim_part(builder: _Builder) -> None:
                 "accepted_at",
             )
         )
-    devices = [{key: audit.to_jsonable(_utc(value)) for key, value in row.items()} for row in devices]
+    devices = [{key: audit.to_jsonable(_utc(value)) for key, value in row.items()} for row in device_values]
     devices.sort(key=lambda row: row["id"])
     serials = {row["id"]: row["serial"] for row in devices}
     builder.track(claims, Claim)

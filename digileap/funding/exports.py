@@ -108,8 +108,8 @@ def applications_table(user, call: Call) -> Table:
     labels = dict(ApplicationState.choices)
 
     def rows() -> Iterator[list]:
-        for row in applications.iterator(chunk_size=CHUNK):
-            row = list(row)
+        for values in applications.iterator(chunk_size=CHUNK):
+            row = list(values)
             row[5] = str(labels.get(row[5], row[5]))
             row[9], row[10] = _cents(row[9]), _cents(row[10])
             yield row
@@ -160,8 +160,8 @@ def lines_table(user, call: Call) -> Table:
     labels = dict(ApplicationState.choices)
 
     def rows() -> Iterator[list]:
-        for row in lines.iterator(chunk_size=CHUNK):
-            row = list(row)
+        for values in lines.iterator(chunk_size=CHUNK):
+            row = list(values)
             row[4] = str(labels.get(row[4], row[4]))
             yield row
 

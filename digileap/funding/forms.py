@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from digileap.allocation.models import AllocationRound
-from digileap.core.forms import choice_field, model_choice_field
+from digileap.core.forms import choice_field, label_choices, model_choice_field
 from digileap.core.permissions import Action, restrict
 from digileap.core.uploads import DocumentFileField
 from digileap.programmes.models import FundingSource, Programme
@@ -67,9 +67,7 @@ class CallForm(forms.Form):
         model_choice_field(self, "funding_source").queryset = FundingSource.objects.filter(
             programme__in=programmes
         ).select_related("programme")
-        model_choice_field(self, "funding_source").label_from_instance = lambda source: (
-            f"{source.programme.code}: {source.display_name}"
-        )
+        label_choices(self, "funding_source", lambda source: f"{source.programme.code}: {source.display_name}")
         for code, name in settings.LANGUAGES:
             self.fields[f"title_{code}"] = forms.CharField(
                 label=_("Title (%(language)s)") % {"language": name}, max_length=300, required=False
@@ -341,9 +339,8 @@ class CallOperatorsForm(forms.Form):
 
     def __init__(self, *args, call: Call, **kwargs):
         super().__init__(*args, **kwargs)
-        field = self.fields["operators"]
+        field = label_choices(self, "operators", lambda operator: f"{operator.name} ({operator.code})")
         field.queryset = SchoolOperator.objects.filter(authority=call.programme.authority).order_by("name", "id")
-        field.label_from_instance = lambda operator: f"{operator.name} ({operator.code})"
 
 
 class EntitlementForm(forms.Form):
@@ -360,7 +357,7 @@ class EntitlementForm(forms.Form):
         model_choice_field(self, "operator").queryset = SchoolOperator.objects.filter(
             funding_calls__call=call
         ).order_by("name", "id")
-        model_choice_field(self, "operator").label_from_instance = lambda operator: f"{operator.name} ({operator.code})"
+        label_choices(self, "operator", lambda operator: f"{operator.name} ({operator.code})")
 
 
 class FromRoundForm(forms.Form):

@@ -5,7 +5,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from digileap.core.forms import model_choice_field
+from digileap.accounts.models import User
+from digileap.core.forms import FormMixinBase, model_choice_field
 
 from .letters import PLACEHOLDERS
 from .models import Application, Call, ReviewAnswer, ReviewStage
@@ -15,7 +16,7 @@ LANGUAGE_CHOICES = list(settings.LANGUAGES)
 
 
 class ReviewerForm(forms.Form):
-    user = forms.ModelChoiceField(label=_("Funding administrator"), queryset=None)
+    user = forms.ModelChoiceField(label=_("Funding administrator"), queryset=User.objects.none())
 
     def __init__(self, *args, call: Call, **kwargs):
         super().__init__(*args, **kwargs)
@@ -23,7 +24,7 @@ class ReviewerForm(forms.Form):
         model_choice_field(self, "user").queryset = assignable_reviewers(call).exclude(pk__in=assigned)
 
 
-class TranslatedTextsMixin:
+class TranslatedTextsMixin(FormMixinBase):
     """One text field per language, gathered into ``{"en": ..., "de": ...}``."""
 
     texts_name = "text"
@@ -203,7 +204,7 @@ class ScoresForm(forms.Form):
         return [(criterion, self[f"score_{criterion.pk}"], self[f"note_{criterion.pk}"]) for criterion, _ in self.rows]
 
 
-class DecisionLinesMixin:
+class DecisionLinesMixin(FormMixinBase):
     """One row per cost line: the funding approved (prefilled with the current amount) and the reason."""
 
     def add_line_fields(self, application: Application, current: dict[int, tuple] | None = None) -> None:

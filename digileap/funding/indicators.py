@@ -171,10 +171,10 @@ class FundingMoney(IndicatorKind):
         )
         withdrawn = events.filter(to_state=ApplicationState.WITHDRAWN, occurred_at__lt=day_end(end))
         requested = CostLine.objects.filter(application=OuterRef("pk")).order_by().values("application")
-        requested = requested.annotate(total=Sum("funding")).values("total")
+        requested_total = requested.annotate(total=Sum("funding")).values("total")
         applications = (
             self._applications(target)
-            .annotate(counted_at=Subquery(first_submitted), amount=Coalesce(Subquery(requested), ZERO))
+            .annotate(counted_at=Subquery(first_submitted), amount=Coalesce(Subquery(requested_total), ZERO))
             .filter(counted_at__lt=day_end(end))
             .exclude(Exists(withdrawn))
         )

@@ -302,7 +302,7 @@ def render_html(decision: Decision, plans) -> str:
     values, rows, totals = letter_values(decision, plans)
     language = decision.language
     body = letter_body(decision.application.call, language, rejected=decision.outcome == Decision.Outcome.REJECTED)
-    blocks = []
+    blocks: list[dict[str, object]] = []
     table_placed = False
     for paragraph in paragraphs(body):
         if paragraph == "{lines}":

@@ -45,11 +45,11 @@ def _call_or_404(request, pk: int):
     return get_object_or_404(calls_for(request.user), pk=pk)
 
 
-def _sort_links(used: str) -> dict[str, dict]:
+def _sort_links(used: str) -> dict[str, dict[str, str | None]]:
     """For each sortable column: the sort a click asks for and the column's aria-sort."""
     key = used.lstrip("-")
     descending = used.startswith("-")
-    links = {}
+    links: dict[str, dict[str, str | None]] = {}
     for column in ("name", "entitlement", "requested", "approved", "claimed", "paid", "applications"):
         if column == key:
             links[column] = {
@@ -198,7 +198,7 @@ def schooloperator_funding(request, pk: int):
                 repayment.grant.call_id,
             )
         )
-    codes = {row.call.pk: row.call.code for row in rows}
+    codes: dict[int | None, str] = {row.call.pk: row.call.code for row in rows}
     for item in due:
         item.call_code = codes.get(item.call_id, "")
     due.sort(key=lambda item: (item.due_on is None, item.due_on or today, item.text))

@@ -522,7 +522,7 @@ def decision_letter(request, pk: int):
     response = FileResponse(
         decision.letter.open("rb"),
         as_attachment=True,
-        filename=decision.letter.name.rsplit("/", 1)[-1],
+        filename=(decision.letter.name or "").rsplit("/", 1)[-1],
         content_type="application/pdf",
     )
     response["X-Content-SHA256"] = decision.letter_sha256

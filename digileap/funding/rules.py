@@ -27,6 +27,8 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from digileap.core.types import Text
+
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
 # The largest amount the columns hold (14 digits, 2 decimals).
@@ -207,7 +209,7 @@ THE_UNIT_PRICE = gettext_lazy("The unit price")
 
 
 def parse_money(
-    value: object, *, name: str, places: int = 2, maximum: Decimal = MAX_AMOUNT
+    value: object, *, name: Text, places: int = 2, maximum: Decimal = MAX_AMOUNT
 ) -> tuple[Decimal | None, str]:
     """``(number, "")`` or ``(None, message)``: a finite, non-negative number of at most ``places`` decimals."""
     if isinstance(value, bool) or value is None or (isinstance(value, str) and not value.strip()):
@@ -315,6 +317,7 @@ def _check_line(terms: Terms, draft: Draft, line: Line, result: Result) -> Categ
             )
     if not ok:
         return None
+    assert category is not None and quantity is not None and unit_price is not None
     figures = line_figures(quantity, unit_price, category.funding_rate)
     if figures.amount > MAX_AMOUNT:
         result.problems.append(
@@ -496,7 +499,7 @@ def _check_documents(terms: Terms, draft: Draft, today: datetime.date, result: R
         uploads[(upload.requirement, upload.school)].append(upload)
     for requirement in terms.requirements:
         if requirement.scope == "school":
-            wanted = [
+            wanted: list[tuple[int | None, str]] = [
                 (school_id, school.name)
                 for school_id, school in sorted(draft.schools.items(), key=lambda item: item[1].name)
             ]

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from digileap.core.formatting import format_number
 from digileap.core.permissions import Action, can, permits
+from digileap.core.types import Text
 from digileap.schools.selectors import operators_for
 
 from .forms import (
@@ -169,7 +170,7 @@ def _sort_of(value: str | None, sorts: dict, default: str) -> tuple[str, tuple]:
 def _sort_links(request, used: str, sorts: dict, param: str, page_param: str) -> dict:
     """Per column: the link that sorts by it (the other way round when it is the sort already) and
     its ``aria-sort``."""
-    links = {}
+    links: dict[str, dict[str, str | None]] = {}
     for column in sorts:
         query = request.GET.copy()
         query.pop(page_param, None)
@@ -416,7 +417,7 @@ def _application_or_404(request, pk: int) -> Application:
     return get_object_or_404(applications_for(request.user), pk=pk)
 
 
-def _transition_states(user, application: Application) -> list[tuple[str, str]]:
+def _transition_states(user, application: Application) -> list[tuple[str, Text]]:
     """The states this user may move the application to (submission has its own form)."""
     side_allowed = {
         True: permits(user, Action.CHANGE, application),  # the operator's side

@@ -1,6 +1,8 @@
 """Serializers of the funding API: calls, entitlements, applications with their lines, decisions,
 grants and claims; and the writes machines make (a draft application, its lines, its submission)."""
 
+from typing import TYPE_CHECKING
+
 from rest_framework import serializers
 
 from digileap.schools.api.serializers import ScopedPrimaryKeyRelatedField
@@ -27,6 +29,9 @@ from ..models import (
 )
 from ..selectors import applications_for, calls_for
 from ..services.applications import application_draft, cost_line_add, cost_line_update
+
+if TYPE_CHECKING:
+    from digileap.devices.models import Device
 
 
 class CostCategorySerializer(serializers.ModelSerializer):
@@ -254,7 +259,9 @@ class GrantSerializer(serializers.ModelSerializer):
 
 class InvoiceLineSerializer(serializers.ModelSerializer):
     grant_line_position = serializers.IntegerField(source="grant_line.position", read_only=True)
-    devices = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    devices: "serializers.PrimaryKeyRelatedField[Device]" = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True
+    )
 
     class Meta:
         model = InvoiceLine

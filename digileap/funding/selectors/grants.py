@@ -12,9 +12,11 @@ and "not used" is approved − used (the proof of use reads it).
 """
 
 from decimal import Decimal
+from typing import TypeAlias, TypedDict
 
 from django.db.models import DecimalField, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
+from django_stubs_ext import WithAnnotations
 
 from digileap.accounts.models import Role
 from digileap.core.permissions import Action, assignments_for
@@ -87,11 +89,23 @@ def invoice_lines_for(user, action: str = Action.VIEW) -> QuerySet[InvoiceLine]:
     )
 
 
+class LineFigures(TypedDict):
+    """What ``with_figures`` annotates on a grant line."""
+
+    claimed: Decimal
+    used: Decimal
+    paid: Decimal
+    remaining: Decimal
+
+
+FiguredLine: TypeAlias = "WithAnnotations[GrantLine, LineFigures]"
+
+
 def _sum(path: str, condition: Q) -> Coalesce:
     return Coalesce(Sum(path, filter=condition), Value(ZERO), output_field=MONEY_FIELD)
 
 
-def with_figures(lines: QuerySet[GrantLine]) -> QuerySet[GrantLine]:
+def with_figures(lines: QuerySet[GrantLine]) -> QuerySet[FiguredLine]:
     """Grant lines annotated with ``claimed`` (claims submitted, approved or paid), ``used``
     (approved or paid), ``paid`` and
     ``remaining`` (approved − claimed), in one query."""
@@ -105,7 +119,7 @@ def with_figures(lines: QuerySet[GrantLine]) -> QuerySet[GrantLine]:
     ).annotate(remaining=F("approved") - F("claimed"))
 
 
-def grant_lines_with_figures(grant: Grant) -> list[GrantLine]:
+def grant_lines_with_figures(grant: Grant) -> list[FiguredLine]:
     """The grant's lines in order, each with approved, claimed, paid and remaining (quantised:
     SQLite sums decimals as floating point)."""
     lines = list(with_figures(grant.lines.select_related("category", "school").order_by("position")))
@@ -149,9 +163,9 @@ def grants_with_totals(grants: QuerySet[Grant]) -> QuerySet[Grant]:
 
 def claimed_elsewhere(grant: Grant, *, exclude_claim: int | None = None) -> dict[int, Decimal]:
     """Per grant line id, the funding claimed by the grant's counted claims other than ``exclude_claim``."""
-    lines = InvoiceLine.objects.filter(invoice__claim__grant=grant, invoice__claim__state__in=COUNTED_STATES).exclude(
-        invoice__claim_id=exclude_claim
-    )
+    lines = InvoiceLine.objects.filter(invoice__claim__grant=grant, invoice__claim__state__in=COUNTED_STATES)
+    if exclude_claim is not None:
+        lines = lines.exclude(invoice__claim_id=exclude_claim)
     return {
         row["grant_line_id"]: Decimal(row["total"]).quantize(Decimal("0.01"))
         for row in lines.order_by().values("grant_line_id").annotate(total=Sum("claimed"))

@@ -88,11 +88,11 @@ def proof_content(grant: Grant) -> dict:
             for line in sorted(invoice.lines.all(), key=lambda row: row.pk):
                 devices = sorted(line.devices.all(), key=lambda device: (device.serial, device.pk))
                 for device in devices:
-                    if device.delivery_id and device.delivery_id not in deliveries:
-                        delivery = device.delivery
+                    delivery = device.delivery
+                    if delivery is not None and delivery.pk not in deliveries:
                         deliveries[delivery.pk] = {
                             "note": delivery.note_number,
-                            "supplier": delivery.supplier.name if delivery.supplier_id else "",
+                            "supplier": delivery.supplier.name if delivery.supplier is not None else "",
                             "delivered_on": _day(delivery.delivered_on),
                             "acceptance": delivery.acceptance,
                             "accepted_at": _day(delivery.accepted_at),
@@ -141,7 +141,7 @@ def proof_content(grant: Grant) -> dict:
             {
                 "position": line.position,
                 "category": line.category.code,
-                "school": line.school.number if line.school_id else None,
+                "school": line.school.number if line.school is not None else None,
                 "description": line.description,
                 "amount": _money(line.amount),
                 "approved": _money(line.approved),

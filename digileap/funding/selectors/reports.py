@@ -17,8 +17,9 @@ the number of queries of a page is fixed whatever the call's size.
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any, TypeAlias, TypedDict
 
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import (
     Count,
     DecimalField,
@@ -34,8 +35,10 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django_stubs_ext import WithAnnotations
 
 from digileap.core.permissions import Action, assignments_for, can
+from digileap.core.types import Text
 from digileap.schools.selectors import operators_for
 
 from ..models import (
@@ -165,7 +168,7 @@ class CallFigures:
     approved: Decimal
     claimed: Decimal
     paid: Decimal
-    states: list[tuple[str, str, int]]  # (state, label, count) in the states' order
+    states: list[tuple[str, Text, int]]  # (state, label, count) in the states' order
     applications: int
 
     def share(self, amount: Decimal) -> Decimal | None:
@@ -179,7 +182,9 @@ def call_figures(user, call: Call, reader: CallReader | None = None) -> CallFigu
     """The call's figures over what ``user`` may see (four queries, and two for the reader)."""
     reader = reader or CallReader(user, call)
     counts = reader.state_counts
-    states = [(value, label, counts.get(value, 0)) for value, label in ApplicationState.choices]
+    states: list[tuple[str, Text, int]] = [
+        (value, label, counts.get(value, 0)) for value, label in ApplicationState.choices
+    ]
     requested = reader.requested_lines().aggregate(total=Sum("funding"))["total"] or ZERO
     approved = reader.grants().aggregate(total=Sum("approved_amount"))["total"] or ZERO
     claims = reader.claims().aggregate(
@@ -294,7 +299,8 @@ def operator_page(
     absent = [operator_id for operator_id in operators if values.get(operator_id) is None]
     # Stable sorts: the name order stays among equal figures.
     present.sort(key=lambda operator_id: values[operator_id], reverse=descending)
-    current = Paginator(present + absent, per_page).get_page(page)
+    # A page of operator ids, whose ids are then replaced by their rows.
+    current: Page[Any] = Paginator(present + absent, per_page).get_page(page)
     by_operator = {row.operator_id: row for row in rows.filter(operator_id__in=list(current.object_list))}
     current.object_list = [by_operator[operator_id] for operator_id in current.object_list]
     return current, used
@@ -329,7 +335,21 @@ class OperatorCall:
     due: list[DueItem] = field(default_factory=list)
 
 
-def operator_calls(user, operator) -> QuerySet[Call]:
+class OperatorFigures(TypedDict):
+    """What ``operator_calls`` annotates on a call: the operator's figures in it."""
+
+    entitlement: Decimal | None
+    applied: Decimal
+    approved: Decimal
+    claimed: Decimal
+    paid: Decimal
+    application_count: int
+
+
+FiguredCall: TypeAlias = "WithAnnotations[Call, OperatorFigures]"
+
+
+def operator_calls(user, operator) -> QuerySet[FiguredCall]:
     """The calls the operator may apply to (or applied to), that the user may see, each annotated
     with the operator's figures (one query)."""
     lines = CostLine.objects.filter(

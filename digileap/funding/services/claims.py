@@ -160,6 +160,7 @@ def _money(value: Any, *, field: str, name: str) -> Decimal:
     number, error = parse_money(value, name=name)
     if error:
         raise ValidationError({field: [error]})
+    assert number is not None  # parse_money gives a number or an error
     return number
 
 
@@ -226,6 +227,7 @@ def invoice_add(
         errors["file"] = [_("Upload the scan of the invoice.")]
     if errors:
         raise ValidationError(errors)
+    assert amount is not None  # else errors["total"]
     invoice = Invoice(
         claim=claim,
         operator_id=claim.grant.operator_id,
@@ -564,7 +566,11 @@ def claim_approve(*, actor, claim: Claim, reason: str = "") -> GrantEvent:
         raise ValidationError(
             _("Answer every question of the checklist first: %(items)s") % {"items": "; ".join(open_items)}
         )
-    refused = [item.display_text for item, answer in checklist if answer.answer == ReviewAnswer.Answer.NO]
+    refused = [
+        item.display_text
+        for item, answer in checklist
+        if answer is not None and answer.answer == ReviewAnswer.Answer.NO
+    ]
     if refused:
         raise ValidationError(
             _("The checklist answers no to: %(items)s. Return the claim instead.") % {"items": "; ".join(refused)}

@@ -35,6 +35,7 @@ def entitlement_set(*, actor, call: Call, operator: SchoolOperator, amount: Any)
     value, error = parse_money(amount, name=_("The entitlement"))
     if error:
         raise ValidationError({"amount": [error]})
+    assert value is not None  # parse_money gives a number or an error
     entitlement = Entitlement.objects.select_for_update().filter(call=call, operator=operator).first()
     if entitlement is None:
         entitlement = Entitlement(call=call, operator=operator, amount=value, source=Entitlement.Source.TYPED)

@@ -198,7 +198,7 @@ def place_in_rollout(*, actor, application: Application, plans) -> str:
     copy of the version in force with the schools pinned to that year, adopted when no year goes
     over its cap). Returns the note for the grant; never refuses the approval."""
     plan, period, note = _period_for(application)
-    if plan is None:
+    if plan is None or period is None:  # both or neither
         return note
     in_force = RolloutVersion.objects.filter(plan=plan, status=RolloutVersion.Status.ADOPTED).first()
     if in_force is None:

@@ -61,7 +61,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 # The operator writes and submits in these states.
 EDITABLE_STATES = frozenset({P.DUE, P.RETURNED})
 # GrantEvent states of a repayment claim (GrantEvent keeps the proof's states and these).
-REPAYMENT_EVENT = {
+REPAYMENT_EVENT: dict[str, str] = {
     RepaymentClaim.State.OPEN: "repayment_open",
     RepaymentClaim.State.REPAID: "repayment_repaid",
     RepaymentClaim.State.WAIVED: "repayment_waived",

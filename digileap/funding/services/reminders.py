@@ -28,6 +28,7 @@ as that language writes them. Nobody to write to: no row, counted as ``without_r
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TypedDict
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -324,10 +325,22 @@ def render_email(item: Due, user: User) -> EmailMultiAlternatives:
     return message
 
 
-def funding_reminders_send(*, today: datetime.date | None = None, dry_run: bool = False) -> dict:
+class SendSummary(TypedDict):
+    """What ``funding_reminders_send`` did (the command prints it)."""
+
+    today: str
+    due: int
+    sent: int
+    emails: int
+    already_sent: int
+    without_recipients: int
+    dry_run: bool
+
+
+def funding_reminders_send(*, today: datetime.date | None = None, dry_run: bool = False) -> SendSummary:
     """Send every reminder that is due and not sent yet; returns the summary the command prints."""
     today = today or timezone.localdate()
-    summary = {
+    summary: SendSummary = {
         "today": today.isoformat(),
         "due": 0,
         "sent": 0,

@@ -533,11 +533,13 @@ def checkers_of(application: Application) -> set[int]:
     people = set(answers.exclude(answered_by=None).values_list("answered_by_id", flat=True))
     answer_ids = [str(pk) for pk in answers.values_list("pk", flat=True)]
     if answer_ids:
-        people |= set(
-            AuditEvent.objects.filter(object_type="funding.reviewanswer", object_id__in=answer_ids)
+        people |= {
+            actor_id
+            for actor_id in AuditEvent.objects.filter(object_type="funding.reviewanswer", object_id__in=answer_ids)
             .exclude(actor_id=None)
             .values_list("actor_id", flat=True)
-        )
+            if actor_id is not None
+        }
     people |= set(
         ApplicationEvent.objects.filter(
             application=application, to_state=S.REVIEW, from_state__in=[S.FORMAL_CHECK, S.RESUBMITTED]
