@@ -9,3 +9,10 @@ def model_field(model: type[models.Model] | models.Model, name: str) -> models.F
     field = model._meta.get_field(name)
     assert isinstance(field, models.Field), f"{model._meta.label}.{name} is the reverse side of a relation"
     return field
+
+
+def max_length(model: type[models.Model], name: str) -> int:
+    """The ``max_length`` of the text field ``name`` of ``model``."""
+    length = model_field(model, name).max_length
+    assert length is not None, f"{model._meta.label}.{name} has no max_length"
+    return length
