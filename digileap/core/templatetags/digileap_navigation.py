@@ -58,3 +58,12 @@ def user_roles(context) -> list[str]:
         return []
     assignments = user.role_assignments.select_related("authority", "operator", "school", "supplier")
     return [str(assignment) for assignment in assignments]
+
+
+@register.simple_tag(takes_context=True)
+def second_factor_offered(context) -> bool:
+    """Whether the header links to the second factor's set-up (administrators, programme owners)."""
+    from digileap.accounts.otp import may_set_up
+
+    user = getattr(context.get("request"), "user", None)
+    return user is not None and may_set_up(user)
