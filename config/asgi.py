@@ -10,13 +10,13 @@ import os
 from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.prod")
-django_application = get_asgi_application()
+django_handler = get_asgi_application()
 
 from digileap.connectivity import ndt7  # noqa: E402  (after Django is set up)
 from digileap.core.limits import limit_request_body  # noqa: E402
 
 # A body over the limit is never read into the server (Django would spool it before any middleware).
-django_application = limit_request_body(django_application)
+django_application = limit_request_body(django_handler)
 
 
 async def application(scope, receive, send):

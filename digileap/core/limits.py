@@ -20,7 +20,7 @@ whose path holds such an id a 404.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from django.conf import settings
@@ -102,13 +102,14 @@ class RequestSizeLimitMiddleware:
         return self.get_response(request)
 
 
-ASGIApp = Callable[[dict, Callable[[], Awaitable[dict]], Callable[[dict], Awaitable[None]]], Awaitable[None]]
+Send = Callable[[Mapping[str, Any]], Awaitable[None]]
+ASGIApp = Callable[[dict, Callable[[], Awaitable[dict]], Send], Awaitable[None]]
 
 
 def limit_request_body(app: ASGIApp) -> ASGIApp:
     """Wrap an ASGI application so that a body over the limit is never read into the server."""
 
-    async def wrapped(scope: dict, receive: Callable[[], Awaitable[dict]], send: Callable[[dict], Awaitable[None]]):
+    async def wrapped(scope: dict, receive: Callable[[], Awaitable[dict]], send: Send):
         if scope.get("type") != "http":
             return await app(scope, receive, send)
         limit = request_max_bytes()
