@@ -11,28 +11,26 @@ from digileap.core.contributions import MenuEntry, Todo, register_menu, register
 
 
 def _menu(user: Any) -> list[MenuEntry]:
-    from .selectors import reach_of
+    from .selectors import manages_people
 
     if user is None or not user.is_authenticated:
         return []
     url = reverse_or_none("people:user-list")
-    if url is None or not reach_of(user).manages_people:
+    if url is None or not manages_people(user):
         return []
     return [MenuEntry("people", _("People"), url)]
 
 
 def _todos(user: Any) -> list[Todo]:
-    from .selectors import open_requests, reach_of
+    from .selectors import manages_people, open_requests
 
-    if not reach_of(user).manages_people:
+    if not manages_people(user):
         return []
     count = open_requests(user).count()
     url = reverse_or_none("people:accessrequest-list")
     if not url:
         return []
-    text = ngettext("%(count)s person waits for a role.", "%(count)s people wait for a role.", count) % {
-        "count": count
-    }
+    text = ngettext("%(count)s person waits for a role.", "%(count)s people wait for a role.", count) % {"count": count}
     return [Todo("people-waiting", str(_("Waiting for a role")), count, url, text)]
 
 
