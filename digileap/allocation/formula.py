@@ -165,6 +165,7 @@ class LineResult:
     @property
     def explanation(self) -> dict[str, Any]:
         if self._explanation is None:
+            assert self._explanation_json is not None  # a line has one of the two
             self._explanation = json.loads(self._explanation_json)
         return self._explanation
 
@@ -213,10 +214,15 @@ class Result:
         self.unallocated = unallocated
         self.warnings = [] if warnings is None else warnings
 
+    def _columns(self) -> tuple[list, ...]:
+        """The table of the vectorised path (there when the lines are not made yet)."""
+        assert self._table is not None  # a result has its lines or its table
+        return self._table
+
     @property
     def lines(self) -> list[LineResult]:
         if self._lines is None:
-            ids, _units, amounts, claims, eligible, bounds, texts = self._table
+            ids, _units, amounts, claims, eligible, bounds, texts = self._columns()
             self._lines = [
                 LineResult(*values[:5], explanation_json=values[5])
                 for values in zip(
@@ -229,7 +235,7 @@ class Result:
         """Per line: school id, amount, claim (Decimals, or their exact text), eligible pupils,
         bound and the explanation as JSON text (keys sorted)."""
         if self._lines is None:
-            ids, _units, amounts, claims, eligible, bounds, texts = self._table
+            ids, _units, amounts, claims, eligible, bounds, texts = self._columns()
             return zip(ids, amounts, claims, eligible, bounds, texts, strict=True)
         return (
             (line.school_id, line.amount, line.claim, line.eligible_pupils, line.bound, line.explanation_json)
@@ -240,13 +246,13 @@ class Result:
     def schools_count(self) -> int:
         """Schools that get something."""
         if self._lines is None:
-            return sum(1 for units in self._table[1] if units > 0)
+            return sum(1 for units in self._columns()[1] if units > 0)
         return sum(1 for line in self._lines if line.amount > 0)
 
     @property
     def eligible_pupils(self) -> int:
         if self._lines is None:
-            return sum(self._table[4])
+            return sum(self._columns()[4])
         return sum(line.eligible_pupils for line in self._lines)
 
     def __eq__(self, other: object) -> bool:
@@ -508,10 +514,10 @@ def _limits(formula: Formula, school: SchoolInput, eligible: int, is_money: bool
         candidates.append((_to_units(formula.cap_per_school, is_money, ROUND_DOWN), BOUND_CAP_SCHOOL))
         shown["cap_per_school"] = str(formula.cap_per_school)
     if formula.cap_per_pupil is not None:
-        cap = formula.cap_per_pupil * eligible
-        candidates.append((_to_units(cap, is_money, ROUND_DOWN), BOUND_CAP_PER_PUPIL))
+        pupils_cap = formula.cap_per_pupil * eligible
+        candidates.append((_to_units(pupils_cap, is_money, ROUND_DOWN), BOUND_CAP_PER_PUPIL))
         shown["cap_per_pupil"] = str(formula.cap_per_pupil)
-        shown["cap_for_pupils"] = str(_from_units(_to_units(cap, is_money, ROUND_DOWN), is_money))
+        shown["cap_for_pupils"] = str(_from_units(_to_units(pupils_cap, is_money, ROUND_DOWN), is_money))
     if formula.need == "cap" and school.need_units is not None:
         need = Decimal(school.need_units)
         value = need * formula.need_unit_price if is_money and formula.need_unit_price is not None else need
@@ -996,7 +1002,7 @@ def _compute_vectorised(
     unit = 100 if is_money else 1
     by_groups = formula.pupils == "eligible_groups"
     group_pupils = np.array([s.eligible_group_pupils for s in schools], dtype=np.int64) if by_groups else None
-    eligible = group_pupils if by_groups else pupils.total(n)
+    eligible = pupils.total(n) if group_pupils is None else group_pupils
     largest_count = max(int(eligible.max()), pupils.largest())
     if largest_count >= 2**31:
         return None
@@ -1031,7 +1037,7 @@ def _compute_vectorised(
         if formula.base_per_school:
             step_columns.append([f'{{"step": "base", "value": "{formula.base_per_school}"}}'] * n)
         for rule, factor in zip(formula.per_pupil, rule_factors, strict=True):
-            if by_groups:
+            if group_pupils is not None:  # by groups
                 counts, missing = group_pupils, np.zeros(n, dtype=bool)
             else:
                 counts, missing = pupils.for_rule(rule, n)
@@ -1120,8 +1126,11 @@ def _compute_vectorised(
                 continue
             known = memo_need.get(u)
             if known is None:
-                value = Decimal(u) * price if price is not None else Decimal(u)
-                known = memo_need[u] = (_to_units(value, is_money, ROUND_DOWN), f'"need": "{value}", "need_units": {u}')
+                need_value = Decimal(u) * price if price is not None else Decimal(u)
+                known = memo_need[u] = (
+                    _to_units(need_value, is_money, ROUND_DOWN),
+                    f'"need": "{need_value}", "need_units": {u}',
+                )
             if known[0] >= _SAFE:
                 return None
             need_cap[i] = known[0]
@@ -1185,8 +1194,8 @@ def _compute_vectorised(
         bound = [""] * n
         share_info: list[dict] = [{} for _ in range(n)]
         if total_units is None:
-            values = _direct(claims, floor, cap, has_cap, is_money)
-            for i, (value, code) in enumerate(zip(*values, strict=True)):
+            direct = _direct(claims, floor, cap, has_cap, is_money)
+            for i, (value, code) in enumerate(zip(*direct, strict=True)):
                 amounts[i] = value
                 bound[i] = {0: "", 1: BOUND_FLOOR, 2: cap_by[i]}[code]
                 share_info[i] = {"distribution": "direct"}
