@@ -41,7 +41,9 @@ import random
 import statistics
 import time
 from collections import Counter
+from collections.abc import Callable
 from decimal import Decimal
+from typing import TypeVar, cast
 
 from _setup import bench_admin, migrate, setup
 
@@ -69,7 +71,7 @@ UNITS_FORMULA = {
     "cap_per_pupil": "0.5",
 }
 # (levels with their grades; None: the level is given as a total), size range, share of schools
-KINDS = [
+KINDS: list[tuple[dict[int, tuple[int, ...]], tuple[int, int], int]] = [
     ({1: (1, 2, 3, 4, 5, 6)}, (80, 500), 55),
     ({2: (7, 8, 9, 10)}, (150, 700), 20),
     ({2: (7, 8, 9, 10), 3: (11, 12, 13)}, (400, 1300), 15),
@@ -170,17 +172,22 @@ def build(schools: int, admin):
 CPU: dict[int, list[float]] = {}  # this process's CPU seconds of each timing list (by its id)
 
 
-def seconds(function, repeat: int) -> tuple[list[float], object]:
-    """Wall-clock seconds of ``repeat`` runs, and the last result. The process's CPU seconds are
-    kept beside them (``CPU``): on a shared machine they show the work without the waiting."""
-    timings, cpu, result = [], [], None
+T = TypeVar("T")
+
+
+def seconds(function: Callable[..., T], repeat: int) -> tuple[list[float], T]:
+    """Wall-clock seconds of ``repeat`` runs (at least one), and the last result. The process's CPU
+    seconds are kept beside them (``CPU``): on a shared machine they show the work without the waiting."""
+    timings: list[float] = []
+    cpu: list[float] = []
+    result: T | None = None
     for _ in range(repeat):
         started, cpu_started = time.perf_counter(), time.process_time()
         result = function()
         timings.append(time.perf_counter() - started)
         cpu.append(time.process_time() - cpu_started)
     CPU[id(timings)] = cpu
-    return timings, result
+    return timings, cast(T, result)
 
 
 def summary(timings: list[float], baseline: list[float] | None = None) -> dict:

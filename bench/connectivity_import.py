@@ -59,7 +59,11 @@ def write_file(path: Path, rows: int, numbers: list[str]) -> None:
     """Four tests a school a day, at 08:00, 10:30, 13:00 and 15:30 local time plus a few seconds."""
     generator = random.Random(13)
     first = datetime.datetime(2026, 10, 1, 8, 0)
-    slots = (datetime.timedelta(0), datetime.timedelta(hours=2, minutes=30), datetime.timedelta(hours=5))
+    slots: tuple[datetime.timedelta, ...] = (
+        datetime.timedelta(0),
+        datetime.timedelta(hours=2, minutes=30),
+        datetime.timedelta(hours=5),
+    )
     slots += (datetime.timedelta(hours=7, minutes=30),)
     with open(path, "w", encoding="cp1252", newline="") as stream:
         stream.write("measured_at;school;download_mbps;upload_mbps;latency_ms\r\n")

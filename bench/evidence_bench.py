@@ -73,6 +73,7 @@ def _build(devices: int) -> dict:
     from django.utils import timezone
 
     from digileap.core.bulk import bulk_insert
+    from digileap.core.model_fields import model_field
     from digileap.devices import lifecycle
     from digileap.devices.models import Delivery, Device, DeviceEvent, DeviceModel, SelfPurchase, Supplier
     from digileap.programmes import services
@@ -219,7 +220,13 @@ def _build(devices: int) -> dict:
     # The first lifecycle event of every device, in SQL (no ids through Python).
     event = DeviceEvent._meta
     fields = lifecycle.initial_event_fields()
-    columns = ", ".join(connection.ops.quote_name(event.get_field(name).column) for name in fields)
+
+    def column(name: str) -> str:
+        column = model_field(DeviceEvent, name).column
+        assert column is not None  # a concrete field
+        return column
+
+    columns = ", ".join(connection.ops.quote_name(column(name)) for name in fields)
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {connection.ops.quote_name(event.db_table)} ({columns}) "
@@ -283,7 +290,9 @@ def baseline() -> dict:
     from digileap.programmes.indicators import get_kind
 
     target = _target()
-    records = get_kind(target.indicator.kind).records(target, AS_OF)
+    kind = get_kind(target.defined_indicator.kind)
+    assert kind is not None
+    records = kind.records(target, AS_OF)
     rows = records.rows
     queryset = rows.ordered() if hasattr(rows, "ordered") else None
     if queryset is None:

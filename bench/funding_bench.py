@@ -372,7 +372,7 @@ def series(client, url: str, requests: int, budget: float) -> dict:
         for _ in range(2):
             client.get(url)
     statuses: dict[int, int] = {}
-    timings = []
+    timings: list[float] = []
     begun = time.perf_counter()
     while len(timings) < requests and (len(timings) < 3 or time.perf_counter() - begun < budget):
         started = time.perf_counter()
@@ -667,11 +667,12 @@ def dossier_figures(data: dict, repeat: int) -> dict:
                   position=line.position, description=line.description, amount=line.amount, approved=line.funding)
         for line in lines
     )  # fmt: skip
-    device_model = DeviceModel.objects.filter(authority=data["authority"]).first()
-    if device_model is None:
+    found = DeviceModel.objects.filter(authority=data["authority"]).first()
+    if found is None:
         from digileap.devices.tests.factories import DeviceModelFactory
 
-        device_model = DeviceModelFactory(authority=data["authority"])
+        found = DeviceModelFactory.create(authority=data["authority"])
+    device_model: DeviceModel = found
     devices = Device.objects.bulk_create(
         Device(serial=f"BENCH-SN-{n:05d}", manufacturer=device_model.manufacturer, device_model=device_model,
                device_type=device_model.device_type, programme=data["programme"], school=schools[n % 10],

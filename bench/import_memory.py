@@ -29,6 +29,7 @@ import tempfile
 import time
 import tracemalloc
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from _setup import bench_admin, migrate, setup
@@ -86,7 +87,7 @@ def baseline_peak(path: Path, kind: str) -> float:
     tracemalloc.start()
     if kind == "csv":
         with open(path, encoding="cp1252", newline="") as stream:
-            held = list(csv.reader(stream, delimiter=";"))
+            held: list[Sequence[object]] = list(csv.reader(stream, delimiter=";"))
     else:
         import openpyxl
 
@@ -133,7 +134,7 @@ def bomb(directory: Path, unpacked_mb: int = 1100) -> Path:
     import openpyxl
 
     workbook = openpyxl.Workbook()
-    workbook.active.append(["number", "name"])
+    workbook.worksheets[0].append(["number", "name"])  # the new workbook's (active) sheet
     buffer = io.BytesIO()
     workbook.save(buffer)
     source = zipfile.ZipFile(buffer)

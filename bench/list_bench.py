@@ -64,7 +64,7 @@ def main() -> None:
     staff, _created = User.objects.get_or_create(username="bench-operator-staff")
     RoleAssignment.objects.get_or_create(user=staff, role="operator_staff", scope_kind="operator", operator=operator)
     users = {"administrator": admin, "operator staff": staff}
-    targets = {}
+    targets: dict[str, tuple[str | None, list[str]]] = {}
     for label, name, queries in (
         ("page /schools/", "schools:school-list", PAGE_QUERIES),
         ("API /api/schools/", "school-list", API_QUERIES),
@@ -73,17 +73,21 @@ def main() -> None:
             targets[label] = (reverse(name), queries)
         except NoReverseMatch:
             targets[label] = (None, queries)
-    result = {"schools": School.objects.count(), "operator_schools": operator.schools.count(), "runs": []}
+    assert operator is not None  # the bench's schools have operators
+    runs: list[dict[str, object]] = []
+    result = {"schools": School.objects.count(), "operator_schools": operator.schools.count(), "runs": runs}
     for target, (url, queries) in targets.items():
         for role, user in users.items():
             if url is None:
-                result["runs"].append({"target": target, "role": role, "missing": True})
+                runs.append({"target": target, "role": role, "missing": True})
                 continue
             client = Client()
             client.force_login(user)
             for query in queries:  # warm up: templates, caches, the database's pages
                 client.get(url + query)
-            timings, statuses, by_query = [], {}, {}
+            timings: list[float] = []
+            statuses: dict[int, int] = {}
+            by_query: dict[str, list[float]] = {}
             for index in range(args.requests):
                 query = queries[index % len(queries)]
                 started = time.perf_counter()
@@ -91,7 +95,7 @@ def main() -> None:
                 timings.append((time.perf_counter() - started) * 1000)
                 by_query.setdefault(query, []).append(timings[-1])
                 statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
-            result["runs"].append(
+            runs.append(
                 {
                     "target": target,
                     "role": role,

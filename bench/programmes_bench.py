@@ -177,6 +177,7 @@ def main() -> None:
     args = parser.parse_args()
     setup()
     migrate()
+    from django.http import StreamingHttpResponse
     from django.test import Client
     from django.urls import reverse
     from django.utils import timezone
@@ -213,7 +214,7 @@ def main() -> None:
         for _ in range(requests):
             started = time.perf_counter()
             response = client.get(url)
-            if response.streaming:
+            if isinstance(response, StreamingHttpResponse):  # (response.streaming)
                 b"".join(response.streaming_content)
             timings.append((time.perf_counter() - started) * 1000)
             statuses[response.status_code] = statuses.get(response.status_code, 0) + 1

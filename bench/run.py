@@ -211,7 +211,7 @@ def table(rows: list[list[str]], headers: list[str]) -> str:
 def baseline_cells(figure: dict | None, digits: int = 2) -> list[str]:
     """The ``baseline s`` and ``ratio`` cells of a figure ("-" where the JSON has no baseline)."""
     baseline = (figure or {}).get("baseline_seconds")
-    if not baseline:
+    if not baseline or figure is None:  # (no baseline without a figure)
         return ["-", "-"]
     ratio = figure.get("ratio") or figure["seconds"] / baseline
     return [f"{baseline:.{digits}f}" if baseline >= 1 else f"{baseline:.2g}", f"{ratio:.1f}x"]
@@ -575,7 +575,7 @@ def main() -> None:
                 str(DELIVERY_ROWS),
                 database_url=f"sqlite:///{folder_path / 'unused.sqlite3'}",
             )
-        backends = []
+        backends: list[Sqlite | Postgres] = []
         if parts - {"rollout", "limits"}:
             if args.backend in ("sqlite", "both"):
                 backends.append(Sqlite(folder_path))

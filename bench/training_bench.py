@@ -102,7 +102,7 @@ def main() -> None:
     only = {part.strip() for part in args.only.split(",") if part.strip()} or None
     SCALE = args.scale
     with tempfile.TemporaryDirectory(prefix="digileap-bench-") as folder:
-        backends = []
+        backends: list[Sqlite | Postgres] = []
         if args.backend in ("sqlite", "both"):
             backends.append(Sqlite(Path(folder)))
         if args.backend in ("postgresql", "postgres", "both"):

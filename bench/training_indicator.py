@@ -117,6 +117,7 @@ def main() -> None:
     from django.db import connection
 
     from digileap.programmes.indicators import get_kind
+    from digileap.programmes.models import Target
     from digileap.programmes.tests.factories import IndicatorFactory, TargetFactory
     from digileap.training.models import Attendance, Completion
 
@@ -131,8 +132,9 @@ def main() -> None:
         with connection.cursor() as cursor:
             cursor.execute(f"VACUUM ANALYZE {Completion._meta.db_table}, {Attendance._meta.db_table}")
     indicator = IndicatorFactory(programme=programme, kind="training_teachers_trained", parameters={})
-    target = TargetFactory(programme=programme, indicator=indicator)
+    target: Target = TargetFactory.create(programme=programme, indicator=indicator)
     kind = get_kind("training_teachers_trained")
+    assert kind is not None
     value_ms, value = median_ms(lambda: kind.compute(target, AS_OF))
 
     def baseline():
