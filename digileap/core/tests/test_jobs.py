@@ -401,6 +401,7 @@ def test_of_two_imports_of_the_same_file_one_wins_and_the_other_says_the_data_ch
     assert School.objects.count() == schools + 4
     # Run again, it finds the rows there.
     monkeypatch.setattr(SchoolImporter, "plan", original_plan)
-    retry = import_job_retry(job=second, actor=owner)
+    with django_capture_on_commit_callbacks(execute=True):
+        retry = import_job_retry(job=second, actor=owner)
     retry.refresh_from_db()
     assert retry.summary == {"created": 0, "updated": 0, "unchanged": 4, "rejected": 0}
