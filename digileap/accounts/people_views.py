@@ -247,6 +247,7 @@ def userinvitation_create(request: HttpRequest) -> HttpResponse:
                 first_name=data.get("first_name", ""),
                 last_name=data.get("last_name", ""),
                 language=get_language(),
+                base_url=request.build_absolute_uri("/"),
                 **form.grant(),
             )
         except ValidationError as error:

@@ -224,11 +224,14 @@ def _forget(user: User, actor: Any = None) -> None:
 # Invitations.
 
 
-def invitation_url(token: str) -> str:
-    return settings.DIGILEAP_BASE_URL.rstrip("/") + reverse("people:userinvitation-accept", kwargs={"token": token})
+def invitation_url(token: str, base_url: str = "") -> str:
+    """The link in the e-mail: ``DIGILEAP_BASE_URL`` if set, else the address of the request that
+    sent the invitation (``base_url``), so that the link in the e-mail opens from a mail program."""
+    base = settings.DIGILEAP_BASE_URL or base_url
+    return base.rstrip("/") + reverse("people:userinvitation-accept", kwargs={"token": token})
 
 
-def _invitation_email(invitation: UserInvitation, token: str, language: str) -> EmailMessage:
+def _invitation_email(invitation: UserInvitation, token: str, language: str, base_url: str = "") -> EmailMessage:
     with translation.override(language):
         subject = _("Your invitation to Digileap")
         body = render_to_string(
@@ -238,7 +241,7 @@ def _invitation_email(invitation: UserInvitation, token: str, language: str) -> 
                 "role": invitation.get_role_display(),
                 "scope": scope_label(invitation),
                 "inviter": invitation.invited_by,
-                "url": invitation_url(token),
+                "url": invitation_url(token, base_url),
                 "expires": formats.date_format(timezone.localtime(invitation.expires_at), "DATE_FORMAT"),
             },
         )
@@ -262,9 +265,11 @@ def invite_user(
     first_name: str = "",
     last_name: str = "",
     language: str | None = None,
+    base_url: str = "",
 ) -> tuple[UserInvitation, str]:
     """E-mail a one-time link that grants ``role`` over ``scope``; returns the invitation and the
-    link's token (shown nowhere else: only its SHA-256 is kept)."""
+    link's token (shown nowhere else: only its SHA-256 is kept). ``base_url``: the installation's
+    address as the request saw it, for the link when ``DIGILEAP_BASE_URL`` is not set."""
     fields = _scope_fields(role, scope_kind, scope, is_administrator)
     _authorize_grant(actor, _grant_values(role, scope_kind, fields, is_administrator))
     address = (email or "").strip().lower()
@@ -303,7 +308,7 @@ def invite_user(
         language or "", getattr(existing, "preferred_language", "") or "", actor.preferred_language or ""
     )
     try:
-        _invitation_email(invitation, token, chosen).send()
+        _invitation_email(invitation, token, chosen, base_url).send()
     except (smtplib.SMTPException, OSError) as error:
         # The transaction rolls back: no invitation is kept without its e-mail.
         raise ValidationError(

@@ -256,6 +256,7 @@ class UserInvitationCreateSerializer(serializers.Serializer):
             first_name=validated_data["first_name"],
             last_name=validated_data["last_name"],
             language=validated_data["language"],
+            base_url=self.context["request"].build_absolute_uri("/"),
         )
         return invitation
 

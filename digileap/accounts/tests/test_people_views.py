@@ -100,6 +100,9 @@ def test_inviting_through_the_form(actors, world):
         "coord@example.org", "school_coordinator", world.school.pk, actors[OPERATOR_ADMIN].pk,
     )  # fmt: skip
     assert len(mail.outbox) == 1
+    # Without DIGILEAP_BASE_URL the link takes the address the form was sent to: it opens from a mail program.
+    token = re.search(r"invitation/([^/]+)/", mail.outbox[0].body).group(1)
+    assert f"http://testserver/accounts/people/invitation/{token}/" in mail.outbox[0].body
     missing_scope = client.post(
         reverse("people:userinvitation-create"), {"email": "x@example.org", "role": Role.SCHOOL_COORDINATOR}
     )
