@@ -7,6 +7,8 @@ is a 403. Every write is a POST that calls a service; a service's ``ValidationEr
 onto the form and nothing is written.
 """
 
+from collections.abc import Iterator
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -269,7 +271,7 @@ def campaign_analysis_run(request, pk: int):
     return redirect("connectivity:campaign-analysis", pk=campaign.pk)
 
 
-def proposal_table(run: AnalysisRun, user, operator=None) -> tuple[list[str], object]:
+def proposal_table(run: AnalysisRun, user, operator=None) -> tuple[list[str], Iterator[list[object]]]:
     """Headers and rows of the proposals export, in the page's language."""
     headers = [
         _("Rank"),
@@ -289,7 +291,7 @@ def proposal_table(run: AnalysisRun, user, operator=None) -> tuple[list[str], ob
     ]
     options = dict(Proposal.Option.choices)
 
-    def rows():
+    def rows() -> Iterator[list[object]]:
         for proposal in proposals_ranked(run, user, operator=operator).iterator(chunk_size=2000):
             yield [
                 proposal.rank,

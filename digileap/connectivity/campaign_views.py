@@ -29,6 +29,7 @@ from .forms_campaigns import CampaignForm, CampaignSchoolsForm, SchoolFilterForm
 from .models import Benchmark, Campaign, Measurement
 from .selectors.campaigns import (
     NONE,
+    CoveredSchool,
     answer_state_q,
     campaign_progress,
     campaigns_for,
@@ -280,13 +281,15 @@ def campaign_detail(request, pk: int):
         if filters.cleaned_data["state"]:
             schools = schools.filter(answer_state_q(filters.cleaned_data["state"]))
     page = Paginator(schools.order_by("school__name", "school_id"), SCHOOLS_PER_PAGE).get_page(request.GET.get("page"))
+    # The page's rows keep the answer flags (mypy loses them through the paginator).
+    rows: list[CoveredSchool] = list(page.object_list)
     school_rows = [
         {
             "school": row.school,
             "state": state_of(row.has_submitted, row.has_answer),
             "survey_url": survey_link(campaign.pk, row.school_id),
         }
-        for row in page.object_list
+        for row in rows
     ]
     query = urlencode({key: value for key, value in request.GET.items() if key in ("operator", "state") and value})
     can_change = permits(request.user, Action.CHANGE, campaign)

@@ -2,11 +2,13 @@
 validates, writes and audits. Names and descriptions are typed in the five languages with the
 programmes app's ``TranslationsField`` (one fieldset, each language labelled by its own name)."""
 
+from collections.abc import Sequence
+
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from digileap.core.forms import choice_field, model_choice_field
+from digileap.core.forms import choice_field, label_choices, model_choice_field
 from digileap.programmes.forms import DateInput, ServiceFormMixin, TranslationsField
 from digileap.programmes.models import Programme
 from digileap.schools.models import School, SchoolOperator
@@ -49,9 +51,8 @@ class CampaignForm(ServiceFormMixin, forms.Form):
         if campaign is not None or programmes is None:
             del self.fields["programme"]
         else:
-            field = self.fields["programme"]
+            field = label_choices(self, "programme", lambda programme: f"{programme.code}: {programme.display_name}")
             field.queryset = programmes
-            field.label_from_instance = lambda programme: f"{programme.code}: {programme.display_name}"
             only = list(programmes[:2])
             if len(only) == 1:
                 field.empty_label = None
@@ -125,12 +126,15 @@ class CampaignSchoolsForm(ServiceFormMixin, forms.Form):
 
     def __init__(self, *args, shown: QuerySet[School], **kwargs):
         super().__init__(*args, **kwargs)
-        field = self.fields["schools"]
-        field.queryset = shown
-        field.label_from_instance = lambda school: (
-            f"{school.name} ({school.number}) · {school.operator.name}"
-            + (f" · {school.type_label}" if school.type_label else "")
+        field = label_choices(
+            self,
+            "schools",
+            lambda school: (
+                f"{school.name} ({school.number}) · {school.operator.name}"
+                + (f" · {school.type_label}" if school.type_label else "")
+            ),
         )
+        field.queryset = shown
 
 
 class SchoolStateFilterForm(forms.Form):
@@ -145,6 +149,6 @@ class SchoolStateFilterForm(forms.Form):
         choices=[("", _("All"))] + [(state, label) for state, label in STATE_LABELS.items() if state in ANSWER_STATES],
     )
 
-    def __init__(self, *args, operators: list[tuple[int, str]], **kwargs):
+    def __init__(self, *args, operators: Sequence[tuple[int | None, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        choice_field(self, "operator").choices = [("", _("All"))] + operators
+        choice_field(self, "operator").choices = [("", _("All")), *operators]

@@ -19,7 +19,9 @@ class TestLinkForm(forms.Form):
         required=False,
         help_text=_("Who or where it is for, e.g. staff room, ICT lab."),
     )
-    site = forms.ModelChoiceField(label=_("Site"), queryset=None, required=False, empty_label=_("The whole school"))
+    site: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Site"), queryset=None, required=False, empty_label=_("The whole school")
+    )
     days = forms.IntegerField(label=_("Valid for (days)"), min_value=1, max_value=MAX_LINK_DAYS)
 
     def __init__(self, *args, sites, **kwargs):
@@ -36,7 +38,9 @@ class StartForm(forms.Form):
     connection = forms.ChoiceField(
         label=_("How is this device connected?"), choices=CONNECTION_CHOICES, widget=forms.RadioSelect
     )
-    site = forms.ModelChoiceField(label=_("Site"), queryset=None, required=False, empty_label=_("The whole school"))
+    site: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Site"), queryset=None, required=False, empty_label=_("The whole school")
+    )
 
     def __init__(self, *args, sites=None, **kwargs):
         super().__init__(*args, **kwargs)

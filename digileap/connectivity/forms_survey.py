@@ -3,10 +3,12 @@ formset. The service (``services.survey.response_save``) checks every rule; its 
 the field (``uplinks-<n>-<field>`` on the n-th filled uplink row)."""
 
 import re
+from typing import cast
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import BaseFormSet, formset_factory
+from django.forms.utils import ErrorList
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -119,6 +121,8 @@ class UplinkForm(forms.Form):
 
 
 class BaseUplinkFormSet(BaseFormSet):
+    _non_form_errors: ErrorList | None  # Django's, set by full_clean (and here by add_service_errors)
+
     def _construct_form(self, i, **kwargs):
         kwargs["empty_permitted"] = True
         kwargs["use_required_attribute"] = False
@@ -136,8 +140,12 @@ class BaseUplinkFormSet(BaseFormSet):
         return [form.uplink() for form in self.kept_forms()]
 
 
-UplinkFormSet = formset_factory(
-    UplinkForm, formset=BaseUplinkFormSet, extra=EXTRA_UPLINK_ROWS, can_delete=True, max_num=20, validate_max=True
+# A subclass of BaseUplinkFormSet (django-stubs types formset_factory's result as the plain base).
+UplinkFormSet = cast(
+    type[BaseUplinkFormSet],
+    formset_factory(
+        UplinkForm, formset=BaseUplinkFormSet, extra=EXTRA_UPLINK_ROWS, can_delete=True, max_num=20, validate_max=True
+    ),
 )
 
 

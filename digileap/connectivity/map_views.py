@@ -177,7 +177,7 @@ def campaign_mapdata(request, pk: int):
         etag = '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
         if request.headers.get("If-None-Match") == etag:
             return HttpResponseNotModified()
-    data = {
+    data: dict[str, object] = {
         "campaign": {"id": campaign.pk, "code": campaign.code, "name": localized(campaign.name) or campaign.code},
         "map": map_settings(campaign.programme),
         "run": None,
@@ -193,8 +193,10 @@ def campaign_mapdata(request, pk: int):
         "links": _link_templates(),
         "texts": _texts(),
     }
+    placed, unplaced = 0, 0
     if selection is not None:
         rows, unplaced = selectors.map_rows(request.user, selection)
+        placed = len(rows)
         benchmark = selection.benchmark
         data.update(
             run={"id": run.pk, "as_of": run.as_of.isoformat()},
@@ -202,7 +204,7 @@ def campaign_mapdata(request, pk: int):
             schools=rows,
             unplaced=unplaced,
         )
-    data["summary"] = _summary(len(data["schools"]), data["unplaced"], run)
+    data["summary"] = _summary(placed, unplaced, run)
     response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "separators": (",", ":")})
     response["Cache-Control"] = "private, max-age=60"
     if etag:

@@ -84,7 +84,7 @@ def make_ticket(*, test_id: int, max_bytes: int) -> str:
     return signing.dumps({"t": test_id, "b": max_bytes, "n": secrets.token_urlsafe(12)}, salt=TICKET_SALT)
 
 
-def read_ticket(ticket: str, *, max_age: float = TICKET_MAX_AGE) -> dict:
+def read_ticket(ticket: str, *, max_age: int = TICKET_MAX_AGE) -> dict:
     """``{"t": test id, "b": byte cap, "n": nonce}``; raises ``TicketError``."""
     if not ticket:
         raise TicketError("no ticket")
@@ -103,7 +103,7 @@ def make_summary(*, test_id: int, direction: str, num_bytes: int, elapsed_us: in
     return signing.dumps({"t": test_id, "d": direction, "b": num_bytes, "us": elapsed_us}, salt=SUMMARY_SALT)
 
 
-def read_summary(summary: str, *, test_id: int, direction: str, max_age: float = SUMMARY_MAX_AGE) -> dict:
+def read_summary(summary: str, *, test_id: int, direction: str, max_age: int = SUMMARY_MAX_AGE) -> dict:
     """The server's own count of one direction, ``{"bytes": n, "elapsed_us": µs}``, from a summary this
     installation signed for this test and direction; raises ``signing.BadSignature`` otherwise."""
     data = signing.loads(summary, salt=SUMMARY_SALT, max_age=max_age)

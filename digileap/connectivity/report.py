@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 
 from digileap.core.exports import safe_cell
 from digileap.core.formatting import format_number
+from digileap.core.model_fields import model_field
 from digileap.core.packs import zip_info
 from digileap.programmes.translation import localized
 
@@ -150,8 +151,8 @@ class ReportContent:
         self.option_labels = dict(Proposal.Option.choices)
         self.source_labels = dict(Source.choices)
         schools = data.schools
-        self.total = groups_by(schools, lambda row: "", data.benchmarks, _("All schools"))
-        self.total = self.total[0] if self.total else None
+        total = groups_by(schools, lambda row: "", data.benchmarks, _("All schools"))
+        self.total: Group | None = total[0] if total else None
         self.by_region = groups_by(schools, lambda row: row.region, data.benchmarks, self.no_region)
         self.by_type = groups_by(schools, lambda row: row.school_type, data.benchmarks, self.no_type)
         self.proposals = data.proposals
@@ -160,9 +161,8 @@ class ReportContent:
         self.proposals_total = proposal_totals(data.proposals, lambda row: "", _("All schools"))
         self.technologies = sorted({t for row in schools for t in row.technologies}, key=self._technology_order)
         self.problems = sorted({p for row in schools for p in row.problems}, key=self._problem_order)
-        survey_model = SurveyResponse._meta
-        self.survey_fields = [str(survey_model.get_field(name).verbose_name) for name in SURVEY_FIELDS]
-        self.uplink_fields = [str(Uplink._meta.get_field(name).verbose_name) for name in UPLINK_FIELDS]
+        self.survey_fields = [str(model_field(SurveyResponse, name).verbose_name) for name in SURVEY_FIELDS]
+        self.uplink_fields = [str(model_field(Uplink, name).verbose_name) for name in UPLINK_FIELDS]
         self.problem_choices = [str(label) for _code, label in Problem.choices]
         self.sources = [(self.source_labels.get(code, code), rows) for code, rows in data.sources]
         self.measurement_rows = sum(rows for _code, rows in data.sources)
@@ -438,7 +438,7 @@ def render_xlsx(content: ReportContent) -> bytes:
 
     run = content.run
     workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook.remove(workbook.worksheets[0])  # the empty sheet a new workbook has
     used: set[str] = set()
 
     sheet = Sheet(workbook, _("Report"), used)
@@ -469,8 +469,8 @@ def render_xlsx(content: ReportContent) -> bytes:
         sheet.add(label)
     sheet.blank()
     sheet.header(_("Measurement source"), _("Raw rows in the window"))
-    for label, rows in content.sources:
-        sheet.add(label, (rows, INTEGER))
+    for source_label, rows in content.sources:
+        sheet.add(source_label, (rows, INTEGER))
     sheet.add(_("Daily summaries in the window"), (content.data.aggregate_days, INTEGER))
     sheet.add(_("Tests they count"), (content.data.aggregate_tests, INTEGER))
     sheet.blank()
@@ -554,20 +554,27 @@ def render_xlsx(content: ReportContent) -> bytes:
     labels += [name for _benchmark, name, _rule in content.benchmarks]
     sheet.header(*labels)
     statuses = dict(content.status_labels)
-    for row in content.data.schools:
-        cells = [row.number, row.name, row.region, row.school_type, row.operator, (row.pupils, INTEGER)]
-        cells += [
-            _("yes") if row.surveyed else _("no"),
-            (row.classrooms, INTEGER),
-            (row.classrooms_wifi, INTEGER),
-            (row.contracted_mbps, MONEY),
+    for school in content.data.schools:
+        cells: list[object] = [
+            school.number,
+            school.name,
+            school.region,
+            school.school_type,
+            school.operator,
+            (school.pupils, INTEGER),
         ]
         cells += [
-            ", ".join(content.technology(code) for code in sorted(row.technologies, key=content._technology_order))
+            _("yes") if school.surveyed else _("no"),
+            (school.classrooms, INTEGER),
+            (school.classrooms_wifi, INTEGER),
+            (school.contracted_mbps, MONEY),
         ]
-        cells += [(row.tests, INTEGER), (row.days, INTEGER), (row.measured_mbps, SPEED)]
         cells += [
-            statuses.get(row.statuses.get(benchmark.pk, ""), "") for benchmark, _name, _rule in content.benchmarks
+            ", ".join(content.technology(code) for code in sorted(school.technologies, key=content._technology_order))
+        ]
+        cells += [(school.tests, INTEGER), (school.days, INTEGER), (school.measured_mbps, SPEED)]
+        cells += [
+            statuses.get(school.statuses.get(benchmark.pk, ""), "") for benchmark, _name, _rule in content.benchmarks
         ]
         sheet.add(*cells)
 

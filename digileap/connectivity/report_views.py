@@ -110,7 +110,7 @@ def campaign_reportfile(request, pk: int):
     )
     if not form.is_valid():
         return HttpResponse(
-            "; ".join(f"{field}: {' '.join(errors)}" for field, errors in form.errors.items()),
+            "; ".join(f"{field}: {' '.join(str(error) for error in errors)}" for field, errors in form.errors.items()),
             status=400,
             content_type="text/plain; charset=utf-8",
         )
@@ -145,6 +145,7 @@ def campaign_reportattach(request, pk: int):
         except ValidationError as error:
             _add_errors(form, error)
         else:
+            assert document.target is not None  # attached to the target the form names
             messages.success(
                 request,
                 _("The report was attached to %(target)s as “%(title)s”. It counts once someone else approves it.")

@@ -66,7 +66,7 @@ class Assessment:
 
     status: str
     required_mbps: float | None
-    measured_mbps: float | None
+    measured_mbps: float | Decimal | None
     tests: int
     days: int
 
@@ -79,10 +79,12 @@ def required_mbps(rule: BenchmarkRule, *, pupils: int | None, contracted_mbps: D
     if rule.kind == PER_PUPIL:
         if not pupils:
             return None
+        assert rule.threshold_mbps is not None  # a per-pupil rule has a threshold
         return rule.threshold_mbps * pupils
     if rule.kind == CONTRACTED:
         if contracted_mbps is None or contracted_mbps <= 0:
             return None
+        assert rule.share_percent is not None  # a contracted rule has a share
         return rule.share_percent * contracted_mbps / 100
     return rule.threshold_mbps
 
@@ -110,7 +112,7 @@ def assess(
     measured = as_decimal(measured_mbps)
     if measured >= required:
         status = MEETS
-    elif rule.kind == TIERS and measured >= rule.lower_mbps:
+    elif rule.kind == TIERS and rule.lower_mbps is not None and measured >= rule.lower_mbps:
         status = MODERATE
     else:
         status = BELOW

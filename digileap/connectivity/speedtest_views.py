@@ -319,8 +319,8 @@ def testlink_start(request, token: str):
         started = services.speedtest_start(
             school=link.school, link=link, connection=form.cleaned_data["connection"], **_client(request)
         )
-    except services.StartRefused as refusal:
-        return JsonResponse({"message": refusal.message}, status=refusal.status)
+    except services.StartRefused as refused:
+        return JsonResponse({"message": refused.message}, status=refused.status)
     finish_url = reverse("connectivity:testlink-finish", kwargs={"token": token})
     return _started_json(request, started, finish_url)
 
@@ -332,7 +332,12 @@ def testlink_finish(request, token: str):
         return refusal
     try:
         data = _finish_data(request)
-        test = SpeedTest.objects.filter(link=link, state=SpeedTest.State.RUNNING, pk=data.get("test")).first()
+        test_id = data.get("test")
+        test = (
+            SpeedTest.objects.filter(link=link, state=SpeedTest.State.RUNNING, pk=test_id).first()
+            if test_id is not None
+            else None
+        )
         if test is None:
             raise ValidationError({"test": _("This test has finished already.")})
         test = services.speedtest_finish(test=test, data=data)

@@ -5,8 +5,10 @@ A school coordinator reads their school's status and proposal only; operator sta
 operator's schools; an authority's roles the whole run (``restrict`` on each model's scope paths).
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Case, CharField, Count, DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum, When
 from django.db.models.functions import Coalesce
@@ -116,13 +118,14 @@ def totals(run: AnalysisRun, user, *, by: str, operator=None) -> list[Total]:
     (``by="region"``): schools, gap, one-off costs, running costs per year, total over the years.
     Largest total first, then by name."""
     proposals = proposals_ranked(run, user, operator=operator).order_by()
+    grouped: QuerySet[Proposal, Mapping[str, Any]]
     if by == "operator":
-        proposals = proposals.values(key=F("school__operator_id"), label=F("school__operator__name"))
+        grouped = proposals.values(key=F("school__operator_id"), label=F("school__operator__name"))
     elif by == "region":
-        proposals = proposals.annotate(region=region_expression()).values(key=F("region"), label=F("region"))
+        grouped = proposals.annotate(region=region_expression()).values(key=F("region"), label=F("region"))
     else:
         raise ValueError(by)
-    rows = proposals.annotate(
+    rows = grouped.annotate(
         n=Count("pk"),
         gap=Coalesce(Sum("gap_mbps"), Decimal(0), output_field=MONEY),
         capex=Coalesce(

@@ -7,10 +7,13 @@ it has no answer. Everything is restricted to the user's scope: a school coordin
 school, operator staff their operator's schools.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any, TypeAlias, TypedDict
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
+from django_stubs_ext import WithAnnotations
 
 from digileap.core.contributions import reverse_or_none
 from digileap.core.permissions import Action, assignments_for, restrict
@@ -39,7 +42,17 @@ def programmes_for_campaigns(user) -> QuerySet[Programme]:
     return Programme.objects.filter(authority_id__in=authority_ids).order_by("code")
 
 
-def covered_schools(campaign: Campaign, user) -> QuerySet[CampaignSchool]:
+class AnswerFlags(TypedDict):
+    """What ``covered_schools`` annotates on a campaign's school."""
+
+    has_submitted: bool
+    has_answer: bool
+
+
+CoveredSchool: TypeAlias = "WithAnnotations[CampaignSchool, AnswerFlags]"
+
+
+def covered_schools(campaign: Campaign, user) -> QuerySet[CoveredSchool]:
     """The campaign's schools the user may see, each annotated with ``has_submitted`` and
     ``has_answer``."""
     responses = SurveyResponse.objects.filter(campaign_id=campaign.pk, school_id=OuterRef("school_id"))
@@ -58,7 +71,7 @@ def answer_state_q(state: str) -> Q:
     return Q(has_answer=False)
 
 
-def region_of(row: dict) -> str:
+def region_of(row: Mapping[str, Any]) -> str:
     return row["school__operator__region"] or row["school__authority__name"]
 
 

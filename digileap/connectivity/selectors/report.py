@@ -17,10 +17,12 @@ import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 
 from django.db.models import Count, Q, QuerySet, Sum
 
 from digileap.accounts.models import Role
+from digileap.core.model_fields import model_field
 from digileap.core.permissions import has_role, restrict
 
 from ..models import (
@@ -142,7 +144,7 @@ class Group:
 
 
 def group_of(label: str, rows: list[SchoolRow], benchmarks: list[Benchmark]) -> Group:
-    statuses = {b.pk: dict.fromkeys(STATUSES, 0) for b in benchmarks}
+    statuses: dict[int, dict[str, int]] = {b.pk: dict.fromkeys(STATUSES, 0) for b in benchmarks}
     technologies: Counter = Counter()
     problems: Counter = Counter()
     for row in rows:
@@ -161,7 +163,7 @@ def group_of(label: str, rows: list[SchoolRow], benchmarks: list[Benchmark]) -> 
         median_mbps_per_pupil=_median([row.mbps_per_pupil for row in rows if row.mbps_per_pupil is not None]),
         classrooms=sum(row.classrooms for row in rows),
         classrooms_wifi=sum(row.classrooms_wifi for row in rows),
-        statuses={key: {s.value: n for s, n in value.items()} for key, value in statuses.items()},
+        statuses={key: {str(s): n for s, n in value.items()} for key, value in statuses.items()},
         technologies=dict(sorted(technologies.items())),
         problems=dict(sorted(problems.items())),
     )
@@ -343,7 +345,7 @@ def run_benchmarks(run: AnalysisRun, campaign: Campaign) -> list[Benchmark]:
                 "position", "code", "pk"
             )
         )
-    field = Benchmark._meta.get_field
+    field = partial(model_field, Benchmark)
     return [
         Benchmark(
             id=copy["id"],
@@ -376,7 +378,7 @@ def run_costs(run: AnalysisRun, campaign: Campaign, benchmarks: list[Benchmark])
     copy = parameters["costs"]
     if copy is None:
         return None
-    field = CostParameters._meta.get_field
+    field = partial(model_field, CostParameters)
     costs = CostParameters(
         programme_id=campaign.programme_id,
         **{

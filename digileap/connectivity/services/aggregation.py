@@ -20,6 +20,7 @@ time, after recomputing those days' aggregates from their complete rows.
 
 import datetime
 from collections.abc import Iterable
+from typing import cast
 
 import numpy as np
 import pyarrow as pa
@@ -150,12 +151,16 @@ def _aggregate_numpy(since: datetime.datetime, until: datetime.datetime, ids: li
         return 0
     school, site, moment, download, upload, latency = zip(*rows, strict=True)
     del rows
-    school = np.asarray(school, dtype=np.int64)
-    site = np.asarray(site, dtype=np.int64)
-    stamps = pc.assume_timezone(pc.cast(pa.array(moment, pa.string()), pa.timestamp("us")), timezone="UTC")
-    local = pc.local_timestamp(stamps.cast(pa.timestamp("us", tz=settings.TIME_ZONE)))
+    school_ids = np.asarray(school, dtype=np.int64)
+    site_ids = np.asarray(site, dtype=np.int64)
+    # Casts to timestamps give timestamp arrays (pyarrow-stubs type them as any array, and want
+    # local_timestamp without a time zone).
+    stamps = pc.assume_timezone(
+        cast(pa.TimestampArray, pc.cast(pa.array(moment, pa.string()), pa.timestamp("us"))), timezone="UTC"
+    )
+    local = pc.local_timestamp(cast(pa.TimestampArray, stamps.cast(pa.timestamp("us", tz=settings.TIME_ZONE))))
     day = pc.cast(local, pa.date32()).to_numpy(zero_copy_only=False).astype("datetime64[D]").astype(np.int64)
-    keys = np.stack([school, site, day], axis=1)
+    keys = np.stack([school_ids, site_ids, day], axis=1)
     unique, group = np.unique(keys, axis=0, return_inverse=True)
     group = group.reshape(-1)
     count = len(unique)
@@ -177,7 +182,7 @@ def _aggregate_numpy(since: datetime.datetime, until: datetime.datetime, ids: li
         cursor.executemany(
             f"INSERT INTO {DailyAggregate._meta.db_table} ({', '.join(AGGREGATE_COLUMNS)}) "
             f"VALUES ({', '.join(['%s'] * len(AGGREGATE_COLUMNS))})",
-            zip(*columns, strict=True),
+            zip(*columns, strict=True),  # type: ignore[arg-type]  # Django takes any iterable of rows (stubs: Sequence)
         )
     return count
 
@@ -191,15 +196,15 @@ def aggregate_school_days(days: dict[int, set[datetime.date]]) -> int:
             by_day.setdefault(day, set()).add(school_id)
     written = 0
     run: list[datetime.date] = []
-    for day in [*sorted(by_day), None]:
-        if run and (day is None or day != run[-1] + datetime.timedelta(days=1)):
+    for next_day in [*sorted(by_day), None]:
+        if run and (next_day is None or next_day != run[-1] + datetime.timedelta(days=1)):
             schools = set().union(*(by_day[d] for d in run))
             written += aggregate_days(
                 start=run[0], end=run[-1], schools=None if len(schools) > SCHOOL_LIST_LIMIT else schools
             )
             run = []
-        if day is not None:
-            run.append(day)
+        if next_day is not None:
+            run.append(next_day)
     return written
 
 

@@ -65,7 +65,7 @@ COST_FIELDS = (
     "priority",
 )
 # Which figures each kind of benchmark uses; the others are cleared on save.
-KIND_FIGURES = {
+KIND_FIGURES: dict[str, tuple[str, ...]] = {
     Benchmark.Kind.ABSOLUTE: ("threshold_mbps",),
     Benchmark.Kind.PER_PUPIL: ("threshold_mbps",),
     Benchmark.Kind.TIERS: ("threshold_mbps", "lower_mbps"),
@@ -226,7 +226,7 @@ def benchmarks_install_defaults(*, actor, programme: Programme) -> list[Benchmar
 
 def _check_costs(costs: CostParameters) -> None:
     errors: dict[str, list[str]] = {}
-    if costs.target_benchmark_id is not None and costs.target_benchmark.programme_id != costs.programme_id:
+    if costs.target_benchmark is not None and costs.target_benchmark.programme_id != costs.programme_id:
         errors["target_benchmark"] = [_("Choose one of the programme's benchmarks.")]
     limits = costs.technology_limits
     if not isinstance(limits, dict):
@@ -289,7 +289,7 @@ def measured_by_school(campaign: Campaign, start: datetime.date, end: datetime.d
         f"FROM {aggregates} a{scan} JOIN {covered} c ON c.school_id = a.school_id AND c.campaign_id = %s "
         "WHERE a.day >= %s AND a.day <= %s"
     )
-    params = [campaign.pk, start, end]
+    params = (campaign.pk, start, end)
     result: dict[int, tuple] = {}
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -439,7 +439,7 @@ def analysis_run(*, actor, campaign: Campaign, as_of: datetime.date | None = Non
     rules = [(benchmark, _rule(benchmark)) for benchmark in benchmarks]
     target_rule = _rule(target) if target is not None else None
     costs = _costs(parameters) if parameters is not None else None
-    empty_survey = {"contracted": None, "technologies": (), "no_wifi": 0, "switch_sites": 0, "km": []}
+    empty_survey: dict = {"contracted": None, "technologies": (), "no_wifi": 0, "switch_sites": 0, "km": []}
 
     status_rows = []
     plans = []
@@ -456,6 +456,7 @@ def analysis_run(*, actor, campaign: Campaign, as_of: datetime.date | None = Non
             status_rows.append((school_id, benchmark.pk, result.status, median, result.required_mbps, tests, days))
         if costs is None:
             continue
+        assert parameters is not None and target_rule is not None  # the costs come with them
         required = shortfall.required_mbps(target_rule, pupils=pupils, contracted_mbps=contracted)
         if median is not None and tests >= target_rule.min_tests and days >= target_rule.min_days:
             current, basis = median, "measured"
@@ -512,7 +513,7 @@ def analysis_run(*, actor, campaign: Campaign, as_of: datetime.date | None = Non
                     if name not in ("target_benchmark", "technology_limits")
                 },
                 "technology_limits": parameters.technology_limits,
-                "target_benchmark": target.code,
+                "target_benchmark": target.code if target is not None else None,
             }
             if parameters is not None
             else None

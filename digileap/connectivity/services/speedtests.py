@@ -310,6 +310,7 @@ def _finish(*, test: SpeedTest, data: dict, now: datetime.datetime) -> SpeedTest
                 test.bytes_up, upload = figures["bytes"], speed
     if errors:
         raise ValidationError(errors)
+    assert download is not None  # else an error above
     test.state = SpeedTest.State.DONE
     test.finished_at = now
     test.verified = not test.server

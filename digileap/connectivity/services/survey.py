@@ -146,9 +146,11 @@ def _clean_response(data: dict, errors: _Errors) -> dict:
     unknown = sorted(set(data) - set(RESPONSE_FIELDS))
     if unknown:
         errors.add("__all__", _("These fields cannot be set here: %(fields)s") % {"fields": ", ".join(unknown)})
-    clean = {
-        "classrooms": _integer(errors, "classrooms", data.get("classrooms"), required=True),
-        "classrooms_wifi": _integer(errors, "classrooms_wifi", data.get("classrooms_wifi"), required=True),
+    classrooms = _integer(errors, "classrooms", data.get("classrooms"), required=True)
+    classrooms_wifi = _integer(errors, "classrooms_wifi", data.get("classrooms_wifi"), required=True)
+    clean: dict[str, object] = {
+        "classrooms": classrooms,
+        "classrooms_wifi": classrooms_wifi,
         "access_points": _integer(errors, "access_points", data.get("access_points"), required=False) or 0,
         "switches": _integer(errors, "switches", data.get("switches"), required=False) or 0,
         "switch_age_years": _integer(
@@ -160,12 +162,12 @@ def _clean_response(data: dict, errors: _Errors) -> dict:
         ),
         "problems_text": str(data.get("problems_text") or "").strip(),
     }
-    if clean["classrooms"] is not None and clean["classrooms_wifi"] is not None:
-        if clean["classrooms_wifi"] > clean["classrooms"]:
+    if classrooms is not None and classrooms_wifi is not None:
+        if classrooms_wifi > classrooms:
             errors.add(
                 "classrooms_wifi",
                 _("More classrooms with Wi-Fi (%(wifi)s) than classrooms (%(classrooms)s).")
-                % {"wifi": clean["classrooms_wifi"], "classrooms": clean["classrooms"]},
+                % {"wifi": classrooms_wifi, "classrooms": classrooms},
             )
     problems = data.get("problems") or []
     if isinstance(problems, str) or not isinstance(problems, (list, tuple, set)):
@@ -197,7 +199,7 @@ def _clean_uplink(index: int, uplink: Any, errors: _Errors) -> dict:
     provider = str(uplink.get("provider") or "").strip()
     if len(provider) > 200:
         errors.add(f"{prefix}provider", _("At most 200 characters."))
-    clean = {
+    clean: dict[str, object] = {
         "technology": _choice(errors, f"{prefix}technology", uplink.get("technology"), Uplink.Technology),
         "provider": provider[:200],
         "download_mbps": _decimal(
@@ -219,14 +221,14 @@ def _clean_uplink(index: int, uplink: Any, errors: _Errors) -> dict:
         "monthly_cost": _decimal(
             errors, f"{prefix}monthly_cost", uplink.get("monthly_cost"), required=False, maximum=MAX_MONTHLY_COST
         ),
-        "contract_start": _date(errors, f"{prefix}contract_start", uplink.get("contract_start")),
-        "contract_end": _date(errors, f"{prefix}contract_end", uplink.get("contract_end")),
     }
-    if clean["contract_start"] and clean["contract_end"] and clean["contract_end"] < clean["contract_start"]:
+    contract_start = clean["contract_start"] = _date(errors, f"{prefix}contract_start", uplink.get("contract_start"))
+    contract_end = clean["contract_end"] = _date(errors, f"{prefix}contract_end", uplink.get("contract_end"))
+    if contract_start and contract_end and contract_end < contract_start:
         errors.add(
             f"{prefix}contract_end",
             _("The contract ends (%(end)s) before it starts (%(start)s).")
-            % {"end": clean["contract_end"].isoformat(), "start": clean["contract_start"].isoformat()},
+            % {"end": contract_end.isoformat(), "start": contract_start.isoformat()},
         )
     return clean
 
