@@ -123,7 +123,7 @@ def projected_over_budget(entries: Iterable[tuple[FundingSource, str, Decimal]])
     by_source: dict[int, tuple[FundingSource, list[tuple[str, Decimal]]]] = {}
     for source, kind, amount in entries:
         by_source.setdefault(source.pk, (source, []))[1].append((kind, amount))
-    result = []
+    result: list[tuple[SourceBudget, str]] = []
     for source, extra in sorted(by_source.values(), key=lambda pair: (pair[0].position, pair[0].pk)):
         before = source_budget(source)
         after = source_budget(source, extra=extra)

@@ -52,7 +52,7 @@ def _todos(user) -> list[Todo]:
     todos = []
     if can(user, Action.CHANGE, EvidenceDocument):
         # A second person approves: not the one who uploaded.
-        waiting = (
+        waiting = list(
             evidence_documents_for(user, Action.CHANGE)
             .filter(approved_at__isnull=True)
             .exclude(uploaded_by=user)
@@ -61,7 +61,6 @@ def _todos(user) -> list[Todo]:
             .annotate(count=Count("pk"))
             .order_by("programme__code")
         )
-        waiting = list(waiting)
         names = _names(row["programme_id"] for row in waiting)
         for row in waiting:
             url = _evidence_url(row["programme_id"])
@@ -85,7 +84,7 @@ def _todos(user) -> list[Todo]:
         latest_status = Subquery(
             IndicatorSnapshot.objects.filter(target=OuterRef("pk")).order_by("-date").values("status")[:1]
         )
-        rows = (
+        rows = list(
             targets_for(user)
             .filter(programme__in=programmes_for(user, Action.CHANGE))
             .annotate(latest_status=latest_status)
@@ -95,7 +94,6 @@ def _todos(user) -> list[Todo]:
             .annotate(count=Count("pk"), late=Count("pk", filter=Q(latest_status="late")))
             .order_by("programme__code")
         )
-        rows = list(rows)
         names = _names(row["programme_id"] for row in rows)
         for row in rows:
             url = reverse_or_none("programmes:programme-dashboard", kwargs={"pk": row["programme_id"]})

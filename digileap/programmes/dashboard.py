@@ -9,8 +9,10 @@ fully paid. (Allocations and devices add their own measures with issues 4 and 5.
 """
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db import connections
 from django.db.models import BigIntegerField, Count, FloatField, Func, Min, Q, QuerySet, Sum
@@ -180,9 +182,9 @@ def _display(cell) -> tuple[str, bool]:
     return str(cell), False
 
 
-def school_sums(user, programme: Programme) -> dict[int, dict]:
+def school_sums(user, programme: Programme) -> dict[int, Mapping[str, Any]]:
     """Committed and paid per school (the entries the user may see), and the first entry's day."""
-    sums: dict[int, dict] = {}
+    sums: dict[int, Mapping[str, Any]] = {}
     for row in (
         _ledger(user, programme)
         .filter(school__isnull=False)
@@ -225,7 +227,7 @@ def school_breakdown(user, programme: Programme, *, limit: int | None = None) ->
     if limit is not None:
         money = _school_money(user, programme)
         top = money.annotate(first=Min("date")).order_by("-committed_cents", "-paid_cents", "school_id")[:limit]
-        sums = {
+        sums: dict[int, Mapping[str, Any]] = {
             row["school_id"]: {
                 "committed": Decimal(row["committed_cents"]) / 100,
                 "paid": Decimal(row["paid_cents"]) / 100,
@@ -265,7 +267,7 @@ def operator_breakdown(user, programme: Programme, *, limit: int | None = None) 
         .annotate(n=Count("pk"))
         .values_list("operator_id", "n")
     )
-    money: dict[int, dict] = {}
+    money: dict[int, Mapping[str, Any]] = {}
     for row in (
         _ledger(user, programme)
         .filter(school__isnull=False)

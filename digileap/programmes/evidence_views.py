@@ -45,7 +45,7 @@ def _as_of(request) -> datetime.date:
 @require_GET
 def target_evidence(request, pk: int):
     target = selectors.evidence_target_get(request.user, pk)
-    kind = get_kind(target.indicator.kind) if target.indicator_id else None
+    kind = get_kind(target.indicator.kind) if target.indicator is not None else None
     context = {
         "target": target,
         "programme": target.programme,

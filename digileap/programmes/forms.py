@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
+from digileap.core.forms import FormMixinBase, model_choice_field
 from digileap.core.permissions import assignments_for
 from digileap.schools.models import Authority
 
@@ -98,7 +99,7 @@ class TranslationsField(forms.MultiValueField):
 UNIQUE_CODES = {"unique", "unique_together"}
 
 
-class ServiceFormMixin:
+class ServiceFormMixin(FormMixinBase):
     """Show a service's ValidationError (from ``full_clean``) on the fields it names, else above the form."""
 
     # A unique constraint over (programme, field) is reported without a field; it belongs to this one.
@@ -212,9 +213,10 @@ class ProgrammeForm(ServiceFormMixin, forms.Form):
             kwargs.setdefault("initial", self.initial_from(programme))
         super().__init__(*args, **kwargs)
         self.programme = programme
-        authority = self.fields["authority"]
-        authority.queryset = authorities_usable(user, action)
-        only = list(authority.queryset[:2])
+        authorities = authorities_usable(user, action)
+        authority = model_choice_field(self, "authority")
+        authority.queryset = authorities
+        only = list(authorities[:2])
         if len(only) == 1:
             # One authority to choose from: preselect it and offer no empty choice.
             authority.empty_label = None

@@ -138,7 +138,7 @@ class Money(IndicatorKind):
             )
 
     def _entries(self, target: Target, as_of: datetime.date) -> QuerySet:
-        parameters = target.indicator.parameters
+        parameters = target.defined_indicator.parameters
         start, end = target.counting_window(as_of)
         measure = money_measures()[parameters["measure"]]
         entries = measure.entries(target, start, end, parameters).annotate(
@@ -208,7 +208,7 @@ class SchoolsReached(IndicatorKind):
             )
 
     def _sources(self, target: Target, as_of: datetime.date) -> list[tuple[str, QuerySet]]:
-        parameters = target.indicator.parameters
+        parameters = target.defined_indicator.parameters
         start, end = target.counting_window(as_of)
         available = reach_sources()
         return [

@@ -85,10 +85,10 @@ def _programme_targets(user, programme: Programme):
 
 def _not_mappable_because(target: Target) -> str:
     """Why a target's indicator cannot be shown per school ("" if it can)."""
-    kind = get_kind(target.indicator.kind)
+    kind = get_kind(target.defined_indicator.kind)
     if kind is None or (not hasattr(kind, "per_school") and kind.code in ("document_approved", "manual")):
         return _("This indicator is a figure for the whole programme, not one per school.")
-    if (target.indicator.parameters or {}).get("as_ratio"):
+    if (target.defined_indicator.parameters or {}).get("as_ratio"):
         return _("This indicator is a share of all pupils; the map shows counts per school only.")
     return ""
 
@@ -150,7 +150,7 @@ def _grouped(queryset, value) -> dict[int, Decimal]:
 def _fast_per_school(kind, target: Target, as_of: datetime.date) -> dict[int, Decimal] | None:
     """The breakdown in one grouped query, for the kinds whose rows can be grouped by school in the
     database (the records, read row by row, take seconds over 40,000 schools). ``None``: no fast way."""
-    parameters = target.indicator.parameters or {}
+    parameters = target.defined_indicator.parameters or {}
     if kind.code == "schools_reached":
         start, end = target.counting_window(as_of)
         sources = reach_sources()
@@ -179,7 +179,8 @@ def _fast_per_school(kind, target: Target, as_of: datetime.date) -> dict[int, De
 
 def _target_values(target: Target, as_of: datetime.date, numbers: dict[str, int]) -> dict[int, Decimal]:
     """The value per school of a target's indicator on ``as_of``, for the schools in ``numbers``."""
-    kind = get_kind(target.indicator.kind)
+    kind = get_kind(target.defined_indicator.kind)
+    assert kind is not None  # a mappable target (_not_mappable_because)
     schools = set(numbers.values())
     if hasattr(kind, "per_school"):
         return {pk: value for pk, value in kind.per_school(target, as_of).items() if pk in schools}

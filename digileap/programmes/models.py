@@ -329,6 +329,13 @@ class Target(models.Model):
     def is_cumulative(self) -> bool:
         return self.accumulation == self.Accumulation.CUMULATIVE
 
+    @property
+    def defined_indicator(self) -> IndicatorDefinition:
+        """The target's indicator, for code that only reads targets that have one (a kind computing
+        its value, the map of a measured target)."""
+        assert self.indicator is not None, f"Target {self.pk} has no indicator."
+        return self.indicator
+
     def counting_window(self, as_of: datetime.date) -> tuple[datetime.date | None, datetime.date]:
         """The days whose data count toward the value on ``as_of``: (first day or None, last day)."""
         start = None if self.is_cumulative else self.period_start

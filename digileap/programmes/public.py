@@ -10,6 +10,7 @@ anything of a programme that is not public.
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Sum
 from django.urls import reverse
@@ -113,7 +114,7 @@ def _budget(programme: Programme) -> dict:
         .values("source_id", "kind")
         .annotate(total=Sum("amount"))
     }
-    sources = []
+    sources: list[dict[str, Any]] = []  # JSON
     for source in programme.funding_sources.all():
         sources.append(
             {

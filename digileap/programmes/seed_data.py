@@ -11,6 +11,7 @@ attaches them (the loader is idempotent).
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.utils.translation import gettext_noop
 
@@ -40,7 +41,7 @@ EQUIP_TITLE = {
     "en": "Equip schools/institutions with adequate ICT equipment and infrastructure to improve education systems",
 }
 
-PROGRAMMES = [
+PROGRAMMES: list[dict[str, Any]] = [  # seed data: nested literals of several shapes
     {
         "code": "brussels-digitale-omkeer",
         "seed": "000",

@@ -26,6 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from typing import TypedDict
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -47,6 +48,16 @@ class Trend(models.TextChoices):
     SNAPSHOTS = "snapshots", _("trend of recent daily values")
     AVERAGE = "average", _("average rate since the start")
     NONE = "none", _("no basis for a forecast")
+
+
+class _Figures(TypedDict):
+    """An assessment's figures besides its status."""
+
+    value: Decimal
+    progress: Decimal
+    forecast: Decimal | None
+    rate_per_day: Decimal | None
+    trend: str
 
 
 @dataclass(frozen=True)
@@ -100,7 +111,7 @@ def assess(
 
     current = Fraction(value)
     progress = share(current)
-    result = {
+    result: _Figures = {
         "value": value,
         "progress": _decimal(progress, PROGRESS_PLACES),
         "forecast": None,

@@ -7,13 +7,14 @@ not hand-written per kind: ``indicator_parameter_fields`` reads each registered 
 """
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypedDict
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from digileap.core.forms import choice_field, model_choice_field
+from digileap.core.forms import FormMixinBase, choice_field, label_choices, model_choice_field
+from digileap.core.types import Text
 from digileap.core.uploads import DocumentFileField
 
 from .forms import DateInput, ServiceFormMixin, TranslationsField
@@ -67,14 +68,20 @@ def _choices(schema: dict) -> list[tuple[Any, str]]:
     ]
 
 
+class _CommonArguments(TypedDict):
+    label: Text
+    help_text: Text
+    required: bool
+
+
 def _field_for(kind: IndicatorKind, name: str, schema: dict) -> forms.Field:
     """A form field for one property of a kind's parameter schema. Never required by itself: the
     kind's own validation (``validate_parameters``) judges the parameters of the chosen kind."""
-    label, help_text = PARAMETER_TEXTS.get((kind.code, name), (None, None))
-    label = label or schema.get("title") or name.replace("_", " ").capitalize()
-    help_text = help_text or schema.get("description", "")
+    known_label, known_help_text = PARAMETER_TEXTS.get((kind.code, name), (None, None))
+    label: Text = known_label or schema.get("title") or name.replace("_", " ").capitalize()
+    help_text: Text = known_help_text or schema.get("description", "")
     kind_of_value = schema.get("type", "string")
-    common = {"label": label, "help_text": help_text, "required": False}
+    common: _CommonArguments = {"label": label, "help_text": help_text, "required": False}
     dynamic = DYNAMIC_CHOICES.get(name)
     if kind_of_value == "array":
         items = schema.get("items", {})
@@ -86,7 +93,7 @@ def _field_for(kind: IndicatorKind, name: str, schema: dict) -> forms.Field:
                 )
             return forms.MultipleChoiceField(choices=choices, widget=forms.CheckboxSelectMultiple, **common)
         return forms.CharField(
-            **{**common, "help_text": help_text or _("Several values separated by commas.")},
+            label=label, help_text=help_text or _("Several values separated by commas."), required=False
         )
     if "enum" in schema or dynamic:
         choices = dynamic() if dynamic else _choices(schema)
@@ -151,7 +158,7 @@ def initial_parameters(kind_code: str, parameters: dict) -> dict[str, Any]:
     return initial
 
 
-class IndicatorFormMixin:
+class IndicatorFormMixin(FormMixinBase):
     """The indicator kind and, per kind, its parameter fields (shown for the chosen kind only)."""
 
     def add_indicator_fields(self, *, required: bool) -> None:
@@ -261,7 +268,7 @@ class TargetForm(IndicatorFormMixin, ServiceFormMixin, forms.Form):
     def initial_from(cls, target: Target) -> dict:
         initial = {name: getattr(target, name) for name in cls.FIELDS}
         initial["position"] = target.position
-        if target.indicator_id:
+        if target.indicator is not None:
             initial["indicator_kind"] = target.indicator.kind
             initial.update(initial_parameters(target.indicator.kind, target.indicator.parameters))
         return initial
@@ -331,9 +338,7 @@ class TransactionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.programme = programme
         model_choice_field(self, "source").queryset = programme.funding_sources.order_by("position", "pk")
-        model_choice_field(self, "source").label_from_instance = lambda source: (
-            f"{source.position}. {source.display_name}"
-        )
+        label_choices(self, "source", lambda source: f"{source.position}. {source.display_name}")
 
     def clean_amount(self):
         amount = self.cleaned_data["amount"]

@@ -200,7 +200,7 @@ def programme_indicator_preview(request, pk: int):
                 "formatted": "",
                 "unit": str(kind.unit),
                 "label": str(kind.label),
-                "error": " ".join(errors),
+                "error": " ".join(str(error) for error in errors),
             }
         )
     _code, parameters = indicator
@@ -220,7 +220,7 @@ def programme_indicator_preview(request, pk: int):
     target = Target(programme=programme, accumulation=accumulation, period_start=period_start, indicator=definition)
     if existing is not None:
         target.pk = existing.pk
-        if existing.indicator_id and existing.indicator.kind == code:
+        if existing.indicator is not None and existing.indicator.kind == code:
             definition.pk = existing.indicator_id
             target.indicator_id = existing.indicator_id
     if accumulation == Target.Accumulation.PER_PERIOD and period_start is None:
@@ -264,7 +264,7 @@ def programme_indicator_preview(request, pk: int):
 @require_http_methods(GET_AND_POST)
 def target_values(request, pk: int):
     target = selectors.target_get(request.user, pk)
-    kind = get_kind(target.indicator.kind) if target.indicator_id else None
+    kind = get_kind(target.indicator.kind) if target.indicator is not None else None
     is_manual = kind is not None and kind.is_manual
     may_add = is_manual and permits(request.user, Action.ADD, ManualValue(indicator=target.indicator))
     form = ManualValueForm(request.POST or None, initial={"as_of": timezone.localdate()})
@@ -372,7 +372,9 @@ def evidencedocument_download(request, pk: int):
     document = get_object_or_404(selectors.evidence_documents_for(request.user), pk=pk)
     if not document.file:
         raise Http404
-    return FileResponse(document.file.open("rb"), as_attachment=True, filename=os.path.basename(document.file.name))
+    return FileResponse(
+        document.file.open("rb"), as_attachment=True, filename=os.path.basename(document.file.name or "")
+    )
 
 
 # --- money --------------------------------------------------------------------------------------

@@ -181,7 +181,10 @@ class FundingTransactionSerializer(serializers.ModelSerializer):
     """The money ledger; POST records money committed or paid (a correction is a negative entry)."""
 
     programme = ScopedPrimaryKeyRelatedField(selectors.programmes_for, queryset=Programme.objects.none())
-    source = ScopedPrimaryKeyRelatedField(selectors.funding_sources_for, queryset=FundingSource.objects.none())
+    # A field named like Field.source, which drf-stubs types on the serializer itself.
+    source = ScopedPrimaryKeyRelatedField(  # type: ignore[assignment]
+        selectors.funding_sources_for, queryset=FundingSource.objects.none()
+    )
     school = ScopedPrimaryKeyRelatedField(
         schools_for, queryset=School.objects.none(), required=False, allow_null=True, default=None
     )

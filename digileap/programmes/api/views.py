@@ -10,6 +10,7 @@ from rest_framework import mixins
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
 
 from digileap.core.api.viewsets import ScopedReadOnlyViewSet
 from digileap.core.permissions import Action
@@ -121,7 +122,7 @@ class IndicatorSnapshotViewSet(ScopedReadOnlyViewSet):
 class CreateThroughServiceMixin(mixins.CreateModelMixin):
     """POST with ``create_serializer_class``; the serializer's ``create`` calls the service."""
 
-    create_serializer_class = None
+    create_serializer_class: type[BaseSerializer] | None = None
 
     def get_serializer_class(self):
         if getattr(self, "action", None) == "create":

@@ -192,7 +192,7 @@ class TransactionImporter(Importer):
     model = FundingTransaction
     fields = FIELDS
 
-    def __init__(self, *, profile, actor):
+    def __init__(self, *, profile, actor) -> None:
         super().__init__(profile=profile, actor=actor)
         self.column_of = {c.field: c.sources[0] for c in profile.columns}
         self._programmes: dict[str, Programme | None] = {}
@@ -294,7 +294,7 @@ class TransactionImporter(Importer):
                         number,
                     )
                 )
-        if errors or amount is None:
+        if errors or amount is None or source is None or kind is None or day is None:  # (errors then)
             return None, errors
         probe = FundingTransaction(programme=programme, source=source, school=school, kind=kind, amount=amount)
         if not permits(self.actor, Action.ADD, probe):
@@ -319,6 +319,7 @@ class TransactionImporter(Importer):
             if errors:
                 plan.rejected.extend(errors)
                 continue
+            assert key is not None  # a valid row (the amount is a required field) has its key
             data.rows.append((row.line, key))
         recorded = self._recorded({key for _line, key in data.rows})
         seen: Counter = Counter()
