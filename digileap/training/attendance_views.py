@@ -12,6 +12,8 @@ Reads go through the selectors (outside the scope: 404); a missing right is a 40
 POST that calls a service; its ``ValidationError`` is shown, nothing written.
 """
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -97,7 +99,7 @@ def course_enrol(request, pk: int):
             try:
                 with transaction.atomic():
                     results = []
-                    failures = []
+                    failures: list[str] = []
                     for membership in picked:
                         try:
                             results.append(
@@ -137,7 +139,7 @@ def course_enrol(request, pk: int):
             "membership": membership,
             "name": display_name(membership.staff, request.user),
             "enrolment": existing.get(membership.staff_id),
-            "position": positions.get(getattr(existing.get(membership.staff_id), "pk", None)),
+            "position": positions.get(existing[membership.staff_id].pk) if membership.staff_id in existing else None,
         }
         for membership in page.object_list
     ]
@@ -172,7 +174,7 @@ def course_enrolments(request, pk: int):
     rows = list(course_enrolments_of(request.user, course))
     positions = waiting_positions(course)
     may_change = can(request.user, Action.CHANGE, CourseEnrolment)
-    groups = {state: [] for state in CourseEnrolment.State.values}
+    groups: dict[str, list[dict[str, Any]]] = {state: [] for state in CourseEnrolment.State.values}
     for enrolment in rows:
         groups[enrolment.state].append(
             {
@@ -314,7 +316,8 @@ def session_attendance(request, pk: int):
         form = AttendanceForm(request.POST)
         if not form.is_valid():
             errors = [
-                f"{form.fields[name].label or name}: {' '.join(messages)}" for name, messages in form.errors.items()
+                f"{form.fields[name].label or name}: {' '.join(str(message) for message in messages)}"
+                for name, messages in form.errors.items()
             ]
         else:
             enrolment = enrolment_get(request.user, form.cleaned_data["enrolment"], Action.CHANGE)
@@ -398,6 +401,6 @@ def session_signin(request, pk: int):
             )
             return redirect("training:session-attendance", pk=session.pk)
     elif request.method == "POST":
-        errors = [message for messages_ in form.errors.values() for message in messages_]
+        errors = [str(message) for messages_ in form.errors.values() for message in messages_]
     context = {"session": session, "course": session.course, "form": form, "errors": errors}
     return render(request, "training/attendance/signin.html", context, status=400 if errors else 200)

@@ -318,7 +318,7 @@ def open_badge(completion: Completion, request=None) -> dict:
         "provider": course.provider.name,
         "programme": localized(programme.name) or programme.code,
     }
-    achievement = {
+    achievement: dict[str, object] = {  # JSON-LD
         "id": achievement_id(course),
         "type": ["Achievement"],
         "achievementType": "Course",

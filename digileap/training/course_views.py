@@ -352,9 +352,9 @@ def coursemapping_create(request, course_pk: int):
             messages.success(request, _("The identifier was saved."))
     else:
         for field, errors in form.errors.items():
-            for text in errors:
+            for message in errors:
                 label = form.fields[field].label if field in form.fields else ""
-                messages.error(request, f"{label}: {text}" if label else text)
+                messages.error(request, f"{label}: {message}" if label else str(message))
     return redirect(f"{course_detail_url(course)}#identifiers-title")
 
 

@@ -261,13 +261,13 @@ def seed_demo_training(*, today: datetime.date | None = None) -> Counter:
                 )
                 created["attendance records"] += 1
     # The online course: the first session's attendance, and the platform's completions.
-    online, (first_session, _today_session) = courses[2]
-    for enrolment in online.enrolments.order_by("pk")[:6]:
+    online_course, (first_session, _today_session) = courses[2]
+    for enrolment in online_course.enrolments.order_by("pk")[:6]:
         record_attendance(actor=actor, session=first_session, enrolment=enrolment, status="present")
         created["attendance records"] += 1
         create_completion(
             actor=actor,
-            course=online,
+            course=online_course,
             staff=enrolment.staff,
             school=enrolment.school,
             completed_on=today - datetime.timedelta(days=10),

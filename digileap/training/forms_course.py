@@ -7,7 +7,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from digileap.core.forms import choice_field, model_choice_field
+from digileap.core.forms import choice_field, label_choices, model_choice_field
 from digileap.programmes.forms import ServiceFormMixin, TranslationsField
 from digileap.programmes.models import Programme
 from digileap.programmes.translation import localized
@@ -40,7 +40,7 @@ class ProviderForm(ServiceFormMixin, forms.Form):
         if provider is not None or authorities is None:
             del self.fields["authority"]
         else:
-            field = self.fields["authority"]
+            field = model_choice_field(self, "authority")
             field.queryset = authorities
             only = list(authorities[:2])
             if len(only) == 1:
@@ -136,18 +136,22 @@ class CourseForm(ServiceFormMixin, forms.Form):
             del self.fields["programme"]
             authority_ids = [course.programme.authority_id]
         else:
-            field = self.fields["programme"]
-            field.queryset = programmes if programmes is not None else Programme.objects.none()
-            field.label_from_instance = lambda programme: f"{programme.code}: {programme.display_name}"
-            only = list(field.queryset[:2])
+            shown = programmes if programmes is not None else Programme.objects.none()
+            field = label_choices(self, "programme", lambda programme: f"{programme.code}: {programme.display_name}")
+            field.queryset = shown
+            only = list(shown[:2])
             if len(only) == 1:
                 field.empty_label = None
                 self.initial.setdefault("programme", only[0].pk)
-            authority_ids = sorted({programme.authority_id for programme in field.queryset})
+            authority_ids = sorted({programme.authority_id for programme in shown.all()})
         providers = selectors.providers_usable(user, authority_ids)
         model_choice_field(self, "provider").queryset = providers
-        model_choice_field(self, "provider").label_from_instance = lambda provider: (
-            provider.name if len(authority_ids) <= 1 else f"{provider.name} ({provider.authority.name})"
+        label_choices(
+            self,
+            "provider",
+            lambda provider: (
+                provider.name if len(authority_ids) <= 1 else f"{provider.name} ({provider.authority.name})"
+            ),
         )
         choice_field(self, "competences").choices = self._competence_choices(user, authority_ids, course)
 

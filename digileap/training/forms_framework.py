@@ -5,6 +5,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from digileap.core.forms import model_choice_field
 from digileap.programmes.forms import ServiceFormMixin
 from digileap.schools.models import Authority
 
@@ -22,7 +23,7 @@ class FrameworkUploadForm(ServiceFormMixin, forms.Form):
 
     def __init__(self, *args, authorities: QuerySet[Authority], **kwargs):
         super().__init__(*args, **kwargs)
-        field = self.fields["authority"]
+        field = model_choice_field(self, "authority")
         field.queryset = authorities
         only = list(authorities[:2])
         if len(only) == 1:

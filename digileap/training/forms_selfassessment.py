@@ -7,7 +7,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from digileap.core.forms import choice_field
+from digileap.core.forms import choice_field, label_choices
 from digileap.programmes.forms import DateInput, ServiceFormMixin, TranslationsField
 from digileap.programmes.models import Programme
 from digileap.programmes.translation import localized
@@ -17,7 +17,7 @@ from .selectors.selfassessment import AreaItems
 
 
 def framework_label(framework: Framework) -> str:
-    owner = framework.authority.name if framework.authority_id else _("shipped with Digileap")
+    owner = framework.authority.name if framework.authority is not None else _("shipped with Digileap")
     return f"{localized(framework.name) or framework.code} {framework.version} ({owner})"
 
 
@@ -51,16 +51,14 @@ class RoundForm(ServiceFormMixin, forms.Form):
         if round_ is not None or programmes is None:
             del self.fields["programme"]
         else:
-            field = self.fields["programme"]
+            field = label_choices(self, "programme", lambda programme: f"{programme.code}: {programme.display_name}")
             field.queryset = programmes
-            field.label_from_instance = lambda programme: f"{programme.code}: {programme.display_name}"
             only = list(programmes[:2])
             if len(only) == 1:
                 field.empty_label = None
                 self.initial.setdefault("programme", only[0].pk)
-        framework_field = self.fields["framework"]
+        framework_field = label_choices(self, "framework", framework_label)
         framework_field.queryset = frameworks.select_related("authority")
-        framework_field.label_from_instance = framework_label
         digcompedu = [framework for framework in frameworks if framework.code == "digcompedu"]
         if digcompedu and round_ is None:
             self.initial.setdefault("framework", digcompedu[0].pk)

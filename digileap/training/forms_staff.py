@@ -80,7 +80,7 @@ class StaffMemberFilter(django_filters.FilterSet):
 class StaffForm(ServiceFormMixin, forms.Form):
     """A new staff record (with its school and role) or the edit of one (without)."""
 
-    school = forms.ModelChoiceField(label=_("School"), queryset=None)
+    school: forms.ModelChoiceField = forms.ModelChoiceField(label=_("School"), queryset=None)
     role = forms.ChoiceField(label=_("Role at the school"), choices=StaffRole.choices, initial=StaffRole.TEACHER)
     reference = forms.CharField(
         label=_("Staff reference"),
@@ -107,7 +107,7 @@ class StaffForm(ServiceFormMixin, forms.Form):
             del self.fields["school"]
             del self.fields["role"]
         else:
-            field = self.fields["school"]
+            field = model_choice_field(self, "school")
             field.queryset = schools
             only = list(schools[:2])
             if len(only) == 1:
@@ -127,7 +127,7 @@ class StaffForm(ServiceFormMixin, forms.Form):
 
 
 class MembershipForm(ServiceFormMixin, forms.Form):
-    school = forms.ModelChoiceField(label=_("School"), queryset=None)
+    school: forms.ModelChoiceField = forms.ModelChoiceField(label=_("School"), queryset=None)
     role = forms.ChoiceField(label=_("Role at the school"), choices=StaffRole.choices, initial=StaffRole.TEACHER)
 
     def __init__(self, *args, schools=None, **kwargs):
@@ -140,7 +140,7 @@ class InviteForm(ServiceFormMixin, forms.Form):
 
 
 class StaffUploadForm(ServiceFormMixin, forms.Form):
-    school = forms.ModelChoiceField(label=_("School"), queryset=None)
+    school: forms.ModelChoiceField = forms.ModelChoiceField(label=_("School"), queryset=None)
     file = forms.FileField(
         label=_("Staff list"),
         help_text=_(

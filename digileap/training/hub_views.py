@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from digileap.accounts.models import Role
 from digileap.core.contributions import reverse_or_none
 from digileap.core.permissions import Action, assignments_for, can, restrict
+from digileap.core.types import Text
 
 from .models import AssessmentRound, Completion, Course, Framework, Provider, StaffMember
 
@@ -18,9 +19,9 @@ from .models import AssessmentRound, Completion, Course, Framework, Provider, St
 @dataclass
 class Part:
     key: str
-    title: str
+    title: Text
     href: str
-    text: str
+    text: Text
     count: int | None = None
 
 

@@ -603,13 +603,17 @@ class SelfAssessmentLevel(TrainingKind):
         )
         return [(school_id, teachers, count, self._mean(mean)) for school_id, teachers, count, mean in grouped]
 
-    def shown_schools(self, target, as_of: datetime.date) -> list[tuple[int | None, int, int, Decimal]]:
+    def shown_schools(self, target, as_of: datetime.date) -> list[tuple[int, int, int, Decimal]]:
         """The schools that may be shown: each with at least the minimum group, and none when the
         schools left out would together be a group smaller than the minimum (it could be read as
         the difference to the total)."""
         minimum = minimum_group()
         groups = self.by_school(target, as_of)
-        shown = [row for row in groups if row[0] is not None and row[1] >= minimum]
+        shown = [
+            (school_id, teachers, count, mean)
+            for school_id, teachers, count, mean in groups
+            if school_id is not None and teachers >= minimum
+        ]
         hidden = sum(row[1] for row in groups) - sum(row[1] for row in shown)
         return shown if hidden == 0 or hidden >= minimum else []
 

@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -54,7 +55,7 @@ def _staff(request, pk: int, action: str = Action.VIEW) -> StaffMember:
 
 @login_required
 @require_GET
-def staffmember_list(request):
+def staffmember_list(request: HttpRequest) -> HttpResponse:
     if not can(request.user, Action.VIEW, StaffMember):
         raise PermissionDenied
     filters = StaffMemberFilter(request.GET or None, queryset=staff_for(request.user), request=request)
@@ -286,7 +287,7 @@ def staffmember_invite(request, pk: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def staffmember_upload(request):
+def staffmember_upload(request: HttpRequest) -> HttpResponse:
     """Upload a school's staff list (CSV or XLSX): every row or none."""
     schools = staff_schools(request.user)
     if not schools.exists():

@@ -32,6 +32,7 @@ import re
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -145,8 +146,8 @@ COMPLETION_FIELDS = (
         "score",
         gettext_lazy("Score"),
         type="decimal",
-        minimum=-9999,
-        maximum=9999,
+        minimum=Decimal(-9999),
+        maximum=Decimal(9999),
         aliases=("Grade", "Note", "Cijfer", "Punkte"),
     ),
     FieldSpec("passed", gettext_lazy("Assessment passed"), type="boolean", aliases=("Passed", "Bestanden", "Geslaagd")),
@@ -301,7 +302,7 @@ class CompletionImporter(Importer):
     target = TARGET
     label = gettext_lazy("Course completions (Moodle, other learning platforms)")
     model = Completion
-    fields = COMPLETION_FIELDS
+    fields: tuple[FieldSpec, ...] = COMPLETION_FIELDS
     # The xAPI importer renumbers its rows (line = the statement's number) before planning.
     default_system = "import"
 
@@ -542,10 +543,11 @@ class CompletionImporter(Importer):
                 school_id = stored or at[0]
             if line in failed:
                 continue
+            assert day is not None  # refused above otherwise
             # The same person and course twice in the file.
-            key = (course_id, staff_id, person)
-            if key in first_of:
-                first_line, first_day = first_of[key]
+            repeat_key = (course_id, staff_id, person)
+            if repeat_key in first_of:
+                first_line, first_day = first_of[repeat_key]
                 if first_day == day:
                     repeated += 1
                 else:
@@ -557,7 +559,7 @@ class CompletionImporter(Importer):
                         day_text,
                     )
                 continue
-            first_of[key] = (line, day)
+            first_of[repeat_key] = (line, day)
             data.rows.append(
                 Row(
                     line,
@@ -575,11 +577,11 @@ class CompletionImporter(Importer):
         data.known_identifiers = people["identifiers"]
         # Rows of known people: compare with the stored completions in SQL.
         unchanged, conflicts = self._compare([row for row in data.rows if row.staff_id])
-        for line, stored in conflicts:
+        for line, stored_on in conflicts:
             refuse(
                 line,
                 "completed_on",
-                _("this person completed this course on %(date)s already (a stored completion)") % {"date": stored},
+                _("this person completed this course on %(date)s already (a stored completion)") % {"date": stored_on},
                 "",
             )
         data.rows = [row for row in data.rows if row.line not in unchanged and row.line not in failed]

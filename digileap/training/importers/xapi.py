@@ -175,11 +175,11 @@ def statement_rows(statements: list, filename: str) -> Iterable[list[str]]:
                 % {"number": number, "index": index},
                 filename=filename,
             )
-        verb = statement.get("verb") if isinstance(statement.get("verb"), dict) else {}
-        target = statement.get("object") if isinstance(statement.get("object"), dict) else {}
-        result = statement.get("result") if isinstance(statement.get("result"), dict) else {}
-        context = statement.get("context") if isinstance(statement.get("context"), dict) else {}
-        extensions = context.get("extensions") if isinstance(context.get("extensions"), dict) else {}
+        verb = _mapping(statement.get("verb"))
+        target = _mapping(statement.get("object"))
+        result = _mapping(statement.get("result"))
+        context = _mapping(statement.get("context"))
+        extensions = _mapping(context.get("extensions"))
         success = result.get("success")
         yield [
             str(number),
@@ -192,6 +192,11 @@ def statement_rows(statements: list, filename: str) -> Iterable[list[str]]:
             _percent(result),
             _one_line(extensions.get(SCHOOL_EXTENSION)),
         ]
+
+
+def _mapping(value: object) -> dict:
+    """A JSON object of the statement, or an empty one when it is missing or not an object."""
+    return value if isinstance(value, dict) else {}
 
 
 XAPI_FIELDS = (

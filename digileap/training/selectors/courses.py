@@ -6,8 +6,12 @@ the school side, teachers, funding administrators and auditors see courses once 
 sessions costs one query whatever its length.
 """
 
+from collections.abc import Callable
+from typing import Any, TypeAlias, TypedDict
+
 from django.db.models import Count, IntegerField, Min, OuterRef, Q, QuerySet, Subquery, TextField
 from django.db.models.functions import Cast, Coalesce
+from django_stubs_ext import WithAnnotations
 
 from digileap.core.permissions import Action, assignments_for, restrict
 from digileap.programmes.models import Programme
@@ -38,7 +42,19 @@ def courses_for(user) -> QuerySet[Course]:
     return visible.filter(~Q(state=Course.State.DRAFT) | Q(pk__in=changeable)).select_related("programme", "provider")
 
 
-def with_counts(courses: QuerySet[Course]) -> QuerySet[Course]:
+class CourseCounts(TypedDict):
+    """What ``with_counts`` annotates on a course."""
+
+    sessions_count: int
+    capacity: int | None
+    enrolled_count: int
+    waiting_count: int
+
+
+CountedCourse: TypeAlias = "WithAnnotations[Course, CourseCounts]"
+
+
+def with_counts(courses: QuerySet[Course]) -> QuerySet[CountedCourse]:
     """``courses`` each with ``sessions_count``, ``enrolled_count`` (enrolled, not waiting),
     ``waiting_count`` and ``capacity`` (the smallest session's; None without sessions)."""
     sessions = Session.objects.filter(course_id=OuterRef("pk")).order_by().values("course_id")
@@ -151,12 +167,13 @@ def providers_usable(user, authority_ids=None) -> QuerySet[Provider]:
 
 def frameworks_visible(user) -> QuerySet[Framework]:
     """The frameworks ``user`` may see: the shipped ones and their authority's own."""
+    shared: Callable[[Any], QuerySet[Framework]] | None
     try:
-        from .frameworks import frameworks_for
+        from .frameworks import frameworks_for as shared
     except ImportError:  # the framework part has not landed yet
-        frameworks_for = None
-    if frameworks_for is not None:
-        return frameworks_for(user)
+        shared = None
+    if shared is not None:
+        return shared(user)
     own = restrict(Framework.objects.all(), user, Action.VIEW).values("pk")
     return Framework.objects.filter(Q(authority__isnull=True) | Q(pk__in=own))
 

@@ -5,6 +5,8 @@ A course's capacity is its smallest session's capacity (no sessions: no limit). 
 is ordered by ``created_at``, then ``pk``: position 1 moves up first.
 """
 
+from collections.abc import Callable
+
 from django.db.models import Min, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -18,6 +20,7 @@ WAITING_ORDER = ("created_at", "pk")
 
 def course_capacity(course: Course) -> int | None:
     """The smallest session capacity of ``course``; None when it has no sessions (no limit)."""
+    shared: Callable[[Course], int | None] | None
     try:
         from .courses import course_capacity as shared
     except ImportError:

@@ -404,7 +404,7 @@ def _group_labels(kind: str, keys: set) -> dict:
     if kind == "all":
         return {None: _("All teachers who answered")}
     if kind == "school":
-        labels = {
+        labels: dict[int | None, str] = {
             school.pk: f"{school.name} ({school.number})" for school in School.objects.filter(pk__in=keys - {None})
         }
         labels[None] = _("No school recorded")
@@ -412,9 +412,11 @@ def _group_labels(kind: str, keys: set) -> dict:
     if kind == "operator":
         from digileap.schools.models import SchoolOperator
 
-        labels = {operator.pk: operator.name for operator in SchoolOperator.objects.filter(pk__in=keys - {None})}
-        labels[None] = _("No school operator recorded")
-        return labels
+        operator_labels: dict[int | None, str] = {
+            operator.pk: operator.name for operator in SchoolOperator.objects.filter(pk__in=keys - {None})
+        }
+        operator_labels[None] = _("No school operator recorded")
+        return operator_labels
     return {key: (key or _("No region recorded")) for key in keys}
 
 

@@ -38,21 +38,21 @@ def clean_minutes(minutes, *, session: Session, status: str) -> int:
         raise ValidationError({"minutes": [_("%(value)s is not a number of minutes.") % {"value": minutes}]}) from None
     if value != value.to_integral_value():
         raise ValidationError({"minutes": [_("Give whole minutes, not %(value)s.") % {"value": minutes}]})
-    value = int(value)
-    if value < 0:
-        raise ValidationError({"minutes": [_("Minutes cannot be negative (%(value)s).") % {"value": value}]})
-    if value > session.minutes:
+    whole = int(value)
+    if whole < 0:
+        raise ValidationError({"minutes": [_("Minutes cannot be negative (%(value)s).") % {"value": whole}]})
+    if whole > session.minutes:
         raise ValidationError(
             {
                 "minutes": [
                     _("%(value)s minutes is more than the session's length of %(length)s minutes.")
-                    % {"value": value, "length": session.minutes}
+                    % {"value": whole, "length": session.minutes}
                 ]
             }
         )
-    if value and status != STATUSES.PRESENT:
+    if whole and status != STATUSES.PRESENT:
         raise ValidationError({"minutes": [_("Only a person who was present has minutes.")]})
-    return value
+    return whole
 
 
 def check_attendance(*, session: Session, enrolment: CourseEnrolment, status: str, minutes=None) -> int:

@@ -54,7 +54,7 @@ def _check_completion(completion: Completion) -> None:
         ]
     if completion.source not in Source.values:
         errors["source"] = [_("Unknown source %(source)s.") % {"source": completion.source}]
-    if completion.session_id is not None and completion.session.course_id != course.pk:
+    if completion.session is not None and completion.session.course_id != course.pk:
         errors["session"] = [_("The session is one of another course.")]
     if completion.score is not None and completion.score < 0:
         errors["score"] = [_("A score cannot be negative.")]

@@ -73,6 +73,16 @@ class MappingSystem:
 MAPPING_SYSTEMS = (MappingSystem.MOODLE, MappingSystem.XAPI, MappingSystem.OTHER)
 
 
+def _whole_number(value: object) -> int | None:
+    """``value`` as a whole number (an int, or text of one); None when empty or not a number."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    try:
+        return int(str(value)) if value not in (None, "") else None
+    except ValueError:
+        return None
+
+
 def _unknown_fields(fields: dict, allowed: Iterable[str]) -> None:
     unknown = sorted(set(fields) - set(allowed))
     if unknown:
@@ -263,12 +273,7 @@ def _clean_course(actor, course: Course, competences) -> list[Competence] | None
         errors["completion_rule"] = [_("Choose the completion rule: attendance, an assessment or both.")]
     if course.state not in Course.State.values:
         errors["state"] = [_("Choose the state: draft, open for enrolment or closed.")]
-    share = course.attendance_share
-    if isinstance(share, bool) or not isinstance(share, int):
-        try:
-            share = int(str(share)) if share not in (None, "") else None
-        except ValueError:
-            share = None
+    share = _whole_number(course.attendance_share)
     if share is None or share < 1 or share > 100:
         errors["attendance_share"] = [_("The attendance needed is a whole percentage from 1 to 100.")]
     else:
@@ -435,12 +440,7 @@ def _clean_session(session: Session) -> None:
         errors.setdefault("link", [_("The course is given online: give the session's link.")])
     elif mode == Course.Mode.BLENDED and not session.place and not session.link:
         errors.setdefault("place", [_("The course is blended: give the session's place, its link or both.")])
-    capacity = session.capacity
-    if isinstance(capacity, bool) or not isinstance(capacity, int):
-        try:
-            capacity = int(str(capacity)) if capacity not in (None, "") else None
-        except ValueError:
-            capacity = None
+    capacity = _whole_number(session.capacity)
     if capacity is None or capacity < 1:
         errors["capacity"] = [_("A session takes at least one person.")]
     else:

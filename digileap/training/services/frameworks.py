@@ -64,9 +64,15 @@ def max_upload_bytes() -> int:
 @dataclass
 class LevelSpec:
     code: str
-    rank: int
+    rank: int | None  # None: not valid (an error says so)
     name: dict
     description: dict
+
+    @property
+    def checked_rank(self) -> int:
+        """The rank of a level of a spec without errors (what is written)."""
+        assert self.rank is not None, f"level {self.code} has no valid rank"
+        return self.rank
 
 
 @dataclass
@@ -748,14 +754,14 @@ def read_framework_file(file, filename: str) -> FrameworkSpec:
             raise _too_large(filename, size, limit)
         content = path.read_bytes()
     else:
-        size = getattr(file, "size", None)
-        if size is not None and size > limit:
-            raise _too_large(filename, size, limit)
+        file_size: int | None = getattr(file, "size", None)
+        if file_size is not None and file_size > limit:
+            raise _too_large(filename, file_size, limit)
         if hasattr(file, "seek"):
             file.seek(0)
         content = file.read(limit + 1)
         if len(content) > limit:
-            raise _too_large(filename, size or len(content), limit)
+            raise _too_large(filename, file_size or len(content), limit)
     if not content.strip():
         raise ValidationError(_("%(file)s: the file is empty") % {"file": filename}, code="empty")
     spec = parse_json(content, filename) if extension == ".json" else parse_csv(content, filename)
@@ -798,7 +804,11 @@ def _create_parts(framework: Framework, spec: FrameworkSpec) -> None:
     levels = FrameworkLevel.objects.bulk_create(
         [
             FrameworkLevel(
-                framework=framework, code=level.code, rank=level.rank, name=level.name, description=level.description
+                framework=framework,
+                code=level.code,
+                rank=level.checked_rank,
+                name=level.name,
+                description=level.description,
             )
             for level in spec.levels
         ]
@@ -810,7 +820,7 @@ def _create_parts(framework: Framework, spec: FrameworkSpec) -> None:
             for order, area in enumerate(spec.areas, start=1)
         ]
     )
-    competences = []
+    competences: list[tuple[Competence, CompetenceSpec]] = []
     for area, area_spec in zip(areas, spec.areas, strict=True):
         competences += [
             (
@@ -944,7 +954,11 @@ def install_framework_spec(spec: FrameworkSpec, *, actor=None) -> Framework:
             )
         else:
             levels[level.code] = FrameworkLevel.objects.create(
-                framework=framework, code=level.code, rank=level.rank, name=level.name, description=level.description
+                framework=framework,
+                code=level.code,
+                rank=level.checked_rank,
+                name=level.name,
+                description=level.description,
             )
             changes.append(f"level {level.code}")
     areas = {area.code: area for area in framework.areas.all()}
@@ -977,10 +991,10 @@ def install_framework_spec(spec: FrameworkSpec, *, actor=None) -> Framework:
             else:
                 _update_texts(competence, values, changes, f"competence {competence.code}")
             for level_code, texts in competence_spec.statements.items():
-                level = levels[level_code]
-                row = statements.get((competence.pk, level.pk))
+                framework_level = levels[level_code]
+                row = statements.get((competence.pk, framework_level.pk))
                 if row is None:
-                    CompetenceLevel.objects.create(competence=competence, level=level, statement=texts)
+                    CompetenceLevel.objects.create(competence=competence, level=framework_level, statement=texts)
                     changes.append(f"statement {competence.code} {level_code}")
                 else:
                     _update_texts(row, {"statement": texts}, changes, f"statement {competence.code} {level_code}")

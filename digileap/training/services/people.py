@@ -396,7 +396,7 @@ def accept_invitation(*, token: str, username: str, password: str, preferred_lan
     else:
         try:
             username_field.run_validators(username)
-            if len(username) > username_field.max_length:
+            if username_field.max_length is not None and len(username) > username_field.max_length:
                 raise ValidationError(
                     _("A username has at most %(max)s characters.") % {"max": username_field.max_length}
                 )

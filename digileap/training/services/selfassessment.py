@@ -141,7 +141,7 @@ def _check_answers(round_: AssessmentRound, answers: dict) -> dict[int, int]:
         }
     if errors:
         raise ValidationError(errors)
-    return {pk: given[pk] for pk in known}
+    return {pk: rank for pk in known if (rank := given[pk]) is not None}  # every one (else errors)
 
 
 @transaction.atomic

@@ -10,14 +10,18 @@ file with a missing text, a duplicate code or a competence without six statement
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import area1
-import area2
-import area3
-import area4
-import area5
-import area6
-import meta
+if TYPE_CHECKING:  # mypy reads the sources as modules of this folder's package
+    from digileap.training.frameworks.source import area1, area2, area3, area4, area5, area6, meta
+else:  # the script runs beside them
+    import area1
+    import area2
+    import area3
+    import area4
+    import area5
+    import area6
+    import meta
 
 TARGET = Path(__file__).resolve().parent.parent / "digcompedu-1.0.json"
 
