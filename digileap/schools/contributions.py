@@ -13,10 +13,12 @@ def _menu(user) -> list[MenuEntry]:
     if user is None or not user.is_authenticated:
         return []
     entries = []
-    if can(user, Action.VIEW, School):
-        entries.append(MenuEntry("schools", _("Schools"), reverse_or_none("schools:school-list")))
-    if can(user, Action.VIEW, SchoolOperator):
-        entries.append(MenuEntry("operators", _("School operators"), reverse_or_none("schools:operator-list")))
+    schools_url = reverse_or_none("schools:school-list")
+    if schools_url and can(user, Action.VIEW, School):
+        entries.append(MenuEntry("schools", _("Schools"), schools_url))
+    operators_url = reverse_or_none("schools:operator-list")
+    if operators_url and can(user, Action.VIEW, SchoolOperator):
+        entries.append(MenuEntry("operators", _("School operators"), operators_url))
     return entries
 
 

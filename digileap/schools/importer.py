@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 
 from digileap.core import audit
 from digileap.core.bulk import bulk_insert, chunked
+from digileap.core.model_fields import max_length
 from digileap.core.permissions import Action, assignments_for, permits, restrict
 from digileap.core.tabular.engine import Importer, Plan, register_importer
 from digileap.core.tabular.errors import ImportFileError, RowError
@@ -83,7 +84,7 @@ _SECTORS = frozenset(School.Sector.values)  # Choices.values rebuilds its list o
 _STATUSES = frozenset(School.Status.values)
 _PUPILS_FIELD = re.compile(r"^pupils_isced_(\d)(?:_grade_(\d{1,2}))?$")
 _TEXT_LIMITS = {
-    name: School._meta.get_field(name).max_length
+    name: max_length(School, name)
     for name in (
         "number",
         "name",
@@ -104,7 +105,7 @@ _STORED_DECIMALS = {
     "longitude": (Decimal(1).scaleb(-School._meta.get_field("longitude").decimal_places), Decimal(-180), Decimal(180)),
 }
 _SES_STEP = Decimal(1).scaleb(-SocioEconomicIndex._meta.get_field("value").decimal_places)
-FIGURE_MODELS = {
+FIGURE_MODELS: dict[str, type[Enrolment | StaffCount | SocioEconomicIndex | EligibleCount]] = {
     "enrolment": Enrolment,
     "teachers": StaffCount,
     "ses": SocioEconomicIndex,
@@ -264,7 +265,7 @@ class SchoolImporter(Importer):
         """A profile that maps the site code reads sites (buildings) from rows."""
         return {"sites": True} if DEFAULT_SITE_FIELDS["code"] in field_names else {}
 
-    def __init__(self, *, profile, actor):
+    def __init__(self, *, profile, actor) -> None:
         super().__init__(profile=profile, actor=actor)
         self.scales = {s.code: s for s in SocioEconomicScale.objects.all()}
         self.groups = {g.code: g.id for g in EligibilityGroup.objects.all()}
@@ -530,7 +531,7 @@ class SchoolImporter(Importer):
     def plan(self, rows: Iterable[ParsedRow]) -> Plan:
         plan = Plan(data=SchoolPlan())
         data: SchoolPlan = plan.data
-        self._operator_names: dict[tuple[str, str], tuple[str, str]] = {}
+        self._operator_names: dict[tuple[str, str], tuple[str, str, str]] = {}
         self._authority_details: dict[str, dict] = {}
         by_key: dict[tuple[str, str], SchoolRow] = {}
         duplicates: dict[tuple[str, str], list[SchoolRow]] = defaultdict(list)
@@ -669,6 +670,7 @@ class SchoolImporter(Importer):
                 data.creates.append(row)
                 plan.created += 1
                 continue
+            assert school_id is not None  # the stored school's
             if changeable is not None and school_id not in changeable:
                 self._reject(
                     plan,
@@ -699,7 +701,11 @@ class SchoolImporter(Importer):
                 plan.unchanged += 1
                 continue
             figures_before = current.as_json(school_id, row.year, row.figures) if differing else None
-            sites_before = self.sites.before(row.authority_code, row.site_changes) if row.site_changes else {}
+            sites_before = (
+                self.sites.before(row.authority_code, row.site_changes)
+                if self.sites is not None and row.site_changes
+                else {}
+            )
             data.updates.append(
                 SchoolUpdate(school_id, row, {k: before.get(k) for k in changed}, changed, figures_before, sites_before)
             )
@@ -709,6 +715,7 @@ class SchoolImporter(Importer):
         """(column, message, value) when the row's buildings conflict or touch a site outside the scope."""
         if self.sites is None or not row.sites:
             return None
+        assert self.site_fields is not None  # sites are planned when the profile reads them
         site_column = self.column_of.get(self.site_fields["code"], self.site_fields["code"])
         conflict = self.sites.conflict(authority_code=row.authority_code, sites=row.sites)
         if conflict:
@@ -778,7 +785,9 @@ class SchoolImporter(Importer):
         kinds = row.figures.kinds() if row.year else []
         if all(self._may_all(Action.ADD, FIGURE_MODELS[kind]) for kind in kinds):
             return None
-        probe = School(authority_id=authority.id if authority else None, operator_id=operator_id)
+        # A probe for the permission check: the authority or operator may be unknown (django-stubs
+        # types the columns of unsaved instances as not null).
+        probe = School(authority_id=authority.id if authority else None, operator_id=operator_id)  # type: ignore[misc]
         return self._figure_refusal(row, probe, Action.ADD, kinds)
 
     def _refuse_update(self, row: SchoolRow, before: dict, changed: dict, differing: list[str]) -> tuple | None:
@@ -1110,9 +1119,11 @@ def refresh_summaries(school_ids: list[int]) -> None:
             indices.setdefault(school_id, (scale_id, value))
         schools = []
         for school_id in ids:
-            scale_id, value = indices.get(school_id, (None, None))
-            total = totals[school_id][1] if school_id in totals else None
-            schools.append(School(id=school_id, pupils_total=total, ses_scale_id=scale_id, ses_value=value))
+            ses_scale_id, ses_value = indices.get(school_id, (None, None))
+            pupils_total = totals[school_id][1] if school_id in totals else None
+            schools.append(
+                School(id=school_id, pupils_total=pupils_total, ses_scale_id=ses_scale_id, ses_value=ses_value)
+            )
         School.objects.bulk_update(schools, ["pupils_total", "ses_scale", "ses_value"])
 
 

@@ -10,6 +10,7 @@ from digileap.schools import selectors, services
 from digileap.schools.models import (
     SCHOOL_YEAR_VALIDATOR,
     Authority,
+    EligibilityGroup,
     EligibleCount,
     Enrolment,
     IscedLevel,
@@ -84,7 +85,9 @@ class SchoolSerializer(serializers.ModelSerializer):
     authority_name = serializers.CharField(source="authority.name", read_only=True)
     operator_name = serializers.CharField(source="operator.name", read_only=True)
     levels = serializers.SerializerMethodField(help_text=_("ISCED levels taught"))
-    ses_scale = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    ses_scale: "serializers.SlugRelatedField[SocioEconomicScale]" = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
 
     class Meta:
         model = School
@@ -174,7 +177,9 @@ class StaffCountSerializer(serializers.ModelSerializer):
 
 
 class EligibleCountSerializer(serializers.ModelSerializer):
-    group = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    group: "serializers.SlugRelatedField[EligibilityGroup]" = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
 
     class Meta:
         model = EligibleCount
@@ -183,7 +188,9 @@ class EligibleCountSerializer(serializers.ModelSerializer):
 
 
 class SocioEconomicIndexSerializer(serializers.ModelSerializer):
-    scale = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    scale: "serializers.SlugRelatedField[SocioEconomicScale]" = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
 
     class Meta:
         model = SocioEconomicIndex

@@ -19,6 +19,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from digileap.core.bulk import bulk_insert, chunked
+from digileap.core.model_fields import max_length
 from digileap.core.tabular.errors import ImportFileError, RowError
 from digileap.core.tabular.parsing import ParsedRow
 
@@ -28,7 +29,7 @@ SITE_ATTRIBUTES = ("name", "street", "postal_code", "city", "latitude", "longitu
 DEFAULT_FIELDS = {"code": "site_code", **{name: f"site_{name}" for name in SITE_ATTRIBUTES}}
 _STEP = Decimal(1).scaleb(-Site._meta.get_field("latitude").decimal_places)
 _LIMITS = {"latitude": Decimal(90), "longitude": Decimal(180)}
-_LENGTHS = {name: Site._meta.get_field(name).max_length for name in ("code", "name", "street", "postal_code", "city")}
+_LENGTHS = {name: max_length(Site, name) for name in ("code", "name", "street", "postal_code", "city")}
 
 
 def sites_option(profile) -> dict[str, str] | None:
@@ -71,16 +72,16 @@ def sites_of(parsed: ParsedRow, fields: dict[str, str], column_of: dict[str, str
         code = _text(values.get(fields["code"]))
         if not code:
             continue
-        attributes = {}
+        attributes: dict[str, Decimal | str | None] = {}
         for name in SITE_ATTRIBUTES:
             value = values.get(fields[name])
             column = column_of.get(fields[name], fields[name])
             if name in _LIMITS:
                 attributes[name] = _coordinate(value, _LIMITS[name], column, member.line, fail)
             else:
-                attributes[name] = _text(value)
-                if len(attributes[name]) > _LENGTHS[name]:
-                    fail(column, _("longer than %(n)s characters") % {"n": _LENGTHS[name]}, attributes[name][:80])
+                text = attributes[name] = _text(value)
+                if len(text) > _LENGTHS[name]:
+                    fail(column, _("longer than %(n)s characters") % {"n": _LENGTHS[name]}, text[:80])
         if len(code) > _LENGTHS["code"]:
             fail(column_of.get(fields["code"], fields["code"]), _("longer than %(n)s characters") % {"n": 32}, code)
         attributes["name"] = attributes["name"] or attributes["street"] or code
