@@ -240,7 +240,7 @@ def _sainte_lague(p: _Problem, num: int, den: int, bound: list[Bound | None]) ->
         heap = [
             (-Fraction(2 * p.weights[i], 2 * seats[i] + 1), p.tie_rank[i], i)
             for i in range(n)
-            if p.weights[i] > 0 and (p.caps[i] is None or seats[i] < p.caps[i])
+            if p.weights[i] > 0 and ((item_cap := p.caps[i]) is None or seats[i] < item_cap)
         ]
         heapq.heapify(heap)
         for _ in range(diff):
@@ -281,7 +281,9 @@ def apportion_explained(
         return []
     num, den, bound = _water_fill(p)
     quotas = [
-        Fraction(_limit(p, i, bound[i])) if bound[i] is not None else Fraction(num * p.weights[i], den)
+        Fraction(_limit(p, i, item_bound))
+        if (item_bound := bound[i]) is not None
+        else Fraction(num * p.weights[i], den)
         for i in range(n)
     ]
     rank: dict[int, int] = {}

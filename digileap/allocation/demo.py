@@ -84,7 +84,7 @@ def _seed_needs(authority, actor) -> int:
     declared = set(
         NeedDeclaration.objects.filter(school_id__in=ids, school_year=DEMO_YEAR).values_list("school_id", flat=True)
     )
-    pupils: dict[tuple[int, int], int] = {
+    pupils: dict[tuple[int, int | None], int] = {
         (school_id, level): total
         for school_id, level, total in Enrolment.objects.filter(school_id__in=ids, school_year=DEMO_YEAR)
         .values_list("school_id", "level")
@@ -250,6 +250,7 @@ def _seed_plan(actor, programme) -> int:
         return 0
     plans, _change_requests = services
     approved = budget.versions.filter(status__in=["approved", "published"]).first()
+    assert approved is not None  # a locked round has its approved version
     total = approved.lines.aggregate(total=Sum("amount"))["total"] or Decimal(0)
     cap = (total * Decimal("0.30") / 10_000).to_integral_value(rounding="ROUND_DOWN") * 10_000
     plan = plans.plan_create(

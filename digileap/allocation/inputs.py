@@ -147,7 +147,7 @@ def _registry_rows(allocation_round: AllocationRound, eligibility: Eligibility) 
             ) e ON e.school_id = s.id
             LEFT JOIN {index} i ON i.school_id = s.id AND i.school_year = %s
             LEFT JOIN {scale} sc ON sc.id = i.scale_id"""
-        params = [*params, *enrolment_params, year]
+        params = (*params, *enrolment_params, year)
     else:
         # SQLite: one look-up of the unique index (school, year, level, grade) per school.
         sql = f"""
@@ -160,7 +160,7 @@ def _registry_rows(allocation_round: AllocationRound, eligibility: Eligibility) 
             LEFT JOIN {index} i ON i.school_id = s.id AND i.school_year = %s
             LEFT JOIN {scale} sc ON sc.id = i.scale_id
             ORDER BY s.number, s.id"""
-        params = [*enrolment_params, *params, year]
+        params = (*enrolment_params, *params, year)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
@@ -250,13 +250,13 @@ def load_inputs(
 
     result = []
     for school in schools.values():
-        if school.index is None and (eligibility.index_min is not None or eligibility.index_max is not None):
-            excluded["no_index"] += 1
-            continue
-        if eligibility.index_min is not None and school.index < eligibility.index_min:
-            excluded["index"] += 1
-            continue
-        if eligibility.index_max is not None and school.index > eligibility.index_max:
+        if school.index is None:
+            if eligibility.index_min is not None or eligibility.index_max is not None:
+                excluded["no_index"] += 1
+                continue
+        elif (eligibility.index_min is not None and school.index < eligibility.index_min) or (
+            eligibility.index_max is not None and school.index > eligibility.index_max
+        ):
             excluded["index"] += 1
             continue
         uses_groups = formula.pupils == "eligible_groups" or bool(eligibility.eligible_groups)

@@ -702,7 +702,11 @@ def plan_rollout(
             integrality=source.integrality if integral else np.zeros_like(source.integrality),
             bounds=source.bounds,
             constraints=source.constraints,
-            options={"time_limit": left, "presolve": True} | ({"mip_rel_gap": float(relative_gap)} if integral else {}),
+            options=(
+                {"time_limit": left, "presolve": True, "mip_rel_gap": float(relative_gap)}
+                if integral
+                else {"time_limit": left, "presolve": True}
+            ),
         )
 
     def good_enough() -> bool:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
+from digileap.accounts.models import User
 from digileap.core.api.viewsets import ScopedViewSetMixin
 from digileap.devices.models import DeviceType
 from digileap.schools.api.serializers import ScopedPrimaryKeyRelatedField
@@ -46,7 +47,9 @@ class NeedDeclarationSerializer(serializers.ModelSerializer):
     school_number = serializers.CharField(source="school.number", read_only=True)
     operator = serializers.IntegerField(source="school.operator_id", read_only=True)
     operator_name = serializers.CharField(source="school.operator.name", read_only=True)
-    declared_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    declared_by: "serializers.SlugRelatedField[User]" = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
     lines = NeedLineSerializer(many=True)
 
     class Meta:

@@ -13,8 +13,9 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from digileap.core.forms import choice_field, model_choice_field
+from digileap.core.model_fields import model_field
 from digileap.devices.models import DeviceType
-from digileap.schools.models import SCHOOL_YEAR_VALIDATOR, School
+from digileap.schools.models import SCHOOL_YEAR_VALIDATOR, School, SchoolOperator
 from digileap.schools.selectors import operators_for
 
 from ..models import NeedDeclaration, NeedLine
@@ -28,7 +29,7 @@ class NeedFilterForm(forms.Form):
     """Filters of the list and its export. Choices come from the user's scope only."""
 
     school_year = forms.ChoiceField(label=_("School year"), required=False)
-    operator = forms.ModelChoiceField(
+    operator: "forms.ModelChoiceField[SchoolOperator]" = forms.ModelChoiceField(
         queryset=None, label=_("School operator"), required=False, empty_label=_("All operators")
     )
     q = forms.CharField(label=_("Search"), required=False, help_text=_("School name or official number"))
@@ -103,7 +104,7 @@ class NeedLineForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.device_type = DeviceType(device_type)
         for name in COUNT_FIELDS:
-            field_label = capfirst(NeedLine._meta.get_field(name).verbose_name)
+            field_label = capfirst(model_field(NeedLine, name).verbose_name)
             self.fields[name] = forms.IntegerField(
                 # The label names the row, so an error read alone still says where it is.
                 label=f"{self.device_type.label}: {field_label}",

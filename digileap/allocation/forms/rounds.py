@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from typing import cast
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from digileap.core.forms import model_choice_field
+from digileap.core.forms import label_choices, model_choice_field
 from digileap.devices.models import DeviceType
-from digileap.programmes.models import FundingSource
+from digileap.programmes.models import FundingSource, Programme
 from digileap.schools.models import SCHOOL_YEAR_VALIDATOR, IscedLevel, School, SchoolOperator
 
 from ..formula import FormulaError, parse_formula
@@ -139,7 +140,7 @@ class BaseRuleFormSet(forms.BaseFormSet):
         for index, form in enumerate(self.forms):
             if not form.has_changed() and index >= self.initial_form_count():
                 continue
-            if self.can_delete and self._should_delete_form(form):
+            if self.can_delete and form.cleaned_data.get(forms.formsets.DELETION_FIELD_NAME, False):
                 continue
             data = form.cleaned_data
             if not data:
@@ -161,13 +162,15 @@ PerPupilRuleFormSet = forms.formset_factory(
 class RoundForm(forms.Form):
     """A round's definition. ``programme`` is chosen on creation only."""
 
-    programme = forms.ModelChoiceField(queryset=None, label=_("Programme"))
+    programme: forms.ModelChoiceField[Programme] = forms.ModelChoiceField(queryset=None, label=_("Programme"))
     code = forms.CharField(
         label=_("Code"), max_length=40, help_text=_("Short and unique in the programme, e.g. DS-2025.")
     )
     name = forms.CharField(label=_("Name"), max_length=200)
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    funding_source = forms.ModelChoiceField(queryset=None, label=_("Funding source"), required=False)
+    funding_source: forms.ModelChoiceField[FundingSource] = forms.ModelChoiceField(
+        queryset=None, label=_("Funding source"), required=False
+    )
     resource = forms.ChoiceField(label=_("Resource"), choices=AllocationRound.Resource.choices)
     device_type = forms.ChoiceField(
         label=_("Device type"),
@@ -323,15 +326,13 @@ class RoundForm(forms.Form):
         )
         if allocation_round is None:
             model_choice_field(self, "programme").queryset = programmes
-            model_choice_field(self, "programme").label_from_instance = lambda p: f"{p.code}: {p.display_name}"
+            label_choices(self, "programme", lambda p: f"{p.code}: {p.display_name}")
         else:
             del self.fields["programme"]
         model_choice_field(self, "funding_source").queryset = FundingSource.objects.filter(
             programme_id__in=programme_ids
         ).select_related("programme")
-        model_choice_field(self, "funding_source").label_from_instance = lambda s: (
-            f"{s.programme.code}: {s.display_name}"
-        )
+        label_choices(self, "funding_source", lambda s: f"{s.programme.code}: {s.display_name}")
         rules_initial = None
         if allocation_round is not None:
             rules_initial = [
@@ -343,7 +344,10 @@ class RoundForm(forms.Form):
                 for rule in (allocation_round.formula or {}).get("per_pupil") or []
                 if isinstance(rule, dict)
             ]
-        self.rules = PerPupilRuleFormSet(self.data if self.is_bound else None, initial=rules_initial, prefix="rule")
+        self.rules = cast(
+            BaseRuleFormSet,
+            PerPupilRuleFormSet(self.data if self.is_bound else None, initial=rules_initial, prefix="rule"),
+        )
         self.per_pupil_errors: list[str] = []
         self.formula: dict = {}
         self.eligibility: dict = {}
@@ -448,8 +452,10 @@ class RoundForm(forms.Form):
         codes = _codes(data.get("operators", ""))
         if codes:
             authority_id = self._authority_id()
-            found = dict(
-                SchoolOperator.objects.filter(authority_id=authority_id, code__in=codes).values_list("code", "pk")
+            found = (
+                dict(SchoolOperator.objects.filter(authority_id=authority_id, code__in=codes).values_list("code", "pk"))
+                if authority_id is not None
+                else {}  # no programme chosen: no authority, no operator
             )
             missing = [code for code in codes if code not in found]
             if missing:

@@ -1,5 +1,8 @@
 """Reads of need declarations, restricted to the acting user's scope."""
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.db.models import Count, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
@@ -46,7 +49,9 @@ def school_years_for(user) -> list[str]:
     return list(declarations_for(user).order_by("-school_year").values_list("school_year", flat=True).distinct())
 
 
-def need_summary(user, *, school_year: str | None = None, declarations: QuerySet | None = None) -> dict:
+def need_summary(
+    user, *, school_year: str | None = None, declarations: QuerySet[NeedDeclaration] | None = None
+) -> dict:
     """Totals over the declarations the user may see (or over ``declarations``, already restricted):
     per device type the devices owned by age band, needed, and how many schools declared that type;
     and the classrooms without Wi-Fi.
@@ -58,11 +63,12 @@ def need_summary(user, *, school_year: str | None = None, declarations: QuerySet
         declarations = declarations_for(user)
     if school_year:
         declarations = declarations.filter(school_year=school_year)
-    declaration_ids = declarations.order_by().values("pk")
+    declaration_ids = declarations.order_by().values_list("pk", flat=True)
     overall = NeedDeclaration.objects.filter(pk__in=declaration_ids).aggregate(
         declarations=Count("pk"), classrooms_without_wifi=Sum("classrooms_without_wifi")
     )
-    per_type = {
+    # One row per device type: its counts (``Sum`` of each of COUNT_FIELDS) and schools.
+    per_type: dict[str, Mapping[str, Any]] = {
         row["device_type"]: row
         for row in NeedLine.objects.filter(declaration__in=declaration_ids)
         .order_by()

@@ -6,8 +6,10 @@ their authority's programmes, but only the versions that were in force (adopted 
 and in them only their own schools' entries.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
@@ -122,7 +124,8 @@ def version_summary(user, version: RolloutVersion) -> VersionSummary:
     entries = entries_for(user).filter(version=version)
     visible = entries.count()
     is_complete = visible == RolloutEntry.objects.filter(version=version).count()
-    by_period = {
+    # Per period (None: left out), its schools and their cost.
+    by_period: dict[int | None, Mapping[str, Any]] = {
         row["period"]: row
         for row in entries.order_by().values("period").annotate(schools=Count("id"), cost=Sum("cost"))
     }
@@ -151,7 +154,7 @@ def version_summary(user, version: RolloutVersion) -> VersionSummary:
     by_reason = [
         (value, str(label), reasons[value]) for value, label in RolloutEntry.Reason.choices if reasons.get(value)
     ]
-    caps = [row.cap for row in rows]
+    caps = [row.cap for row in rows if row.cap is not None]
     return VersionSummary(
         periods=rows,
         planned_schools=sum(row.schools for row in rows),
@@ -159,6 +162,6 @@ def version_summary(user, version: RolloutVersion) -> VersionSummary:
         left_out_schools=left["schools"],
         left_out_cost=left["cost"] or Decimal("0"),
         left_out_by_reason=by_reason,
-        cap_total=None if any(cap is None for cap in caps) or not caps else sum(caps, Decimal("0")),
+        cap_total=None if len(caps) < len(rows) or not caps else sum(caps, Decimal("0")),
         is_complete=is_complete,
     )

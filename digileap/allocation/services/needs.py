@@ -15,6 +15,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from digileap.core import audit
+from digileap.core.model_fields import model_field
 from digileap.core.permissions import Action, authorize
 from digileap.devices.models import DeviceType
 
@@ -28,7 +29,7 @@ SCHOOL_YEAR_PATTERN = re.compile(r"^(\d{4})/(\d{2})$")
 
 
 def _field_label(name: str) -> str:
-    return str(NeedLine._meta.get_field(name).verbose_name)
+    return str(model_field(NeedLine, name).verbose_name)
 
 
 def _is_count(value: Any) -> bool:

@@ -162,21 +162,21 @@ def _periods_set(*, actor, plan: RolloutPlan, periods: list[Period]) -> None:
     existing = {period.position: period for period in RolloutPeriod.objects.select_for_update().filter(plan=plan)}
     wanted = {position: value for position, value in enumerate(periods, start=1)}
     for position in sorted(set(existing) - set(wanted)):
-        period = existing[position]
+        removed = existing[position]
         if (
-            RolloutEntry.objects.filter(period=period).exists()
-            or ChangeRequest.objects.filter(requested_period=period).exists()
+            RolloutEntry.objects.filter(period=removed).exists()
+            or ChangeRequest.objects.filter(requested_period=removed).exists()
         ):
             raise ValidationError(
-                {"periods": _("%(label)s is used by a version of the plan and cannot be removed.") % {"label": period}}
+                {"periods": _("%(label)s is used by a version of the plan and cannot be removed.") % {"label": removed}}
             )
-        authorize(actor, Action.DELETE, period)
-        audit.record(actor=actor, action="delete", instance=period, before=audit.snapshot(period))
-        period.delete()
+        authorize(actor, Action.DELETE, removed)
+        audit.record(actor=actor, action="delete", instance=removed, before=audit.snapshot(removed))
+        removed.delete()
     # Labels move between positions: park the changed ones first, so the unique label holds.
     changed = [p for position, p in existing.items() if position in wanted and p.label != wanted[position][0]]
-    for period in changed:
-        RolloutPeriod.objects.filter(pk=period.pk).update(label=f"~{period.pk}~")
+    for parked in changed:
+        RolloutPeriod.objects.filter(pk=parked.pk).update(label=f"~{parked.pk}~")
     for position, (label, cap) in wanted.items():
         period = existing.get(position)
         if period is None:
@@ -228,7 +228,7 @@ def _disadvantage(school: School, indices: dict[int, list[SocioEconomicIndex]]) 
         preferred = [index for index in candidates if index.scale_id == school.ses_scale_id] or candidates
         index = preferred[0]
         return min(1.0, max(0.0, index.scale.disadvantage(index.value)))
-    if school.ses_value is not None and school.ses_scale_id is not None:
+    if school.ses_value is not None and school.ses_scale is not None:
         return min(1.0, max(0.0, school.ses_scale.disadvantage(school.ses_value)))
     return None
 
@@ -278,6 +278,7 @@ def _plan_costs(plan: RolloutPlan) -> list[tuple[School, Decimal]]:
 def _indices(plan: RolloutPlan, school_ids: list[int]) -> dict[int, list[SocioEconomicIndex]]:
     if plan.priority_source != RolloutPlan.PrioritySource.INDEX or not plan.cost_round_id:
         return {}
+    assert plan.cost_round is not None  # it has an id
     found: dict[int, list[SocioEconomicIndex]] = defaultdict(list)
     rows = SocioEconomicIndex.objects.filter(
         school_id__in=school_ids, school_year=plan.cost_round.school_year
@@ -328,7 +329,7 @@ def plan_version_build(*, actor, plan: RolloutPlan, note: str = "") -> RolloutVe
             (
                 version.pk,
                 school.pk,
-                previous.period_id if is_pinned else None,
+                previous.period_id if previous is not None and is_pinned else None,
                 cost,
                 priority,
                 readiness,
@@ -351,7 +352,7 @@ def plan_version_build(*, actor, plan: RolloutPlan, note: str = "") -> RolloutVe
             "number": version.number,
             "entries": len(rows),
             "pinned": pinned,
-            "cost_round": plan.cost_round.code if plan.cost_round_id else None,
+            "cost_round": plan.cost_round.code if plan.cost_round is not None else None,
             "carried_from": adopted.number if adopted else None,
             "entries_sha256": _entries_digest(version),
         },
@@ -645,7 +646,7 @@ def entry_update(*, actor, entry: RolloutEntry, data: dict[str, Any]) -> Rollout
             errors["cost"] = _("The cost is an amount of at least 0.")
         if instance.readiness is not None and not 0 <= instance.readiness <= 100:
             errors["readiness"] = _("Readiness runs from 0 to 100.")
-        if instance.preferred_period_id is not None and instance.preferred_period.plan_id != plan.pk:
+        if instance.preferred_period is not None and instance.preferred_period.plan_id != plan.pk:
             errors["preferred_period"] = _("That year or wave belongs to another plan.")
         if errors:
             raise ValidationError(errors)

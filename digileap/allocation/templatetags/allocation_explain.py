@@ -16,6 +16,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from digileap.core.types import Text
 from digileap.devices.models import DeviceType
 from digileap.schools.models import IscedLevel
 
@@ -23,7 +24,7 @@ register = template.Library()
 
 
 def level_name(level: int) -> str:
-    names = {
+    names: dict[int, Text] = {
         IscedLevel.PRE_PRIMARY: _("pre-primary"),
         IscedLevel.PRIMARY: _("primary"),
         IscedLevel.LOWER_SECONDARY: _("lower secondary"),

@@ -346,11 +346,11 @@ def rolloutversion_export(request, pk: int):
             entry.school.number,
             entry.school.name,
             entry.school.operator.name,
-            entry.period.label if entry.period_id else "",
+            entry.period.label if entry.period else "",
             entry.cost,
             entry.priority,
             entry.readiness if entry.readiness is not None else "",
-            entry.preferred_period.label if entry.preferred_period_id else "",
+            entry.preferred_period.label if entry.preferred_period else "",
             _("yes") if entry.is_pinned else _("no"),
             entry.get_reason_display() if entry.period_id is None else "",
         )

@@ -288,6 +288,7 @@ def allocationversion_compare(request, pk: int):
     allocation_round = AllocationRound.objects.select_related("programme__authority").get(pk=version.round_id)
     candidates = list(selectors.versions_for(user, allocation_round).exclude(pk=version.pk))
     other_id = _int_or_none(request.GET.get("with"))
+    other: AllocationVersion | None
     if other_id is not None:
         other = selectors.version_get(user, other_id)
     else:
