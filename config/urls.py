@@ -36,3 +36,6 @@ urlpatterns = [
 
 if settings.OIDC_ENABLED:
     urlpatterns.append(path("oidc/", include("digileap.accounts.sso_urls")))
+
+# An unmatched address under /api/ answers JSON, as the OpenAPI schema declares (docs/api.md).
+handler404 = "digileap.core.api.views.page_not_found"

@@ -252,7 +252,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "digileap.core.api.pagination.StandardPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "digileap.core.api.schema.DigileapAutoSchema",
     "DEFAULT_THROTTLE_RATES": {"login": "10/min"},
     "EXCEPTION_HANDLER": "digileap.core.api.exceptions.exception_handler",
 }
@@ -265,6 +265,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Blank and null choices are values of their enumeration (spectacular's default, stated).
+    "ENUM_ADD_EXPLICIT_BLANK_NULL_CHOICE": True,
+    # Error answers and 64-bit integer parameters on every operation (digileap.core.api.schema).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "digileap.core.api.schema.postprocess_schema",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "AuthorityKindEnum": "digileap.schools.models.Authority.Kind",
         # School.Sector and SchoolOperator.Kind are the same choice set.

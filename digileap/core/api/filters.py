@@ -2,6 +2,7 @@ import django_filters
 import django_filters.rest_framework
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
 
 from digileap.core.filters import guard_form
@@ -54,7 +55,25 @@ class ScopedFilterBackend(django_filters.rest_framework.DjangoFilterBackend):
         filterset = super().get_filterset(request, queryset, view)
         if filterset is not None:
             guard_form(filterset.form)
+            _refuse_non_booleans(filterset, request)
         return filterset
+
+
+def _refuse_non_booleans(filterset: django_filters.FilterSet, request) -> None:
+    """A yes/no filter takes ``true`` or ``false``, a number or id filter a value: anything else
+    (an empty value included) is a 400, as the schema says (django-filter would ignore it and
+    answer every row)."""
+    errors = {}
+    for name, filter_ in filterset.filters.items():
+        if name not in request.query_params:
+            continue
+        value = request.query_params[name]
+        if isinstance(filter_, django_filters.BooleanFilter) and value.lower() not in {"true", "false"}:
+            errors[name] = [_("Either true or false.")]
+        elif isinstance(filter_, django_filters.NumberFilter | django_filters.ModelChoiceFilter) and not value.strip():
+            errors[name] = [_("A value is required.")]
+    if errors:
+        raise ValidationError(errors)
 
 
 class StableOrderingFilter(OrderingFilter):

@@ -1,3 +1,6 @@
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
+from django.views import defaults
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status, viewsets
 from rest_framework.authtoken.models import Token
@@ -91,3 +94,11 @@ class ThrottledObtainAuthToken(ObtainAuthToken):
             raise ValidationError({"code": [problem]})
         token, _ = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """404 for an address no route matches: JSON under /api/ (as the schema declares), the
+    application's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("Not found.")}, status=404)
+    return defaults.page_not_found(request, exception)

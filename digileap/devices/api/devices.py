@@ -17,6 +17,7 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
 from digileap.core.api.filters import ScopedFilterBackend
+from digileap.core.api.pagination import StrictPageMixin
 from digileap.core.api.viewsets import ScopedReadOnlyViewSet, ScopedViewSetMixin
 from digileap.core.permissions import Action
 from digileap.schools.api.serializers import ScopedPrimaryKeyRelatedField
@@ -28,14 +29,14 @@ from ..selectors import devices as selectors
 from ..services.devices import device_change_status, device_update
 
 
-class DevicePagination(CursorPagination):
+class DevicePagination(StrictPageMixin, CursorPagination):
     ordering = ("serial", "id")
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
 
 
-class DeviceEventPagination(CursorPagination):
+class DeviceEventPagination(StrictPageMixin, CursorPagination):
     ordering = ("device_id", "occurred_at", "id")
     page_size = 100
     page_size_query_param = "page_size"
