@@ -254,7 +254,7 @@ class QueryRows:
             counts = self.queryset.values(relation).annotate(records=Count("pk")).order_by()
             counts = dict(counts.values_list(relation, "records"))
             ids = [pk for pk in counts if pk is not None]
-            details = {}
+            details: dict[Any, tuple[Any, Any]] = {}
             for start in range(0, len(ids), 2000):
                 details.update(
                     (pk, (row_number, row_name if name else ""))
@@ -285,6 +285,7 @@ class QueryRows:
             if len(found) == 1:
                 (first,) = found
             else:
+                assert name is not None  # several names: the profile has a name column
                 queryset = self.queryset.annotate(**self._needed(number, name))
                 same = Q(**{number: key}) if key else Q(**{number: ""}) | Q(**{f"{number}__isnull": True})
                 first = queryset.filter(same).order_by(*self.order_by).values_list(name, flat=True)[:1]
@@ -460,13 +461,16 @@ def _add_deflated(archive: zipfile.ZipFile, info: zipfile.ZipInfo, deflated: _De
     info.flag_bits = 0
     info.file_size, info.compress_size, info.CRC = deflated.size, compressed, deflated.crc
     zip64 = max(deflated.size, compressed) > zipfile.ZIP64_LIMIT
-    archive.fp.seek(archive.start_dir)
-    info.header_offset = archive.fp.tell()
-    archive._writecheck(info)  # as ZipFile.open(mode="w") does
-    archive._didModify = True
-    archive.fp.write(info.FileHeader(zip64))
-    shutil.copyfileobj(deflated.file, archive.fp, 1 << 20)
-    archive.start_dir = archive.fp.tell()
+    fp = archive.fp
+    assert fp is not None  # an archive open for writing
+    fp.seek(archive.start_dir)
+    info.header_offset = fp.tell()
+    # ZipFile's private steps (typeshed leaves them out), as ZipFile.open(mode="w") takes them.
+    archive._writecheck(info)  # type: ignore[attr-defined]
+    archive._didModify = True  # type: ignore[attr-defined]
+    fp.write(info.FileHeader(zip64))
+    shutil.copyfileobj(deflated.file, fp, 1 << 20)
+    archive.start_dir = fp.tell()
     archive.filelist.append(info)
     archive.NameToInfo[info.filename] = info
     deflated.file.close()
@@ -690,7 +694,7 @@ def _build_pack(target: Target, as_of: datetime.date, progress: Progress | None)
     report = progress or (lambda percent: None)
     # Read the target as stored (an object in memory may hold 0 where the database holds 0.00).
     target = Target.objects.select_related("programme__authority", "indicator").get(pk=target.pk)
-    kind = get_kind(target.indicator.kind) if target.indicator_id else None
+    kind = get_kind(target.indicator.kind) if target.indicator is not None else None
     if kind is None:
         raise EvidenceError(_("This milestone or target has no indicator Digileap can compute."))
     programme = target.programme
@@ -780,7 +784,7 @@ def _build_pack(target: Target, as_of: datetime.date, progress: Progress | None)
         "method": {
             "indicator": kind.code,
             "label": str(kind.label),
-            "parameters": target.indicator.parameters,
+            "parameters": target.defined_indicator.parameters,
             **({"counting_rule": counting_rule} if counting_rule else {}),
         },
         "record_count": record_count,
@@ -813,7 +817,7 @@ def _approved_documents(target: Target, as_of: datetime.date) -> dict[str, bytes
     files: dict[str, bytes] = {}
     listing = []
     for document in documents:
-        name = f"{DOCUMENTS_FOLDER}{document.pk}-{document.file.name.rsplit('/', 1)[-1]}"
+        name = f"{DOCUMENTS_FOLDER}{document.pk}-{(document.file.name or '').rsplit('/', 1)[-1]}"
         with document.file.open("rb") as handle:
             files[name] = handle.read()
         listing.append(
@@ -823,7 +827,7 @@ def _approved_documents(target: Target, as_of: datetime.date) -> dict[str, bytes
                 document.sha256,
                 document.uploaded_at.isoformat(),
                 str(document.approved_by or ""),
-                document.approved_at.isoformat(),
+                document.approved_at.isoformat() if document.approved_at else "",  # (approved ones only)
             ]
         )
     if listing:
