@@ -18,6 +18,9 @@ from django import template
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.dateparse import parse_datetime
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -108,6 +111,10 @@ def _show_value(field: models.Field | None, value: Any, related: RelatedLabels |
                 return str(labels[str(value)])
         if isinstance(field, models.BooleanField) and isinstance(value, bool):
             return str(_("yes") if value else _("no"))
+        if isinstance(field, models.DateTimeField) and isinstance(value, str):
+            moment = parse_datetime(value)
+            if moment is not None:  # stored as ISO 8601 in UTC: shown as the Time column is
+                return date_format(timezone.localtime(moment) if timezone.is_aware(moment) else moment, "Y-m-d H:i")
     return _show(value)
 
 

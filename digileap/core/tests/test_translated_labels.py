@@ -239,3 +239,14 @@ def test_german_agreement_lists_the_kit_in_german(german_catalogue, world):
     assert preview["kit"] == "Ladegerät, Tasche"
     with translation.override("en"):
         assert agreements_pdf.kit_text(["charger", "bag"]) == "charger, bag"
+
+
+def test_history_shows_times_as_the_time_column_does(db):
+    event = AuditEvent(
+        object_type="accounts.userinvitation",
+        action="invite",
+        after={"expires_at": "2026-12-21T12:50:04.123456+00:00", "email": "a@example.org", "note": "2026-12-21T12:50"},
+    )
+    with translation.override("en"), override_settings(TIME_ZONE="Europe/Brussels"):
+        changes = {change.field: change.after for change in audit_changes(event)}
+    assert changes == {"Expires at": "2026-12-21 13:50", "E-mail address": "a@example.org", "Note": "2026-12-21T12:50"}
