@@ -11,7 +11,7 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from digileap.programmes.forms import ServiceFormMixin
+from digileap.core.forms import ServiceErrorsMixin
 
 from .models import Role, RoleAssignment, ScopeKind, User
 from .selectors import ROLE_SCOPES, SCOPE_FIELDS, assignments_in_reach, grantable_roles, managed_scope_choices, reach_of
@@ -67,7 +67,7 @@ class PeopleFilter(django_filters.FilterSet):
         return queryset
 
 
-class GrantForm(ServiceFormMixin, forms.Form):
+class GrantForm(ServiceErrorsMixin, forms.Form):
     """A role and its scope: the role, then the one picker the role needs (authority, operator,
     school or supplier; none for "everything"). Only what the actor may grant is offered."""
 
@@ -158,7 +158,7 @@ class ChangeRoleForm(GrantForm):
         super().__init__(*args, **kwargs)
 
 
-class InvitationAcceptForm(ServiceFormMixin, forms.Form):
+class InvitationAcceptForm(ServiceErrorsMixin, forms.Form):
     username = forms.CharField(
         label=_("Username"),
         max_length=150,

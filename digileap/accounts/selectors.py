@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.apps import apps
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
@@ -78,7 +79,8 @@ def manages_people(user: Any) -> bool:
 
 def reach_of(actor: Any) -> Reach:
     """The actor's reach, from their role assignments (read fresh, not from a cache)."""
-    from digileap.schools.models import Authority, SchoolOperator
+    Authority = apps.get_model("schools", "Authority")
+    SchoolOperator = apps.get_model("schools", "SchoolOperator")
 
     if isinstance(actor, SystemActor):
         return Reach(everything=True)
@@ -91,32 +93,35 @@ def reach_of(actor: Any) -> Reach:
             return Reach(everything=True)
         if assignment.role == Role.PROGRAMME_OWNER:
             if assignment.scope_kind == ScopeKind.ALL:
-                authorities.update(Authority.objects.values_list("pk", flat=True))
+                authorities.update(Authority._default_manager.values_list("pk", flat=True))
             elif assignment.scope_kind == ScopeKind.AUTHORITY and assignment.authority_id is not None:
                 authorities.add(assignment.authority_id)
         elif is_manager(assignment) and assignment.operator_id is not None:
             operators.add(assignment.operator_id)
     if authorities:
-        operators.update(SchoolOperator.objects.filter(authority_id__in=authorities).values_list("pk", flat=True))
+        operators.update(
+            SchoolOperator._default_manager.filter(authority_id__in=authorities).values_list("pk", flat=True)
+        )
     return Reach(everything=False, authorities=frozenset(authorities), operators=frozenset(operators))
 
 
 def _school_operator(school_id: int | None) -> int | None:
-    from digileap.schools.models import School
+    School = apps.get_model("schools", "School")
 
     if school_id is None:
         return None
-    return School.objects.filter(pk=school_id).values_list("operator_id", flat=True).first()
+    return School._default_manager.filter(pk=school_id).values_list("operator_id", flat=True).first()
 
 
 def _staff_reached(reach: Reach, staff_id: int | None) -> bool:
-    from digileap.training.models import Membership, StaffMember
+    Membership = apps.get_model("training", "Membership")
+    StaffMember = apps.get_model("training", "StaffMember")
 
     if staff_id is None:
         return False
-    if StaffMember.objects.filter(pk=staff_id, authority_id__in=reach.authorities).exists():
+    if StaffMember._default_manager.filter(pk=staff_id, authority_id__in=reach.authorities).exists():
         return True
-    return Membership.objects.filter(staff_id=staff_id, school__operator_id__in=reach.operators).exists()
+    return Membership._default_manager.filter(staff_id=staff_id, school__operator_id__in=reach.operators).exists()
 
 
 def _ids(values: Mapping[str, Any]) -> dict[str, int | None]:
@@ -184,12 +189,14 @@ def may_see(reach: Reach, obj: Any) -> bool:
 
 def assignments_q(reach: Reach) -> Q | None:
     """The condition for role assignments in the reach (``None``: all of them)."""
-    from digileap.training.models import Membership
+    Membership = apps.get_model("training", "Membership")
 
     if reach.everything:
         return None
     authority_roles = [role for role, kinds in ROLE_SCOPES.items() if ScopeKind.AUTHORITY in kinds]
-    staff_at_schools = Membership.objects.filter(staff_id=OuterRef("staff_id"), school__operator_id__in=reach.operators)
+    staff_at_schools = Membership._default_manager.filter(
+        staff_id=OuterRef("staff_id"), school__operator_id__in=reach.operators
+    )
     return (
         Q(scope_kind=ScopeKind.AUTHORITY, authority_id__in=reach.authorities, role__in=authority_roles)
         | Q(scope_kind=ScopeKind.OPERATOR, operator_id__in=reach.operators, role=Role.OPERATOR_STAFF)
@@ -318,22 +325,24 @@ def history_of(actor: Any, user: User) -> list[AuditEvent]:
 
 def managed_scope_choices(actor: Any) -> dict[str, QuerySet]:
     """The scopes the actor may grant roles over, per kind (for the forms' pickers)."""
-    from digileap.devices.models import Supplier
-    from digileap.schools.models import Authority, School, SchoolOperator
+    Supplier = apps.get_model("devices", "Supplier")
+    Authority = apps.get_model("schools", "Authority")
+    School = apps.get_model("schools", "School")
+    SchoolOperator = apps.get_model("schools", "SchoolOperator")
 
     reach = reach_of(actor)
     if reach.everything:
         return {
-            "authority": Authority.objects.order_by("name"),
-            "operator": SchoolOperator.objects.order_by("name"),
-            "school": School.objects.order_by("name", "number"),
-            "supplier": Supplier.objects.order_by("name"),
+            "authority": Authority._default_manager.order_by("name"),
+            "operator": SchoolOperator._default_manager.order_by("name"),
+            "school": School._default_manager.order_by("name", "number"),
+            "supplier": Supplier._default_manager.order_by("name"),
         }
     return {
-        "authority": Authority.objects.filter(pk__in=reach.authorities).order_by("name"),
-        "operator": SchoolOperator.objects.filter(pk__in=reach.operators).order_by("name"),
-        "school": School.objects.filter(operator_id__in=reach.operators).order_by("name", "number"),
-        "supplier": Supplier.objects.none(),
+        "authority": Authority._default_manager.filter(pk__in=reach.authorities).order_by("name"),
+        "operator": SchoolOperator._default_manager.filter(pk__in=reach.operators).order_by("name"),
+        "school": School._default_manager.filter(operator_id__in=reach.operators).order_by("name", "number"),
+        "supplier": Supplier._default_manager.none(),
     }
 
 
