@@ -205,6 +205,8 @@ DIGILEAP_TRAINING_FRAMEWORK_MAX_BYTES = int(
     os.environ.get("DIGILEAP_TRAINING_FRAMEWORK_MAX_BYTES", str(5 * 1024 * 1024))
 )
 DIGILEAP_TRAINING_INVITATION_DAYS = int(os.environ.get("DIGILEAP_TRAINING_INVITATION_DAYS", "30"))
+# How long an invitation to Digileap (the People pages) is valid.
+DIGILEAP_INVITATION_DAYS = int(os.environ.get("DIGILEAP_INVITATION_DAYS", "14"))
 DIGILEAP_BADGE_SIGNING_KEY = os.environ.get("DIGILEAP_BADGE_SIGNING_KEY", "")
 # Retention per kind of record, applied by `manage.py apply_retention` (docs/privacy.md). Each value
 # can be set by its environment variable, DIGILEAP_RETENTION_<KEY in capitals>.
