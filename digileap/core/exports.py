@@ -10,6 +10,8 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy
 
+from digileap.core.types import Text
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _RISKY_FIRST = frozenset(FORMULA_PREFIXES)
 
@@ -65,7 +67,7 @@ def csv_response(filename: str, headers: Sequence[str], rows: Iterable[Sequence[
 
 
 def xlsx_response(
-    filename: str, headers: Sequence[str], rows: Iterable[Sequence[Any]], sheet_title: str = gettext_lazy("Export")
+    filename: str, headers: Sequence[str], rows: Iterable[Sequence[Any]], sheet_title: Text = gettext_lazy("Export")
 ) -> HttpResponse:
     """An XLSX written in openpyxl's streaming mode; text cells are escaped like CSV cells."""
     import io
