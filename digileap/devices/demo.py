@@ -34,6 +34,7 @@ of the seed documents; the demo programme's are counted back from the day of the
 
 import datetime
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -128,7 +129,7 @@ AGREEMENTS = {
     ),
 }
 
-DEMO_TARGETS = [
+DEMO_TARGETS: list[tuple[str, dict[str, str], str, str, dict]] = [
     # number, title, unit, kind, parameters
     ("D3", {"en": "Laptops delivered", "de": "Gelieferte Laptops"}, "laptops", "devices_delivered",
      {"device_types": ["laptop"]}),
@@ -301,7 +302,7 @@ class Seeder:
             )
         )
 
-    def accept(self, delivery, at: datetime.datetime, by, discrepancies: list[tuple[PlannedDevice, str]] = ()):
+    def accept(self, delivery, at: datetime.datetime, by, discrepancies: Sequence[tuple[PlannedDevice, str]] = ()):
         """Record the school's acceptance of a delivery (before its devices are written)."""
         delivery.acceptance = (
             Delivery.Acceptance.ACCEPTED_WITH_DISCREPANCIES if discrepancies else Delivery.Acceptance.ACCEPTED
@@ -366,7 +367,7 @@ class Seeder:
             .values_list("serial", "pk")
             .iterator(chunk_size=2000)
         )
-        first_rows = []
+        first_rows: list[tuple] = []
         for plan in plans:
             status, at, reason = plan.history[0]
             first_rows += lifecycle.initial_event_rows(
@@ -374,7 +375,7 @@ class Seeder:
             )
         bulk_insert(DeviceEvent, lifecycle.initial_event_fields(), first_rows)
         label = str(self.actor)
-        later = [
+        later: list[tuple] = [
             (ids[plan.serial], status, plan.history[index - 1][0], at, None, label, reason, {})
             for plan in plans
             for index, (status, at, reason) in enumerate(plan.history)
@@ -517,7 +518,7 @@ def _write_installations(seeder: Seeder, rows, ids: dict[str, int], verified_by,
             "school_id", "pk"
         )
     )
-    floors = {}
+    floors: dict[int, int] = {}
     for plan, day, verified in rows:
         floors[plan.school_id] = floors.get(plan.school_id, 0) + 1
         number = floors[plan.school_id]
@@ -558,7 +559,7 @@ class HandOut:
 
     school_id: int
     rows: list[tuple[str, str, int | None, str, int | None, str]]
-    devices: list[PlannedDevice | None]
+    devices: Sequence[PlannedDevice | None]
     at: datetime.datetime
 
 
@@ -627,7 +628,7 @@ def _class_rows(school, count: int, teachers: int, eligible: tuple[str, ...] = (
     level = next((level for level in (1, 2, 3) if getattr(school, f"isced_{level}")), 1)
     grade = {1: 5, 2: 7, 3: 10}[level]
     group = f"{grade}A"
-    rows = [
+    rows: list[tuple[str, str, int | None, str, int | None, str]] = [
         (f"{group}-{n:02d}", "pupil", grade, group, level, eligible[(n - 1) % len(eligible)] if eligible else "")
         for n in range(1, count + 1)
     ]
@@ -990,7 +991,8 @@ def _nordhafen(seeder: Seeder, programme, today: datetime.date) -> None:
     counter: Counter = Counter()
     plans: list[PlannedDevice] = []
     admin, coordinator = seeder.user("admin"), seeder.user("coordinator")
-    accepted, hand_outs, tickets = [], [], []
+    accepted, hand_outs = [], []
+    tickets: dict = {}  # planned with the first hand-out
     note = 0
     for index, school in enumerate(schools):
         line_id, units = allocated.get(school.pk, (None, 0))

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from digileap.core.contributions import reverse_or_none
 from digileap.core.permissions import Action, can
+from digileap.core.types import Text
 
 # The devices pages, in menu order: (key, label, model label, route). A page shows once its route exists.
 DEVICE_PAGES = [
@@ -28,11 +29,11 @@ DEVICE_PAGES = [
 ]
 
 
-def device_sections(user) -> list[tuple[str, str, str]]:
+def device_sections(user) -> list[tuple[str, Text, str]]:
     """(key, label, url) of the devices pages ``user`` may open."""
     if user is None or not user.is_authenticated:
         return []
-    sections = []
+    sections: list[tuple[str, Text, str]] = []
     sees_orders = can(user, Action.VIEW, apps.get_model("devices.purchaseorder"))
     for key, label, model_label, route in DEVICE_PAGES:
         url = reverse_or_none(route)

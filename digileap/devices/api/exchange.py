@@ -6,6 +6,8 @@ Intune or Google Admin device export through ``services.exchange.managementrepor
 that cannot be read is a 400 naming the line and column.
 """
 
+from typing import TYPE_CHECKING
+
 import django_filters
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -20,11 +22,16 @@ from ..models import ManagedDevice, ManagementReport
 from ..selectors.exchange import managed_devices_for, operators_for_upload, reports_for, schools_for_upload
 from ..services.exchange import managementreport_import
 
+if TYPE_CHECKING:
+    from digileap.accounts.models import User
+
 
 class ManagementReportSerializer(serializers.ModelSerializer):
     operator_name = serializers.CharField(source="operator.name", read_only=True)
     school_name = serializers.CharField(source="school.name", read_only=True, default=None)
-    uploaded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    uploaded_by: "serializers.SlugRelatedField[User]" = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
 
     class Meta:
         model = ManagementReport
@@ -50,7 +57,9 @@ class ManagementReportSerializer(serializers.ModelSerializer):
 class ManagementReportUploadSerializer(serializers.Serializer):
     """The upload of a device export (multipart)."""
 
-    source = serializers.ChoiceField(choices=ManagementReport.Source.choices)
+    # drf-stubs types a serializer as the Field it also is, whose ``source`` is a text: a declared
+    # field of that name is what DRF means here.
+    source = serializers.ChoiceField(choices=ManagementReport.Source.choices)  # type: ignore[assignment]
     operator = ScopedPrimaryKeyRelatedField(
         lambda user, action: operators_for_upload(user), queryset=SchoolOperator.objects.none()
     )

@@ -7,6 +7,8 @@ operator), ``POST .../{id}/lines/`` adds a line, ``POST .../{id}/place/`` places
 per school what was allocated, ordered and delivered. Every write goes through the services.
 """
 
+from decimal import Decimal
+
 from django.db.models import Count
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -53,7 +55,7 @@ class PurchaseOrderSerializer(serializers.ModelSerializer):
     supplier_name = serializers.CharField(source="supplier.name", read_only=True)
     contract_reference = serializers.CharField(source="contract.reference", read_only=True, default=None)
     units = serializers.IntegerField(read_only=True, default=0)
-    amount = serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True, default=0)
+    amount = serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True, default=Decimal(0))
     created_by = serializers.CharField(source="created_by.username", read_only=True, default=None)
 
     class Meta:

@@ -10,6 +10,8 @@ the field they are about, e.g. ``{"device": ["Device SN1 is already handed out t
 2025-09-03)."]}``.
 """
 
+from typing import TYPE_CHECKING
+
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -36,6 +38,10 @@ from ..services.recipients import (
     recipient_update,
     store_names,
 )
+
+if TYPE_CHECKING:
+    from digileap.accounts.models import User
+
 
 EDITABLE = ["reference", "kind", "grade", "group", "isced_level", "eligibility_group", "display_name"]
 
@@ -152,8 +158,12 @@ class AssignmentSerializer(serializers.ModelSerializer):
     serial = serializers.CharField(source="device.serial", read_only=True)
     reference = serializers.CharField(source="recipient.reference", read_only=True)
     school = serializers.IntegerField(source="recipient.school_id", read_only=True)
-    assigned_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    returned_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    assigned_by: "serializers.SlugRelatedField[User]" = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
+    returned_by: "serializers.SlugRelatedField[User]" = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
 
     class Meta:
         model = Assignment

@@ -1,6 +1,8 @@
 """Forms of the delivery pages: the list's filters, the acceptance, and confirming devices one by
 one. They only parse input; ``services.deliveries`` validates, authorises and writes."""
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -12,14 +14,21 @@ from ..selectors.deliveries import suppliers_of_deliveries
 from ..services.deliveries import parse_exceptions
 from ..services.purchases import parse_serials
 
+if TYPE_CHECKING:
+    from digileap.schools.models import School
+
+    from ..models import Supplier
+
 
 class DeliveryFilterForm(forms.Form):
     """Filters of the list. Choices come from the user's scope only."""
 
     q = forms.CharField(label=_("Search"), required=False, help_text=_("Delivery note or order number"))
-    school = forms.ModelChoiceField(queryset=None, label=_("School"), required=False, empty_label=_("All schools"))
+    school: "forms.ModelChoiceField[School]" = forms.ModelChoiceField(
+        queryset=None, label=_("School"), required=False, empty_label=_("All schools")
+    )
     acceptance = forms.ChoiceField(label=_("Acceptance"), required=False)
-    supplier = forms.ModelChoiceField(
+    supplier: "forms.ModelChoiceField[Supplier]" = forms.ModelChoiceField(
         queryset=None, label=_("Supplier"), required=False, empty_label=_("All suppliers")
     )
     delivered_from = forms.DateField(

@@ -3,6 +3,8 @@
 They only parse input; ``services.devices`` validates, authorises and writes.
 """
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +18,10 @@ from digileap.schools.selectors import schools_for
 from ..models import Condition, Device, DeviceModel, DeviceStatus, DeviceType
 from ..selectors.devices import DEFAULT_SORT, Sort, is_one_school_scope, serial_prefix_q
 from ..services.devices import REASON_MAX_LENGTH, changeable_statuses
+
+if TYPE_CHECKING:
+    from digileap.programmes.models import Programme
+
 
 # Above this many schools a drop-down list is slow to render and to use: the filter becomes the
 # school's official number (``school=<id>`` is accepted either way).
@@ -65,7 +71,7 @@ class DeviceFilterForm(forms.Form):
     device_model = forms.ModelChoiceField(
         label=_("Model"), required=False, queryset=DeviceModel.objects.none(), empty_label=_("All models")
     )
-    programme = forms.ModelChoiceField(
+    programme: "forms.ModelChoiceField[Programme]" = forms.ModelChoiceField(
         label=_("Programme"), required=False, queryset=None, empty_label=_("All programmes")
     )
     condition = forms.ChoiceField(

@@ -2,6 +2,8 @@
 management tool's device export. Choices come from the selectors, so nothing outside the user's
 scope can be chosen (it is "not one of the available choices")."""
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +13,9 @@ from digileap.core.forms import model_choice_field
 from ..exchange import GROUP_TAG_MAX_LENGTH, clean_group_tag
 from ..models import ManagementReport
 from ..selectors.exchange import operators_for_upload, school_requires_school, schools_for_upload
+
+if TYPE_CHECKING:
+    from digileap.schools.models import SchoolOperator
 
 
 class AutopilotForm(forms.Form):
@@ -38,7 +43,9 @@ class SchoolChoiceField(forms.ModelChoiceField):
 
 class ManagementReportUploadForm(forms.Form):
     source = forms.ChoiceField(label=_("Exported from"), choices=ManagementReport.Source.choices)
-    operator = forms.ModelChoiceField(label=_("School operator"), queryset=None)
+    operator: "forms.ModelChoiceField[SchoolOperator]" = forms.ModelChoiceField(
+        label=_("School operator"), queryset=None
+    )
     school = SchoolChoiceField(
         label=_("School"),
         queryset=None,

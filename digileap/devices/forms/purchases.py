@@ -4,6 +4,7 @@ serials, or a CSV file with a serial and a model a row). They only parse input;
 
 import csv
 import io
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.utils.translation import gettext as _gettext
@@ -14,6 +15,12 @@ from digileap.programmes.selectors import funding_sources_for, programmes_for
 
 from ..selectors.purchases import models_for_purchase, schools_reporting
 from ..services.purchases import MAX_DEVICES, parse_serials
+
+if TYPE_CHECKING:
+    from digileap.programmes.models import FundingSource, Programme
+
+    from ..models import DeviceModel
+
 
 MAX_CSV_BYTES = 2_000_000
 
@@ -26,7 +33,7 @@ class SchoolChoiceField(forms.ModelChoiceField):
 class PurchaseFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, help_text=_("Invoice reference or vendor"))
     school = SchoolChoiceField(queryset=None, label=_("School"), required=False, empty_label=_("All schools"))
-    programme = forms.ModelChoiceField(
+    programme: "forms.ModelChoiceField[Programme]" = forms.ModelChoiceField(
         queryset=None, label=_("Programme"), required=False, empty_label=_("All programmes")
     )
 
@@ -55,8 +62,8 @@ class PurchaseFilterForm(forms.Form):
 
 
 class SelfPurchaseForm(forms.Form):
-    programme = forms.ModelChoiceField(queryset=None, label=_("Programme"))
-    funding_source = forms.ModelChoiceField(
+    programme: "forms.ModelChoiceField[Programme]" = forms.ModelChoiceField(queryset=None, label=_("Programme"))
+    funding_source: "forms.ModelChoiceField[FundingSource]" = forms.ModelChoiceField(
         queryset=None, label=_("Funding source"), required=False, empty_label=_("Not stated")
     )
     school = SchoolChoiceField(queryset=None, label=_("School"))
@@ -64,7 +71,7 @@ class SelfPurchaseForm(forms.Form):
     invoice_date = forms.DateField(label=_("Invoice date"), widget=forms.DateInput(attrs={"type": "date"}))
     vendor = forms.CharField(label=_("Bought from"), max_length=200)
     amount = forms.DecimalField(label=_("Invoice amount (EUR)"), min_value=0, max_digits=12, decimal_places=2)
-    device_model = forms.ModelChoiceField(
+    device_model: "forms.ModelChoiceField[DeviceModel]" = forms.ModelChoiceField(
         queryset=None,
         label=_("Model"),
         required=False,
@@ -130,10 +137,9 @@ class SelfPurchaseForm(forms.Form):
         reader.fieldnames = headers
         models = {}
         if programme is not None:
-            models = {
-                m.code.lower(): m
-                for m in model_choice_field(self, "device_model").queryset.filter(authority=programme.authority)
-            }
+            choices = model_choice_field(self, "device_model").queryset
+            assert choices is not None  # set in __init__
+            models = {m.code.lower(): m for m in choices.filter(authority=programme.authority)}
         devices, problems = [], []
         for line, row in enumerate(reader, start=2):
             serial = (row.get("serial") or "").strip()

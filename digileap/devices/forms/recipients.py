@@ -8,7 +8,9 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from digileap.core.forms import choice_field, model_choice_field
+from digileap.core.model_fields import model_field
 from digileap.core.permissions import Action
+from digileap.core.types import Text
 from digileap.schools.models import School
 
 from ..models import Recipient
@@ -24,8 +26,8 @@ class SchoolChoiceField(forms.ModelChoiceField):
         return f"{obj.name} ({obj.number})"
 
 
-def _label(name: str) -> str:
-    return capfirst(Recipient._meta.get_field(name).verbose_name)
+def _label(name: str) -> Text:
+    return capfirst(model_field(Recipient, name).verbose_name)
 
 
 class RecipientFilterForm(forms.Form):

@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy
 
 from digileap.core import audit
 from digileap.core.bulk import chunked
+from digileap.core.model_fields import max_length
 from digileap.core.permissions import Action, can, restrict
 from digileap.core.tabular.engine import Importer, Plan, register_importer
 from digileap.core.tabular.errors import RowError
@@ -43,7 +44,7 @@ TARGET = "autopilot_hashes"
 register_profile_dir(TARGET, Path(__file__).parent / "autopilot_profiles")
 
 SERIAL_MAX_LENGTH = Device._meta.get_field("serial").max_length
-PRODUCT_ID_MAX_LENGTH = Device._meta.get_field("windows_product_id").max_length
+PRODUCT_ID_MAX_LENGTH = max_length(Device, "windows_product_id")
 # A hardware hash is about 4,000 characters of Base64; far more is not a hash.
 HASH_MAX_LENGTH = 20_000
 UPDATED_FIELDS = ("autopilot_hash", "windows_product_id")

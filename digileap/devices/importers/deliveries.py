@@ -34,6 +34,7 @@ from django.utils.translation import gettext_lazy
 
 from digileap.core import audit
 from digileap.core.bulk import bulk_insert, chunked
+from digileap.core.model_fields import max_length, model_field
 from digileap.core.permissions import Action, assignments_for, permits, restrict
 from digileap.core.tabular.engine import Importer, Plan, register_importer
 from digileap.core.tabular.errors import RowError
@@ -62,11 +63,11 @@ register_profile_dir("deliveries", Path(__file__).resolve().parent.parent / "imp
 
 TARGET = "deliveries"
 _LIMITS = {
-    "serial": Device._meta.get_field("serial").max_length,
-    "asset_tag": Device._meta.get_field("asset_tag").max_length,
-    "windows_product_id": Device._meta.get_field("windows_product_id").max_length,
-    "google_device_id": Device._meta.get_field("google_device_id").max_length,
-    "note_number": Delivery._meta.get_field("note_number").max_length,
+    "serial": max_length(Device, "serial"),
+    "asset_tag": max_length(Device, "asset_tag"),
+    "windows_product_id": max_length(Device, "windows_product_id"),
+    "google_device_id": max_length(Device, "google_device_id"),
+    "note_number": max_length(Delivery, "note_number"),
 }
 _MAC_SEPARATORS = re.compile(r"[:\-.\s]")
 _HEX12 = re.compile(r"^[0-9A-Fa-f]{12}$")
@@ -276,9 +277,10 @@ class DeliveryImporter(Importer):
 
     def _programme(self, code: str) -> Programme | None:
         if code not in self._programmes:
-            self._programmes[code] = Programme.objects.filter(code=code).select_related("authority").first()
-            if self._programmes[code] is not None:
-                self._authority_names[self._programmes[code].authority_id] = self._programmes[code].authority.name
+            programme = Programme.objects.filter(code=code).select_related("authority").first()
+            self._programmes[code] = programme
+            if programme is not None:
+                self._authority_names[programme.authority_id] = programme.authority.name
         return self._programmes[code]
 
     def _orders_numbered(self, number: str, programme_id: int | None) -> list[PurchaseOrder]:
@@ -392,7 +394,7 @@ class DeliveryImporter(Importer):
         return all(value is None or isinstance(value, str) for value in self.profile.constants.values())
 
     def plan(self, rows: Iterable[ParsedRow]) -> Plan:
-        self._spec_index = {}
+        self._spec_index: dict[tuple[int, str, int], int] = {}
         if self.uses_bulk_path():
             return plan_columns(self, rows)
         return self.plan_rows(rows)
@@ -401,7 +403,7 @@ class DeliveryImporter(Importer):
         """The row-by-row path: every row a tuple, checked one after the other."""
         plan = Plan(data=DeliveriesPlan())
         data: DeliveriesPlan = plan.data
-        self._spec_index: dict[tuple[int, str, int], int] = {}
+        self._spec_index = {}
         # Every serial the file names, by manufacturer: serial → first line; repeated ones → all lines.
         first_line: dict[str, dict[str, int]] = defaultdict(dict)
         repeated: dict[tuple[str, str], list[int]] = {}
@@ -490,11 +492,12 @@ class DeliveryImporter(Importer):
             return None, "", serial
         authority_id = programme.authority_id
         model_text = (values.get("model") or "").strip()
-        model = None
+        model: tuple[int, str, str] | None = None
         if model_text:
             model_key = (authority_id, model_text)
-            model = self._model_texts.get(model_key, _MIXED)
-            if model is _MIXED:
+            if model_key in self._model_texts:
+                model = self._model_texts[model_key]
+            else:
                 model = self._model_texts[model_key] = self._model(authority_id, model_text)
         if model_text and model is None:
             fail(
@@ -830,8 +833,8 @@ class DeliveryImporter(Importer):
         for manufacturer, serial in matches:
             by_manufacturer[manufacturer].append(serial)
         fields = ["id", "delivery_id", "purchase_id", "school_id", *(name for name, _index in COMPARED)]
-        for manufacturer, serials in by_manufacturer.items():
-            for chunk in chunked(serials, 900):
+        for manufacturer, manufacturer_serials in by_manufacturer.items():
+            for chunk in chunked(manufacturer_serials, 900):
                 for values in Device.objects.filter(manufacturer=manufacturer, serial__in=chunk).values(
                     "serial",
                     *fields,
@@ -884,7 +887,7 @@ class DeliveryImporter(Importer):
                     plan.unchanged += 1
                     continue
                 labels = ", ".join(
-                    str(Device._meta.get_field(name.removesuffix("_id")).verbose_name) for name in differing
+                    str(model_field(Device, name.removesuffix("_id")).verbose_name) for name in differing
                 )
                 plan.rejected.append(
                     RowError(
@@ -1043,7 +1046,7 @@ class DeliveryImporter(Importer):
         changes = []
         for index in used:
             spec = data.specs[index]
-            after = {
+            after: dict[str, object] = {
                 "devices_added": spec.created,
                 "devices_unchanged": spec.unchanged,
             }

@@ -50,7 +50,7 @@ register_profile_dir(TARGET, Path(__file__).parent / "management_profiles")
 # pupil's hands. Only the device types the tool manages count (Intune: Windows and tablets;
 # Google Admin: Chromebooks), so access points and displays never show as "not enrolled".
 NOT_ENROLLED_STATUSES = frozenset({DeviceStatus.DELIVERED, DeviceStatus.DEPLOYED, DeviceStatus.LOANED_OUT})
-MANAGED_TYPES = {
+MANAGED_TYPES: dict[str, frozenset[DeviceType]] = {
     ManagementReport.Source.INTUNE: frozenset({DeviceType.LAPTOP, DeviceType.TABLET, DeviceType.OTHER}),
     ManagementReport.Source.GOOGLE: frozenset({DeviceType.CHROMEBOOK}),
 }
@@ -66,7 +66,7 @@ MANAGED_DEVICE_FIELDS = [
 
 # Columns only one tool writes. Headers match without regard to case, so Intune's "Serial number" is
 # Google's "Serial Number": an export of the other tool would pass the header check of a Google profile.
-SIGNATURE_COLUMNS = {
+SIGNATURE_COLUMNS: dict[str, frozenset[str]] = {
     ManagementReport.Source.INTUNE: frozenset({"last check-in", "managed by", "primary user upn"}),
     ManagementReport.Source.GOOGLE: frozenset({"last sync", "org unit path", "annotated asset id", "annotated user"}),
 }

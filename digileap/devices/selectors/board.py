@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 
 from digileap.core.models import AuditEvent
 from digileap.core.permissions import Action, restrict
+from digileap.core.types import Text
 from digileap.programmes.models import Programme
 from digileap.schools.models import SchoolOperator
 
@@ -130,7 +131,7 @@ class PhaseColumn:
     """One phase of a school's board: its steps, how many are done, and whether it is the current one."""
 
     phase: str
-    label: str
+    label: Text
     items: list
     is_current: bool
     is_past: bool

@@ -6,7 +6,7 @@ against a given ``now`` so that lists can be filtered and sorted by them."""
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import BooleanField, Case, F, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, F, OrderBy, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -62,7 +62,7 @@ def overdue_tickets(user, now: datetime.datetime) -> QuerySet[Ticket]:
     return tickets_for(user, now=now).filter(overdue_q(now))
 
 
-SORTS = {
+SORTS: dict[str, list[str | OrderBy]] = {
     "due": [F("next_due").asc(nulls_last=True), "-opened_at", "-id"],
     "opened": ["-opened_at", "-id"],
 }
@@ -128,9 +128,9 @@ class Step:
 
     key: str
     is_done: bool
-    when: object = None
+    when: datetime.datetime | None = None
     who: str = ""
-    due: object = None
+    due: datetime.datetime | None = None
 
     @property
     def is_late(self) -> bool:

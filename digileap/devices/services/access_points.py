@@ -89,6 +89,7 @@ def access_point_record(
         errors["installed_on"] = _("The installation date cannot be in the future.")
     if errors:
         raise ValidationError(errors)
+    assert installed_on is not None  # an error above otherwise
     installation.building = building
     installation.room = room
     installation.installed_on = installed_on

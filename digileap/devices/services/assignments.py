@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from digileap.core import audit
+from digileap.core.model_fields import max_length
 from digileap.core.permissions import Action, authorize
 
 from .. import lifecycle
@@ -110,9 +111,9 @@ def damaged_message(device: Device) -> str:
 def pending_delivery_message(device: Device) -> str:
     """Why ``device`` may not be handed out because its delivery has not been accepted yet, or ""
     when it has (or the device came without a delivery note)."""
-    if device.delivery_id is None:
-        return ""
     delivery = device.delivery
+    if delivery is None:
+        return ""
     if delivery.acceptance != delivery.Acceptance.PENDING:
         return ""
     return _(
@@ -279,7 +280,7 @@ def device_return(
     if condition not in ReturnCondition.values:
         raise ValidationError({"condition": [_("Choose whether the device is in working order or damaged.")]})
     note = (note or "").strip()
-    limit = Assignment._meta.get_field("return_note").max_length
+    limit = max_length(Assignment, "return_note")
     if len(note) > limit:
         raise ValidationError({"note": [_("At most %(limit)s characters.") % {"limit": limit}]})
     at = at or timezone.now()

@@ -48,7 +48,7 @@ DEFAULT_CHECKLIST: list[tuple[str, str, object]] = [
 ]
 STEP_LABELS = {code: label for _phase, code, label in DEFAULT_CHECKLIST}
 # The order a school goes through; each phase's successor.
-PHASE_ORDER = [Phase.PREPARATION, Phase.DELIVERY, Phase.AFTERCARE, Phase.CLOSED]
+PHASE_ORDER: list[str] = [Phase.PREPARATION, Phase.DELIVERY, Phase.AFTERCARE, Phase.CLOSED]
 NEXT_PHASE = dict(zip(PHASE_ORDER, PHASE_ORDER[1:], strict=False))
 CHECKLIST_PHASES = PHASE_ORDER[:-1]
 CUSTOM_CODE = re.compile(r"^custom-(\d+)$")

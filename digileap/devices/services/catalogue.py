@@ -228,12 +228,14 @@ def _check_contract_orders(contract: FrameworkContract, errors: dict) -> dict[st
     span = committed_orders.aggregate(first=Min("ordered_on"), last=Max("ordered_on"))
     if contract.starts_on and span["first"] and span["first"] < contract.starts_on:
         first = committed_orders.filter(ordered_on=span["first"]).order_by("number").first()
+        assert first is not None and first.ordered_on is not None  # the earliest order date is its date
         found["starts_on"] = _("The order %(number)s was placed on %(date)s: the term must include that day.") % {
             "number": first.number,
             "date": first.ordered_on.isoformat(),
         }
     if contract.ends_on and span["last"] and span["last"] > contract.ends_on and "ends_on" not in errors:
         last = committed_orders.filter(ordered_on=span["last"]).order_by("number").first()
+        assert last is not None and last.ordered_on is not None  # the latest order date is its date
         found["ends_on"] = _("The order %(number)s was placed on %(date)s: the term must include that day.") % {
             "number": last.number,
             "date": last.ordered_on.isoformat(),

@@ -10,6 +10,7 @@ out as a replacement from an aftercare ticket, so that the assignment or the tic
 import base64
 import binascii
 import re
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -25,7 +26,7 @@ from ..models import Device, DeviceEvent, DeviceStatus
 
 REASON_MAX_LENGTH = 500
 # Statuses other flows set, with the reason the generic change refuses them.
-SET_ELSEWHERE = {
+SET_ELSEWHERE: dict[str, Callable[[], str]] = {
     DeviceStatus.DEPLOYED: lambda: _(
         "A device becomes deployed when it is handed out to a pupil or teacher: use the hand-out of its school."
     ),

@@ -58,7 +58,7 @@ def _check_header(order: PurchaseOrder) -> None:
                 "contract_supplier": contract.supplier.name,
                 "supplier": order.supplier.name,
             }
-    if order.operator_id and order.operator.authority_id != programme.authority_id:
+    if order.operator is not None and order.operator.authority_id != programme.authority_id:
         errors["operator"] = _("This operator is not in the programme's authority.")
     if not order.number:
         errors["number"] = _("Enter the order number.")
@@ -200,7 +200,7 @@ def order_line_add(
         errors["school"] = _("This school is not in the programme's authority (%(authority)s).") % {
             "authority": programme.authority.name
         }
-    elif order.operator_id and school.operator_id != order.operator_id:
+    elif order.operator is not None and school.operator_id != order.operator_id:
         errors["school"] = _("This school is not run by the buying operator %(operator)s.") % {
             "operator": order.operator.name
         }

@@ -9,7 +9,7 @@ given twice, or one already delivered or reported, is refused naming where it ca
 
 import datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypedDict
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from digileap.core import audit
 from digileap.core.bulk import bulk_insert
+from digileap.core.model_fields import max_length
 from digileap.core.permissions import Action, authorize
 
 from .. import lifecycle
@@ -31,11 +32,20 @@ from ..importers.deliveries import (
 from ..models import Device, DeviceEvent, DeviceModel, DeviceStatus, SelfPurchase
 
 MAX_DEVICES = 5000
-SERIAL_LIMIT = Device._meta.get_field("serial").max_length
-ASSET_LIMIT = Device._meta.get_field("asset_tag").max_length
+SERIAL_LIMIT = max_length(Device, "serial")
+ASSET_LIMIT = max_length(Device, "asset_tag")
 
 
-def _clean_devices(devices: Any, authority_id: int, errors: dict[str, list[str]], actor) -> list[dict]:
+class CleanedDevice(TypedDict):
+    """One device of a report, checked: its position in the request, model, serial and asset tag."""
+
+    index: int
+    model: DeviceModel
+    serial: str
+    asset_tag: str
+
+
+def _clean_devices(devices: Any, authority_id: int, errors: dict[str, list[str]], actor) -> list[CleanedDevice]:
     """Each entry: ``device_model`` (a DeviceModel of the programme's authority), ``serial``,
     optional ``asset_tag``. Errors are keyed ``devices[<index>].<field>`` (index from 0)."""
     if not isinstance(devices, (list, tuple)) or not devices:
@@ -44,7 +54,7 @@ def _clean_devices(devices: Any, authority_id: int, errors: dict[str, list[str]]
     if len(devices) > MAX_DEVICES:
         errors["devices"] = [_("At most %(n)s devices a purchase; report the rest separately.") % {"n": MAX_DEVICES}]
         return []
-    cleaned = []
+    cleaned: list[CleanedDevice] = []
     first_of: dict[tuple[str, str], int] = {}
     for index, entry in enumerate(devices):
         path = f"devices[{index}]"

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from digileap.core import audit
+from digileap.core.model_fields import max_length, model_field
 from digileap.core.permissions import Action, authorize
 
 from ..models import Assignment, Recipient
@@ -69,14 +70,14 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
         if name in cleaned and cleaned[name] is not None:
             value = cleaned[name]
             if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= maximum:
-                label = str(Recipient._meta.get_field(name).verbose_name)
+                label = str(model_field(Recipient, name).verbose_name)
                 errors[name] = [
                     _("The %(field)s must be a whole number from 0 to %(maximum)s.")
                     % {"field": label, "maximum": maximum}
                 ]
     for name in ("reference", "group", "eligibility_group", "display_name"):
         if name in cleaned and name not in errors:
-            limit = Recipient._meta.get_field(name).max_length
+            limit = max_length(Recipient, name)
             if len(cleaned[name]) > limit:
                 errors[name] = [_("At most %(limit)s characters.") % {"limit": limit}]
     if errors:
@@ -84,7 +85,7 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
-def _reference_taken(school, reference: str) -> ValidationError:
+def _reference_taken(school, reference: str | None) -> ValidationError:
     return ValidationError(
         {
             "reference": [

@@ -301,7 +301,7 @@ def ticket_set_replacement(
     if ticket.status not in OPEN_STATUSES:
         raise _not_open(ticket, _("given a replacement"))
     replacement = Device.objects.select_for_update().get(pk=replacement.pk)
-    if ticket.replacement_device_id is not None:
+    if ticket.replacement_device is not None:
         message = _("This ticket already has a replacement: %(serial)s.") % {"serial": ticket.replacement_device.serial}
     elif replacement.pk == ticket.device_id:
         message = _("A device cannot replace itself.")
@@ -371,7 +371,7 @@ def ticket_close(
     ticket.save(update_fields=["status", "closed_at", "resolution", "resolved_at"])
     _return_from_repair(ticket, actor, at)
     after_extra = {}
-    if ticket.replacement_device_id is not None:
+    if ticket.replacement_device is not None:
         replacement = ticket.replacement_device
         replacement.refresh_from_db(fields=["status"])
         after_extra["permanent_replacement"] = bool(permanent_replacement)
