@@ -15,7 +15,7 @@ import math
 import random
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal, TypedDict
 
 from django.db import transaction
 from django.utils.translation import gettext_noop
@@ -301,7 +301,18 @@ SCHOOL_THEMES = {
     ],
     "lv": [],  # Latvian schools carry the place's name and a number
 }
-OPERATOR_NAMES = {
+
+
+class OperatorNames(TypedDict):
+    """How a flavour names its school operators (``{place}`` is the place's name)."""
+
+    municipality: str
+    village: str
+    district: str
+    private: list[str]
+
+
+OPERATOR_NAMES: dict[str, OperatorNames] = {
     "de": {
         "municipality": "Stadt {place}",
         "village": "Gemeinde {place}",
@@ -481,9 +492,9 @@ def _year_figures(
             share = 2.5 if level == 0 and len(kind.levels) > 1 else 4.0
             grade_weights.append((level, 0, share * max(0.5, rng.gauss(1.0, 0.1))))
     parts = _split(size, [w for _l, _g, w in grade_weights])
-    grades = {(level, grade): n for (level, grade, _w), n in zip(grade_weights, parts, strict=True)}
+    pupils_by_grade = {(level, grade): n for (level, grade, _w), n in zip(grade_weights, parts, strict=True)}
     levels: dict[int, int] = {}
-    for (level, _grade), pupils in grades.items():
+    for (level, _grade), pupils in pupils_by_grade.items():
         levels[level] = levels.get(level, 0) + pupils
     teachers = max(3, round(size / kind.pupils_per_teacher * rng.uniform(0.9, 1.1)))
     eligible: dict[str, int] = {}
@@ -494,7 +505,9 @@ def _year_figures(
         eligible["foster-care"] = round(size * rng.uniform(0.0, 0.02))
     return YearFigures(
         levels=levels,
-        grades={k: v for k, v in grades.items() if k[1]} if with_grades and any(g for _l, g in grades) else None,
+        grades={k: v for k, v in pupils_by_grade.items() if k[1]}
+        if with_grades and any(g for _l, g in pupils_by_grade)
+        else None,
         teachers=teachers,
         ses_value=_ses_value(rng, flavour, disadvantage),
         eligible=eligible,
@@ -535,8 +548,10 @@ def _authority_schools(rng: random.Random, flavour: Flavour, count: int) -> list
             )
         else:
             operator_code = f"M{place_index + 1:04d}"
-            template = "municipality" if place_index < max(2, len(places) // 10) else "village"
-            operator_name = OPERATOR_NAMES[flavour.key][template].format(
+            place_kind: Literal["municipality", "village"] = (
+                "municipality" if place_index < max(2, len(places) // 10) else "village"
+            )
+            operator_name = OPERATOR_NAMES[flavour.key][place_kind].format(
                 place=_genitive(place.name) if flavour.key == "lv" else place.name
             )
         number += rng.randint(1, 4)
@@ -902,7 +917,7 @@ def _ensure_second_sites(registry: DemoRegistry, actor, report: SeedReport) -> N
     from digileap.core.bulk import bulk_insert
     from digileap.schools.models import School, Site
 
-    wanted = [s for s in registry.schools if s.second_site]
+    wanted = [(s, s.second_site) for s in registry.schools if s.second_site]
     if not wanted:
         return
     ids = {
@@ -913,29 +928,26 @@ def _ensure_second_sites(registry: DemoRegistry, actor, report: SeedReport) -> N
     }
     existing = set(Site.objects.filter(school_id__in=ids.values(), is_main=False).values_list("school_id", "name"))
     missing = [
-        (ids[(s.authority_code, s.number)], s)
-        for s in wanted
-        if (ids[(s.authority_code, s.number)], s.second_site[0]) not in existing
+        (ids[(s.authority_code, s.number)], s, site)
+        for s, site in wanted
+        if (ids[(s.authority_code, s.number)], site[0]) not in existing
     ]
     if not missing:
         return
     bulk_insert(
         Site,
         ["school", "name", "is_main", "street", "postal_code", "city", "latitude", "longitude"],
-        (
-            (pk, s.second_site[0], False, s.second_site[1], s.postal_code, s.city, s.second_site[2], s.second_site[3])
-            for pk, s in missing
-        ),
+        ((pk, site[0], False, site[1], s.postal_code, s.city, site[2], site[3]) for pk, s, site in missing),
     )
     created = {
         (school_id, name): site_id
         for school_id, name, site_id in Site.objects.filter(
-            school_id__in=[pk for pk, _s in missing], is_main=False
+            school_id__in=[pk for pk, _s, _site in missing], is_main=False
         ).values_list("school_id", "name", "id")
     }
     changes = []
-    for pk, s in missing:
-        name, street, latitude, longitude = s.second_site
+    for pk, s, site in missing:
+        name, street, latitude, longitude = site
         after = {
             "school": pk,
             "name": name,

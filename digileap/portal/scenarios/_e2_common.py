@@ -195,6 +195,7 @@ def hand_out_in_bulk(
                 before={**issued_acceptance, "scan": "", "scan_sha256": "", "recorded_by": None},
                 after=audit.snapshot(agreement, ACCEPTANCE_FIELDS),
             )
+            assert agreement.accepted_at is not None  # an accepted agreement has its moment
             acceptances.append((agreement.accepted_at, change))
     audit.record_many(actor=by, changes=changes)
     for when, group in groupby(sorted(acceptances, key=lambda item: item[0]), key=lambda item: item[0]):

@@ -205,6 +205,7 @@ def record_history(run: "Run", days: Sequence[datetime.date]) -> int:
     written = 0
     targets = run.programme.targets.filter(indicator__isnull=False).select_related("indicator", "programme")
     for target in targets:
+        assert target.indicator is not None  # filtered above
         kind = get_kind(target.indicator.kind)
         if kind is None or not kind.has_history:
             continue

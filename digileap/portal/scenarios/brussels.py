@@ -367,6 +367,7 @@ class Brussels(Scenario):
         shares = split_total(total, sizes)
         plan = [(school, count) for school, count in zip(schools, shares, strict=True) if count]
         contract = PurchaseOrder.objects.get(programme=run.programme, number=LAPTOP_ORDER).contract
+        assert contract is not None  # the laptop order was placed under the framework contract
         with clock(moment(datetime.date(2022, 1, 17))):
             order = order_create(
                 actor=run.actor,

@@ -319,7 +319,7 @@ class Ghent(Scenario):
         models = {kind: self._model(run, kind) for kind in CATALOGUE}
         days = self._delivery_days()
         schools = list(run.schools())
-        serials = defaultdict(int)
+        serials: defaultdict[str, int] = defaultdict(int)
         for position, school in enumerate(schools):
             day = days[position * len(days) // len(schools)]
             note = f"{NOTE_PREFIX}{position + 1:04d}"
@@ -379,8 +379,9 @@ class Ghent(Scenario):
         for delivery in deliveries:
             school = delivery.school
             coordinator = self._coordinator(school)
+            assert delivery.accepted_at is not None  # accepted in the deliveries step
             day = add_school_days(timezone_day(delivery.accepted_at), rng.randint(1, 3))
-            pairs = []
+            pairs: list[tuple[Device, Recipient]] = []
             for kind in ("pupil", "teacher"):
                 recipients = Recipient.objects.filter(school=school, kind=kind).order_by("reference")
                 devices = Device.objects.filter(delivery=delivery, device_model__code=CATALOGUE[kind][0])
@@ -584,7 +585,7 @@ class Ghent(Scenario):
         from digileap.schools.models import Enrolment, StaffCount
 
         schools = list(run.schools())
-        enrolled: dict[int, dict[int, int]] = defaultdict(dict)
+        enrolled: dict[int, dict[int | None, int]] = defaultdict(dict)
         for school_id, level, pupils in Enrolment.objects.filter(
             school__in=schools, school_year=SCHOOL_YEAR
         ).values_list("school_id", "level", "pupils"):
@@ -616,7 +617,7 @@ class Ghent(Scenario):
         else:
             grades = [(7, 2), (8, 2), (9, 2), (10, 2), (11, 3), (12, 3)]
         per_grade = split_total(pupils, [1] * len(grades))
-        rows = []
+        rows: list[dict[str, str]] = []
         for (grade, level), count in zip(grades, per_grade, strict=True):
             classes = max(1, -(-count // 22))
             for n in range(count):

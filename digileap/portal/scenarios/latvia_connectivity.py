@@ -49,8 +49,8 @@ APPROVED_ON = datetime.date(2024, 6, 20)
 MILESTONE_POSITION = 3
 # The state cities (valstspilsētas) send their own measurement files; the counties Giga Meter exports.
 STATE_CITIES = {"RIGA", "DAUGAVPILS", "LIEPAJA", "JELGAVA", "JURMALA", "VENTSPILS", "REZEKNE"}
-CITY_TECHNOLOGIES = {"fibre": 70, "dsl": 8, "mobile": 6, "cable": 16, "radio": 0}
-COUNTY_TECHNOLOGIES = {"fibre": 30, "dsl": 32, "mobile": 25, "cable": 5, "radio": 8}
+CITY_TECHNOLOGIES: dict[str, float] = {"fibre": 70, "dsl": 8, "mobile": 6, "cable": 16, "radio": 0}
+COUNTY_TECHNOLOGIES: dict[str, float] = {"fibre": 30, "dsl": 32, "mobile": 25, "cable": 5, "radio": 8}
 NAME = {
     "lv": "Izglītības iestāžu interneta datu pārraides jaudas apsekojums 2024",
     "en": "School internet bandwidth survey 2024",

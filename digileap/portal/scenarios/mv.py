@@ -327,7 +327,7 @@ class Mecklenburg(Scenario):
     def change_requests(self, run: Run) -> None:
         """Operators' requests from February 2020 on, each decided at the committee's next meeting."""
         from digileap.accounts.models import User
-        from digileap.allocation.models import ChangeRequest, RolloutEntry, RolloutPlan
+        from digileap.allocation.models import ChangeRequest, RolloutEntry, RolloutPeriod, RolloutPlan
         from digileap.allocation.services.change_requests import (
             change_request_decide,
             change_request_file,
@@ -349,40 +349,54 @@ class Mecklenburg(Scenario):
                 .select_related("school__operator", "period")
                 .order_by("school__number")
             )
-            costs = defaultdict(Decimal)
+            costs: defaultdict[int, Decimal] = defaultdict(Decimal)
             for entry in entries:
+                assert entry.period_id is not None  # filtered above
                 costs[entry.period_id] += entry.cost
             # Only a school whose year has not begun yet can still move or change.
-            open_entries = [entry for entry in entries if int(entry.period.label) >= day.year]
+            open_entries = [
+                entry for entry in entries if entry.period is not None and int(entry.period.label) >= day.year
+            ]
             entry = rng.choice(open_entries)
-            room = {p.pk: p.budget_cap - costs[p.pk] for p in periods}
-            later = [p for p in periods if p.position > entry.period.position and room[p.pk] >= entry.cost]
+            period = entry.period
+            assert period is not None and entry.period_id is not None  # filtered above
+            room: dict[int, Decimal] = {}
+            for p in periods:
+                assert p.budget_cap is not None  # the plan's years are capped (rollout_plan)
+                room[p.pk] = p.budget_cap - costs[p.pk]
+            later = [p for p in periods if p.position > period.position and room[p.pk] >= entry.cost]
             filer = User.objects.get(username=f"mv.{entry.school.operator.code.lower()}")
             if later and rng.random() < 0.75:
                 target = later[0] if rng.random() < 0.7 else rng.choice(later)
-                data = {
-                    "kind": ChangeRequest.Kind.MOVE,
-                    "requested_period": target,
-                    "justification": rng.choice(
-                        [
-                            f"Die Netzwerkverkabelung der Schule ist erst {target.label} fertig (Bauverzögerung).",
-                            f"Die Ausschreibung der Geräte musste aufgehoben werden; neuer Zuschlag {target.label}.",
-                            f"Der Schulträger legt die Maßnahme mit dem Umbau des Schulgebäudes ({target.label}) zusammen.",
-                        ]
-                    ),
-                }
+                kind: str = ChangeRequest.Kind.MOVE
+                requested_period: RolloutPeriod | None = target
+                requested_cost: Decimal | None = None
+                justification: str = rng.choice(
+                    [
+                        f"Die Netzwerkverkabelung der Schule ist erst {target.label} fertig (Bauverzögerung).",
+                        f"Die Ausschreibung der Geräte musste aufgehoben werden; neuer Zuschlag {target.label}.",
+                        f"Der Schulträger legt die Maßnahme mit dem Umbau des Schulgebäudes ({target.label}) zusammen.",
+                    ]
+                )
             else:
                 change = Decimal(str(round(rng.uniform(-0.12, 0.12), 3)))
                 requested = (entry.cost * (1 + change)).quantize(Decimal("100"))
                 if requested == entry.cost or requested - entry.cost > room[entry.period_id]:
                     requested = entry.cost - Decimal(1000)
-                data = {
-                    "kind": ChangeRequest.Kind.AMOUNT,
-                    "requested_cost": requested,
-                    "justification": "Der Medienentwicklungsplan wurde fortgeschrieben; der Bedarf der Schule ändert sich.",
-                }
+                kind = ChangeRequest.Kind.AMOUNT
+                requested_period = None
+                requested_cost = requested
+                justification = "Der Medienentwicklungsplan wurde fortgeschrieben; der Bedarf der Schule ändert sich."
             with clock(moment(day, 10)):
-                request = change_request_file(actor=filer, plan=plan, school=entry.school, **data)
+                request = change_request_file(
+                    actor=filer,
+                    plan=plan,
+                    school=entry.school,
+                    kind=kind,
+                    justification=justification,
+                    requested_period=requested_period,
+                    requested_cost=requested_cost,
+                )
             meeting = self._next_meeting(day)
             with clock(moment(day + datetime.timedelta(days=3), 9)):
                 change_request_schedule(

@@ -30,6 +30,7 @@ import json
 from collections import defaultdict
 from decimal import ROUND_DOWN, Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
@@ -37,6 +38,9 @@ from digileap.core.pdf import pdf_file
 
 from ._e2_common import ensure_person
 from .base import Run, add_working_days, clock, moment, spread_days
+
+if TYPE_CHECKING:
+    from digileap.schools.models import SchoolOperator
 
 EXAMPLE = Path(__file__).resolve().parents[3] / "docs" / "funding-examples" / "mv-digitalpakt.json"
 CALL_CODE = "DP-MV-2019"
@@ -163,6 +167,7 @@ def play_call(run: Run) -> None:
         )
     checker = _user(CHECKER)
     source = run.programme.funding_sources.order_by("position").first()  # the federal government
+    assert source is not None  # the seed programme has its funding sources
     example = json.loads(EXAMPLE.read_text(encoding="utf-8"))
     with clock(moment(datetime.date(2019, 9, 2), 10)):
         call = calls.call_create(
@@ -274,7 +279,7 @@ def plan_lines(rng, schools, budget: Decimal, categories: dict) -> list[dict]:
     return lines
 
 
-def _pairs(run: Run) -> list[tuple[object, int, list]]:
+def _pairs(run: Run) -> list[tuple["SchoolOperator", int, list]]:
     """(operator, roll-out year, its schools planned that year) from the plan in force, by year and
     operator code."""
     from digileap.allocation.models import RolloutEntry, RolloutPlan
@@ -291,6 +296,7 @@ def _pairs(run: Run) -> list[tuple[object, int, list]]:
     groups: dict[tuple, list] = defaultdict(list)
     operators = {}
     for entry in entries:
+        assert entry.period is not None  # filtered above
         key = (entry.school.operator.code, int(entry.period.label))
         groups[key].append(entry.school)
         operators[key[0]] = entry.school.operator
@@ -537,6 +543,7 @@ def play_claims(run: Run) -> None:
         lines = [line for line in lines if line.approved == line.cost_line.funding]  # not the reduced ones
         by_school: dict[int, list] = defaultdict(list)
         for line in lines:
+            assert line.school_id is not None  # filtered above
             by_school[line.school_id].append(line)
         with clock(moment(day, 10)):
             claim = services.claim_start(actor=staff, grant=grant)
