@@ -181,6 +181,15 @@ DIGILEAP_JOB_STALE_MINUTES = float(os.environ.get("DIGILEAP_JOB_STALE_MINUTES", 
 # The address people reach the installation at, for links in e-mails sent by background jobs
 # (no request to take it from), e.g. "https://digileap.example.org". Empty: links are paths.
 DIGILEAP_BASE_URL = os.environ.get("DIGILEAP_BASE_URL", "")
+
+# Outgoing e-mail (invitations, reminders, notices to administrators): an SMTP server.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "digileap@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Funding deadlines (decisions, claims, proof of use) are reminded this many days before.
 DIGILEAP_FUNDING_REMINDER_DAYS = [
     int(days) for days in os.environ.get("DIGILEAP_FUNDING_REMINDER_DAYS", "30,7,1").split(",") if days.strip()
