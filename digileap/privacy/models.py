@@ -4,6 +4,26 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# What a person reads for the route names the log stores (``what``); other values are shown as stored.
+WHAT_LABELS = {
+    "devices:recipient-list": _("Pupils and recipients (list)"),
+    "devices:recipient-detail": _("A pupil's page"),
+    "devices:recipient-edit": _("A pupil's record (edit form)"),
+    "devices:assignment-handout": _("Hand-out of devices"),
+    "devices:assignment-return": _("Return of a device"),
+    "devices:device-detail": _("A device's page (who had it)"),
+    "devices:useragreement-list": _("User agreements (list)"),
+    "devices:useragreement-detail": _("A user agreement"),
+    "devices:useragreement-record": _("Recording a signed user agreement"),
+    "devices:useragreement-pdf": _("A user agreement (PDF)"),
+    "devices:useragreement-print": _("User agreements of a class (PDF)"),
+    "devices:useragreement-accept": _("Acceptance page of a user agreement"),
+    "privacy:recipient-rights": _("A pupil's rights page"),
+    "privacy:recipient-export-json": _("A pupil's data export (JSON)"),
+    "privacy:recipient-export-pdf": _("A pupil's data export (PDF)"),
+}
+API_PREFIX = "api:"
+
 
 class PupilDataAccess(models.Model):
     """One read of pupil-level data: a page, a list, an export or an API call, with how many pupils it
@@ -50,6 +70,12 @@ class PupilDataAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor_label}: {self.what} ({self.rows})"
+
+    @property
+    def what_label(self) -> str:
+        """The read in words: a page's name, or the API route as stored (machines read the API)."""
+        label = WHAT_LABELS.get(self.what)
+        return str(label) if label is not None else self.what
 
 
 class Erasure(models.Model):

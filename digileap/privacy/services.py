@@ -342,6 +342,7 @@ def recipient_data(recipient: Recipient) -> dict[str, Any]:
                 "by": row.actor_label,
                 "channel": row.channel,
                 "what": row.what,
+                "what_label": row.what_label,
                 "pupils_shown": row.rows,
             }
             for row in access_log_rows(recipient)

@@ -167,3 +167,20 @@ def test_menu_tile_and_to_dos_of_the_officer(role_users, world):
     assert [(t.key, t.count) for t in tiles_for(officer) if t.key == "privacy"] == [("privacy", 1)]
     todos = {t.key: (t.count, str(t.label)) for t in todos_for(officer) if t.key.startswith("privacy")}
     assert todos == {"privacy-large-reads": (1, "1 large read of pupils' data this week")}
+
+
+def test_the_log_names_pages_in_words(role_users, world):
+    from digileap.privacy.models import PupilDataAccess
+
+    read = PupilDataAccess.objects.create(
+        user=role_users[Role.SCHOOL_COORDINATOR],
+        actor_label="coordinator",
+        channel="page",
+        what="devices:recipient-list",
+        rows=1,
+        recipient_ids=[1],
+        authority=world.authority,
+    )
+    assert read.what_label == "Pupils and recipients (list)"
+    read.what = "api:recipient-list"
+    assert read.what_label == "api:recipient-list"
