@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)
 PYTEST_WORKERS ?= 2
 
-.PHONY: install run worker test lint bench lock messages translations clean
+.PHONY: install run worker test lint typecheck bench lock messages translations clean
 
 install: $(STAMP)
 
@@ -32,7 +32,10 @@ lint: install
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 
-test: install translations lint
+typecheck: install
+	$(PY) -m mypy digileap config bench
+
+test: install translations lint typecheck
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile -q
 
