@@ -491,9 +491,9 @@ def evidence_pack_build(*, pack: EvidencePack) -> EvidencePack:
     from django.core.files.base import ContentFile
     from django.utils import translation
 
-    from .evidence import build_pack, pack_filename, sha256
-
     from digileap.core.jobs import JobStopped, beat
+
+    from .evidence import build_pack, pack_filename, sha256
 
     # Each progress write is the pack's heartbeat; a pack cancelled (or marked failed) meanwhile stops.
     alive = (EvidencePack.Status.QUEUED, EvidencePack.Status.RUNNING)
