@@ -75,7 +75,10 @@ class WorkerDatabase:
     def to_worker(self) -> None:
         if self.is_sqlite:
             connection.ensure_connection()
-            self.file.unlink(missing_ok=True)
+            # A killed worker leaves its write-ahead log and shared memory behind: a fresh copy with
+            # the old log beside it is "disk I/O error" for the next worker.
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                Path(f"{self.file}{suffix}").unlink(missing_ok=True)
             target = sqlite3.connect(self.file)
             connection.connection.backup(target)
             target.close()
