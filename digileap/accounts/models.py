@@ -147,7 +147,7 @@ class RoleAssignment(models.Model):
             ScopeKind.SCHOOL: self.school_id,
             ScopeKind.SUPPLIER: self.supplier_id,
             ScopeKind.STAFF: self.staff_id,
-        }.get(self.scope_kind)
+        }.get(ScopeKind(self.scope_kind))
 
     @property
     def scope_label(self) -> str:
@@ -157,7 +157,7 @@ class RoleAssignment(models.Model):
             ScopeKind.SCHOOL: self.school,
             ScopeKind.SUPPLIER: self.supplier,
             ScopeKind.STAFF: self.staff,
-        }.get(self.scope_kind)
+        }.get(ScopeKind(self.scope_kind))
         return str(target) if target is not None else str(ScopeKind(self.scope_kind).label)
 
     def clean(self) -> None:

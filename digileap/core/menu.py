@@ -36,9 +36,10 @@ def _tools(user) -> list[MenuEntry]:
     url = imports_url()
     if url and _may_import_something(user):
         entries.append(MenuEntry("imports", _("Imports"), url))
-    if has_role(user, Role.ADMINISTRATOR, Role.AUDITOR):
-        entries.append(MenuEntry("audit", _("Audit log"), reverse_or_none("audit-log")))
-    entries.append(MenuEntry("api", _("API"), reverse_or_none("api-docs")))
+    if has_role(user, Role.ADMINISTRATOR, Role.AUDITOR) and (audit_log := reverse_or_none("audit-log")):
+        entries.append(MenuEntry("audit", _("Audit log"), audit_log))
+    if api_docs := reverse_or_none("api-docs"):
+        entries.append(MenuEntry("api", _("API"), api_docs))
     return entries
 
 

@@ -127,7 +127,7 @@ def _crosses_many(model: type[models.Model], path: str) -> bool:
             return False
         if field.many_to_many or field.one_to_many:
             return True
-        if not field.is_relation:
+        if not field.is_relation or field.related_model is None:
             return False
         current = field.related_model
     return False

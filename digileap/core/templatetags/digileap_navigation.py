@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django import template
 
 from digileap.core.contributions import menu_for, section_pages_for
+from digileap.core.types import Text
 
 register = template.Library()
 
@@ -21,7 +22,7 @@ class NavigationItem:
     is_current: bool = False
 
 
-def sections_for(user) -> list[tuple[str, str, str]]:
+def sections_for(user) -> list[tuple[str, Text, str]]:
     """(key, label, url) of every section ``user`` may open, in menu order."""
     return [(entry.key, entry.label, entry.url) for entry in menu_for(user)]
 
