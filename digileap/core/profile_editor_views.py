@@ -34,6 +34,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import profile_editor as editor
+from .forms import choice_field
 from .models import ImportProfile
 from .profile_services import (
     import_profile_create,
@@ -221,12 +222,12 @@ class SettingsForm(forms.Form):
 
     def __init__(self, *args, sheets: list[str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["sheet"].choices = [("", _("the first sheet"))] + [(name, name) for name in sheets]
+        choice_field(self, "sheet").choices = [("", _("the first sheet"))] + [(name, name) for name in sheets]
         if not sheets:
             self.fields["sheet"].widget = forms.HiddenInput()
         from .tabular.codelists import grade_tables
 
-        self.fields["grades"].choices = [("", _("none"))] + [
+        choice_field(self, "grades").choices = [("", _("none"))] + [
             (name, f"{label} ({name})") for name, label in sorted(grade_tables().items())
         ]
 
@@ -554,7 +555,7 @@ def _shown(value: Any) -> str:
 
 def _field_choices(target: str, extra_names: list[str]) -> list[tuple[str, str]]:
     """The fields a mapping may fill: those the importer declares, then those its built-in profiles use."""
-    choices = []
+    choices: list[tuple[str, str]] = []
     specs = importer_for(target).fields
     for spec in specs:
         if spec.pattern:
@@ -735,28 +736,28 @@ class Editor:
         if constants:
             definition["constants"] = constants
         filters = []
-        for form in self.filters:
+        for filter_form in self.filters:
             condition = editor.inputs_to_condition(
-                form.cleaned_data.get("subject", ""),
-                form.cleaned_data.get("test", ""),
-                form.cleaned_data.get("value", ""),
+                filter_form.cleaned_data.get("subject", ""),
+                filter_form.cleaned_data.get("test", ""),
+                filter_form.cleaned_data.get("value", ""),
             )
             if condition:
                 filters.append(condition)
         if filters:
             definition["filter"] = filters
         code_lists: dict[str, Any] = {}
-        for form in self.code_lists:
-            name = form.cleaned_data.get("name")
+        for code_form in self.code_lists:
+            name = code_form.cleaned_data.get("name")
             if not name:
                 continue
-            if form.cleaned_data.get("shared"):
-                spec: dict[str, Any] = {"shared": form.cleaned_data["shared"]}
-                if form.cleaned_data.get("value"):
-                    spec["value"] = form.cleaned_data["value"]
+            if code_form.cleaned_data.get("shared"):
+                spec: dict[str, Any] = {"shared": code_form.cleaned_data["shared"]}
+                if code_form.cleaned_data.get("value"):
+                    spec["value"] = code_form.cleaned_data["value"]
                 code_lists[name] = spec
             else:
-                code_lists[name] = form.cleaned_data.get("parsed_entries", {})
+                code_lists[name] = code_form.cleaned_data.get("parsed_entries", {})
         if code_lists:
             definition["code_lists"] = code_lists
         return definition

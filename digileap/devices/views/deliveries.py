@@ -147,7 +147,7 @@ def delivery_confirm(request, pk: int):
         messages.success(request, _("%(n)s device(s) confirmed.") % {"n": confirmed})
         return redirect("devices:delivery-accept", pk=delivery.pk)
     if delivery.acceptance != Delivery.Acceptance.PENDING:
-        messages.error(request, " ".join(form.non_field_errors()))
+        messages.error(request, " ".join(str(error) for error in form.non_field_errors()))
         return redirect("devices:delivery-detail", pk=delivery.pk)
     context = _accept_context(request, delivery, DeliveryAcceptForm(), form)
     return render(request, "devices/delivery_accept.html", context, status=status)
