@@ -4,7 +4,8 @@
   model field's ``verbose_name`` or the serializer field's ``label``), else its name in words.
 * Every operation declares the error answers the API gives: 400 (invalid input), 401 (no or a bad
   credential), 403 (outside the caller's roles or scope), 404 (unknown or out-of-scope object),
-  413 (body over the request size limit, ``digileap.core.limits``), 429 (throttled).
+  413 (body over the request size limit, ``digileap.core.limits``), 415 (a body of another media
+  type, or a malformed one), 429 (throttled).
 * Integer parameters (path ids and numeric filters) are 64-bit: ``format: int64`` with its
   bounds, which is what the API accepts (``digileap.core.filters`` answers 400 beyond them);
   number filters are at most 1e50 (django-filter's bound).
@@ -50,6 +51,7 @@ ERROR_RESPONSES: dict[str, tuple[str, str]] = {
     "403": ("The caller's roles or scope do not allow this.", ERROR_COMPONENT),
     "404": ("No such object, or none the caller may see.", ERROR_COMPONENT),
     "413": ("The request body is over the installation's size limit.", ERROR_COMPONENT),
+    "415": ("The request body's media type is not one the operation reads.", ERROR_COMPONENT),
     "429": ("Too many requests: try again later (see Retry-After).", ERROR_COMPONENT),
 }
 

@@ -75,6 +75,10 @@ KNOWN_FAILURES: dict[str, tuple[tuple[str, ...], str]] = {
         ("positive_data_acceptance",),
         "?authority= and ?operator= must name an existing row (400 'Select a valid choice')",
     ),
+    "GET /api/training-courses/": (
+        ("positive_data_acceptance",),
+        "?provider= and ?area= must name an existing row (400 'Select a valid choice')",
+    ),
     "DELETE /api/role-assignments/{id}/": (
         ("positive_data_acceptance",),
         "the administrator may not revoke their own last people-managing role (400, by design)",
@@ -218,7 +222,7 @@ def test_every_operation_declares_its_error_answers_and_64_bit_integers():
     operations = [operation for item in paths.values() for operation in item.values()]
     assert len(operations) > 200
     for operation in operations:
-        assert {"400", "401", "403", "404", "413", "429"} <= set(operation["responses"])
+        assert {"400", "401", "403", "404", "413", "415", "429"} <= set(operation["responses"])
     school = paths["/api/schools/{id}/"]["get"]
     (identifier,) = [parameter for parameter in school["parameters"] if parameter["name"] == "id"]
     assert identifier["schema"] == {
