@@ -348,8 +348,10 @@ def render_html(content: ReportContent) -> str:
 def render_pdf(content: ReportContent) -> bytes:
     from weasyprint import CSS, HTML
 
+    from digileap.core.pdf import reproducible_fonts
     from digileap.devices.agreements_pdf import url_fetcher
 
+    reproducible_fonts()
     fetcher = url_fetcher()
     css = CSS(string=CSS_PATH.read_text(encoding="utf-8"), url_fetcher=fetcher)
     return HTML(string=render_html(content), url_fetcher=fetcher).write_pdf(

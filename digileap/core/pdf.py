@@ -3,6 +3,7 @@ upload (media concepts, invoices, signed agreements) without rendering anything.
 content check of ``digileap.core.uploads`` as a PDF."""
 
 import io
+import os
 
 from django.core.files.base import ContentFile
 
@@ -31,3 +32,17 @@ def pdf_file(name: str, title: str) -> ContentFile:
         out.write(f"{offset:010d} 00000 n \n".encode())
     out.write(f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode())
     return ContentFile(out.getvalue(), name=name)
+
+
+# 1980-01-01, the earliest moment a ZIP entry can carry (evidence packs date their entries alike).
+FONT_TIMESTAMP = "315532800"
+
+
+def reproducible_fonts() -> None:
+    """Make the fonts WeasyPrint embeds the same bytes on every run.
+
+    WeasyPrint subsets each font with fontTools, which stamps the subset's ``head`` table with the
+    current second unless ``SOURCE_DATE_EPOCH`` is set (the reproducible-builds convention). Without
+    this, one document rendered twice differs in a few bytes whenever the second changes. A value the
+    deployment sets is kept."""
+    os.environ.setdefault("SOURCE_DATE_EPOCH", FONT_TIMESTAMP)

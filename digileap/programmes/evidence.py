@@ -54,6 +54,7 @@ from digileap.core.exports import safe_cell, safe_cell_sql
 from digileap.core.packs import MANIFEST, Verification, sha256, verify_manifest
 from digileap.core.packs import csv_bytes as _csv_bytes
 from digileap.core.packs import zip_info as _zip_info
+from digileap.core.pdf import reproducible_fonts
 
 from .indicators import get_kind
 from .models import Target
@@ -659,6 +660,7 @@ def _records_through_sql(rows: QueryRows, columns: list[str], summary: Callable[
 def _summary_pdf(context: dict) -> bytes:
     from weasyprint import HTML
 
+    reproducible_fonts()
     html = render_to_string("programmes/evidence/summary.html", context)
     return HTML(string=html).write_pdf()
 

@@ -40,7 +40,7 @@ def evidence_pack_retry(*, actor, pack: EvidencePack) -> EvidencePack:
     from . import services
 
     with transaction.atomic():
-        pack = EvidencePack.objects.select_for_update().select_related("target__indicator").get(pk=pack.pk)
+        pack = EvidencePack.objects.select_for_update(of=("self",)).select_related("target__indicator").get(pk=pack.pk)
         authorize(actor, Action.ADD, pack)
         if pack.status not in RETRYABLE:
             raise ValidationError(

@@ -104,7 +104,9 @@ def certificate_pdf(completion: Completion, *, language: str | None = None, requ
     """The certificate as PDF bytes, in ``language`` (default: the active language)."""
     from weasyprint import HTML
 
+    from digileap.core.pdf import reproducible_fonts
     from digileap.devices.agreements_pdf import url_fetcher
 
+    reproducible_fonts()
     html = render_html(completion, language=language, base=base_url(request))
     return HTML(string=html, url_fetcher=url_fetcher()).write_pdf(pdf_identifier=False)
