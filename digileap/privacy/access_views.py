@@ -8,6 +8,7 @@ no pupil data (no reference, name or class), and logging it would log the log.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -15,7 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.views.decorators.http import require_GET
 
 from digileap.core.contributions import reverse_or_none
@@ -32,6 +33,7 @@ EXPORT_HEADERS = [
     "user",
     "channel",
     "what",
+    "what_label",
     "address",
     "pupils_shown",
     "pupil_ids",
@@ -74,25 +76,30 @@ def pupildataaccess_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def pupildataaccess_export(request: HttpRequest) -> StreamingHttpResponse:
-    """The filtered reads as CSV, newest first, every page of them."""
+    """The filtered reads as CSV, newest first, every page of them. ``what`` is the route as stored,
+    ``what_label`` the read in words, in the language of the request (the rows are streamed later)."""
     _form, reads = _filtered(request)
-    rows = (
-        (
-            timezone.localtime(read.occurred_at),
-            read.actor_label,
-            read.channel,
-            read.what,
-            read.path,
-            read.rows,
-            " ".join(str(i) for i in read.recipient_ids),
-            read.school.number if read.school else "",
-            read.school.name if read.school else "",
-            read.authority.name if read.authority else "",
-            read.request_id,
-        )
-        for read in reads.iterator(chunk_size=2000)
-    )
-    return csv_response("pupil-data-access-log", EXPORT_HEADERS, rows)
+    language = translation.get_language()
+
+    def rows() -> Iterator[tuple[Any, ...]]:
+        with translation.override(language):
+            for read in reads.iterator(chunk_size=2000):
+                yield (
+                    timezone.localtime(read.occurred_at),
+                    read.actor_label,
+                    read.channel,
+                    read.what,
+                    read.what_label,
+                    read.path,
+                    read.rows,
+                    " ".join(str(i) for i in read.recipient_ids),
+                    read.school.number if read.school else "",
+                    read.school.name if read.school else "",
+                    read.authority.name if read.authority else "",
+                    read.request_id,
+                )
+
+    return csv_response("pupil-data-access-log", EXPORT_HEADERS, rows())
 
 
 @login_required

@@ -21,6 +21,13 @@ WHAT_LABELS = {
     "privacy:recipient-rights": _("A pupil's rights page"),
     "privacy:recipient-export-json": _("A pupil's data export (JSON)"),
     "privacy:recipient-export-pdf": _("A pupil's data export (PDF)"),
+    # API reads (``PupilReadLogMixin``): "api:<basename>-<action>".
+    "api:recipient-list": _("API: pupils and recipients (list)"),
+    "api:recipient-retrieve": _("API: a pupil or recipient"),
+    "api:assignment-list": _("API: hand-outs of devices (list)"),
+    "api:assignment-retrieve": _("API: a hand-out of a device"),
+    "api:useragreement-list": _("API: user agreements (list)"),
+    "api:useragreement-retrieve": _("API: a user agreement"),
 }
 API_PREFIX = "api:"
 
@@ -73,7 +80,8 @@ class PupilDataAccess(models.Model):
 
     @property
     def what_label(self) -> str:
-        """The read in words: a page's name, or the API route as stored (machines read the API)."""
+        """The read in words (a page's, an export's or an API route's name), in the active language;
+        a route without a name in words is shown as stored."""
         label = WHAT_LABELS.get(self.what)
         return str(label) if label is not None else self.what
 

@@ -131,11 +131,11 @@ def test_the_export_is_the_filtered_log_and_is_not_itself_logged(role_users, log
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     anna, ben = log["anna"].pk, log["ben"].pk
     assert text.splitlines() == [
-        "time;user;channel;what;address;pupils_shown;pupil_ids;school_number;school;authority;request_id",
-        f"2026-11-02T10:00:00+01:00;coord;export;devices:recipient-list;/devices/recipients/;1;{ben};1001;"
-        "INSIDE school;INSIDE authority;req-coord-1102",
-        f"2026-10-05T10:00:00+02:00;coord;page;devices:recipient-list;/devices/recipients/;2;{anna} {ben};1001;"
-        "INSIDE school;INSIDE authority;req-coord-1005",
+        "time;user;channel;what;what_label;address;pupils_shown;pupil_ids;school_number;school;authority;request_id",
+        f"2026-11-02T10:00:00+01:00;coord;export;devices:recipient-list;Pupils and recipients (list);"
+        f"/devices/recipients/;1;{ben};1001;INSIDE school;INSIDE authority;req-coord-1102",
+        f"2026-10-05T10:00:00+02:00;coord;page;devices:recipient-list;Pupils and recipients (list);"
+        f"/devices/recipients/;2;{anna} {ben};1001;INSIDE school;INSIDE authority;req-coord-1005",
     ]
     assert PupilDataAccess.objects.count() == 4
 
@@ -183,4 +183,51 @@ def test_the_log_names_pages_in_words(role_users, world):
     )
     assert read.what_label == "Pupils and recipients (list)"
     read.what = "api:recipient-list"
-    assert read.what_label == "api:recipient-list"
+    assert read.what_label == "API: pupils and recipients (list)"
+    read.what = "api:recipient-retrieve"
+    assert read.what_label == "API: a pupil or recipient"
+    read.what = "api:assignment-list"
+    assert read.what_label == "API: hand-outs of devices (list)"
+    read.what = "api:assignment-retrieve"
+    assert read.what_label == "API: a hand-out of a device"
+    read.what = "api:useragreement-list"
+    assert read.what_label == "API: user agreements (list)"
+    read.what = "api:useragreement-retrieve"
+    assert read.what_label == "API: a user agreement"
+    read.what = "api:ticket-list"  # a route without words: shown as stored
+    assert read.what_label == "api:ticket-list"
+
+
+def test_every_logged_api_route_has_a_name_in_words():
+    from config.api_urls import router
+    from digileap.privacy.access import PupilReadLogMixin
+    from digileap.privacy.models import WHAT_LABELS
+
+    logged = sorted(
+        f"api:{basename}-{action}"
+        for _prefix, viewset, basename in router.registry
+        if issubclass(viewset, PupilReadLogMixin)
+        for action in ("list", "retrieve")
+    )
+    assert logged == [
+        "api:assignment-list",
+        "api:assignment-retrieve",
+        "api:recipient-list",
+        "api:recipient-retrieve",
+        "api:useragreement-list",
+        "api:useragreement-retrieve",
+    ]
+    assert [route for route in logged if route not in WHAT_LABELS] == []
+
+
+def test_the_list_and_the_export_name_an_api_read_in_words(role_users, world):
+    read = _read(who="api-user", school=world.school, ids=[7], when=_at("2026-11-03"), what="api:recipient-list")
+    client = _client(role_users[Role.DATA_PROTECTION_OFFICER])
+    page = client.get(reverse("privacy:pupildataaccess-list")).content.decode()
+    assert "<td>API: pupils and recipients (list)<br>" in page
+    response = client.get(reverse("privacy:pupildataaccess-export"))
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert text.splitlines()[1] == (
+        "2026-11-03T10:00:00+01:00;api-user;page;api:recipient-list;API: pupils and recipients (list);"
+        f"/devices/recipients/;1;7;1001;INSIDE school;INSIDE authority;{read.request_id}"
+    )
