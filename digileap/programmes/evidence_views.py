@@ -122,6 +122,8 @@ def evidencepack_cancel(request, pk: int):
         raise Http404 from None
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The pack was cancelled."))
     return redirect("programmes:evidencepack-detail", pk=pack.pk)
 
 
@@ -136,6 +138,7 @@ def evidencepack_retry(request, pk: int):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("programmes:evidencepack-detail", pk=pack.pk)
+    messages.success(request, _("A new pack is being prepared; it repeats pack %(number)s.") % {"number": pack.pk})
     return redirect("programmes:evidencepack-detail", pk=retry.pk)
 
 

@@ -58,6 +58,41 @@ def test_the_build_stamps_the_heartbeat(role_users, target, django_capture_on_co
     assert pack.heartbeat_at is not None
 
 
+def test_the_pack_has_a_heartbeat_from_the_moment_it_runs(target, monkeypatch):
+    """Stamped with the status RUNNING, in the same UPDATE: a worker killed before the pack's first
+    progress leaves a heartbeat that stale detection sees."""
+    pack = pack_of(target)
+    seen = []
+
+    def build(target, as_of, progress):
+        row = EvidencePack.objects.get(pk=pack.pk)
+        seen.append((row.status, row.progress, row.worker, row.heartbeat_at is not None))
+        raise RuntimeError("killed")
+
+    monkeypatch.setattr(evidence, "build_pack", build)
+    assert (pack.status, pack.heartbeat_at, pack.worker) == ("queued", None, "")
+    services.evidence_pack_build(pack=pack)
+    assert seen == [("running", 1, jobs.worker_label(), True)]
+
+
+def test_a_running_pack_without_a_heartbeat_is_stale_from_its_request(target, settings):
+    settings.DIGILEAP_JOB_STALE_MINUTES = 10
+    now = timezone.now()
+    old = pack_of(target, status="running")
+    recent = pack_of(target, status="running")
+    EvidencePack.objects.filter(pk=old.pk).update(requested_at=now - datetime.timedelta(minutes=11))
+    EvidencePack.objects.filter(pk=recent.pk).update(requested_at=now - datetime.timedelta(minutes=2))
+    assert jobs.mark_stale(now) == [("programmes.EvidencePack", old.pk)]
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert (old.status, old.error, old.finished_at) == (
+        "failed",
+        "The worker (an unknown worker) stopped answering before the job reported progress; the job did not finish.",
+        now,
+    )
+    assert (recent.status, recent.error, recent.finished_at) == ("running", "", None)
+
+
 def test_a_pack_whose_worker_died_is_marked_failed_and_its_page_offers_a_retry(
     role_users, target, django_capture_on_commit_callbacks
 ):
@@ -75,6 +110,8 @@ def test_a_pack_whose_worker_died_is_marked_failed_and_its_page_offers_a_retry(
         response = owner.post(reverse("programmes:evidencepack-retry", kwargs={"pk": pack.pk}))
     retry = EvidencePack.objects.exclude(pk=pack.pk).get()
     assert response["Location"] == reverse("programmes:evidencepack-detail", kwargs={"pk": retry.pk})
+    page = owner.get(response["Location"]).content.decode()
+    assert page.count(f"A new pack is being prepared; it repeats pack {pack.pk}.") == 1
     assert (retry.status, retry.as_of, retry.target, retry.sha256) == (
         "done",
         DAY,
@@ -111,7 +148,9 @@ def test_a_cancelled_queued_pack_is_not_built(role_users, target):
     assert "Cancel this pack" in client.get(detail).content.decode()
     assert client.post(reverse("programmes:evidencepack-cancel", kwargs={"pk": pack.pk}))["Location"] == detail
     assert services.evidence_pack_build(pack=pack).status == "cancelled"
-    assert "This pack was cancelled." in client.get(detail).content.decode()
+    page = client.get(detail).content.decode()
+    assert (page.count("The pack was cancelled."), page.count("This pack was cancelled.")) == (1, 1)
+    assert "The pack was cancelled." not in client.get(detail).content.decode()  # said once
 
 
 def test_a_failure_records_its_reason(target, monkeypatch):
