@@ -18,12 +18,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from .exports import csv_response
 from .imports import (
     CANCELLABLE,
-    RETRYABLE,
     authorize_job_change,
     import_job_cancel,
     import_job_confirm,
     import_job_create,
     import_job_retry,
+    is_retryable,
     job_overrides,
     rejected_rows,
 )
@@ -242,7 +242,7 @@ def _status_context(request, job: ImportJob) -> dict:
         "more_rejected": len({row["line"] for row in job.rejected_rows}) < rejected_count,
         "may_confirm": job.status == ImportJob.Status.PREVIEWED and job.created_by_id == request.user.pk,
         "may_cancel": job.status in CANCELLABLE and _may_change(request.user, job),
-        "may_retry": job.status in RETRYABLE and _may_change(request.user, job),
+        "may_retry": is_retryable(job) and _may_change(request.user, job),
         "Status": ImportJob.Status,
         "overrides": job_overrides(job),
     }
@@ -307,6 +307,9 @@ def importjob_retry(request, pk: int):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("importjob-detail", pk=job.pk)
+    messages.success(
+        request, _("A new import of the same file was queued; it repeats import %(number)s.") % {"number": job.pk}
+    )
     return redirect("importjob-detail", pk=retry.pk)
 
 

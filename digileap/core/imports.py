@@ -56,6 +56,10 @@ ALIVE = (
 )
 CANCELLABLE = ALIVE
 RETRYABLE = (ImportJob.Status.FAILED, ImportJob.Status.CANCELLED)
+# The phase of a job that failed because its file was refused (unreadable, a wrong header, rejected
+# rows): run again, it would fail the same way, so it is not retried. A job that failed otherwise (its
+# worker stopped answering, an unexpected or a database error, a lost race) has the phase "failed".
+REFUSED = "refused"
 REJECTED_COLUMNS = ["line", "column", "message", "value"]
 
 
@@ -246,6 +250,15 @@ def authorize_job_change(actor, job: ImportJob) -> None:
     _authorize_import(actor, job.target)
 
 
+def is_retryable(job: ImportJob) -> bool:
+    """Whether running the job's file again may succeed: it was cancelled, or failed but not refused."""
+    return job.status in RETRYABLE and not (job.status == ImportJob.Status.FAILED and job.phase == REFUSED)
+
+
+def refused_file_message() -> str:
+    return _("The file was refused; correct it and upload it again.")
+
+
 @transaction.atomic
 def import_job_cancel(*, job: ImportJob, actor) -> ImportJob:
     """Cancel a job that waits for a worker, runs, or waits for confirmation. A running worker stops at
@@ -270,7 +283,8 @@ def import_job_cancel(*, job: ImportJob, actor) -> ImportJob:
 def import_job_retry(*, job: ImportJob, actor) -> ImportJob:
     """A new job for the same file, profile and options as a failed or cancelled one (``retry_of``).
 
-    The file is checked again and waits for confirmation, as any upload: the data may have changed."""
+    The file is checked again and waits for confirmation, as any upload: the data may have changed.
+    A job whose file was refused is not run again: it would fail the same way."""
     from django.core.files import File
 
     with transaction.atomic():
@@ -281,6 +295,8 @@ def import_job_retry(*, job: ImportJob, actor) -> ImportJob:
                 _("Only a failed or cancelled import can be run again (this one is %(status)s).")
                 % {"status": job.get_status_display()}
             )
+        if not is_retryable(job):
+            raise ValidationError(refused_file_message())
         try:
             job.file.open("rb")
         except (FileNotFoundError, ValueError):
@@ -318,8 +334,10 @@ def _save(job: ImportJob, **values) -> None:
 
 def _fail(job: ImportJob, error) -> ImportJob:
     message = error.describe() if isinstance(error, ImportFileError) else str(error)
+    # The file itself was refused (unreadable, a wrong header, rejected rows): a retry would fail again.
+    phase = REFUSED if isinstance(error, ImportFileError | ImportRejected) else "failed"
     try:
-        _save(job, status=ImportJob.Status.FAILED, phase="failed", error=message, finished_at=timezone.now())
+        _save(job, status=ImportJob.Status.FAILED, phase=phase, error=message, finished_at=timezone.now())
     except JobStopped:
         job.refresh_from_db()
     return job

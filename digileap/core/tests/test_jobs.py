@@ -23,13 +23,15 @@ from digileap.core.imports import (
     import_job_commit,
     import_job_confirm,
     import_job_create,
+    import_job_preview,
     import_job_retry,
 )
+from digileap.core.jobs import JobStopped
 from digileap.core.models import AuditEvent, ImportJob
 from digileap.core.tasks import ImportJobFailed, preview_import_task
 from digileap.schools.importer import SchoolImporter
 from digileap.schools.models import School
-from digileap.schools.tests.import_files import csv_text, mv_rows
+from digileap.schools.tests.import_files import HAMBURG_HEADERS, csv_text, hamburg_rows, mv_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -54,6 +56,14 @@ def create(actor, capture) -> ImportJob:
     upload = SimpleUploadedFile("mv.csv", csv_text(mv_rows()).encode(), content_type="text/csv")
     with capture(execute=True):
         job = import_job_create(actor=actor, target="schools", profile="mv", uploaded_file=upload)
+    job.refresh_from_db()
+    return job
+
+
+def create_hamburg(actor, capture, rows) -> ImportJob:
+    upload = SimpleUploadedFile("hamburg.csv", csv_text(rows).encode(), content_type="text/csv")
+    with capture(execute=True):
+        job = import_job_create(actor=actor, target="schools", profile="hamburg", uploaded_file=upload)
     job.refresh_from_db()
     return job
 
@@ -99,6 +109,34 @@ def test_each_progress_write_stamps_the_heartbeat_and_the_worker(owner, django_c
     assert jobs.worker_label().rsplit(":", 1)[1].isdigit()
 
 
+@pytest.mark.parametrize("step", ["preview", "commit"])
+def test_the_job_has_a_heartbeat_from_the_moment_it_runs(step, owner, monkeypatch):
+    """Stamped with the running status, in the same UPDATE: a worker killed before the job's first
+    progress leaves a heartbeat that stale detection sees."""
+    job = import_job_create(
+        actor=owner,
+        target="schools",
+        profile="mv",
+        uploaded_file=SimpleUploadedFile("mv.csv", csv_text(mv_rows()).encode(), content_type="text/csv"),
+    )
+    seen = []
+
+    def killed(job, **options):
+        row = ImportJob.objects.get(pk=job.pk)
+        seen.append((row.status, row.phase, row.worker, row.heartbeat_at is not None))
+        raise JobStopped
+
+    monkeypatch.setattr(imports, "_run", killed)
+    assert (job.status, job.heartbeat_at, job.worker) == ("uploaded", None, "")
+    if step == "preview":
+        import_job_preview(job=job)
+    else:
+        ImportJob.objects.filter(pk=job.pk).update(status="committing", phase="queued")
+        import_job_commit(job=job, actor=owner)
+    status = "previewing" if step == "preview" else "committing"
+    assert seen == [(status, "checking", jobs.worker_label(), True)]
+
+
 def test_a_confirmed_job_waiting_for_a_worker_has_no_heartbeat(owner, django_capture_on_commit_callbacks):
     job = create(owner, django_capture_on_commit_callbacks)
     import_job_confirm(job=job, actor=owner)  # the commit is not run: no worker yet
@@ -141,6 +179,32 @@ def test_a_job_silent_for_the_stale_time_is_marked_failed_with_the_reason(
     event = AuditEvent.objects.filter(action="stale").get()
     assert (event.object_id, event.actor_label, event.after["status"]) == (str(job.pk), "system", "failed")
     assert jobs.mark_stale() == []
+
+
+def test_a_running_job_without_a_heartbeat_is_stale_from_its_start(owner, settings):
+    """A worker that died before the job's first heartbeat: measured from the upload (``created_at``)."""
+    settings.DIGILEAP_JOB_STALE_MINUTES = 10
+    now = timezone.now()
+    started = {}
+    for name, minutes in (("old", 11), ("recent", 2)):
+        upload = SimpleUploadedFile("mv.csv", csv_text(mv_rows()).encode(), content_type="text/csv")
+        job = import_job_create(actor=owner, target="schools", profile="mv", uploaded_file=upload)
+        ImportJob.objects.filter(pk=job.pk).update(
+            status="previewing", phase="checking", created_at=now - datetime.timedelta(minutes=minutes)
+        )
+        started[name] = job.pk
+    assert jobs.mark_stale(now) == [("core.ImportJob", started["old"])]
+    old = ImportJob.objects.get(pk=started["old"])
+    assert (old.status, old.phase, old.heartbeat_at, old.finished_at, old.error) == (
+        "failed",
+        "failed",
+        None,
+        now,
+        "The worker (an unknown worker) stopped answering before the job reported progress; the job did not finish.",
+    )
+    recent = ImportJob.objects.get(pk=started["recent"])
+    assert (recent.status, recent.phase, recent.error, recent.finished_at) == ("previewing", "checking", "", None)
+    assert imports.is_retryable(old) is True
 
 
 def test_the_reason_is_in_the_uploaders_language_and_local_time(owner, settings, django_capture_on_commit_callbacks):
@@ -318,11 +382,15 @@ def test_the_pages_offer_cancel_and_retry(owner, world, django_capture_on_commit
     assert response["Location"] == detail
     page = client.get(detail).content.decode()
     assert "This import was cancelled; nothing was written to the database." in page
+    assert page.count("The import was cancelled; nothing was written.") == 1
     assert "Run this import again" in page
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("importjob-retry", kwargs={"pk": job.pk}))
     retry = ImportJob.objects.get(retry_of=job)
     assert response["Location"] == reverse("importjob-detail", kwargs={"pk": retry.pk})
+    page = client.get(response["Location"]).content.decode()
+    assert page.count(f"A new import of the same file was queued; it repeats import {job.pk}.") == 1
+    assert "A new import of the same file" not in client.get(response["Location"]).content.decode()
     assert client.post(reverse("importjob-retry", kwargs={"pk": retry.pk}))["Location"] == reverse(
         "importjob-detail", kwargs={"pk": retry.pk}
     )
@@ -331,6 +399,54 @@ def test_the_pages_offer_cancel_and_retry(owner, world, django_capture_on_commit
     stranger.force_login(user_with_role(Role.PROGRAMME_OWNER, world.authority))
     assert stranger.post(reverse("importjob-cancel", kwargs={"pk": retry.pk})).status_code == 404
     assert ImportJob.objects.get(pk=retry.pk).status == "previewed"
+
+
+def test_a_file_refused_at_the_preview_is_not_run_again(owner, django_capture_on_commit_callbacks):
+    rows = hamburg_rows()
+    rows[0] = ["Nummer" if column == "C_S_Nr" else column for column in HAMBURG_HEADERS]
+    job = create_hamburg(owner, django_capture_on_commit_callbacks, rows)
+    assert (job.status, job.phase, imports.is_retryable(job)) == ("failed", "refused", False)
+    assert job.error.startswith("hamburg.csv, line 1: missing column(s) 'C_S_Nr'.")
+    client = Client()
+    client.force_login(owner)
+    detail = reverse("importjob-detail", kwargs={"pk": job.pk})
+    page = client.get(detail).content.decode()
+    assert page.count("The file was refused; correct it and upload it again.") == 1
+    assert "Run this import again" not in page
+    response = client.post(reverse("importjob-retry", kwargs={"pk": job.pk}))
+    assert response["Location"] == detail
+    # The message, and the page's own sentence.
+    assert client.get(detail).content.decode().count("The file was refused; correct it and upload it again.") == 2
+    with pytest.raises(ValidationError) as error:
+        import_job_retry(job=job, actor=owner)
+    assert error.value.messages == ["The file was refused; correct it and upload it again."]
+    assert ImportJob.objects.count() == 1
+
+
+def test_rows_refused_at_the_commit_are_not_run_again(owner, django_capture_on_commit_callbacks):
+    rows = hamburg_rows()
+    rows[5][HAMBURG_HEADERS.index("C_S_SuS")] = "viele"
+    job = create_hamburg(owner, django_capture_on_commit_callbacks, rows)
+    assert (job.status, job.summary["rejected"]) == ("previewed", 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        import_job_confirm(job=job, actor=owner)  # without skipping the rejected row
+    job.refresh_from_db()
+    assert (job.status, job.phase, imports.is_retryable(job)) == ("failed", "refused", False)
+    with pytest.raises(ValidationError):
+        import_job_retry(job=job, actor=owner)
+
+
+def test_worker_and_database_failures_are_offered_again(owner, django_capture_on_commit_callbacks):
+    job = create(owner, django_capture_on_commit_callbacks)
+    for error in (RuntimeError("disk on fire"), imports.data_changed_message()):
+        ImportJob.objects.filter(pk=job.pk).update(status="committing", phase="checking")
+        job.refresh_from_db()
+        imports._fail(job, error)
+        job.refresh_from_db()
+        assert (job.status, job.phase, imports.is_retryable(job)) == ("failed", "failed", True)
+    ImportJob.objects.filter(pk=job.pk).update(status="cancelled", phase="cancelled")
+    job.refresh_from_db()
+    assert imports.is_retryable(job) is True
 
 
 # -- failures --------------------------------------------------------------------------------------
@@ -351,10 +467,12 @@ def test_an_unexpected_error_is_recorded_on_the_job_and_fails_its_task(
         preview_import_task.call(job.pk)
     assert str(error.value) == "RuntimeError: disk on fire"
     job.refresh_from_db()
-    assert (job.status, job.error) == (
+    assert (job.status, job.phase, job.error) == (
+        "failed",
         "failed",
         "The import stopped on an unexpected error, nothing was written: RuntimeError: disk on fire",
     )
+    assert imports.is_retryable(job) is True
     assert collected == [True]
 
 
