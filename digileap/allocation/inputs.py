@@ -4,6 +4,7 @@ their pupils, index and declared need for the round's school year (``SchoolInput
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -166,7 +167,7 @@ def _registry_rows(allocation_round: AllocationRound, eligibility: Eligibility) 
         return cursor.fetchall()
 
 
-def _index_converter():
+def _index_converter() -> Callable[[Any], Any]:
     """The ORM's conversion of an index value as the database returns it (SQLite: a float), once per value."""
     field = SocioEconomicIndex._meta.get_field("value")
     column = Col("i", field)
@@ -174,7 +175,7 @@ def _index_converter():
 
     converted: dict = {}
 
-    def convert(value):
+    def convert(value: Any) -> Any:
         result = converted.get(value)
         if result is None:
             result = value

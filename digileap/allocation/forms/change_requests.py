@@ -102,6 +102,8 @@ class ChangeRequestForm(ServiceErrorsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         entries = list(entries)
         school_field = self.fields["school"]
+        # The field is declared above as a SchoolInPlanField (form.fields is typed as plain fields).
+        assert isinstance(school_field, SchoolInPlanField)
         school_field.queryset = School.objects.filter(pk__in=[entry.school_id for entry in entries]).order_by(
             "name", "number", "pk"
         )

@@ -4,6 +4,7 @@ They only parse input; ``services.needs.need_declare`` validates, authorises and
 """
 
 import re
+from typing import cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -159,16 +160,18 @@ class BaseNeedLineFormSet(BaseFormSet):
 
     def error_summary(self) -> list[str]:
         """Every row's errors as "<device type>: <field>: <message>"."""
-        summary = []
+        summary: list[str] = []
         for form in self.forms:
             for name, errors in form.errors.items():
                 label = form.fields[name].label if name in form.fields else form.device_type.label
                 summary += [f"{label}: {message}" for message in errors]
-        summary += list(self.non_form_errors())
+        # ErrorList yields its messages as text (django-stubs types the items as errors or text).
+        summary += [str(message) for message in self.non_form_errors()]
         return summary
 
 
-NeedLineFormSet = formset_factory(NeedLineForm, formset=BaseNeedLineFormSet, extra=0)
+# A subclass of BaseNeedLineFormSet (django-stubs types formset_factory's result as the plain base).
+NeedLineFormSet = cast(type[BaseNeedLineFormSet], formset_factory(NeedLineForm, formset=BaseNeedLineFormSet, extra=0))
 
 
 def line_initial(declaration: NeedDeclaration | None) -> list[dict]:

@@ -172,6 +172,8 @@ def change_request_schedule(
 
 def _check_decision(change_request: ChangeRequest, decision: str, decided_on, minutes_reference: str) -> None:
     if change_request.status in DECIDED_STATUSES:
+        # A decided request has its date (check constraint change_request_decision_recorded).
+        assert change_request.decided_on is not None
         raise ValidationError(
             _("This request was already decided (%(status)s on %(date)s, minutes %(reference)s).")
             % {
@@ -256,6 +258,8 @@ def _adopt_change(*, actor, change_request: ChangeRequest) -> RolloutVersion:
         changed.is_pinned = True
         changed.reason = RolloutEntry.Reason.NONE
     else:
+        # A change of the amount names the amount (check constraint change_request_kind_has_value).
+        assert change_request.requested_cost is not None
         changed.cost = change_request.requested_cost
     after_entry = {"period": changed.period_id, "cost": changed.cost, "is_pinned": changed.is_pinned}
 

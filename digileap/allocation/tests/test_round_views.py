@@ -60,7 +60,7 @@ def test_owner_sees_the_list_and_the_round_in_words(role_users, scenario):
         "No total: every eligible school gets what the formula gives, within its limits, rounded to the cent." in page
     )
     assert [v.number for v in response.context["versions"]] == [2, 1]
-    assert [v.can_approve for v in response.context["versions"]] == [True, False]
+    assert [row.can_approve for row in response.context["version_rows"]] == [True, False]
     assert url("allocationround-compute", scenario.round.pk) in page
     assert url("allocationversion-approve", scenario.second.pk) in page
     assert url("allocationversion-approve", scenario.first.pk) not in page

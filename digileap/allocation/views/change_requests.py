@@ -158,6 +158,8 @@ def change_request_decide(request, pk: int):
             form.add_service_error(error)
         else:
             if decided.status == ChangeRequest.Status.APPROVED:
+                # change_request_decide links an approval to the version it adopts.
+                assert decided.resulting_version is not None
                 messages.success(
                     request,
                     _("The request was approved: version %(number)s of the plan is now in force.")

@@ -3,6 +3,11 @@ year or wave with the remaining budget, the optimiser (in the background, with p
 adjustment of a draft, adoption, copies and exports. Reads go through selectors/plans.py (a plan
 or version outside the scope is a 404); writes through services/plans.py."""
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -31,6 +36,17 @@ SOLVER_STATUS = {
     "unbounded": gettext_lazy("unbounded"),
     "error": gettext_lazy("solver error"),
 }
+
+
+@dataclass(frozen=True)
+class VersionFigures:
+    """A version of the plan's list with its schools, the schools planned in a year or wave and
+    their cost (of the entries the user sees)."""
+
+    version: RolloutVersion
+    schools: int
+    planned: int
+    planned_cost: Decimal | int
 
 
 def _service_error(request, error: ValidationError) -> None:
@@ -152,16 +168,22 @@ def rolloutplan_detail(request, pk: int):
             planned_cost=Sum("cost", filter=Q(period__isnull=False)),
         )
     }
+    rows = []
     for version in versions:
-        row = figures.get(version.pk, {})
-        version.schools = row.get("schools", 0)
-        version.planned = row.get("planned", 0)
-        version.planned_cost = row.get("planned_cost") or 0
+        row: Mapping[str, Any] = figures.get(version.pk, {})
+        rows.append(
+            VersionFigures(
+                version=version,
+                schools=row.get("schools", 0),
+                planned=row.get("planned", 0),
+                planned_cost=row.get("planned_cost") or 0,
+            )
+        )
     adopted = next((v for v in versions if v.status == RolloutVersion.Status.ADOPTED), None)
     context = {
         "plan": plan,
         "periods": plan.periods.order_by("position"),
-        "versions": versions,
+        "versions": rows,
         "adopted": adopted,
         "may_change": permits(request.user, Action.CHANGE, plan),
         "may_add_version": permits(request.user, Action.ADD, RolloutVersion(plan=plan)),
@@ -194,13 +216,14 @@ def rolloutplan_build(request, pk: int):
 
 
 def _solver_report(version: RolloutVersion) -> dict | None:
-    solver = version.solver or {}
+    solver: dict[str, Any] = version.solver or {}
     if not solver:
         return None
     gap = solver.get("mip_gap")
+    status = solver.get("status")
     return {
         **solver,
-        "status_label": SOLVER_STATUS.get(solver.get("status"), solver.get("status")),
+        "status_label": SOLVER_STATUS.get(status, status) if isinstance(status, str) else status,
         "gap_percent": None if gap is None else gap * 100,
         "target_gap_percent": float(solver.get("relative_gap") or 0) * 100,
     }

@@ -9,6 +9,7 @@ Writes are POSTs that call ``services.rounds``; a ValidationError becomes a mess
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib import messages
@@ -16,6 +17,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -34,6 +36,16 @@ from ..templatetags.allocation_explain import excluded_text, unallocated_amount
 PER_PAGE = 50
 COMPARE_PER_PAGE = 100
 SORTS = {"number": ("school__number", "school_id"), "amount": ("-amount", "school__number", "school_id")}
+
+
+@dataclass(frozen=True)
+class VersionRow:
+    """A version in the round's list: the one before it (to compare with) and what the user may do."""
+
+    version: AllocationVersion
+    previous: AllocationVersion | None
+    can_approve: bool
+    can_publish: bool
 
 
 def _int_or_none(value) -> int | None:
@@ -65,7 +77,7 @@ def _version_warnings(version: AllocationVersion | None) -> dict:
 
 @login_required
 @require_GET
-def allocationround_list(request):
+def allocationround_list(request) -> HttpResponse:
     user = request.user
     rounds = selectors.rounds_for(user).order_by("programme__code", "code")
     programmes = Programme.objects.filter(pk__in=rounds.values("programme_id")).order_by("code")
@@ -159,10 +171,15 @@ def allocationround_detail(request, pk: int):
         and allocation_round.status == AllocationRound.Status.COMPUTED
         and latest.status == AllocationVersion.Status.COMPUTED
     )
-    for index, version in enumerate(versions):
-        version.previous = versions[index + 1] if index + 1 < len(versions) else None
-        version.can_approve = approvable and version is latest
-        version.can_publish = can_change and version.status == AllocationVersion.Status.APPROVED
+    version_rows = [
+        VersionRow(
+            version=version,
+            previous=versions[index + 1] if index + 1 < len(versions) else None,
+            can_approve=approvable and version is latest,
+            can_publish=can_change and version.status == AllocationVersion.Status.APPROVED,
+        )
+        for index, version in enumerate(versions)
+    ]
     sees_unpublished = selectors.sees_unpublished(user, allocation_round)
     published = next((v for v in versions if v.status == AllocationVersion.Status.PUBLISHED), None)
     own_lines = []
@@ -171,6 +188,7 @@ def allocationround_detail(request, pk: int):
     context = {
         "round": allocation_round,
         "versions": versions,
+        "version_rows": version_rows,
         "latest": latest,
         "warnings": _version_warnings(latest),
         "operator_names": _operator_names(user, allocation_round),
@@ -193,7 +211,10 @@ def allocationround_compute(request, pk: int):
         raise PermissionDenied
     form = ComputeForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(form.errors.get("note", [])) or _("The note could not be read."))
+        messages.error(
+            request,
+            " ".join(str(message) for message in form.errors.get("note", [])) or _("The note could not be read."),
+        )
         return redirect("allocation:allocationround-detail", pk=allocation_round.pk)
     try:
         version = services.round_compute(actor=user, allocation_round=allocation_round, note=form.cleaned_data["note"])
