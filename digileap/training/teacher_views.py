@@ -8,6 +8,9 @@ account.
 per address, never cached, and keeps the token out of referrers.
 """
 
+from dataclasses import dataclass
+from typing import Any
+
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -42,6 +45,26 @@ PUBLIC_LIMIT = 30
 PUBLIC_WINDOW_SECONDS = 600
 
 
+@dataclass(frozen=True)
+class EnrolmentRow:
+    """An enrolment of "My training": its place on the waiting list, its course's page, and its
+    course's sessions with the teacher's attendance (``{"session", "attendance"}``)."""
+
+    enrolment: CourseEnrolment
+    position: int | None
+    course_url: str | None
+    session_rows: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class CompletionRow:
+    """A completion of "My training" with the links to its certificate and its badge."""
+
+    completion: Completion
+    certificate_url: str | None
+    badge_url: str | None
+
+
 def course_fits(course: Course, levels: set[int], roles: set[str]) -> bool:
     """Whether a course's target group takes a person working at schools of ``levels`` in ``roles``
     (an empty target takes everyone)."""
@@ -52,7 +75,7 @@ def course_fits(course: Course, levels: set[int], roles: set[str]) -> bool:
 
 @login_required
 @require_GET
-def my_training(request):
+def my_training(request) -> HttpResponse:
     staff = own_staff(request.user)
     if staff is None:
         raise Http404
@@ -73,17 +96,27 @@ def my_training(request):
     attendance = {
         (row.enrolment_id, row.session_id): row for row in Attendance.objects.filter(enrolment__in=enrolments)
     }
-    for enrolment in enrolments:
-        enrolment.position = waiting_position(enrolment)
-        enrolment.course_url = reverse_or_none("training:course-detail", kwargs={"pk": enrolment.course_id})
-        enrolment.session_rows = [
-            {"session": session, "attendance": attendance.get((enrolment.pk, session.pk))}
-            for session in sessions_by_course.get(enrolment.course_id, [])
-        ]
+    enrolment_rows = [
+        EnrolmentRow(
+            enrolment=enrolment,
+            position=waiting_position(enrolment),
+            course_url=reverse_or_none("training:course-detail", kwargs={"pk": enrolment.course_id}),
+            session_rows=[
+                {"session": session, "attendance": attendance.get((enrolment.pk, session.pk))}
+                for session in sessions_by_course.get(enrolment.course_id, [])
+            ],
+        )
+        for enrolment in enrolments
+    ]
     completions = list(Completion.objects.filter(staff=staff).select_related("course", "school", "session"))
-    for completion in completions:
-        completion.certificate_url = reverse_or_none("training:completion-certificate", kwargs={"pk": completion.pk})
-        completion.badge_url = reverse_or_none("training:completion-badge", kwargs={"pk": completion.pk})
+    completion_rows = [
+        CompletionRow(
+            completion=completion,
+            certificate_url=reverse_or_none("training:completion-certificate", kwargs={"pk": completion.pk}),
+            badge_url=reverse_or_none("training:completion-badge", kwargs={"pk": completion.pk}),
+        )
+        for completion in completions
+    ]
     today = timezone.localdate()
     answered = set(SelfAssessment.objects.filter(staff=staff).values_list("round_id", flat=True))
     rounds = list(
@@ -121,8 +154,8 @@ def my_training(request):
             "staff": staff,
             "name": display_name(staff),
             "memberships": memberships,
-            "enrolments": enrolments,
-            "completions": completions,
+            "enrolments": enrolment_rows,
+            "completions": completion_rows,
             "rounds": rounds,
             "offered": offered,
         },

@@ -1,6 +1,8 @@
 """Forms of the catalogue. They parse input; the services validate it against the catalogue,
 authorise and write."""
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -29,7 +31,8 @@ class SpecificationsField(forms.CharField):
             return "\n".join(f"{name}: {item}" for name, item in value.items())
         return value
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> Any:
+        """The lines as a ``dict[str, str]`` (typed Any: CharField's own value is text)."""
         text = super().to_python(value) or ""
         specifications: dict[str, str] = {}
         for number, line in enumerate(text.splitlines(), start=1):
