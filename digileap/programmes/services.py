@@ -7,7 +7,7 @@ record they are computed from is.
 import datetime
 import hashlib
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
@@ -74,6 +74,8 @@ TARGET_FIELDS = [
     "reported_status",
 ]
 
+M = TypeVar("M", bound=models.Model)
+
 
 def _apply(instance: models.Model, data: dict[str, Any], allowed: list[str]) -> None:
     unknown = set(data) - set(allowed)
@@ -87,7 +89,7 @@ def _apply(instance: models.Model, data: dict[str, Any], allowed: list[str]) -> 
         setattr(instance, name, value)
 
 
-def _create(actor, instance: models.Model) -> models.Model:
+def _create(actor, instance: M) -> M:
     authorize(actor, Action.ADD, instance)
     instance.full_clean()
     instance.save()
@@ -95,7 +97,7 @@ def _create(actor, instance: models.Model) -> models.Model:
     return instance
 
 
-def _update(actor, model: type[models.Model], pk: int, data: dict[str, Any], allowed: list[str]) -> models.Model:
+def _update(actor, model: type[M], pk: int, data: dict[str, Any], allowed: list[str]) -> M:
     instance = model._default_manager.select_for_update().get(pk=pk)
     authorize(actor, Action.CHANGE, instance)
     before = audit.snapshot(instance)
@@ -177,7 +179,7 @@ def programme_copy(*, actor, programme: Programme, code: str) -> Programme:
     after["copied_from"] = {"id": original.pk, "code": original.code}
     changes = [audit.change_for("copy", copy, after=after)]
 
-    def add(instance: models.Model) -> models.Model:
+    def add(instance: M) -> M:
         authorize(actor, Action.ADD, instance)
         instance.full_clean()
         instance.save()
@@ -191,14 +193,14 @@ def programme_copy(*, actor, programme: Programme, code: str) -> Programme:
     indicators: dict[int, IndicatorDefinition] = {}
     for target in original.targets.select_related("indicator").order_by("position"):
         if target.indicator_id is not None and target.indicator_id not in indicators:
-            indicator = target.indicator
+            indicator = target.defined_indicator  # the target has an indicator: its id is set
             indicators[indicator.pk] = add(
                 IndicatorDefinition(programme=copy, kind=indicator.kind, parameters=indicator.parameters)
             )
         add(
             Target(
                 programme=copy,
-                indicator=indicators.get(target.indicator_id),
+                indicator=indicators.get(target.indicator_id) if target.indicator_id is not None else None,
                 **{name: getattr(target, name) for name in COPIED_TARGET_FIELDS},
             )
         )
@@ -256,12 +258,12 @@ def indicator_define(*, actor, target: Target, kind: str, parameters: dict | Non
     current = target.indicator
     if current is not None and current.kind == kind and current.parameters == parameters:
         return current
-    reusable = (
+    # Reusable: no manual value counts for the current indicator and no other target shares it.
+    if (
         current is not None
         and not current.manual_values.exists()
         and not current.targets.exclude(pk=target.pk).exists()
-    )
-    if reusable:
+    ):
         before = audit.snapshot(current)
         current.kind, current.parameters = kind, parameters
         current.save()
@@ -307,6 +309,8 @@ def evidence_document_upload(
     # Everything but the file is checked before the file is stored: a refused document leaves no
     # file behind. If the row cannot be written after all, the stored file is removed again.
     document.full_clean(exclude=["file"])
+    # ``check_upload`` refuses a file without a name (it has no extension to check), so it has one.
+    assert file.name is not None
     document.file.save(file.name.rsplit("/", 1)[-1], file, save=False)
     try:
         document.save()
@@ -392,7 +396,8 @@ def funding_transaction_record(
 
 def target_value(target: Target, as_of: datetime.date) -> Decimal | None:
     """The target's indicator value on ``as_of``, or None when it has no indicator of a known kind."""
-    kind = get_kind(target.indicator.kind) if target.indicator_id else None
+    indicator = target.indicator
+    kind = get_kind(indicator.kind) if indicator is not None else None
     if kind is None:
         return None
     return kind.compute(target, as_of)
@@ -442,7 +447,7 @@ def snapshots_backfill(*, start: datetime.date, end: datetime.date, programmes=N
     if programmes is not None:
         targets = targets.filter(programme__in=programmes)
     for target in targets:
-        kind = get_kind(target.indicator.kind)
+        kind = get_kind(target.defined_indicator.kind)  # the query takes targets with an indicator only
         if kind is None or not kind.has_history:
             continue
         since = start - datetime.timedelta(days=60)
@@ -450,6 +455,8 @@ def snapshots_backfill(*, start: datetime.date, end: datetime.date, programmes=N
         day = start
         while day <= end:
             snapshot = snapshot_record(target=target, as_of=day, history=history)
+            # The target's indicator is of a known kind (checked above), so a value and a snapshot exist.
+            assert snapshot is not None
             history.append((day, snapshot.value))
             written += 1
             day += datetime.timedelta(days=1)
@@ -464,7 +471,8 @@ def evidence_pack_request(*, actor, target: Target, as_of: datetime.date, langua
     """Ask for an evidence pack to be prepared in the background; the worker calls ``evidence_pack_build``."""
     from .tasks import build_evidence_pack
 
-    if get_kind(target.indicator.kind if target.indicator_id else "") is None:
+    indicator = target.indicator
+    if get_kind(indicator.kind if indicator is not None else "") is None:
         raise ValidationError(_("This milestone or target has no indicator Digileap can compute."))
     if as_of > timezone.localdate():
         raise ValidationError({"as_of": _("An evidence pack cannot be made for a day in the future.")})
