@@ -89,9 +89,9 @@ def check_headers(table: Table, profile: Profile, *, extra_sources: tuple[str, .
         )
     positions = {header: by_key[normalise_header(header)] for header in table.headers if header}
     for source in sources:
-        index = by_key.get(normalise_header(source))
-        if index is not None:
-            positions[source] = index
+        position = by_key.get(normalise_header(source))
+        if position is not None:
+            positions[source] = position
     required = [column for column in profile.columns if not column.optional_column]
     missing = [source for column in required for source in column.sources if source not in positions]
     missing += [source for source in extra_sources if source not in positions]
@@ -124,7 +124,7 @@ def profile_headers(headers: list[str], profile: Profile) -> list[str]:
     Importers compare ``headers`` with their profile's sources (which optional columns the file
     has); headers match without regard to case and spacing, so they get the profile's spelling.
     """
-    spelling = {}
+    spelling: dict[str, str] = {}
     for column in profile.columns:
         for source in column.sources:
             spelling.setdefault(normalise_header(source), source)
@@ -230,6 +230,12 @@ def _is_formula(cell: Any) -> bool:
 # ``_read_column``.
 _SIMPLE, _COMPLEX = 0, 1
 
+# A compiled ``when``/``filter`` condition: ``holds(cells, width, values)``.
+_Condition = Callable[[list, int, dict[str, Any]], bool]
+# One column's reading plan: (column, mode, index, indexes, when, field, type, limit, blank values).
+# The common case reads the cell at ``index``; ``_read_column`` reads the cells at ``indexes``.
+_PlanEntry = tuple[ColumnSpec, int, int, tuple[int | None, ...], _Condition | None, str, str, int, frozenset[str]]
+
 
 def with_field_limits(profile: Profile, fields: tuple[FieldSpec, ...]) -> Profile:
     """``profile`` with each column's missing limits taken from its field's declaration.
@@ -261,7 +267,7 @@ def with_field_limits(profile: Profile, fields: tuple[FieldSpec, ...]) -> Profil
     return dataclasses.replace(profile, columns=tuple(columns)) if changed else profile
 
 
-def _condition(condition: dict[str, Any], positions: dict[str, int]) -> Callable[[list, int, dict], bool]:
+def _condition(condition: dict[str, Any], positions: dict[str, int]) -> _Condition:
     """A compiled ``when``/``filter`` condition: ``holds(cells, width, values)``."""
     ignore_case = bool(condition.get("ignore_case"))
 
@@ -379,8 +385,8 @@ def _parse_rows(
     profile = with_field_limits(profile.with_pattern_columns(profile_headers(table.headers, profile)), fields)
     # Resolve each column's cell positions and way of reading once, not per row. Columns whose
     # condition reads another field come last, when the fields they read are known.
-    plan = []
-    late = []
+    plan: list[_PlanEntry] = []
+    late: list[_PlanEntry] = []
     for column in profile.columns:
         indexes = tuple(positions.get(source) for source in column.sources)
         is_simple = (
@@ -394,11 +400,11 @@ def _parse_rows(
                 limit = sys.maxsize if column.maximum is None else int(column.maximum)
             index = indexes[0] if indexes[0] is not None else sys.maxsize
             plan.append(
-                (column, _SIMPLE, index, None, column.field, column.type, limit, frozenset(column.blank_values))
+                (column, _SIMPLE, index, (), None, column.field, column.type, limit, frozenset(column.blank_values))
             )
             continue
         when = _condition(column.when, positions) if column.when else None
-        entry = (column, _COMPLEX, indexes, when, column.field, column.type, -1, frozenset())
+        entry: _PlanEntry = (column, _COMPLEX, -1, indexes, when, column.field, column.type, -1, frozenset())
         (late if column.when and "field" in column.when else plan).append(entry)
     plan += late
     row_filters = [_condition(condition, positions) for condition in profile.filters if "column" in condition]
@@ -409,20 +415,21 @@ def _parse_rows(
     formula_message = _("formula cells are not accepted; paste the values instead")
     required_message = _("a value is required")
     constants = dict(profile.constants)
+    no_values: dict[str, Any] = {}  # what a row filter is given: it reads cells, not field values
     count = 0
     filtered = 0
     for line, cells in table.rows():
         width = len(cells)
-        if row_filters and not all(holds(cells, width, None) for holds in row_filters):
+        if row_filters and not all(holds(cells, width, no_values) for holds in row_filters):
             filtered += 1
             stats.filtered = filtered
             continue
         values: dict[str, Any] = constants.copy()
         errors: list[RowError] = []
         warnings: list[RowError] = []
-        for column, mode, index, when, name, kind, limit, blanks in plan:
+        for column, mode, index, indexes, when, name, kind, limit, blanks in plan:
             if mode:
-                _read_column(column, index, when, cells, width, line, values, errors, warnings, profile)
+                _read_column(column, indexes, when, cells, width, line, values, errors, warnings, profile)
                 continue
             cell = cells[index] if index < width else None
             if cell is None or cell == "":
@@ -482,7 +489,7 @@ def _parse_rows(
 def _read_column(
     column: ColumnSpec,
     indexes: tuple[int | None, ...],
-    when: Callable[[list, int, dict], bool] | None,
+    when: _Condition | None,
     cells: list,
     width: int,
     line: int,

@@ -11,9 +11,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
+
+if TYPE_CHECKING:
+    from .transforms import Step
 
 COLUMN_TYPES = {"text", "integer", "count", "decimal", "code", "levels", "boolean", "email"}
 
@@ -41,7 +44,7 @@ class ColumnSpec:
     maximum: Decimal | None = None
     # How several sources become one value: "sum" (numbers), "join" (texts), "first"; "" = by type.
     combine: str = ""
-    transforms: tuple[dict[str, Any], ...] = ()
+    transforms: "tuple[Step, ...]" = ()  # compiled by ``check_transforms``
     when: dict[str, Any] | None = None
     on_invalid: str = "reject"  # "reject" (row error), "empty" (warning, value empty), "warn" (kept as given)
 
