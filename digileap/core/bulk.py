@@ -64,12 +64,21 @@ def _prepared(converters, rows: Iterable[Sequence[Any]]):
         yield row
 
 
+def _column_field(model: type[models.Model], name: str) -> tuple[models.Field, str]:
+    """The field ``name`` of ``model`` and its column. A name without a column of its own (a
+    reverse relation, a ``ForeignObject`` or composite key) is the caller's mistake."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field) or field.column is None:
+        raise ValueError(f"{model.__name__}.{name} has no column of its own; bulk_insert writes columns only.")
+    return field, field.column
+
+
 def bulk_insert(model: type[models.Model], field_names: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
     """Insert ``rows`` (value tuples in ``field_names`` order, foreign keys as ids). Returns the count."""
-    fields = [model._meta.get_field(name) for name in field_names]
-    converters = [_converter(field) for field in fields]
+    fields = [_column_field(model, name) for name in field_names]
+    converters = [_converter(field) for field, _column in fields]
     table = connection.ops.quote_name(model._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    columns = ", ".join(connection.ops.quote_name(column) for _field, column in fields)
     count = 0
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":

@@ -166,6 +166,9 @@ def schools_for_import(user, target: str):
 
     school_model = apps.get_model("schools", "School")
     model = importer_for(target).model
+    # The importers a school is chosen for (``SCHOOL_TARGET``'s) name the model they write; without
+    # one there would be no role grants to follow.
+    assert model is not None, f"The {target} importer names no model."
     condition = Q(pk__in=[])
     for action in (Action.ADD, Action.CHANGE):
         for assignment in assignments_for(user, action, model):

@@ -17,6 +17,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from types import ModuleType
 from typing import Any
 
 from django.conf import settings
@@ -159,6 +160,7 @@ def read_sample(*, source, filename: str, profile: Profile, limit: int = SAMPLE_
 
     Uses the engine's ``preview.sample`` where it exists; otherwise the reader and the parser
     directly (the same steps, without the importer's planning)."""
+    preview: ModuleType | None
     try:
         from .tabular import preview
     except ImportError:
@@ -447,7 +449,7 @@ def columns_from_rows(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]],
             key.append(name)
         if row.get("merge_rule"):
             rules[name] = row["merge_rule"]
-    merge = None
+    merge: dict[str, Any] | None = None
     if key:
         merge = {"key": key}
         if rules:

@@ -93,7 +93,7 @@ class ImportCommand(BaseCommand):
         """Field values from the command's own options; raise CommandError for a bad one."""
         return {}
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         actor = self.actor(options["username"])
         overrides = self.overrides(options)
         path = options["file"]
