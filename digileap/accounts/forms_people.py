@@ -159,6 +159,10 @@ class ChangeRoleForm(GrantForm):
 
 
 class InvitationAcceptForm(ServiceErrorsMixin, forms.Form):
+    """The username and password (twice) of the account an invitation link makes; the staff
+    invitations of the training pages use it too. The service checks the username and the
+    password (``invitations.check_new_account``)."""
+
     username = forms.CharField(
         label=_("Username"),
         max_length=150,

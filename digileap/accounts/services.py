@@ -13,26 +13,30 @@ and grants the role. ``sync_provider_roles`` keeps the roles the identity provid
 """
 
 import datetime
-import hashlib
-import secrets
-import smtplib
 from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import password_validation
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMessage
-from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from digileap.core import audit
 from digileap.core.permissions import forget_cached_assignments
 
+from .invitations import (
+    InvitationGone,
+    check_new_account,
+    choose_language,
+    clean_address,
+    link,
+    new_token,
+    save_new_account,
+    send_invitation,
+    token_hash,
+    used_message,
+)
 from .models import AccessRequest, Role, RoleAssignment, ScopeKind, User, UserInvitation
 from .selectors import ROLE_SCOPES, SCOPE_FIELDS, Reach, invitation_state, is_manager, may_grant, may_see, reach_of
 
@@ -75,16 +79,9 @@ SCOPE_MODELS = {
 _UNCHANGED: Any = object()
 
 
-class InvitationGone(ValidationError):
-    """The link was used, withdrawn or has expired, or its address belongs to an account already."""
-
-    def __init__(self, message: str, state: str):
-        super().__init__(message)
-        self.state = state
-
-
+# Why a link no longer works (``InvitationGone.state``).
 GONE_MESSAGES = {
-    "accepted": lambda: _("This invitation link has been used already. Sign in with the account it made."),
+    "accepted": used_message,
     "withdrawn": lambda: _("This invitation was withdrawn. Ask the person who invited you for a new one."),
     "expired": lambda: _("This invitation link has expired. Ask the person who invited you for a new one."),
     "has_account": lambda: _(
@@ -93,27 +90,12 @@ GONE_MESSAGES = {
 }
 
 
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def invitation_days() -> int:
     return int(getattr(settings, "DIGILEAP_INVITATION_DAYS", 14))
 
 
 def _assignment_audit(assignment: RoleAssignment) -> dict:
     return audit.snapshot(assignment, ASSIGNMENT_AUDIT_FIELDS)
-
-
-def _language(*codes: str) -> str:
-    languages = dict(settings.LANGUAGES)
-    for code in codes:
-        code = (code or "").lower()
-        if code in languages:
-            return code
-        if code.split("-")[0] in languages:
-            return code.split("-")[0]
-    return settings.LANGUAGE_CODE
 
 
 def _scope_fields(role: str, scope_kind: str, scope: Any, is_administrator: bool) -> dict[str, Any]:
@@ -225,27 +207,25 @@ def _forget(user: User, actor: Any = None) -> None:
 
 
 def invitation_url(token: str, base_url: str = "") -> str:
-    """The link in the e-mail: ``DIGILEAP_BASE_URL`` if set, else the address of the request that
-    sent the invitation (``base_url``), so that the link in the e-mail opens from a mail program."""
-    base = settings.DIGILEAP_BASE_URL or base_url
-    return base.rstrip("/") + reverse("people:userinvitation-accept", kwargs={"token": token})
+    """The link in the e-mail (``invitations.link``)."""
+    return link("people:userinvitation-accept", token, base_url)
 
 
-def _invitation_email(invitation: UserInvitation, token: str, language: str, base_url: str = "") -> EmailMessage:
-    with translation.override(language):
-        subject = _("Your invitation to Digileap")
-        body = render_to_string(
-            "accounts/people/emails/invitation.txt",
-            {
-                "invitation": invitation,
-                "role": invitation.get_role_display(),
-                "scope": scope_label(invitation),
-                "inviter": invitation.invited_by,
-                "url": invitation_url(token, base_url),
-                "expires": formats.date_format(timezone.localtime(invitation.expires_at), "DATE_FORMAT"),
-            },
-        )
-    return EmailMessage(subject=subject, body=body, to=[invitation.email])
+def _send_invitation(invitation: UserInvitation, token: str, language: str, base_url: str = "") -> None:
+    send_invitation(
+        to=invitation.email,
+        language=language,
+        subject=lambda: _("Your invitation to Digileap"),
+        template="accounts/people/emails/invitation.txt",
+        context=lambda: {
+            "invitation": invitation,
+            "role": invitation.get_role_display(),
+            "scope": scope_label(invitation),
+            "inviter": invitation.invited_by,
+            "url": invitation_url(token, base_url),
+        },
+        expires_at=invitation.expires_at,
+    )
 
 
 def scope_label(obj: Any) -> str:
@@ -269,16 +249,11 @@ def invite_user(
 ) -> tuple[UserInvitation, str]:
     """E-mail a one-time link that grants ``role`` over ``scope``; returns the invitation and the
     link's token (shown nowhere else: only its SHA-256 is kept). ``base_url``: the installation's
-    address as the request saw it, for the link when ``DIGILEAP_BASE_URL`` is not set."""
+    address as the request saw it, for the link when ``DIGILEAP_BASE_URL`` is not set.
+    ``InvitationMailError`` when the mail server does not take the e-mail: nothing is kept."""
     fields = _scope_fields(role, scope_kind, scope, is_administrator)
     _authorize_grant(actor, _grant_values(role, scope_kind, fields, is_administrator))
-    address = (email or "").strip().lower()
-    if not address:
-        raise ValidationError({"email": [_("Give the e-mail address the invitation goes to.")]})
-    try:
-        validate_email(address)
-    except ValidationError:
-        raise ValidationError({"email": [_("%(value)s is not an e-mail address.") % {"value": address}]}) from None
+    address = clean_address(email)
     existing = User.objects.filter(email__iexact=address, is_active=True).first()
     if (
         existing is not None
@@ -288,7 +263,7 @@ def invite_user(
     if not isinstance(actor, User):
         raise PermissionDenied("an invitation names the person who sent it")
     now = timezone.now()
-    token = secrets.token_urlsafe(32)
+    token, hashed = new_token()
     invitation = UserInvitation.objects.create(
         email=address,
         first_name=(first_name or "").strip()[:150],
@@ -296,7 +271,7 @@ def invite_user(
         role=role,
         scope_kind=scope_kind,
         is_administrator=is_administrator,
-        token_hash=token_hash(token),
+        token_hash=hashed,
         invited_by=actor,
         expires_at=now + datetime.timedelta(days=invitation_days()),
         **fields,
@@ -304,16 +279,11 @@ def invite_user(
     audit.record(
         actor=actor, action="invite", instance=invitation, after=audit.snapshot(invitation, INVITATION_AUDIT_FIELDS)
     )
-    chosen = _language(
+    chosen = choose_language(
         language or "", getattr(existing, "preferred_language", "") or "", actor.preferred_language or ""
     )
-    try:
-        _invitation_email(invitation, token, chosen, base_url).send()
-    except (smtplib.SMTPException, OSError) as error:
-        # The transaction rolls back: no invitation is kept without its e-mail.
-        raise ValidationError(
-            _("The invitation e-mail could not be sent (%(reason)s). Try again later.") % {"reason": error}
-        ) from None
+    # Raises InvitationMailError when the mail server does not take it: the transaction rolls back.
+    _send_invitation(invitation, token, chosen, base_url)
     return invitation, token
 
 
@@ -326,45 +296,15 @@ def invitation_by_token(token: str) -> UserInvitation | None:
 
 
 def _new_user(invitation: UserInvitation, username: str, password: str, preferred_language: str) -> User:
-    username = (username or "").strip()
-    errors: dict[str, list[str]] = {}
-    username_field = User._meta.get_field("username")
-    if not username:
-        errors["username"] = [_("Choose a username.")]
-    else:
-        try:
-            username_field.run_validators(username)
-            if len(username) > (username_field.max_length or 150):
-                raise ValidationError(
-                    _("A username has at most %(max)s characters.") % {"max": username_field.max_length}
-                )
-        except ValidationError as error:
-            errors["username"] = error.messages
-        else:
-            if User.objects.filter(username__iexact=username).exists():
-                errors["username"] = [_("The username %(username)s is taken: choose another.") % {"username": username}]
-    candidate = User(username=username, email=invitation.email)
-    try:
-        password_validation.validate_password(password or "", user=candidate)
-    except ValidationError as error:
-        errors["password"] = error.messages
-    if errors:
-        raise ValidationError(errors)
+    username = check_new_account(invitation.email, username, password)
     user = User(
         username=username,
         email=invitation.email,
         first_name=invitation.first_name,
         last_name=invitation.last_name,
-        preferred_language=_language(preferred_language) if preferred_language else "",
+        preferred_language=choose_language(preferred_language) if preferred_language else "",
     )
-    user.set_password(password)
-    try:
-        with transaction.atomic():
-            user.save()
-    except IntegrityError:
-        raise ValidationError(
-            {"username": [_("The username %(username)s is taken: choose another.") % {"username": username}]}
-        ) from None
+    save_new_account(user, password)
     audit.record(actor=user, action="create", instance=user, after=audit.snapshot(user, USER_AUDIT_FIELDS))
     return user
 

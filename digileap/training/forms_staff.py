@@ -7,6 +7,7 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from digileap.accounts.forms_people import InvitationAcceptForm as AccountInvitationAcceptForm
 from digileap.core.forms import model_choice_field
 from digileap.programmes.forms import ServiceFormMixin
 
@@ -159,26 +160,6 @@ class StaffUploadForm(ServiceFormMixin, forms.Form):
             self.initial.setdefault("school", only[0].pk)
 
 
-class InvitationAcceptForm(ServiceFormMixin, forms.Form):
-    username = forms.CharField(
-        label=_("Username"),
-        max_length=150,
-        help_text=_("You sign in with it. Letters, digits and @ . + - _ only."),
-        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
-    )
-    password = forms.CharField(
-        label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
-    )
-    password_again = forms.CharField(
-        label=_("Password again"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
-    )
-
-    def clean(self):
-        cleaned = super().clean()
-        if (
-            cleaned.get("password")
-            and cleaned.get("password_again")
-            and cleaned["password"] != cleaned["password_again"]
-        ):
-            self.add_error("password_again", _("The two passwords differ."))
-        return cleaned
+class InvitationAcceptForm(AccountInvitationAcceptForm):
+    """The invitation link's form: the teacher's username and password (twice), as for every
+    invitation (``digileap.accounts.forms_people``)."""

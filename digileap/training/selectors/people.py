@@ -7,12 +7,11 @@ names where the installation keeps them (``DIGILEAP_TRAINING_STAFF_NAMES``), els
 reference; to an auditor their pseudonym.
 """
 
-import hashlib
-
 from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from digileap.accounts.invitations import token_hash
 from digileap.accounts.models import Role
 from digileap.core.permissions import Action, assignments_for, has_role, restrict
 from digileap.schools.models import School, StaffCount
@@ -106,10 +105,6 @@ def open_invitation(staff: StaffMember) -> Invitation | None:
         .order_by("-created_at", "-pk")
         .first()
     )
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256((token or "").encode()).hexdigest()
 
 
 def invitation_by_token(token: str) -> Invitation | None:

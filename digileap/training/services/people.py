@@ -14,28 +14,34 @@ staff record. The token is never written to the audit trail.
 
 import datetime
 import io
-import secrets
-import smtplib
 
 from django.conf import settings
-from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from digileap.accounts.invitations import (
+    InvitationGone,
+    check_new_account,
+    choose_language,
+    clean_address,
+    link,
+    new_token,
+    save_new_account,
+    send_invitation,
+    token_hash,
+    used_message,
+)
 from digileap.accounts.models import Role, RoleAssignment, ScopeKind, User
 from digileap.core import audit
 from digileap.core.permissions import Action, authorize, forget_cached_assignments
 from digileap.schools.models import School
 
 from ..models import AgeBand, Gender, Invitation, Membership, StaffMember, StaffRole
-from ..selectors.people import display_name, names_kept, token_hash
+from ..selectors.people import display_name, names_kept
 
 STAFF_FIELDS = ("reference", "email", "first_name", "last_name", "gender", "age_band")
 NAME_FIELDS = ("first_name", "last_name")
@@ -50,14 +56,6 @@ INVITATION_AUDIT_FIELDS = (
     "accepted_at",
     "withdrawn_at",
 )
-
-
-class InvitationGone(ValidationError):
-    """The link was used, withdrawn or has expired, or the person has an account already."""
-
-    def __init__(self, message: str, state: str):
-        super().__init__(message)
-        self.state = state
 
 
 def _clean_values(values: dict) -> dict:
@@ -268,17 +266,6 @@ def end_membership(*, actor, membership: Membership) -> Membership:
 # Invitations.
 
 
-def _language(*codes: str) -> str:
-    languages = dict(settings.LANGUAGES)
-    for code in codes:
-        code = (code or "").lower()
-        if code in languages:
-            return code
-        if code.split("-")[0] in languages:
-            return code.split("-")[0]
-    return settings.LANGUAGE_CODE
-
-
 def invitation_language(staff: StaffMember, inviter=None) -> str:
     """The language of the staff member's (first active) school, else the inviter's, else the site's."""
     school_languages = list(
@@ -286,54 +273,50 @@ def invitation_language(staff: StaffMember, inviter=None) -> str:
         .order_by("created_at", "pk")
         .values_list("school__language", flat=True)
     )
-    return _language(*school_languages, getattr(inviter, "preferred_language", "") or "")
+    return choose_language(*school_languages, getattr(inviter, "preferred_language", "") or "")
 
 
 def invitation_url(token: str) -> str:
-    return settings.DIGILEAP_BASE_URL.rstrip("/") + reverse("training:invitation-accept", kwargs={"token": token})
+    return link("training:invitation-accept", token)
 
 
 def _invitation_audit(invitation: Invitation) -> dict:
     return audit.snapshot(invitation, INVITATION_AUDIT_FIELDS)
 
 
-def _invitation_email(invitation: Invitation, token: str, language: str) -> EmailMessage:
-    with translation.override(language):
-        staff = invitation.staff
-        subject = _("Your invitation to Digileap's teacher training pages (%(authority)s)") % {
-            "authority": staff.authority.name
-        }
-        body = render_to_string(
-            "training/emails/invitation.txt",
-            {
-                "staff": staff,
-                "name": display_name(staff),
-                "authority": staff.authority,
-                "url": invitation_url(token),
-                "expires": formats.date_format(timezone.localtime(invitation.expires_at), "DATE_FORMAT"),
-            },
-        )
-    return EmailMessage(subject=subject, body=body, to=[invitation.email])
+def _send_invitation(invitation: Invitation, token: str, language: str) -> None:
+    staff = invitation.staff
+    send_invitation(
+        to=invitation.email,
+        language=language,
+        subject=lambda: (
+            _("Your invitation to Digileap's teacher training pages (%(authority)s)")
+            % {"authority": staff.authority.name}
+        ),
+        template="training/emails/invitation.txt",
+        context=lambda: {
+            "staff": staff,
+            "name": display_name(staff),
+            "authority": staff.authority,
+            "url": invitation_url(token),
+        },
+        expires_at=invitation.expires_at,
+    )
 
 
 @transaction.atomic
 def invite(*, actor, staff: StaffMember, email: str | None = None) -> tuple[Invitation, str]:
     """E-mail ``staff`` a one-time link to make their teacher account; returns the invitation and
     the link's token (shown nowhere else: only its SHA-256 is kept). ``email`` given: that address
-    (kept on the record when the record has none). An older open link is withdrawn."""
+    (kept on the record when the record has none). An older open link is withdrawn.
+    ``InvitationMailError`` when the mail server does not take the e-mail: nothing is kept."""
     staff = StaffMember.objects.select_for_update().select_related("authority").get(pk=staff.pk)
     authorize(actor, Action.CHANGE, staff)
     if staff.user_id is not None:
         raise ValidationError(
             _("%(name)s has an account already: they sign in with it.") % {"name": display_name(staff)}
         )
-    address = (email if email is not None else staff.email or "").strip().lower()
-    if not address:
-        raise ValidationError({"email": [_("Give the e-mail address the invitation goes to.")]})
-    try:
-        validate_email(address)
-    except ValidationError:
-        raise ValidationError({"email": [_("%(value)s is not an e-mail address.") % {"value": address}]}) from None
+    address = clean_address(email if email is not None else staff.email)
     if not staff.email:
         update_staff(actor=actor, staff=staff, email=address)
         staff.refresh_from_db()
@@ -347,27 +330,22 @@ def invite(*, actor, staff: StaffMember, email: str | None = None) -> tuple[Invi
         audit.record(
             actor=actor, action="update", instance=previous, before={"withdrawn_at": None}, after={"withdrawn_at": now}
         )
-    token = secrets.token_urlsafe(32)
+    token, hashed = new_token()
     invitation = Invitation.objects.create(
         staff=staff,
         email=address,
-        token_hash=token_hash(token),
+        token_hash=hashed,
         created_by=actor if isinstance(actor, User) else None,
         expires_at=now + datetime.timedelta(days=settings.DIGILEAP_TRAINING_INVITATION_DAYS),
     )
     audit.record(actor=actor, action="create", instance=invitation, after=_invitation_audit(invitation))
-    try:
-        _invitation_email(invitation, token, invitation_language(staff, actor)).send()
-    except (smtplib.SMTPException, OSError) as error:
-        # The transaction rolls back: no invitation is kept without its e-mail.
-        raise ValidationError(
-            _("The invitation e-mail could not be sent (%(reason)s). Try again later.") % {"reason": error}
-        ) from None
+    # Raises InvitationMailError when the mail server does not take it: the transaction rolls back.
+    _send_invitation(invitation, token, invitation_language(staff, actor))
     return invitation, token
 
 
 GONE_MESSAGES = {
-    "accepted": lambda: _("This invitation link has been used already. Sign in with the account it made."),
+    "accepted": used_message,
     "withdrawn": lambda: _("This invitation link was replaced by a newer one: use the link of the latest e-mail."),
     "expired": lambda: _("This invitation link has expired. Ask your school for a new one."),
     "has_account": lambda: _("You have an account already: sign in with it."),
@@ -388,45 +366,15 @@ def accept_invitation(*, token: str, username: str, password: str, preferred_lan
     state = invitation_state(invitation)
     if state != "open":
         raise InvitationGone(GONE_MESSAGES[state](), state)
-    username = (username or "").strip()
-    errors: dict[str, list[str]] = {}
-    username_field = User._meta.get_field("username")
-    if not username:
-        errors["username"] = [_("Choose a username.")]
-    else:
-        try:
-            username_field.run_validators(username)
-            if username_field.max_length is not None and len(username) > username_field.max_length:
-                raise ValidationError(
-                    _("A username has at most %(max)s characters.") % {"max": username_field.max_length}
-                )
-        except ValidationError as error:
-            errors["username"] = error.messages
-        else:
-            if User.objects.filter(username__iexact=username).exists():
-                errors["username"] = [_("The username %(username)s is taken: choose another.") % {"username": username}]
-    candidate = User(username=username, email=invitation.email)
-    try:
-        password_validation.validate_password(password or "", user=candidate)
-    except ValidationError as error:
-        errors["password"] = error.messages
-    if errors:
-        raise ValidationError(errors)
+    username = check_new_account(invitation.email, username, password)
     user = User(
         username=username,
         email=invitation.email,
         first_name=staff.first_name if names_kept() else "",
         last_name=staff.last_name if names_kept() else "",
-        preferred_language=_language(preferred_language) if preferred_language else "",
+        preferred_language=choose_language(preferred_language) if preferred_language else "",
     )
-    user.set_password(password)
-    try:
-        with transaction.atomic():
-            user.save()
-    except IntegrityError:
-        raise ValidationError(
-            {"username": [_("The username %(username)s is taken: choose another.") % {"username": username}]}
-        ) from None
+    save_new_account(user, password)
     audit.record(
         actor=user,
         action="create",
