@@ -7,9 +7,11 @@ from typing import Any
 
 from django.apps import apps
 from django.utils.translation import gettext_lazy as _
-from rest_framework import serializers
+from rest_framework import serializers, status
+from rest_framework.exceptions import APIException
 
 from .. import services
+from ..invitations import InvitationMailError
 from ..models import Role, RoleAssignment, ScopeKind, User, UserInvitation
 from ..selectors import managed_scope_choices, people_for
 
@@ -67,6 +69,13 @@ def _scope_fields() -> dict[str, serializers.Field]:
             help_text=_("The supplier, for scope supplier."),
         ),
     }  # fmt: skip
+
+
+class MailUnavailable(APIException):
+    """503: the mail server did not take the invitation e-mail; nothing was saved."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_code = "mail_unavailable"
 
 
 def _scope_of(data: dict) -> Any:
@@ -246,18 +255,21 @@ class UserInvitationCreateSerializer(serializers.Serializer):
 
     def create(self, validated_data):
         actor = self.context["request"].user
-        invitation, _token = services.invite_user(
-            actor=actor,
-            email=validated_data["email"],
-            role=validated_data["role"],
-            scope_kind=validated_data["scope_kind"],
-            scope=_scope_of(validated_data),
-            is_administrator=validated_data["is_administrator"],
-            first_name=validated_data["first_name"],
-            last_name=validated_data["last_name"],
-            language=validated_data["language"],
-            base_url=self.context["request"].build_absolute_uri("/"),
-        )
+        try:
+            invitation, _token = services.invite_user(
+                actor=actor,
+                email=validated_data["email"],
+                role=validated_data["role"],
+                scope_kind=validated_data["scope_kind"],
+                scope=_scope_of(validated_data),
+                is_administrator=validated_data["is_administrator"],
+                first_name=validated_data["first_name"],
+                last_name=validated_data["last_name"],
+                language=validated_data["language"],
+                base_url=self.context["request"].build_absolute_uri("/"),
+            )
+        except InvitationMailError as error:
+            raise MailUnavailable(error.messages[0]) from None
         return invitation
 
     def to_representation(self, instance):

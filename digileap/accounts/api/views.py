@@ -4,7 +4,7 @@ manage people reach it (administrators, programme owners, operator administrator
 what lies in their reach, and every write goes through ``digileap.accounts.services``."""
 
 from django.db.models import Prefetch
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.permissions import BasePermission
@@ -99,9 +99,18 @@ class UserInvitationViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
             return UserInvitationCreateSerializer
         return UserInvitationSerializer
 
-    @extend_schema(request=UserInvitationCreateSerializer, responses={201: UserInvitationSerializer})
+    @extend_schema(
+        request=UserInvitationCreateSerializer,
+        responses={
+            201: UserInvitationSerializer,
+            503: OpenApiResponse(
+                description="The mail server did not take the invitation e-mail: nothing was saved; try again later."
+            ),
+        },
+    )
     def create(self, request, *args, **kwargs):
-        """Send an invitation for a role and scope you may grant (403 otherwise)."""
+        """Send an invitation for a role and scope you may grant (403 otherwise; 503 when the mail
+        server does not take the e-mail, and then nothing is saved)."""
         return super().create(request, *args, **kwargs)
 
     @extend_schema(request=None, responses=UserInvitationSerializer)

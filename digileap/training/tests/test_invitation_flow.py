@@ -5,6 +5,7 @@ account, bad usernames and passwords, and the audit trail without the token."""
 import datetime
 import hashlib
 import re
+import smtplib
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -15,11 +16,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from digileap.accounts.models import Role, RoleAssignment
+from digileap.accounts.tests.test_invitation_mail import MESSAGE as MAIL_REFUSED
+from digileap.accounts.tests.test_invitation_mail import REFUSING_BACKEND, RefusingBackend
 from digileap.core.models import AuditEvent
 
 from ..models import Invitation
 from ..services.people import accept_invitation, invitation_language, invite
-from .factories import staff_at
+from .factories import InvitationFactory, staff_at
 
 pytestmark = pytest.mark.django_db
 
@@ -228,16 +231,31 @@ def test_the_e_mail_speaks_the_schools_language_else_the_inviters(world, role_us
     assert invitation_language(newcomer, None) == "nl"
 
 
-def test_a_mail_server_refusal_keeps_no_invitation(world, role_users, newcomer, monkeypatch):
-    import smtplib
-
-    def refuse(self, *args, **kwargs):
-        raise smtplib.SMTPRecipientsRefused({"newcomer@school.example": (550, b"no")})
-
-    monkeypatch.setattr("django.core.mail.EmailMessage.send", refuse)
+@pytest.mark.parametrize(
+    "refusal",
+    [
+        smtplib.SMTPRecipientsRefused({"newcomer@school.example": (550, b"no")}),
+        ConnectionRefusedError(111, "Connection refused"),
+    ],
+)
+def test_a_mail_server_refusal_keeps_no_invitation(world, role_users, newcomer, refusal, settings, caplog, monkeypatch):
+    settings.EMAIL_BACKEND = REFUSING_BACKEND
+    monkeypatch.setattr(RefusingBackend, "refusal", refusal)
+    older = InvitationFactory(staff=newcomer, email=newcomer.email)
+    newcomer.email = ""
+    newcomer.save()
+    events = AuditEvent.objects.count()
     response = signed_in(role_users[Role.SCHOOL_COORDINATOR]).post(
         reverse("training:staffmember-invite", args=[newcomer.pk]), {"email": "newcomer@school.example"}
     )
     assert response.status_code == 400
-    assert "The invitation e-mail could not be sent" in response.text
-    assert not Invitation.objects.filter(staff=newcomer).exists()
+    assert response.context["form"].non_field_errors() == [MAIL_REFUSED]
+    assert MAIL_REFUSED in response.text
+    # Nothing written: no new invitation, the older one still open, the record's e-mail not set, no audit event.
+    assert list(Invitation.objects.filter(staff=newcomer).values_list("pk", "withdrawn_at")) == [(older.pk, None)]
+    newcomer.refresh_from_db()
+    assert newcomer.email == ""
+    assert AuditEvent.objects.count() == events
+    assert [(r.name, r.levelname, type(r.exc_info[1])) for r in caplog.records if r.name.startswith("digileap")] == [
+        ("digileap.accounts.invitations", "WARNING", type(refusal))
+    ]
