@@ -10,7 +10,10 @@ says which rows are running, how a failed row looks, and which django-tasks task
   raised, so the worker stops at its next progress point. No extra query.
 - **Stale detection**: a running job whose heartbeat is older than ``DIGILEAP_JOB_STALE_MINUTES``
   (default 10) lost its worker (killed, out of memory, a stop timeout): :func:`mark_stale` marks it
-  failed with the reason, and its django-tasks result rows FAILED too. It runs when a worker takes
+  failed with the reason, and its django-tasks result rows FAILED too. The job's running status is
+  written with its first heartbeat, in one UPDATE; a running job without a heartbeat is measured
+  from its start. A job still waiting for a worker although a worker took its task longer ago than
+  that (the worker died between taking the task and the job's first heartbeat) is stale too. It runs when a worker takes
   its first task, from ``manage.py mark_stale_jobs`` (on a schedule), and for one job when its page
   is opened (:func:`check_stale`).
 - **Memory**: :func:`release_memory` after a failed job (``gc.collect`` and, on glibc, ``malloc_trim``).
@@ -65,6 +68,9 @@ class JobKind:
     failed: dict[str, Any]
     # The django-tasks tasks that run it, whose first argument is the job's id.
     task_paths: tuple[str, ...] = ()
+    # For each of those tasks, the rows waiting for it: a row still waiting although a worker took
+    # its task (its result RUNNING) for the stale time has lost that worker before its first beat.
+    waiting: dict[str, Q] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -126,11 +132,35 @@ def stale_reason(job: models.Model) -> str:
         }
 
 
-def _stale_rows(kind: JobKind, cutoff: datetime.datetime) -> models.QuerySet:
-    return (
-        kind.model._default_manager.filter(kind.running)
-        .annotate(_last_sign=Coalesce("heartbeat_at", kind.started_field))
-        .filter(_last_sign__lt=cutoff)
+def _claimed_rows(kind: JobKind, cutoff: datetime.datetime, pk: int | None = None) -> Q | None:
+    """The rows still waiting for a task that a worker took before ``cutoff`` and never finished
+    (``None``: no such task)."""
+    from django_tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    if not kind.waiting:
+        return None
+    results = DBTaskResult.objects.filter(
+        status=TaskResultStatus.RUNNING, task_path__in=list(kind.waiting), started_at__lt=cutoff
+    )
+    if pk is not None:
+        results = results.filter(args_kwargs__args__0=pk)
+    claimed: dict[str, set[int]] = {}
+    for path, arguments in results.values_list("task_path", "args_kwargs"):
+        args = (arguments or {}).get("args") or []
+        if args and isinstance(args[0], int):
+            claimed.setdefault(path, set()).add(args[0])
+    condition = None
+    for path, ids in claimed.items():
+        rows = kind.waiting[path] & Q(pk__in=sorted(ids))
+        condition = rows if condition is None else condition | rows
+    return condition
+
+
+def _stale_rows(kind: JobKind, cutoff: datetime.datetime, claimed: Q | None = None) -> models.QuerySet:
+    silent = kind.running & Q(_last_sign__lt=cutoff)
+    return kind.model._default_manager.annotate(_last_sign=Coalesce("heartbeat_at", kind.started_field)).filter(
+        silent | claimed if claimed is not None else silent
     )
 
 
@@ -139,7 +169,8 @@ def _fail_stale(kind: JobKind, pk: int, cutoff: datetime.datetime, now: datetime
     from digileap.core import audit
 
     with transaction.atomic():
-        job = _stale_rows(kind, cutoff).select_for_update().filter(pk=pk).first()
+        claimed = _claimed_rows(kind, cutoff, pk)
+        job = _stale_rows(kind, cutoff, claimed).select_for_update().filter(pk=pk).first()
         if job is None:
             return False
         reason = stale_reason(job)
@@ -174,7 +205,7 @@ def mark_stale(now: datetime.datetime | None = None) -> list[tuple[str, int]]:
     cutoff = stale_cutoff(now)
     marked = []
     for kind in kinds():
-        for pk in list(_stale_rows(kind, cutoff).values_list("pk", flat=True)):
+        for pk in list(_stale_rows(kind, cutoff, _claimed_rows(kind, cutoff)).values_list("pk", flat=True)):
             if _fail_stale(kind, pk, cutoff, now):
                 marked.append((kind.model._meta.label, pk))
     return marked
@@ -185,7 +216,15 @@ def check_stale(job: JobModel) -> JobModel:
     kind = kind_of(type(job))
     now = timezone.now()
     cutoff = stale_cutoff(now)
-    if _stale_rows(kind, cutoff).filter(pk=job.pk).exists() and _fail_stale(kind, job.pk, cutoff, now):
+    stale = _stale_rows(kind, cutoff).filter(pk=job.pk).exists()
+    if not stale and kind.waiting and getattr(job, "heartbeat_at", None) is None:
+        # Waiting since before the cutoff: did a worker take its task and die? (A job asked for
+        # within the stale time cannot have been taken before it: no query for the task then.)
+        started = getattr(job, kind.started_field, None)
+        if started is not None and started < cutoff:
+            claimed = _claimed_rows(kind, cutoff, job.pk)
+            stale = claimed is not None and _stale_rows(kind, cutoff, claimed).filter(pk=job.pk).exists()
+    if stale and _fail_stale(kind, job.pk, cutoff, now):
         job.refresh_from_db()
     return job
 

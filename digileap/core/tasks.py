@@ -71,6 +71,11 @@ jobs.register(
         started_field="created_at",
         failed={"status": ImportJob.Status.FAILED, "phase": "failed"},
         task_paths=(preview_import_task.module_path, commit_import_task.module_path),
+        # The status a job waits for its task in (a worker's first write moves it on).
+        waiting={
+            preview_import_task.module_path: Q(status=ImportJob.Status.UPLOADED),
+            commit_import_task.module_path: Q(status=ImportJob.Status.COMMITTING, phase="queued"),
+        },
     )
 )
 jobs.connect_worker_signals()

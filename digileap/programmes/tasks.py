@@ -41,6 +41,7 @@ jobs.register(
         started_field="requested_at",
         failed={"status": EvidencePack.Status.FAILED},
         task_paths=(build_evidence_pack.module_path,),
+        waiting={build_evidence_pack.module_path: Q(status=EvidencePack.Status.QUEUED)},
     )
 )
 jobs.connect_worker_signals()

@@ -207,6 +207,61 @@ def test_a_running_job_without_a_heartbeat_is_stale_from_its_start(owner, settin
     assert imports.is_retryable(old) is True
 
 
+def claimed(job: ImportJob, task: str, started: datetime.datetime) -> DBTaskResult:
+    """The task of a job that a worker took at ``started`` (and never finished)."""
+    return DBTaskResult.objects.create(
+        status=TaskResultStatus.RUNNING,
+        args_kwargs={"args": [job.pk] if task == "preview" else [job.pk, job.created_by_id], "kwargs": {}},
+        task_path=f"digileap.core.tasks.{task}_import_task",
+        backend_name="default",
+        run_after=started,
+        started_at=started,
+        exception_class_path="",
+        traceback="",
+    )
+
+
+def test_a_job_whose_worker_died_before_its_first_heartbeat_is_stale(owner, settings):
+    """The worker took the task (its result RUNNING) and died before it wrote the job's status."""
+    settings.DIGILEAP_JOB_STALE_MINUTES = 10
+    now = timezone.now()
+    long_ago, lately = now - datetime.timedelta(minutes=11), now - datetime.timedelta(minutes=2)
+
+    def uploaded() -> ImportJob:
+        upload = SimpleUploadedFile("mv.csv", csv_text(mv_rows()).encode(), content_type="text/csv")
+        job = import_job_create(actor=owner, target="schools", profile="mv", uploaded_file=upload)
+        ImportJob.objects.filter(pk=job.pk).update(created_at=now - datetime.timedelta(minutes=30))
+        job.refresh_from_db()
+        return job
+
+    dead, alive, no_worker, confirmed = uploaded(), uploaded(), uploaded(), uploaded()
+    result = claimed(dead, "preview", long_ago)
+    claimed(alive, "preview", lately)
+    # Confirmed and waiting for its commit: the preview's result stuck RUNNING is not its task.
+    ImportJob.objects.filter(pk=confirmed.pk).update(status="committing", phase="queued")
+    claimed(confirmed, "preview", long_ago)
+
+    assert jobs.mark_stale(now) == [("core.ImportJob", dead.pk)]
+    dead.refresh_from_db()
+    assert (dead.status, dead.phase, dead.finished_at, dead.error) == (
+        "failed",
+        "failed",
+        now,
+        "The worker (an unknown worker) stopped answering before the job reported progress; the job did not finish.",
+    )
+    result.refresh_from_db()
+    assert (result.status, result.exception_class_path) == (TaskResultStatus.FAILED, "digileap.core.jobs.WorkerLost")
+    statuses = dict(ImportJob.objects.filter(pk__in=[alive.pk, no_worker.pk, confirmed.pk]).values_list("pk", "status"))
+    assert statuses == {alive.pk: "uploaded", no_worker.pk: "uploaded", confirmed.pk: "committing"}
+
+    # Its page finds it too; the commit a worker took and died in as well.
+    ImportJob.objects.filter(pk=alive.pk).update(status="committing", phase="queued")
+    claimed(alive, "commit", long_ago)
+    assert jobs.check_stale(ImportJob.objects.get(pk=no_worker.pk)).status == "uploaded"
+    assert jobs.check_stale(ImportJob.objects.get(pk=alive.pk)).status == "failed"
+    assert imports.is_retryable(ImportJob.objects.get(pk=alive.pk)) is True
+
+
 def test_the_reason_is_in_the_uploaders_language_and_local_time(owner, settings, django_capture_on_commit_callbacks):
     settings.TIME_ZONE = "UTC"
     job = running(create(owner, django_capture_on_commit_callbacks))

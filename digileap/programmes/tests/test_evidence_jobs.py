@@ -121,6 +121,39 @@ def test_a_pack_whose_worker_died_is_marked_failed_and_its_page_offers_a_retry(
     assert AuditEvent.objects.filter(action="retry").get().after == {"retry_of": pack.pk}
 
 
+def test_a_pack_whose_worker_died_before_its_first_heartbeat_is_stale(role_users, target, settings):
+    """The worker took the task (its result RUNNING) and died before it wrote the pack's status."""
+    from django_tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    settings.DIGILEAP_JOB_STALE_MINUTES = 10
+    long_ago = timezone.now() - datetime.timedelta(minutes=11)
+    dead, waiting = pack_of(target), pack_of(target)
+    EvidencePack.objects.filter(pk__in=[dead.pk, waiting.pk]).update(requested_at=long_ago)
+    result = DBTaskResult.objects.create(
+        status=TaskResultStatus.RUNNING,
+        args_kwargs={"args": [dead.pk], "kwargs": {}},
+        task_path="digileap.programmes.tasks.build_evidence_pack",
+        backend_name="default",
+        run_after=long_ago,
+        started_at=long_ago,
+        exception_class_path="",
+        traceback="",
+    )
+    owner = client_for(role_users[Role.PROGRAMME_OWNER])
+    page = owner.get(reverse("programmes:evidencepack-detail", kwargs={"pk": dead.pk})).content.decode()
+    reason = (
+        "The worker (an unknown worker) stopped answering before the job reported progress; the job did not finish."
+    )
+    assert reason in page
+    assert "Prepare this pack again" in page and "Cancel this pack" not in page
+    dead.refresh_from_db()
+    result.refresh_from_db()
+    assert (dead.status, dead.error, result.status) == ("failed", reason, TaskResultStatus.FAILED)
+    assert jobs.mark_stale() == []
+    assert EvidencePack.objects.get(pk=waiting.pk).status == "queued"
+
+
 def test_cancelling_a_pack_stops_its_worker_at_the_next_progress_point(role_users, target, monkeypatch):
     pack = pack_of(target)
     owner = role_users[Role.PROGRAMME_OWNER]
