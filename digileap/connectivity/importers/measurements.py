@@ -30,6 +30,7 @@ import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar, cast
 
 import numpy as np
 import pyarrow as pa
@@ -149,6 +150,18 @@ MEASUREMENT_FIELDS = (
 )
 
 
+_ArrayT = TypeVar("_ArrayT", bound=pa.Array)
+
+
+def _fill_null(values: _ArrayT, fill_value: object) -> _ArrayT:
+    """``pc.fill_null(values, fill_value)``, with the array's own type.
+
+    The stubs give ``pc.fill_null`` the signature of ``pc.coalesce`` (no Python value, any array
+    type back); the scalar is what ``pc.fill_null`` makes of ``fill_value`` itself.
+    """
+    return cast(_ArrayT, pc.fill_null(values, pa.scalar(fill_value, values.type)))
+
+
 def installation_zone() -> zoneinfo.ZoneInfo:
     return zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
@@ -225,7 +238,7 @@ class MeasurementImporter(Importer):
 
     # -- planning --------------------------------------------------------------------------------
 
-    def _columns(self, rows: Iterable[ParsedRow]) -> tuple[dict[str, pa.Array], np.ndarray, dict[int, list]]:
+    def _columns(self, rows: Iterable[ParsedRow]) -> tuple[dict[str, pa.StringArray], np.ndarray, dict[int, list]]:
         chunks: dict[str, list[pa.Array]] = {name: [] for name in FIELDS}
         lines: list[np.ndarray] = []
         parse_errors: dict[int, list[RowError]] = {}
@@ -242,7 +255,7 @@ class MeasurementImporter(Importer):
                 except (pa.ArrowInvalid, pa.ArrowTypeError):  # a value the profile typed (a number, a date)
                     array = pa.array([None if v is None else str(v) for v in values], type=pa.string())
                 # Empty cells are missing values.
-                chunks[name].append(pc.if_else(pc.equal(array, ""), pa.scalar(None, pa.string()), array))
+                chunks[name].append(pc.if_else(pc.equal(array, pa.scalar("")), pa.scalar(None, pa.string()), array))
             lines.append(np.asarray(buffer_lines, dtype=np.int64))
             buffer.clear()
             buffer_lines.clear()
@@ -257,19 +270,26 @@ class MeasurementImporter(Importer):
             if len(buffer) >= CHUNK_ROWS:
                 flush()
         flush()
+        # Combined string chunks are a StringArray (the stubs say Array[StringScalar]).
         columns = {
-            name: (pa.chunked_array(parts, type=pa.string()).combine_chunks() if parts else pa.array([], pa.string()))
+            name: (
+                cast(pa.StringArray, pa.chunked_array(parts, type=pa.string()).combine_chunks())
+                if parts
+                else pa.array([], pa.string())
+            )
             for name, parts in chunks.items()
         }
         line = np.concatenate(lines) if lines else np.zeros(0, dtype=np.int64)
         return columns, line, parse_errors
 
-    def _numbers(self, values: pa.Array, name: str, errors: _Errors, *, speed: bool, required: bool) -> np.ndarray:
+    def _numbers(
+        self, values: pa.StringArray, name: str, errors: _Errors, *, speed: bool, required: bool
+    ) -> np.ndarray:
         """The column as float64 (NaN where empty or invalid); invalid cells become row errors."""
         column = self.column(name)
         stripped = pc.utf8_trim_whitespace(values)
-        empty = pc.fill_null(pc.equal(stripped, ""), True)
-        valid_text = pc.fill_null(pc.match_substring_regex(stripped, _NUMBER), False)
+        empty = _fill_null(pc.equal(stripped, pa.scalar("")), True)
+        valid_text = _fill_null(pc.match_substring_regex(stripped, _NUMBER), False)
         bad_text = np.flatnonzero(pc.and_(pc.invert(empty), pc.invert(valid_text)).to_numpy(zero_copy_only=False))
         for position in bad_text:
             value = values[int(position)].as_py()
@@ -277,7 +297,7 @@ class MeasurementImporter(Importer):
         if required:
             for position in np.flatnonzero(empty.to_numpy(zero_copy_only=False)):
                 errors.add(int(position), column, _("the value is missing"), "")
-        cleaned = pc.if_else(valid_text, pc.replace_substring(stripped, ",", "."), "nan")
+        cleaned: pa.StringArray = pc.if_else(valid_text, pc.replace_substring(stripped, ",", "."), "nan")
         numbers = pc.cast(cleaned, pa.float64()).to_numpy(zero_copy_only=False).copy()
         if speed and self.divisor != 1:
             numbers /= self.divisor
@@ -306,17 +326,17 @@ class MeasurementImporter(Importer):
         numbers[too_high] = np.nan
         return numbers
 
-    def _times(self, values: pa.Array, errors: _Errors) -> np.ndarray:
+    def _times(self, values: pa.StringArray, errors: _Errors) -> np.ndarray:
         """Seconds since the epoch (UTC) per row, int64; -1 where invalid."""
         column = self.column("measured_at")
-        stripped = pc.utf8_trim_whitespace(pc.fill_null(values, ""))
+        stripped = pc.utf8_trim_whitespace(_fill_null(values, ""))
         zoned = pc.match_substring_regex(stripped, _ISO_ZONED).to_numpy(zero_copy_only=False)
         local = pc.match_substring_regex(stripped, _ISO_LOCAL).to_numpy(zero_copy_only=False)
         result = np.full(len(values), -1, dtype=np.int64)
         zone = settings.TIME_ZONE
         if zoned.any():
             positions = np.flatnonzero(zoned)
-            part = pc.take(stripped, pa.array(positions))
+            part = pc.take(stripped, pa.array(positions, pa.int64()))
             # Arrow reads "+0100" and "+01:00" and "Z"; a bare "+01" is widened first.
             part = pc.replace_substring_regex(part, r"([+-]\d{2})$", r"\1:00")
             try:
@@ -327,11 +347,14 @@ class MeasurementImporter(Importer):
                 zoned[positions] = False
         if local.any():
             positions = np.flatnonzero(local)
-            part = pc.take(stripped, pa.array(positions))
+            part = pc.take(stripped, pa.array(positions, pa.int64()))
             try:
-                naive = pc.cast(pc.cast(part, pa.timestamp("us")), pa.timestamp("s"), safe=False)
-                stamps = pc.assume_timezone(naive, timezone=zone, ambiguous="earliest", nonexistent="latest")
-                result[positions] = stamps.cast(pa.int64()).to_numpy(zero_copy_only=False)
+                # A cast to a timestamp type gives a TimestampArray (the stubs: a plain Array).
+                naive = cast(
+                    pa.TimestampArray, pc.cast(pc.cast(part, pa.timestamp("us")), pa.timestamp("s"), safe=False)
+                )
+                aware = pc.assume_timezone(naive, timezone=zone, ambiguous="earliest", nonexistent="latest")
+                result[positions] = aware.cast(pa.int64()).to_numpy(zero_copy_only=False)
             except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
                 local[positions] = False
         others = np.flatnonzero(~(zoned | local))
@@ -363,14 +386,16 @@ class MeasurementImporter(Importer):
             result[position] = -1
         return result
 
-    def _schools(self, values: pa.Array, authorities: pa.Array, errors: _Errors) -> np.ndarray:
+    def _schools(self, values: pa.StringArray, authorities: pa.StringArray, errors: _Errors) -> np.ndarray:
         """The school id per row (0 where unknown)."""
         column = self.column("school")
-        numbers = pc.utf8_trim_whitespace(pc.fill_null(values, ""))
-        authority_codes = pc.utf8_trim_whitespace(pc.fill_null(authorities, ""))
-        keys = pc.binary_join_element_wise(authority_codes, numbers, "\x1f")
+        numbers = pc.utf8_trim_whitespace(_fill_null(values, ""))
+        authority_codes = pc.utf8_trim_whitespace(_fill_null(authorities, ""))
+        # The last argument is the separator; the stubs take only arrays or only scalars.
+        keys: pa.StringArray = pc.binary_join_element_wise(authority_codes, numbers, "\x1f")  # type: ignore[call-overload]
         encoded = keys.dictionary_encode()
-        distinct = encoded.dictionary.to_pylist()
+        # An encoded array's dictionary holds no null.
+        distinct = cast(list[str], encoded.dictionary.to_pylist())
         indices = encoded.indices.to_numpy(zero_copy_only=False)
         wanted = sorted({key.split("\x1f", 1)[1] for key in distinct} - {""})
         found: dict[str, list[tuple[int, str]]] = {}
@@ -402,7 +427,7 @@ class MeasurementImporter(Importer):
                 errors.add(int(position), column, messages[int(indices[position])], numbers[int(position)].as_py())
         return ids[indices]
 
-    def _sites(self, values: pa.Array, school_ids: np.ndarray, errors: _Errors) -> np.ndarray:
+    def _sites(self, values: pa.StringArray, school_ids: np.ndarray, errors: _Errors) -> np.ndarray:
         """The site id per row (0: none given)."""
         result = np.zeros(len(values), dtype=np.int64)
         given = np.flatnonzero(pc.is_valid(values).to_numpy(zero_copy_only=False) & (school_ids > 0))
@@ -432,10 +457,10 @@ class MeasurementImporter(Importer):
                 errors.add(int(position), column, _("the school has no site %(site)r") % {"site": text}, text)
         return result
 
-    def _connections(self, values: pa.Array, errors: _Errors) -> pa.Array:
+    def _connections(self, values: pa.StringArray, errors: _Errors) -> pa.StringArray:
         column = self.column("connection")
-        encoded = pc.utf8_lower(pc.utf8_trim_whitespace(pc.fill_null(values, ""))).dictionary_encode()
-        mapped = []
+        encoded = pc.utf8_lower(pc.utf8_trim_whitespace(_fill_null(values, ""))).dictionary_encode()
+        mapped: list[str] = []
         for index, text in enumerate(encoded.dictionary.to_pylist()):
             if text in CONNECTIONS:
                 mapped.append(str(CONNECTIONS[text]))
@@ -488,8 +513,8 @@ class MeasurementImporter(Importer):
                 if same_as_previous[i]:
                     first[i] = first[i - 1]
             connection_values = connections.to_numpy(zero_copy_only=False)
-            for i in np.flatnonzero(same_as_previous):
-                p, f = order[i], first[i]
+            for repeat in np.flatnonzero(same_as_previous):
+                p, f = order[repeat], first[repeat]
                 keep[p] = False
                 same = (
                     _equal(download[p], download[f])
@@ -531,7 +556,10 @@ class MeasurementImporter(Importer):
         # The local days each school's new rows fall on: the commit aggregates them.
         if created:
             zone = installation_zone()
-            local_days = pa.array(times[candidates], pa.timestamp("s", tz="UTC")).cast(pa.timestamp("s", tz=zone.key))
+            local_days = cast(
+                pa.TimestampArray,
+                pa.array(times[candidates], pa.timestamp("s", tz="UTC")).cast(pa.timestamp("s", tz=zone.key)),
+            )
             days = pc.cast(pc.local_timestamp(local_days), pa.date32()).to_numpy(zero_copy_only=False)
             pairs = np.unique(
                 np.stack([school_ids[candidates], days.astype("datetime64[D]").astype(np.int64)], axis=1), axis=0
@@ -568,7 +596,8 @@ class MeasurementImporter(Importer):
                     "school_id": pa.array(school_ids[part], pa.int64()),
                     "site_id": pa.array(site_ids[part], pa.int64(), mask=site_ids[part] == 0),
                     "measured_at": pc.strftime(
-                        pa.array(times[part], pa.timestamp("s", tz="UTC")), format="%Y-%m-%d %H:%M:%S"
+                        cast(pa.TimestampArray, pa.array(times[part], pa.timestamp("s", tz="UTC"))),
+                        format="%Y-%m-%d %H:%M:%S",
                     ),
                     "download_mbps": nullable(download[part]),
                     "upload_mbps": nullable(upload[part]),
@@ -584,9 +613,9 @@ class MeasurementImporter(Importer):
                 with cursor.cursor.copy(f"COPY {STAGE} ({names}) FROM STDIN WITH (FORMAT csv)") as copy:
                     for start in range(0, len(candidates), 200_000):
                         part = table(candidates[start : start + 200_000])
-                        part = part.set_column(
-                            3, "measured_at", pc.binary_join_element_wise(part["measured_at"], "+00", "")
-                        )
+                        # The last argument is the separator; the stubs take only arrays or only scalars.
+                        joined = pc.binary_join_element_wise(part["measured_at"], "+00", "")  # type: ignore[call-overload]
+                        part = part.set_column(3, "measured_at", joined)
                         buffer = io.BytesIO()
                         pa_csv.write_csv(part, buffer, options)
                         copy.write(buffer.getbuffer())
@@ -596,7 +625,9 @@ class MeasurementImporter(Importer):
                 sql = f"INSERT INTO {STAGE} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"
                 for start in range(0, len(candidates), 100_000):
                     part = table(candidates[start : start + 100_000])
-                    cursor.executemany(sql, zip(*(column.to_pylist() for column in part.columns), strict=True))
+                    # Django takes any iterable of rows here (its SQLite cursor tees it); the stubs want a Sequence.
+                    rows = zip(*(column.to_pylist() for column in part.columns), strict=True)
+                    cursor.executemany(sql, rows)  # type: ignore[arg-type]
                 cursor.execute(f"CREATE INDEX {STAGE}_key ON {STAGE} (school_id, measured_at)")
         return len(candidates)
 

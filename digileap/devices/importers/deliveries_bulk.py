@@ -21,6 +21,7 @@ import datetime
 import io
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import TypeVar, cast
 
 import numpy as np
 import pyarrow as pa
@@ -86,6 +87,18 @@ STAGE_COLUMNS = (
 )
 
 
+_ArrayT = TypeVar("_ArrayT", bound=pa.Array)
+
+
+def _fill_null(values: _ArrayT, fill_value: object) -> _ArrayT:
+    """``pc.fill_null(values, fill_value)``, with the array's own type.
+
+    The stubs give ``pc.fill_null`` the signature of ``pc.coalesce`` (no Python value, any array
+    type back); the scalar is what ``pc.fill_null`` makes of ``fill_value`` itself.
+    """
+    return cast(_ArrayT, pc.fill_null(values, pa.scalar(fill_value, values.type)))
+
+
 class Columns:
     """The parsed rows as Arrow columns, their line numbers, and the parser's errors by row position."""
 
@@ -102,9 +115,9 @@ class Columns:
             if not buffer:
                 return
             for name, values in zip(FIELDS, zip(*buffer, strict=True), strict=True):
-                array = pa.array(values, type=pa.string())
+                array: pa.Array = pa.array(values, type=pa.string())
                 if name in FEW_VALUES:
-                    array = pc.fill_null(array, "").dictionary_encode()
+                    array = _fill_null(array, "").dictionary_encode()
                 chunks[name].append(array)
             lines.append(np.asarray(buffer_lines, dtype=np.int64))
             buffer.clear()
@@ -124,31 +137,35 @@ class Columns:
         # Arrow's allocator keeps freed blocks for reuse; a file of a million rows leaves many.
         pa.default_memory_pool().release_unused()
         self.line = np.concatenate(lines) if lines else np.zeros(0, dtype=np.int64)
-        self._columns: dict[str, pa.Array] = {}
+        # Combined chunks keep their array class (the stubs say a plain Array).
+        self._columns: dict[str, pa.StringArray | pa.DictionaryArray] = {}
         for name, parts in chunks.items():
             if not parts:
                 self._columns[name] = pa.array([], pa.string())
             elif name in FEW_VALUES:
-                self._columns[name] = pa.chunked_array(parts).unify_dictionaries().combine_chunks()
+                self._columns[name] = cast(
+                    pa.DictionaryArray, pa.chunked_array(parts).unify_dictionaries().combine_chunks()
+                )
             else:
-                self._columns[name] = pa.chunked_array(parts, type=pa.string()).combine_chunks()
+                self._columns[name] = cast(pa.StringArray, pa.chunked_array(parts, type=pa.string()).combine_chunks())
             parts.clear()
 
-    def text(self, name: str) -> pa.Array:
+    def text(self, name: str) -> pa.StringArray:
         """The column with empty cells as ''."""
         column = self._columns[name]
-        if pa.types.is_dictionary(column.type):
-            return column.dictionary.take(column.indices)
-        return pc.fill_null(column, "")
+        if isinstance(column, pa.DictionaryArray):
+            # Its dictionary is a StringArray, and taking from it keeps the class.
+            return cast(pa.StringArray, column.dictionary.take(column.indices))
+        return _fill_null(column, "")
 
     def encoded(self, name: str) -> tuple[np.ndarray, list[str]]:
         """Codes per row (int32) and the distinct texts (empty cells as '')."""
         column = self._columns[name]
-        if not pa.types.is_dictionary(column.type):
-            column = pc.fill_null(column, "").dictionary_encode()
+        if not isinstance(column, pa.DictionaryArray):
+            column = _fill_null(column, "").dictionary_encode()
         return (
             column.indices.to_numpy(zero_copy_only=False).astype(np.int32, copy=False),
-            column.dictionary.to_pylist(),
+            cast(list[str], column.dictionary.to_pylist()),  # a dictionary holds no null
         )
 
     def drop(self, *names: str) -> None:
@@ -157,24 +174,24 @@ class Columns:
             self._columns.pop(name, None)
 
 
-def python_strip(values: pa.Array) -> pa.Array:
+def python_strip(values: pa.StringArray) -> pa.StringArray:
     """``str.strip()`` of every value, exactly as Python does it (Arrow only for plain ASCII)."""
     odd = pc.or_(pc.invert(pc.string_is_ascii(values)), pc.match_substring_regex(values, _NEEDS_PYTHON_STRIP))
     if not pc.any(odd).as_py():
         return values
     positions = np.flatnonzero(odd.to_numpy(zero_copy_only=False))
-    python = values.to_pylist()
+    python = cast(list[str], values.to_pylist())  # no null: the columns come from Columns.text
     for position in positions:
         python[position] = python[position].strip()
     return pa.array(python, type=pa.string())
 
 
-def python_upper(values: pa.Array) -> pa.Array:
+def python_upper(values: pa.StringArray) -> pa.StringArray:
     """``str.upper()`` of every value (Arrow's ASCII upper-casing where it gives the same)."""
     ascii_rows = pc.string_is_ascii(values)
     if pc.all(ascii_rows).as_py():
         return pc.ascii_upper(values)
-    python = values.to_pylist()
+    python = cast(list[str], values.to_pylist())  # no null: the columns come from Columns.text
     return pa.array([value.upper() for value in python], type=pa.string())
 
 
@@ -246,7 +263,7 @@ def plan_columns(importer, rows: Iterable[ParsedRow]) -> Plan:
         for position in too_long:
             serial_python[position] = ""
         serial = pa.array(serial_python, type=pa.string())
-    has_serial = pc.not_equal(serial, "").to_numpy(zero_copy_only=False)
+    has_serial = pc.not_equal(serial, pa.scalar("")).to_numpy(zero_copy_only=False)
 
     # 2. texts with a length limit.
     texts: dict[str, pa.Array] = {}
@@ -280,14 +297,14 @@ def plan_columns(importer, rows: Iterable[ParsedRow]) -> Plan:
     mac = columns.text("mac_address")
     usual = pc.match_substring_regex(mac, _MAC_USUAL)
     mac_normal = pc.if_else(usual, pc.replace_substring(pc.ascii_upper(mac), "-", ":"), mac)
-    others = np.flatnonzero(pc.and_(pc.invert(usual), pc.not_equal(mac, "")).to_numpy(zero_copy_only=False))
+    others = np.flatnonzero(pc.and_(pc.invert(usual), pc.not_equal(mac, pa.scalar(""))).to_numpy(zero_copy_only=False))
     if len(others):
         python = mac_normal.to_pylist()
         for position in others:
             try:
                 python[position] = normalise_mac(python[position])
             except ValueError as error:
-                errors.add(6, [position], "mac_address", str(error), python[position])
+                errors.add(6, [int(position)], "mac_address", str(error), python[position])
         mac_normal = pa.array(python, type=pa.string())
 
     # 7. condition.
@@ -327,10 +344,10 @@ def plan_columns(importer, rows: Iterable[ParsedRow]) -> Plan:
     contexts = []
     for first in context_first:
         failures: list[tuple] = []
-        values = {
+        given = {
             name: parts[i][1][parts[i][0][first]] or None for i, name in enumerate(("programme", "supplier", "order"))
         }
-        result = importer._context(values, lambda *arguments, failures=failures: failures.append(arguments))
+        result = importer._context(given, lambda *arguments, failures=failures: failures.append(arguments))
         contexts.append((result, failures))
     for index, (_result, failures) in enumerate(contexts):
         if failures:
@@ -350,7 +367,7 @@ def plan_columns(importer, rows: Iterable[ParsedRow]) -> Plan:
     # 10. device model, per distinct (authority, text).
     model_codes, model_texts = columns.encoded("model")
     model_key, model_first = combined_codes((authority + 1, int(authority.max()) + 2), (model_codes, len(model_texts)))
-    model_info = []
+    model_info: list[tuple[int, str, str] | None] = []
     for first in model_first:
         text = model_texts[model_codes[first]].strip()
         if authority[first] < 0 or not text:
@@ -423,6 +440,10 @@ def plan_columns(importer, rows: Iterable[ParsedRow]) -> Plan:
         )
     alive &= np.asarray([school is not None for school in school_info], dtype=bool)[school_key]
 
+    def school_label(p: int) -> str:
+        """The school of a row that names one (as every row does that the messages below name)."""
+        return cast(tuple[int, int, str], school_info[school_key[p]])[2]
+
     # 12. may the actor deliver to the school (per distinct school and supplier)?
     supplier_of_context = [result[2] for result, _failures in contexts]
     supplier_code = np.asarray(
@@ -448,7 +469,7 @@ def plan_columns(importer, rows: Iterable[ParsedRow]) -> Plan:
             "school",
             lambda p: (
                 _("school %(school)s is outside your scope: your role may not record deliveries to it")
-                % {"school": school_info[school_key[p]][2]}
+                % {"school": school_label(p)}
             ),
             lambda p: school_texts[school_codes[p]].strip(),
         )
@@ -502,7 +523,7 @@ def plan_columns(importer, rows: Iterable[ParsedRow]) -> Plan:
                 "site",
                 lambda p: (
                     _("school %(school)s has no site named %(site)r")
-                    % {"school": school_info[school_key[p]][2], "site": site_texts[site_codes[p]].strip()}
+                    % {"school": school_label(p), "site": site_texts[site_codes[p]].strip()}
                 ),
                 lambda p: site_texts[site_codes[p]].strip(),
             )
@@ -514,7 +535,7 @@ def plan_columns(importer, rows: Iterable[ParsedRow]) -> Plan:
         line_key, line_first = combined_codes(
             (context_code, len(contexts)), (school_key, len(school_first)), (model_key, len(model_first))
         )
-        line_of = []
+        line_of: list[int | None] = []
         for first in line_first:
             order = order_of_context[context_code[first]]
             model = model_info[model_key[first]]
@@ -535,7 +556,7 @@ def plan_columns(importer, rows: Iterable[ParsedRow]) -> Plan:
                     % {
                         "order": order_of_context[context_code[p]].number,
                         "model": model_texts[model_codes[p]].strip(),
-                        "school": school_info[school_key[p]][2],
+                        "school": school_label(p),
                     }
                 ),
                 lambda p: order_of_context[context_code[p]].number,
@@ -609,7 +630,7 @@ def plan_columns(importer, rows: Iterable[ParsedRow]) -> Plan:
                     _("delivery note %(note)s to %(school)s is dated %(date)s on line %(line)s; one note, one date")
                     % {
                         "note": note_texts[note_codes[p]],
-                        "school": school_info[school_key[p]][2],
+                        "school": school_label(p),
                         "date": spec_at(p).delivered_on.isoformat(),
                         "line": spec_at(p).first_line,
                     }
@@ -628,7 +649,7 @@ def plan_columns(importer, rows: Iterable[ParsedRow]) -> Plan:
                     )
                     % {
                         "note": note_texts[note_codes[p]],
-                        "school": school_info[school_key[p]][2],
+                        "school": school_label(p),
                         "line": spec_at(p).first_line,
                     }
                 ),
@@ -650,7 +671,7 @@ def plan_columns(importer, rows: Iterable[ParsedRow]) -> Plan:
         maker_codes = np.asarray([manufacturer_of.index(maker) for maker in manufacturer_of], dtype=np.int32)[
             model_key[tracked_positions]
         ]
-        tracked_serials = serial.take(pa.array(tracked_positions))
+        tracked_serials = serial.take(pa.array(tracked_positions, pa.int64()))
         order = pc.sort_indices(
             pa.table({"maker": maker_codes, "serial": tracked_serials}),
             sort_keys=[("maker", "ascending"), ("serial", "ascending")],
@@ -666,8 +687,9 @@ def plan_columns(importer, rows: Iterable[ParsedRow]) -> Plan:
             twin[1:] |= same
             twin[:-1] |= same
             repeated_rows = np.sort(tracked_positions[order[twin]])
-            serial_rows = serial.take(pa.array(repeated_rows)).to_pylist()
-            maker_rows = makers.take(pa.array(model_key[repeated_rows])).to_pylist()
+            # No null in either: serials are '' when missing, makers come from manufacturer_of.
+            serial_rows = cast(list[str], serial.take(pa.array(repeated_rows)).to_pylist())
+            maker_rows = cast(list[str], makers.take(pa.array(model_key[repeated_rows])).to_pylist())
             for position, maker, text in zip(repeated_rows, maker_rows, serial_rows, strict=True):
                 groups[(maker, text)].append(int(position))
         del order, same
@@ -675,7 +697,7 @@ def plan_columns(importer, rows: Iterable[ParsedRow]) -> Plan:
     serial_column = importer.column("serial")
     for (maker, text), members in groups.items():
         member_lines = [int(line[p]) for p in members]
-        for position, member_line in zip(members, member_lines, strict=True):
+        for member, member_line in zip(members, member_lines, strict=True):
             others_text = ", ".join(str(other) for other in member_lines if other != member_line)
             plan.rejected.append(
                 RowError(
@@ -686,7 +708,7 @@ def plan_columns(importer, rows: Iterable[ParsedRow]) -> Plan:
                     text,
                 )
             )
-            candidate[position] = False
+            candidate[member] = False
 
     pa.default_memory_pool().release_unused()
 
@@ -805,7 +827,9 @@ def stage_rows(tables: Iterable[pa.Table]) -> None:
             sql = f"INSERT INTO {STAGE} ({names}) VALUES ({', '.join(['%s'] * len(STAGE_COLUMNS))})"
             for table in tables:
                 for batch in table.to_batches(max_chunksize=50_000):
-                    cursor.executemany(sql, zip(*(column.to_pylist() for column in batch.columns), strict=True))
+                    # Django takes any iterable of rows here (its SQLite cursor tees it); the stubs want a Sequence.
+                    rows = zip(*(column.to_pylist() for column in batch.columns), strict=True)
+                    cursor.executemany(sql, rows)  # type: ignore[arg-type]
             cursor.execute(f"CREATE INDEX {STAGE}_spec ON {STAGE} (spec)")
 
 
