@@ -25,18 +25,8 @@ from django.utils.translation import gettext as _
 from digileap.core import audit
 from digileap.core.permissions import forget_cached_assignments
 
-from .invitations import (
-    InvitationGone,
-    check_new_account,
-    choose_language,
-    clean_address,
-    link,
-    new_token,
-    save_new_account,
-    send_invitation,
-    token_hash,
-    used_message,
-)
+from . import invitations
+from .invitations import InvitationGone, token_hash
 from .models import AccessRequest, Role, RoleAssignment, ScopeKind, User, UserInvitation
 from .selectors import ROLE_SCOPES, SCOPE_FIELDS, Reach, invitation_state, is_manager, may_grant, may_see, reach_of
 
@@ -81,7 +71,7 @@ _UNCHANGED: Any = object()
 
 # Why a link no longer works (``InvitationGone.state``).
 GONE_MESSAGES = {
-    "accepted": used_message,
+    "accepted": invitations.used_message,
     "withdrawn": lambda: _("This invitation was withdrawn. Ask the person who invited you for a new one."),
     "expired": lambda: _("This invitation link has expired. Ask the person who invited you for a new one."),
     "has_account": lambda: _(
@@ -208,11 +198,11 @@ def _forget(user: User, actor: Any = None) -> None:
 
 def invitation_url(token: str, base_url: str = "") -> str:
     """The link in the e-mail (``invitations.link``)."""
-    return link("people:userinvitation-accept", token, base_url)
+    return invitations.link("people:userinvitation-accept", token, base_url)
 
 
 def _send_invitation(invitation: UserInvitation, token: str, language: str, base_url: str = "") -> None:
-    send_invitation(
+    invitations.send_invitation(
         to=invitation.email,
         language=language,
         subject=lambda: _("Your invitation to Digileap"),
@@ -253,7 +243,7 @@ def invite_user(
     ``InvitationMailError`` when the mail server does not take the e-mail: nothing is kept."""
     fields = _scope_fields(role, scope_kind, scope, is_administrator)
     _authorize_grant(actor, _grant_values(role, scope_kind, fields, is_administrator))
-    address = clean_address(email)
+    address = invitations.clean_address(email)
     existing = User.objects.filter(email__iexact=address, is_active=True).first()
     if (
         existing is not None
@@ -263,7 +253,7 @@ def invite_user(
     if not isinstance(actor, User):
         raise PermissionDenied("an invitation names the person who sent it")
     now = timezone.now()
-    token, hashed = new_token()
+    token, hashed = invitations.new_token()
     invitation = UserInvitation.objects.create(
         email=address,
         first_name=(first_name or "").strip()[:150],
@@ -279,7 +269,7 @@ def invite_user(
     audit.record(
         actor=actor, action="invite", instance=invitation, after=audit.snapshot(invitation, INVITATION_AUDIT_FIELDS)
     )
-    chosen = choose_language(
+    chosen = invitations.choose_language(
         language or "", getattr(existing, "preferred_language", "") or "", actor.preferred_language or ""
     )
     # Raises InvitationMailError when the mail server does not take it: the transaction rolls back.
@@ -296,15 +286,15 @@ def invitation_by_token(token: str) -> UserInvitation | None:
 
 
 def _new_user(invitation: UserInvitation, username: str, password: str, preferred_language: str) -> User:
-    username = check_new_account(invitation.email, username, password)
+    username = invitations.check_new_account(invitation.email, username, password)
     user = User(
         username=username,
         email=invitation.email,
         first_name=invitation.first_name,
         last_name=invitation.last_name,
-        preferred_language=choose_language(preferred_language) if preferred_language else "",
+        preferred_language=invitations.choose_language(preferred_language) if preferred_language else "",
     )
-    save_new_account(user, password)
+    invitations.save_new_account(user, password)
     audit.record(actor=user, action="create", instance=user, after=audit.snapshot(user, USER_AUDIT_FIELDS))
     return user
 

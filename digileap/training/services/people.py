@@ -23,18 +23,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from digileap.accounts.invitations import (
-    InvitationGone,
-    check_new_account,
-    choose_language,
-    clean_address,
-    link,
-    new_token,
-    save_new_account,
-    send_invitation,
-    token_hash,
-    used_message,
-)
+from digileap.accounts import invitations
+from digileap.accounts.invitations import InvitationGone, token_hash
 from digileap.accounts.models import Role, RoleAssignment, ScopeKind, User
 from digileap.core import audit
 from digileap.core.permissions import Action, authorize, forget_cached_assignments
@@ -273,11 +263,11 @@ def invitation_language(staff: StaffMember, inviter=None) -> str:
         .order_by("created_at", "pk")
         .values_list("school__language", flat=True)
     )
-    return choose_language(*school_languages, getattr(inviter, "preferred_language", "") or "")
+    return invitations.choose_language(*school_languages, getattr(inviter, "preferred_language", "") or "")
 
 
 def invitation_url(token: str) -> str:
-    return link("training:invitation-accept", token)
+    return invitations.link("training:invitation-accept", token)
 
 
 def _invitation_audit(invitation: Invitation) -> dict:
@@ -286,7 +276,7 @@ def _invitation_audit(invitation: Invitation) -> dict:
 
 def _send_invitation(invitation: Invitation, token: str, language: str) -> None:
     staff = invitation.staff
-    send_invitation(
+    invitations.send_invitation(
         to=invitation.email,
         language=language,
         subject=lambda: (
@@ -316,7 +306,7 @@ def invite(*, actor, staff: StaffMember, email: str | None = None) -> tuple[Invi
         raise ValidationError(
             _("%(name)s has an account already: they sign in with it.") % {"name": display_name(staff)}
         )
-    address = clean_address(email if email is not None else staff.email)
+    address = invitations.clean_address(email if email is not None else staff.email)
     if not staff.email:
         update_staff(actor=actor, staff=staff, email=address)
         staff.refresh_from_db()
@@ -330,7 +320,7 @@ def invite(*, actor, staff: StaffMember, email: str | None = None) -> tuple[Invi
         audit.record(
             actor=actor, action="update", instance=previous, before={"withdrawn_at": None}, after={"withdrawn_at": now}
         )
-    token, hashed = new_token()
+    token, hashed = invitations.new_token()
     invitation = Invitation.objects.create(
         staff=staff,
         email=address,
@@ -345,7 +335,7 @@ def invite(*, actor, staff: StaffMember, email: str | None = None) -> tuple[Invi
 
 
 GONE_MESSAGES = {
-    "accepted": used_message,
+    "accepted": invitations.used_message,
     "withdrawn": lambda: _("This invitation link was replaced by a newer one: use the link of the latest e-mail."),
     "expired": lambda: _("This invitation link has expired. Ask your school for a new one."),
     "has_account": lambda: _("You have an account already: sign in with it."),
@@ -366,15 +356,15 @@ def accept_invitation(*, token: str, username: str, password: str, preferred_lan
     state = invitation_state(invitation)
     if state != "open":
         raise InvitationGone(GONE_MESSAGES[state](), state)
-    username = check_new_account(invitation.email, username, password)
+    username = invitations.check_new_account(invitation.email, username, password)
     user = User(
         username=username,
         email=invitation.email,
         first_name=staff.first_name if names_kept() else "",
         last_name=staff.last_name if names_kept() else "",
-        preferred_language=choose_language(preferred_language) if preferred_language else "",
+        preferred_language=invitations.choose_language(preferred_language) if preferred_language else "",
     )
-    save_new_account(user, password)
+    invitations.save_new_account(user, password)
     audit.record(
         actor=user,
         action="create",
