@@ -26,6 +26,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 import jsonschema
 from django.conf import settings
@@ -214,7 +215,11 @@ def _stamp_sql() -> str:
 
     models = [Device, DeviceEvent, Assignment, AccessPointInstallation, Recipient, Enrolment, EligibleCount, AuditEvent]
     quote = connection.ops.quote_name
-    parts = [f"(SELECT MAX({quote(m._meta.pk.column)}) FROM {quote(m._meta.db_table)})" for m in models]
+    parts = []
+    for m in models:
+        column = m._meta.pk.column
+        assert column is not None  # a primary key is a concrete field: it has a column
+        parts.append(f"(SELECT MAX({quote(column)}) FROM {quote(m._meta.db_table)})")
     return "SELECT " + ", ".join(parts)
 
 
@@ -581,26 +586,34 @@ class PupilsWithDevice(IndicatorKind):
             pupils = pupils.filter(eligibility_group__in=parameters["eligibility_groups"])
         return pupils.order_by().aggregate(total=Count("pk"))["total"]
 
-    def enrolled(self, target, as_of: datetime.date) -> int:
-        """The pupils the ratio divides by: enrolment in the school year of ``as_of`` (or, where the
-        registry has none yet, the newest earlier year with figures) at the chosen schools."""
-        from digileap.schools.models import EligibleCount, Enrolment, School
+    def _enrolment_schools(self, target, parameters: dict, as_of: datetime.date) -> QuerySet[Any, Any]:
+        """The ids of the schools whose enrolment the ratio divides by, as a subquery: those with a
+        recipient holding a device of the programme, or every school of the programme's authority."""
+        from digileap.schools.models import School
 
-        parameters = target.indicator.parameters if target.indicator_id else {}
         if parameters.get("enrolment_of") == "schools_with_recipients":
-            schools = (
+            return (
                 Assignment.objects.filter(device__programme_id=target.programme_id, assigned_at__lt=day_end(as_of))
                 .order_by()
                 .values("recipient__school_id")
             )
-        else:
-            schools = School.objects.filter(authority_id=target.programme.authority_id).order_by().values("pk")
+        return School.objects.filter(authority_id=target.programme.authority_id).order_by().values("pk")
+
+    def enrolled(self, target, as_of: datetime.date) -> int:
+        """The pupils the ratio divides by: enrolment in the school year of ``as_of`` (or, where the
+        registry has none yet, the newest earlier year with figures) at the chosen schools."""
+        from digileap.schools.models import EligibleCount, Enrolment
+
+        parameters = target.indicator.parameters if target.indicator_id else {}
+        schools = self._enrolment_schools(target, parameters, as_of)
+        figures: QuerySet[EligibleCount] | QuerySet[Enrolment]
         if parameters.get("eligibility_groups"):
             figures = EligibleCount.objects.filter(group__code__in=parameters["eligibility_groups"])
         else:
-            figures = Enrolment.objects.all()
+            enrolments = Enrolment.objects.all()
             if parameters.get("levels"):
-                figures = figures.filter(level__in=parameters["levels"])
+                enrolments = enrolments.filter(level__in=parameters["levels"])
+            figures = enrolments
         figures = figures.filter(school_id__in=schools)
         year = figures.filter(school_year__lte=school_year_of(as_of)).order_by("-school_year").values("school_year")
         total = figures.filter(school_year=Subquery(year[:1])).aggregate(total=Sum("pupils"))["total"]

@@ -139,7 +139,8 @@ class DeviceDetailSerializer(serializers.ModelSerializer):
 
     @extend_schema(responses=EmbeddedEventSerializer(many=True))
     def get_events(self, obj: Device) -> list[dict]:
-        return EmbeddedEventSerializer(selectors.device_events(obj), many=True).data
+        # many=True makes a ListSerializer, whose data is a list (drf-stubs type it as the child's dict).
+        return EmbeddedEventSerializer(selectors.device_events(obj), many=True).data  # type: ignore[return-value]
 
 
 class DeviceUpdateSerializer(serializers.Serializer):

@@ -24,8 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import groupby
 from pathlib import Path
-from types import SimpleNamespace
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import Count
 from django.utils import timezone
@@ -228,6 +227,22 @@ class DeliverySpec:
         return self.existing_id or self.new_id
 
 
+class StoredNote(NamedTuple):
+    """A delivery note already stored, as plain values (a re-import reads tens of thousands)."""
+
+    id: int
+    programme_id: int
+    note_number: str
+    school_id: int
+    delivered_on: datetime.date
+    order_id: int | None
+    supplier_id: int | None
+    acceptance: str
+    accepted_at: datetime.datetime | None
+    order__number: str | None
+    supplier__name: str | None
+
+
 @dataclass
 class DeliveriesPlan:
     specs: list[DeliverySpec] = field(default_factory=list)
@@ -244,7 +259,7 @@ class DeliveryImporter(Importer):
     # None: choose the path by the profile (``uses_bulk_path``); True/False force one.
     bulk_path: bool | None = None
 
-    def __init__(self, *, profile, actor):
+    def __init__(self, *, profile, actor) -> None:
         super().__init__(profile=profile, actor=actor)
         self.column_of = {c.field: c.sources[0] for c in profile.columns}
         self.today = timezone.localdate()
@@ -732,30 +747,17 @@ class DeliveryImporter(Importer):
         (another date, order or supplier) rejects the file's rows of it. ``candidates`` are
         (line, delivery index) pairs."""
         self._rejected_by_delivery: set[int] = set()
-        self._accepted_specs: dict[int, Delivery] = {}
+        self._accepted_specs: dict[int, StoredNote] = {}
         by_key = {(s.programme_id, s.note_number, s.school_id): index for index, s in enumerate(data.specs)}
         notes = sorted({s.note_number for s in data.specs})
         programmes = sorted({s.programme_id for s in data.specs})
         conflicting: dict[int, str] = {}
-        fields = (
-            "id",
-            "programme_id",
-            "note_number",
-            "school_id",
-            "delivered_on",
-            "order_id",
-            "supplier_id",
-            "acceptance",
-            "accepted_at",
-            "order__number",
-            "supplier__name",
-        )
         for chunk in chunked(notes, 500):
             for values in Delivery.objects.filter(programme_id__in=programmes, note_number__in=chunk).values_list(
-                *fields
+                *StoredNote._fields
             ):
                 # Plain values, not model instances: a re-import reads tens of thousands of notes.
-                delivery = SimpleNamespace(**dict(zip(fields, values, strict=True)))
+                delivery = StoredNote._make(values)
                 index = by_key.get((delivery.programme_id, delivery.note_number, delivery.school_id))
                 if index is None:
                     continue

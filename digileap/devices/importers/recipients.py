@@ -485,7 +485,7 @@ class RecipientImporter(Importer):
         """A OneRoster export as a ZIP: users.csv for the engine, orgs.csv and roles.csv as context."""
         return unpack_oneroster(source, filename=filename)
 
-    def __init__(self, *, profile, actor):
+    def __init__(self, *, profile, actor) -> None:
         super().__init__(profile=profile, actor=actor)
         self.column_of = {c.field: c.sources[0] for c in profile.columns}
         self.store_names = store_names()
@@ -699,11 +699,11 @@ class RecipientImporter(Importer):
             column = self.column_of.get("organisations", "orgSourcedIds")
             if self.orgs is not None:
                 return self._school_from_orgs(organisations, column, fail)
-            matches = {school.pk: school for org in organisations for school in self.schools_numbered(org)}
-            if len(matches) == 1:
-                return next(iter(matches.values()))
+            by_pk = {school.pk: school for org in organisations for school in self.schools_numbered(org)}
+            if len(by_pk) == 1:
+                return next(iter(by_pk.values()))
             text = ", ".join(organisations)
-            if not matches:
+            if not by_pk:
                 fail(
                     column,
                     _(
@@ -767,17 +767,18 @@ class RecipientImporter(Importer):
             errors.append(RowError(parsed.line, column, message, value))
 
         reference = str(values.get("reference") or "").strip()
-        role = None
+        role: OneRosterRole | None = None
         if self.uses_roles:
             if not reference:
                 if not errors:
                     fail(self.column_of.get("reference", "sourcedId"), _("a value is required"))
                 return errors
-            role = self._role_of(reference, fail)
-            if role == "":
+            found = self._role_of(reference, fail)
+            if isinstance(found, str):  # the one text _role_of returns is ""
                 return None  # only roles that are left out: a parent, an aide, ...
-            if role is None:
+            if found is None:
                 return errors
+            role = found
             values = {**values, "role": role.role}
             if role.status == TOBEDELETED:
                 values["status"] = TOBEDELETED

@@ -4,10 +4,12 @@ list page."""
 
 import datetime
 from dataclasses import dataclass
+from typing import TypeAlias, TypedDict
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django_stubs_ext import WithAnnotations
 
 from digileap.core.audit import history_for
 from digileap.core.models import AuditEvent
@@ -22,13 +24,22 @@ from ..models import AgreementTemplate, UserAgreement
 OVERDUE_DAYS = getattr(settings, "DEVICES_AGREEMENT_OVERDUE_DAYS", 7)
 
 
-def agreement_templates_for(user, action: str = Action.VIEW) -> QuerySet[AgreementTemplate]:
+class TemplateCounts(TypedDict):
+    """What ``agreement_templates_for`` annotates on a template."""
+
+    agreements_count: int
+
+
+CountedTemplate: TypeAlias = "WithAnnotations[AgreementTemplate, TemplateCounts]"
+
+
+def agreement_templates_for(user, action: str = Action.VIEW) -> QuerySet[CountedTemplate]:
     return restrict(
         AgreementTemplate.objects.select_related("programme", "programme__authority", "created_by"), user, action
     ).annotate(agreements_count=Count("agreements"))
 
 
-def agreement_template_get(user, pk: int, action: str = Action.VIEW) -> AgreementTemplate:
+def agreement_template_get(user, pk: int, action: str = Action.VIEW) -> CountedTemplate:
     """The template, or 404 when it does not exist or is outside the user's scope."""
     return get_object_or_404(agreement_templates_for(user, action), pk=pk)
 

@@ -127,35 +127,41 @@ def rollout_figures(rollout: SchoolRollout) -> SchoolRollout:
 
 
 @dataclass(frozen=True)
+class Step:
+    """A step of a school's board with the label a person reads (``step_label``)."""
+
+    item: ChecklistItem
+    label: str
+
+
+@dataclass(frozen=True)
 class PhaseColumn:
     """One phase of a school's board: its steps, how many are done, and whether it is the current one."""
 
     phase: str
     label: Text
-    items: list
+    items: list[Step]
     is_current: bool
     is_past: bool
 
     @property
     def done(self) -> int:
-        return sum(1 for item in self.items if item.is_done)
+        return sum(1 for step in self.items if step.item.is_done)
 
 
 def rollout_columns(rollout: SchoolRollout) -> list[PhaseColumn]:
-    """The three phases as columns of checklists; each item carries ``display_label``."""
+    """The three phases as columns of checklists, each step with its label."""
     items = list(ChecklistItem.objects.filter(rollout=rollout).select_related("done_by").order_by("position", "pk"))
     order = [*CHECKLIST_PHASES, SchoolRollout.Phase.CLOSED]
     current = order.index(rollout.phase)
     columns = []
     for index, phase in enumerate(CHECKLIST_PHASES):
-        phase_items = [item for item in items if item.phase == phase]
-        for item in phase_items:
-            item.display_label = step_label(item)
+        phase_steps = [Step(item=item, label=step_label(item)) for item in items if item.phase == phase]
         columns.append(
             PhaseColumn(
                 phase=phase,
                 label=SchoolRollout.Phase(phase).label,
-                items=phase_items,
+                items=phase_steps,
                 is_current=index == current,
                 is_past=index < current,
             )

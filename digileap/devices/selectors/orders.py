@@ -13,9 +13,11 @@ suppliers of those contracts, and the schools the user may order for.
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TypeAlias, TypedDict
 
 from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
+from django_stubs_ext import WithAnnotations
 
 from digileap.allocation.models import AllocationLine, AllocationRound, AllocationVersion
 from digileap.allocation.selectors.rounds import all_lines_for
@@ -75,7 +77,16 @@ def order_total(order: PurchaseOrder) -> Decimal:
     return Decimal(total or 0).quantize(Decimal("0.01"))
 
 
-def lines_of(order: PurchaseOrder) -> QuerySet[OrderLine]:
+class LineDelivered(TypedDict):
+    """What ``lines_of`` annotates on a line."""
+
+    delivered: int
+
+
+DeliveredLine: TypeAlias = "WithAnnotations[OrderLine, LineDelivered]"
+
+
+def lines_of(order: PurchaseOrder) -> QuerySet[DeliveredLine]:
     """The order's lines with the devices delivered against each (``delivered``), in order of entry."""
     return (
         order.lines.select_related(

@@ -323,9 +323,10 @@ def user_agreement_record(request, pk: int):
 @login_required
 def user_agreement_scan(request, pk: int):
     agreement = selectors.user_agreement_get(request.user, pk)
-    if not agreement.scan:
+    name = agreement.scan.name  # a file field without a name is empty (False)
+    if not name:
         raise Http404(_("No scan was recorded for this agreement."))
-    extension = agreement.scan.name.rsplit(".", 1)[-1]
+    extension = name.rsplit(".", 1)[-1]
     return FileResponse(
         agreement.scan.open("rb"),
         as_attachment=True,

@@ -168,14 +168,12 @@ def schoolrollout_phase(request, pk: int):
             )
             return redirect("devices:schoolrollout-detail", pk=rollout.pk)
     still_open = services.open_steps(rollout, rollout.phase) if next_phase else []
-    for item in still_open:
-        item.display_label = services.step_label(item)
     context = {
         "rollout": rollout,
         "form": form,
         "next_phase": next_phase,
         "next_phase_label": SchoolRollout.Phase(next_phase).label if next_phase else "",
-        "open_steps": still_open,
+        "open_steps": [services.step_label(item) for item in still_open],
     }
     return render(request, "devices/schoolrollout_phase.html", context)
 
@@ -235,8 +233,7 @@ def checklistitem_tick(request, pk: int):
         error = " ".join(exc.messages)
     if request.htmx:
         item = selectors.checklist_item_get(request.user, pk)
-        item.display_label = services.step_label(item)
-        context = {"item": item, "can_tick": True, "error": error}
+        context = {"item": item, "step_label": services.step_label(item), "can_tick": True, "error": error}
         # htmx swaps only successful responses: the refusal is shown in the swapped step.
         return render(request, "devices/_board_item.html", context)
     if error:
