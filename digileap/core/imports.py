@@ -15,7 +15,8 @@ Every progress write stamps the job's heartbeat (``core.jobs.beat``) and changes
 the job is alive: a cancelled job, or one marked failed because its worker stopped answering, stops
 its worker at the next progress point; inside the commit's transaction that rolls the import back.
 Two imports of the same rows at once: the one that writes second fails with "The data changed while
-this import was prepared; run it again." and writes nothing.
+this import was prepared; run it again." and writes nothing. Commits of one target run one after the
+other (``_one_commit_at_a_time``): the one that waited finds the data changed since it started.
 """
 
 import csv
@@ -31,7 +32,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
-from django.db import DatabaseError, IntegrityError, models, transaction
+from django.db import DatabaseError, IntegrityError, connection, models, transaction
 from django.db.models import Max
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone, translation
@@ -208,29 +209,39 @@ def import_job_commit(*, job: ImportJob, actor) -> ImportJob:
     try:
         _save(job, status=ImportJob.Status.COMMITTING, phase="checking", rows_processed=0, error="")
         basis = _basis(job.target)
-        try:
-            _authorize_import(actor, job.target)
-            _run(job, actor=actor, dry_run=False, on_committed=finish)
-        except JobStopped:
-            raise
-        except ImportRejected as rejected:
-            _save(job, **_outcome(job, rejected.result))
-            return _fail(job, rejected)
-        except (ImportFileError, ProfileError, PermissionDenied) as error:
-            return _fail(job, error)
-        except IntegrityError as error:
+        with _one_commit_at_a_time(job.target):
             if _basis(job.target) != basis:
-                # Another import (or a person) wrote the same rows after this one read them.
-                logger.info("import job %s lost a race for its rows: %s", job.pk, error)
+                # Another import of the same target committed while this one waited for it: its plan
+                # would be made on data other than what this one was started on.
+                logger.info("import job %s waited for another import of %s, which changed the data", job.pk, job.target)
                 return _fail(job, data_changed_message())
-            logger.exception("import job %s failed in the database", job.pk)
-            return _fail(job, _("The database refused the import, nothing was written: %(error)s") % {"error": error})
-        except DatabaseError as error:
-            logger.exception("import job %s failed in the database", job.pk)
-            return _fail(job, _("The database refused the import, nothing was written: %(error)s") % {"error": error})
-        except Exception as error:
-            _fail(job, _unexpected(error))
-            raise
+            try:
+                _authorize_import(actor, job.target)
+                _run(job, actor=actor, dry_run=False, on_committed=finish)
+            except JobStopped:
+                raise
+            except ImportRejected as rejected:
+                _save(job, **_outcome(job, rejected.result))
+                return _fail(job, rejected)
+            except (ImportFileError, ProfileError, PermissionDenied) as error:
+                return _fail(job, error)
+            except IntegrityError as error:
+                if _basis(job.target) != basis:
+                    # Another import (or a person) wrote the same rows after this one read them.
+                    logger.info("import job %s lost a race for its rows: %s", job.pk, error)
+                    return _fail(job, data_changed_message())
+                logger.exception("import job %s failed in the database", job.pk)
+                return _fail(
+                    job, _("The database refused the import, nothing was written: %(error)s") % {"error": error}
+                )
+            except DatabaseError as error:
+                logger.exception("import job %s failed in the database", job.pk)
+                return _fail(
+                    job, _("The database refused the import, nothing was written: %(error)s") % {"error": error}
+                )
+            except Exception as error:
+                _fail(job, _unexpected(error))
+                raise
     except JobStopped:
         job.refresh_from_db()
     return job
@@ -351,10 +362,37 @@ def _unexpected(error: Exception) -> str:
 
 
 def _basis(target: str) -> tuple:
-    """What the import's plan was made on, cheaply: the target table's row count and highest id."""
+    """What the import's plan was made on, cheaply: the target table's row count and highest id, and
+    the imports of the target done so far (an import that only updates rows changes no count)."""
     model: Any = importer_for(target).model
     figures = model._default_manager.aggregate(count=models.Count("pk"), last=Max("pk"))
-    return figures["count"], figures["last"]
+    done = ImportJob.objects.filter(target=target, status=ImportJob.Status.DONE).aggregate(
+        count=models.Count("pk"), last=Max("finished_at")
+    )
+    return figures["count"], figures["last"], done["count"], done["last"]
+
+
+@contextmanager
+def _one_commit_at_a_time(target: str):
+    """Commits of one target one after the other, plan and write: two plans made on the same data
+    and written one over the other would leave a mix of both files (a lost update). On PostgreSQL a
+    session advisory lock, held outside the write transaction (the plan runs before it); SQLite, for
+    development and tests, goes without."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    key = int.from_bytes(hashlib.sha256(f"digileap.import_commit:{target}".encode()).digest()[:8], "big", signed=True)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s)", [key])
+    try:
+        yield
+    finally:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
+        except DatabaseError:
+            # A connection that broke holds no lock any more: PostgreSQL released it with the session.
+            logger.warning("import commit lock of %s not released: the connection is gone", target)
 
 
 def _outcome(job: ImportJob, result: ImportResult) -> dict:
