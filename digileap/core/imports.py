@@ -391,8 +391,12 @@ def _one_commit_at_a_time(target: str):
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
         except DatabaseError:
-            # A connection that broke holds no lock any more: PostgreSQL released it with the session.
-            logger.warning("import commit lock of %s not released: the connection is gone", target)
+            # A broken connection holds no lock any more (PostgreSQL releases it with the session).
+            # A live one that refused the unlock (an aborted transaction) would keep it for the
+            # worker's life and block every later import of the target: end the session instead.
+            logger.warning("import commit lock of %s not released normally; closing the connection", target)
+            if not connection.in_atomic_block:
+                connection.close()
 
 
 def _outcome(job: ImportJob, result: ImportResult) -> dict:
