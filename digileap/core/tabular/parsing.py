@@ -232,9 +232,27 @@ _SIMPLE, _COMPLEX = 0, 1
 
 # A compiled ``when``/``filter`` condition: ``holds(cells, width, values)``.
 _Condition = Callable[[list, int, dict[str, Any]], bool]
-# One column's reading plan: (column, mode, index, indexes, when, field, type, limit, blank values).
-# The common case reads the cell at ``index``; ``_read_column`` reads the cells at ``indexes``.
-_PlanEntry = tuple[ColumnSpec, int, int, tuple[int | None, ...], _Condition | None, str, str, int, frozenset[str]]
+# One column's reading plan: (column, mode, index, indexes, when, field, type, limit, blank values,
+# shared texts). The common case reads the cell at ``index``; ``_read_column`` reads the cells at
+# ``indexes``.
+_PlanEntry = tuple[
+    ColumnSpec,
+    int,
+    int,
+    tuple[int | None, ...],
+    _Condition | None,
+    str,
+    str,
+    int,
+    frozenset[str],
+    dict[str, str] | None,
+]
+# Texts of a column that repeats its values (a city, a type, a year) are shared: each row holds the
+# first row's string, not one of its own. Every ``_SHARE_REVIEW`` rows a column stops sharing when
+# the table of its values would cost more than it saves: when nearly every row so far had a value
+# of its own (a name, a number), or, from ``_SHARE_SETTLED`` rows on, more than half of them did.
+_SHARE_REVIEW = 1024
+_SHARE_SETTLED = 8 * _SHARE_REVIEW
 
 
 def with_field_limits(profile: Profile, fields: tuple[FieldSpec, ...]) -> Profile:
@@ -399,12 +417,24 @@ def _parse_rows(
             elif column.type == "count" and column.minimum is None:
                 limit = sys.maxsize if column.maximum is None else int(column.maximum)
             index = indexes[0] if indexes[0] is not None else sys.maxsize
+            shared: dict[str, str] | None = {} if column.type == "text" else None
             plan.append(
-                (column, _SIMPLE, index, (), None, column.field, column.type, limit, frozenset(column.blank_values))
+                (
+                    column,
+                    _SIMPLE,
+                    index,
+                    (),
+                    None,
+                    column.field,
+                    column.type,
+                    limit,
+                    frozenset(column.blank_values),
+                    shared,
+                )
             )
             continue
         when = _condition(column.when, positions) if column.when else None
-        entry: _PlanEntry = (column, _COMPLEX, -1, indexes, when, column.field, column.type, -1, frozenset())
+        entry: _PlanEntry = (column, _COMPLEX, -1, indexes, when, column.field, column.type, -1, frozenset(), None)
         (late if column.when and "field" in column.when else plan).append(entry)
     plan += late
     row_filters = [_condition(condition, positions) for condition in profile.filters if "column" in condition]
@@ -427,7 +457,7 @@ def _parse_rows(
         values: dict[str, Any] = constants.copy()
         errors: list[RowError] = []
         warnings: list[RowError] = []
-        for column, mode, index, indexes, when, name, kind, limit, blanks in plan:
+        for column, mode, index, indexes, when, name, kind, limit, blanks, shared in plan:
             if mode:
                 _read_column(column, indexes, when, cells, width, line, values, errors, warnings, profile)
                 continue
@@ -450,7 +480,7 @@ def _parse_rows(
             # ``limit``: for text the longest accepted length, for a count the largest number the
             # fast path may take (-1: none); everything else goes through ``convert``.
             if kind == "text" and len(text) <= limit:
-                values[name] = text
+                values[name] = text if shared is None else shared.setdefault(text, text)
                 continue
             if kind == "count" and text.isdigit() and int(text) <= limit:
                 values[name] = int(text)
@@ -481,9 +511,20 @@ def _parse_rows(
         count += 1
         if progress is not None and count % progress_every == 0:
             progress(count)
+        if count % _SHARE_REVIEW == 0:
+            _review_shared(plan, count)
         yield ParsedRow(line, values, errors, warnings)
     if progress is not None:
         progress(count)
+
+
+def _review_shared(plan: list[_PlanEntry], rows: int) -> None:
+    """Stop sharing the texts of each column with too many distinct values after ``rows`` rows."""
+    most = rows // 2 if rows >= _SHARE_SETTLED else rows * 9 // 10
+    for position, entry in enumerate(plan):
+        shared = entry[9]
+        if shared is not None and len(shared) > most:
+            plan[position] = (*entry[:9], None)
 
 
 def _read_column(
