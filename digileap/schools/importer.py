@@ -11,10 +11,12 @@ import hashlib
 import itertools
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from operator import attrgetter
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from django.db import connection
@@ -113,6 +115,84 @@ FIGURE_MODELS: dict[str, type[Enrolment | StaffCount | SocioEconomicIndex | Elig
 }
 
 
+# The fields of a row in the order a row fills them (the order of its audit entry): what the file
+# gives, then the operator, then the summary columns.
+ROW_FIELDS = (
+    "name",
+    "type_code",
+    "type_label",
+    *LEVEL_FIELDS,
+    "language",
+    "sector",
+    "status",
+    "street",
+    "postal_code",
+    "city",
+    "email",
+    "website",
+    "latitude",
+    "longitude",
+    "operator_id",
+    "pupils_total",
+    "ses_value",
+    "ses_scale_id",
+)
+assert set(ROW_FIELDS) == set(SCHOOL_FIELDS)
+
+
+class RowFields:
+    """A row's school fields, read and written by name like a dict's, in ``ROW_FIELDS`` order.
+
+    A plan holds one per row until it commits: slots take a fourth of the memory of a dict of
+    22 fields. Every field is there from the start (None until the row sets it).
+    """
+
+    __slots__ = ROW_FIELDS
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        for name in ROW_FIELDS:
+            setattr(self, name, values.get(name))
+
+    def __getitem__(self, name: str) -> Any:
+        try:
+            return getattr(self, name)
+        except AttributeError:
+            raise KeyError(name) from None
+
+    def __setitem__(self, name: str, value: Any) -> None:
+        try:
+            setattr(self, name, value)
+        except AttributeError:
+            raise KeyError(name) from None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(ROW_FIELDS)
+
+    def __len__(self) -> int:
+        return len(ROW_FIELDS)
+
+    def keys(self) -> tuple[str, ...]:
+        return ROW_FIELDS
+
+    def values(self) -> tuple:
+        return _row_values(self)
+
+    def items(self) -> Iterator[tuple[str, Any]]:
+        return zip(ROW_FIELDS, _row_values(self), strict=True)
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(zip(ROW_FIELDS, _row_values(self), strict=True))
+
+
+_row_values = attrgetter(*ROW_FIELDS)
+_school_values = attrgetter(*SCHOOL_FIELDS)
+# The enrolment keys (level, grade) shared by every row, not a tuple of each row's own.
+_ENROLMENT_KEYS = {(level, grade): (level, grade) for level in range(5) for grade in range(14)}
+# What a row without buildings holds: one empty list and mapping for all of them.
+_NO_SITES: tuple = ()
+_NO_SITE_CHANGES: Mapping[str, Any] = MappingProxyType({})
+
+
 @dataclass(slots=True)
 class Figures:
     """A school's figures for one school year, as a row gives them (None: the row says nothing)."""
@@ -165,12 +245,13 @@ class SchoolRow:
     authority_code: str
     operator_key: tuple[str, str]
     number: str
-    fields: dict[str, Any]
+    fields: RowFields
     year: str
     figures: Figures
     operator_name: str = ""
-    sites: list[SiteRow] = field(default_factory=list)  # buildings, with the profile's sites option
-    site_changes: dict[str, Any] = field(default_factory=dict)  # what the import changes in them
+    sites: Sequence[SiteRow] = _NO_SITES  # buildings, with the profile's sites option
+    # What the import changes in them (one shared empty mapping for the rows that change none).
+    site_changes: Mapping[str, Any] = field(default_factory=lambda: _NO_SITE_CHANGES)
 
     @property
     def key(self) -> tuple[str, str]:
@@ -286,6 +367,7 @@ class SchoolImporter(Importer):
         self._valid_years: set[str] = set()
         self.sites: SitePlanner | None = None
         self._figure_fields_by_keys: dict[tuple[str, ...], list[tuple[str, Any]]] = {}
+        self._ses_values: dict[tuple[int, bool, Decimal], tuple[int, Decimal]] = {}
 
     # -- what the file provides ----------------------------------------------------------------
 
@@ -370,7 +452,9 @@ class SchoolImporter(Importer):
             if value is not None:
                 values[name] = self._stored_decimal(name, value, step, low, high, fail)
         figures = self._figures(values, year, fail, checks_sums=not errors)
-        sites = sites_of(parsed, self.site_fields, column_of, fail) if self.site_fields else []
+        sites: Sequence[SiteRow] = (
+            sites_of(parsed, self.site_fields, column_of, fail) if self.site_fields else _NO_SITES
+        )
         if errors:
             return None
         levels = set(values.get("levels") or [])
@@ -378,27 +462,31 @@ class SchoolImporter(Importer):
             levels |= {
                 level for (level, _grade), pupils in figures.enrolment.items() if pupils > 0 and level is not None
             }
-        fields = {
-            "name": _text(values, "name"),
-            "type_code": _text(values, "type_code"),
-            "type_label": _text(values, "type_label"),
-            **{f"isced_{level}": level in levels for level in range(5)},
-            "language": _text(values, "language"),
-            "sector": sector,
-            "status": status,
-            "street": _text(values, "street"),
-            "postal_code": _text(values, "postal_code"),
-            "city": _text(values, "city"),
-            "email": _text(values, "email"),
-            "website": _text(values, "website"),
-            "latitude": values.get("latitude"),
-            "longitude": values.get("longitude"),
-        }
-        row = SchoolRow(line, authority_code, (authority_code, operator_code), number, fields, year, figures)
+        fields = RowFields(
+            {
+                "name": _text(values, "name"),
+                "type_code": _text(values, "type_code"),
+                "type_label": _text(values, "type_label"),
+                **{name: level in levels for level, name in enumerate(LEVEL_FIELDS)},
+                "language": _text(values, "language"),
+                "sector": sector,
+                "status": status,
+                "street": _text(values, "street"),
+                "postal_code": _text(values, "postal_code"),
+                "city": _text(values, "city"),
+                "email": _text(values, "email"),
+                "website": _text(values, "website"),
+                "latitude": values.get("latitude"),
+                "longitude": values.get("longitude"),
+            }
+        )
+        operator_key = (authority_code, operator_code)
+        operator_key = self._operator_keys.setdefault(operator_key, operator_key)  # one tuple per operator
+        row = SchoolRow(line, operator_key[0], operator_key, number, fields, year, figures)
         row.operator_name = operator_name
         row.sites = sites
         self._operator_names.setdefault(
-            (authority_code, operator_code),
+            operator_key,
             (
                 operator_name or operator_code,
                 _text(values, "operator_kind") or sector,
@@ -462,7 +550,7 @@ class SchoolImporter(Importer):
                 fail(column_of.get(name, name), _("level or grade out of range"))
                 continue
             if grade:
-                grades[(level, grade)] = value
+                grades[_ENROLMENT_KEYS[(level, grade)]] = value
             else:
                 totals[level] = value
         declared_total = values.get("pupils_total")
@@ -480,7 +568,7 @@ class SchoolImporter(Importer):
                             str(total),
                         )
                 elif total:
-                    enrolment[(level, 0)] = total
+                    enrolment[_ENROLMENT_KEYS[(level, 0)]] = total
             enrolment.update({key: pupils for key, pupils in grades.items() if pupils})
             figures.enrolment = enrolment
             if checks_sums and declared_total is not None and declared_total != sum(enrolment.values()):
@@ -512,7 +600,10 @@ class SchoolImporter(Importer):
                     str(values["ses_value"]),
                 )
             else:
-                figures.ses = (scale.id, values["ses_value"].quantize(_SES_STEP, rounding=ROUND_HALF_UP))
+                value = values["ses_value"].quantize(_SES_STEP, rounding=ROUND_HALF_UP)
+                # Rows share the (scale, value) of an index they repeat (a sign tells -0 from 0).
+                key = (scale.id, value.is_signed(), value)
+                figures.ses = self._ses_values.get(key) or self._ses_values.setdefault(key, (scale.id, value))
         eligible = {}
         for name, value in eligible_fields:
             code = name.removeprefix("eligible_")
@@ -532,6 +623,7 @@ class SchoolImporter(Importer):
         plan = Plan(data=SchoolPlan())
         data: SchoolPlan = plan.data
         self._operator_names: dict[tuple[str, str], tuple[str, str, str]] = {}
+        self._operator_keys: dict[tuple[str, str], tuple[str, str]] = {}
         self._authority_details: dict[str, dict] = {}
         by_key: dict[tuple[str, str], SchoolRow] = {}
         duplicates: dict[tuple[str, str], list[SchoolRow]] = defaultdict(list)
@@ -934,7 +1026,7 @@ class SchoolImporter(Importer):
     def _school_changes(self, data: SchoolPlan, ids: dict[tuple[str, str], int]) -> Iterator[audit.Change]:
         """The audit events of the created and updated schools, with their figures and sites."""
         for row in data.creates:
-            after = {"number": row.number, **row.fields}
+            after = {"number": row.number, **row.fields.as_dict()}
             if row.year and row.figures.kinds():
                 after["figures"] = {row.year: row.figures.as_json()}
             after.update(row.site_changes)
@@ -1016,7 +1108,7 @@ class SchoolImporter(Importer):
                 (
                     self.authorities[row.authority_code].id,
                     row.number,
-                    *[row.fields[name] for name in SCHOOL_FIELDS],
+                    *_school_values(row.fields),
                     now,
                     now,
                 )

@@ -12,6 +12,7 @@ A re-import finds sites again by their code: a building whose attributes differ 
 one the file no longer names is kept (devices and access points may point at it).
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
@@ -170,7 +171,7 @@ class SitePlanner:
             self.shares.update(SharedSite.objects.filter(site_id__in=chunk).values_list("site_id", "school_id"))
 
     def plan_school(
-        self, *, authority_code: str, school_key: tuple[str, str], school_id: int | None, sites: list[SiteRow]
+        self, *, authority_code: str, school_key: tuple[str, str], school_id: int | None, sites: Sequence[SiteRow]
     ) -> dict[str, Any]:
         """Plan this school's buildings; returns what changes for the audit trail ({} when nothing)."""
         changes: dict[str, Any] = {}
@@ -206,7 +207,7 @@ class SitePlanner:
             return False
         return stored["school_id"] == school_id or (stored["id"], school_id) in self.shares
 
-    def conflict(self, *, authority_code: str, sites: list[SiteRow]) -> tuple[str, str] | None:
+    def conflict(self, *, authority_code: str, sites: Sequence[SiteRow]) -> tuple[str, str] | None:
         """(message, value) when a building differs from how an earlier row of another school gave it."""
         for site in sites:
             claimed = self.claimed.get((authority_code, site.code))
@@ -228,7 +229,7 @@ class SitePlanner:
                 )
         return None
 
-    def stored_holders(self, authority_code: str, sites: list[SiteRow], school_id: int | None) -> list[int]:
+    def stored_holders(self, authority_code: str, sites: Sequence[SiteRow], school_id: int | None) -> list[int]:
         """The schools holding the stored sites this row would change (for the scope check)."""
         holders = []
         for site in sites:
