@@ -26,6 +26,8 @@ import logging
 import os
 import shutil
 import tempfile
+import time
+from collections.abc import Callable
 from contextlib import contextmanager
 from typing import Any
 
@@ -209,7 +211,7 @@ def import_job_commit(*, job: ImportJob, actor) -> ImportJob:
     try:
         _save(job, status=ImportJob.Status.COMMITTING, phase="checking", rows_processed=0, error="")
         basis = _basis(job.target)
-        with _one_commit_at_a_time(job.target):
+        with _one_commit_at_a_time(job.target, waiting=lambda: _save(job)):
             if _basis(job.target) != basis:
                 # Another import of the same target committed while this one waited for it: its plan
                 # would be made on data other than what this one was started on.
@@ -372,18 +374,40 @@ def _basis(target: str) -> tuple:
     return figures["count"], figures["last"], done["count"], done["last"]
 
 
+def commit_lock_key(target: str) -> int:
+    """The PostgreSQL advisory lock key of the commits of ``target`` (64 bits from a SHA-256)."""
+    return int.from_bytes(hashlib.sha256(f"digileap.import_commit:{target}".encode()).digest()[:8], "big", signed=True)
+
+
+# While a commit waits for another import of its target: how often it asks for the lock, and how
+# often it writes its heartbeat (well within DIGILEAP_JOB_STALE_MINUTES, so a long wait is not taken
+# for a dead worker; a cancel during the wait stops it at the next heartbeat).
+LOCK_POLL_SECONDS = 0.5
+LOCK_BEAT_SECONDS = 15.0
+
+
 @contextmanager
-def _one_commit_at_a_time(target: str):
+def _one_commit_at_a_time(target: str, waiting: Callable[[], None] | None = None):
     """Commits of one target one after the other, plan and write: two plans made on the same data
     and written one over the other would leave a mix of both files (a lost update). On PostgreSQL a
     session advisory lock, held outside the write transaction (the plan runs before it); SQLite, for
-    development and tests, goes without."""
+    development and tests, goes without. ``waiting`` is called while another import holds the lock,
+    at once and then every ``LOCK_BEAT_SECONDS`` (the job's heartbeat; it may raise JobStopped)."""
     if connection.vendor != "postgresql":
         yield
         return
-    key = int.from_bytes(hashlib.sha256(f"digileap.import_commit:{target}".encode()).digest()[:8], "big", signed=True)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_lock(%s)", [key])
+    key = commit_lock_key(target)
+    last_beat: float | None = None
+    while True:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s)", [key])
+            row = cursor.fetchone()
+        if row is not None and row[0]:
+            break
+        if waiting is not None and (last_beat is None or time.monotonic() - last_beat >= LOCK_BEAT_SECONDS):
+            waiting()
+            last_beat = time.monotonic()
+        time.sleep(LOCK_POLL_SECONDS)
     try:
         yield
     finally:

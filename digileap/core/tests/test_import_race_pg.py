@@ -12,6 +12,7 @@ SQLite serialises writers itself.
 """
 
 import threading
+import time
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -21,8 +22,8 @@ from django_tasks.signals import task_finished
 
 from digileap.accounts.models import Role
 from digileap.accounts.tests.factories import user_with_role
-from digileap.core import audit, imports
-from digileap.core.imports import import_job_confirm, import_job_create
+from digileap.core import audit, imports, jobs
+from digileap.core.imports import import_job_cancel, import_job_confirm, import_job_create
 from digileap.core.models import AuditEvent, ImportJob
 from digileap.schools.models import School
 from digileap.schools.tests.import_files import MV_HEADERS, csv_text, database_counts, mv_rows
@@ -271,3 +272,106 @@ def test_two_files_changing_the_same_schools_at_once_leave_one_file_whole(owner,
     again = import_file(owner, winner.original_filename, won)
     assert (again.status, again.summary) == ("done", {"created": 0, "updated": 0, "unchanged": 4, "rejected": 0})
     assert list(School.objects.order_by("number").values()) == stored
+
+
+@pytest.fixture
+def other_session():
+    """A second database session that holds the schools' commit lock, as another import would."""
+    session = connections.create_connection("default")
+    key = imports.commit_lock_key("schools")
+    with session.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s)", [key])
+    yield session
+    with session.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_unlock_all()")
+    session.close()
+
+
+def release(session) -> None:
+    with session.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_unlock(%s)", [imports.commit_lock_key("schools")])
+
+
+def wait_for(condition, what: str) -> None:
+    for _ in range(int(WAIT / 0.05)):
+        if condition():
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"waited {WAIT} s for {what}")
+
+
+def commit_in_thread(owner, job: ImportJob) -> tuple[threading.Thread, list[str]]:
+    errors: list[str] = []
+
+    def run() -> None:
+        try:
+            translation.activate("en")
+            import_job_confirm(job=job, actor=owner)
+        except Exception as error:  # noqa: BLE001 - any exception fails the test
+            errors.append(f"{type(error).__name__}: {error}")
+        finally:
+            translation.deactivate()
+            connections.close_all()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, errors
+
+
+def waiting_with_beats(job: ImportJob, beats: int) -> list:
+    """The job's heartbeats while it waits for the lock, until ``beats`` different ones were seen."""
+    seen: list = []
+
+    def more() -> bool:
+        row = ImportJob.objects.values_list("status", "phase", "heartbeat_at").get(pk=job.pk)
+        if row[0] == "committing" and row[2] is not None and row[2] not in seen:
+            seen.append(row[2])
+        return len(seen) >= beats
+
+    wait_for(more, f"{beats} heartbeats of a commit waiting for the lock")
+    return seen
+
+
+@pytest.fixture
+def quick_beats(monkeypatch):
+    monkeypatch.setattr(imports, "LOCK_POLL_SECONDS", 0.02)
+    monkeypatch.setattr(imports, "LOCK_BEAT_SECONDS", 0.2)
+
+
+def test_a_commit_waiting_for_another_import_beats_and_goes_on_when_it_ends(owner, other_session, quick_beats):
+    job = import_job_create(actor=owner, target="schools", profile="mv", uploaded_file=upload("mv.csv", mv_rows()))
+    thread, errors = commit_in_thread(owner, job)
+
+    beats = waiting_with_beats(job, 3)
+    assert beats == sorted(beats)
+    waiting = ImportJob.objects.get(pk=job.pk)
+    assert (waiting.status, waiting.phase, waiting.rows_processed) == ("committing", "checking", 0)
+    assert School.objects.count() == 0
+    # Not stale however long the other import takes: its heartbeat is fresh.
+    assert jobs.mark_stale() == []
+
+    release(other_session)  # the other import ends without changing anything
+    thread.join(WAIT)
+    assert not thread.is_alive() and errors == []
+    job.refresh_from_db()
+    assert (job.status, job.summary) == ("done", {"created": 4, "updated": 0, "unchanged": 0, "rejected": 0})
+    assert School.objects.count() == 4
+
+
+def test_a_commit_cancelled_while_it_waits_for_the_lock_stops_and_writes_nothing(owner, other_session, quick_beats):
+    job = import_job_create(actor=owner, target="schools", profile="mv", uploaded_file=upload("mv.csv", mv_rows()))
+    empty = database_counts()
+    thread, errors = commit_in_thread(owner, job)
+    waiting_with_beats(job, 2)
+
+    import_job_cancel(job=job, actor=owner)
+    thread.join(WAIT)  # the lock is still held by the other session: the cancel alone ended the wait
+
+    assert not thread.is_alive() and errors == []
+    job.refresh_from_db()
+    assert (job.status, job.summary) == ("cancelled", {"created": 4, "updated": 0, "unchanged": 0, "rejected": 0})
+    assert database_counts() == {**empty, "core.AuditEvent": empty["core.AuditEvent"] + 1}  # the cancel
+    assert AuditEvent.objects.order_by("-pk").values_list("action", "object_type").first() == (
+        "cancel",
+        "core.importjob",
+    )
