@@ -118,26 +118,10 @@ FIGURE_MODELS: dict[str, type[Enrolment | StaffCount | SocioEconomicIndex | Elig
 # The fields of a row in the order a row fills them (the order of its audit entry): what the file
 # gives, then the operator, then the summary columns.
 ROW_FIELDS = (
-    "name",
-    "type_code",
-    "type_label",
-    *LEVEL_FIELDS,
-    "language",
-    "sector",
-    "status",
-    "street",
-    "postal_code",
-    "city",
-    "email",
-    "website",
-    "latitude",
-    "longitude",
+    *(name for name in SCHOOL_FIELDS if name not in DERIVED_FIELDS),
     "operator_id",
-    "pupils_total",
-    "ses_value",
-    "ses_scale_id",
+    *(name for name in SCHOOL_FIELDS if name in DERIVED_FIELDS and name != "operator_id"),
 )
-assert set(ROW_FIELDS) == set(SCHOOL_FIELDS)
 
 
 class RowFields:
